@@ -1,0 +1,34 @@
+# Warnings are errors on our own targets only; third-party and generated code keep their defaults.
+option(REVIEWTRAIL_WERROR "Treat warnings as errors on ReviewTrail's own targets" ON)
+
+function(reviewtrail_warnings target)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor
+                                           -Wold-style-cast -Wcast-align -Wunused -Woverloaded-virtual
+                                           -Wnull-dereference -Wimplicit-fallthrough)
+  if(REVIEWTRAIL_WERROR)
+    target_compile_options(${target} PRIVATE -Werror)
+  endif()
+endfunction()
+
+# reviewtrail_library(NAME <name> SOURCES ... DEPS ...): libs/<name> with include/ public.
+function(reviewtrail_library)
+  cmake_parse_arguments(ARG "" "NAME" "SOURCES;DEPS;PRIVATE_DEPS" ${ARGN})
+  add_library(reviewtrail_${ARG_NAME} ${ARG_SOURCES})
+  add_library(reviewtrail::${ARG_NAME} ALIAS reviewtrail_${ARG_NAME})
+  target_include_directories(reviewtrail_${ARG_NAME} PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/include)
+  target_link_libraries(reviewtrail_${ARG_NAME} PUBLIC ${ARG_DEPS} PRIVATE ${ARG_PRIVATE_DEPS})
+  reviewtrail_warnings(reviewtrail_${ARG_NAME})
+endfunction()
+
+# reviewtrail_test(NAME <name> LABEL unit|integration|e2e SOURCES ... DEPS ...)
+function(reviewtrail_test)
+  cmake_parse_arguments(ARG "" "NAME;LABEL;TIMEOUT" "SOURCES;DEPS" ${ARGN})
+  add_executable(${ARG_NAME} ${ARG_SOURCES})
+  target_link_libraries(${ARG_NAME} PRIVATE ${ARG_DEPS} GTest::gmock GTest::gtest_main)
+  reviewtrail_warnings(${ARG_NAME})
+  if(NOT ARG_TIMEOUT)
+    set(ARG_TIMEOUT 300)
+  endif()
+  gtest_discover_tests(${ARG_NAME} PROPERTIES LABELS ${ARG_LABEL} TIMEOUT ${ARG_TIMEOUT}
+                       DISCOVERY_TIMEOUT 60)
+endfunction()
