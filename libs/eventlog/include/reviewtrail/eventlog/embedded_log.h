@@ -1,0 +1,44 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "reviewtrail/eventlog/event_log.h"
+
+namespace reviewtrail::eventlog {
+
+struct EmbeddedLogOptions {
+  // Directory of the RocksDB database; created when missing.
+  std::string path;
+  // Partitions of a new log. It is stored on creation; reopening with another count is a
+  // FailedPrecondition error. 0 adopts the stored count (and fails on a new log).
+  int32_t partition_count = 16;
+};
+
+// The one-machine event log: an append-only log in one RocksDB column family, keyed by
+// (partition, offset) big-endian, each value a checksummed frame of key, headers and value.
+//
+// Durability: Append returns only after the RocksDB WAL holding its records is synced
+// (WriteOptions::sync). Concurrent appends are group-committed: the first waiting appender becomes
+// leader, takes every append queued so far, assigns their offsets in queue order, writes them in
+// one synced WriteBatch and hands leadership to the next waiter. Subscribers are woken by a
+// condition variable after each commit. On open, each partition's end is recovered from its last
+// key.
+//
+// Thread-safe. The log must outlive its subscriptions. One process at a time may open a path.
+class EmbeddedLog : public EventLog {
+ public:
+  struct Stats {
+    int64_t commits = 0;  // synced WriteBatches written
+    int64_t records = 0;  // records in them
+  };
+
+  [[nodiscard]] static absl::StatusOr<std::unique_ptr<EmbeddedLog>> Open(
+      const EmbeddedLogOptions& options);
+
+  [[nodiscard]] virtual Stats GetStats() const = 0;
+};
+
+}  // namespace reviewtrail::eventlog
