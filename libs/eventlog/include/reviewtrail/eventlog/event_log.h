@@ -25,8 +25,9 @@ struct Position {
   friend auto operator<=>(const Position&, const Position&) = default;
 };
 
-// CloudEvents Kafka binding, binary mode: ce_specversion, ce_id, ce_type, ce_source, ce_time and
-// content-type, in that order.
+// CloudEvents Kafka binding, binary mode: ce_specversion, ce_id, ce_type, ce_source, ce_time,
+// ce_subject and content-type, in that order (built by CloudEventsHeaders in
+// cloudevents_headers.h; ce_time and ce_subject only when set).
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
 // One record as stored. `value` holds the serialized EventEnvelope bytes exactly as appended, so a
