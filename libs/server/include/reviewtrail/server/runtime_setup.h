@@ -1,0 +1,46 @@
+#pragma once
+
+#include <grpcpp/grpcpp.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "reviewtrail/auth/local_keys.h"
+#include "reviewtrail/auth/token_verifier.h"
+#include "reviewtrail/eventlog/event_log.h"
+#include "reviewtrail/server/server_config.h"
+
+namespace reviewtrail::server {
+
+// The event log chosen by --log: the embedded log in <data-dir>/log, or the Kafka topic.
+[[nodiscard]] absl::StatusOr<std::unique_ptr<eventlog::EventLog>> OpenEventLog(
+    const ServerConfig& config);
+
+// The token verifier: the local key of <data-dir>/keys (created on first use) plus every
+// configured JWKS document, PEM public key and HS256 secret.
+struct Authentication {
+  auth::LocalKey local_key;
+  std::unique_ptr<auth::TokenVerifier> verifier;
+};
+[[nodiscard]] absl::StatusOr<Authentication> SetUpAuthentication(const ServerConfig& config);
+
+// On first start (no <data-dir>/admin.token yet) mints a one-year admin token (isms_manager and
+// auditor of config.tenant, subject "admin") and writes it there with mode 0600. Returns the
+// token either way.
+[[nodiscard]] absl::StatusOr<std::string> EnsureAdminToken(const ServerConfig& config,
+                                                           const auth::SigningKey& key);
+
+// A gRPC server on config.listen with `services`, the health service, server reflection, TLS or
+// mTLS when configured, and bounded message sizes. `bound_port` receives the port (for ":0").
+[[nodiscard]] absl::StatusOr<std::unique_ptr<grpc::Server>> StartGrpcServer(
+    const ServerConfig& config, const std::vector<grpc::Service*>& services, int* bound_port);
+
+// Blocks SIGTERM and SIGINT; call first in main, before any thread starts, so every thread
+// inherits the mask and the signals wait for WaitForTerminationSignal().
+void BlockTerminationSignals();
+// Waits for SIGTERM or SIGINT and returns its number.
+[[nodiscard]] int WaitForTerminationSignal();
+
+}  // namespace reviewtrail::server

@@ -1,0 +1,49 @@
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "reviewtrail/eventlog/kafka_log.h"
+
+namespace reviewtrail::server {
+
+// Everything a ReviewTrail process is configured with. Each field is a flag, an environment
+// variable (REVIEWTRAIL_<FLAG>) and a key of the --config file (TOML or INI); flags win over the
+// environment, which wins over the file.
+struct ServerConfig {
+  std::string data_dir = "./data";
+  std::string listen = "127.0.0.1:7443";
+  std::string metrics_listen = "127.0.0.1:9464";
+
+  // The event log: "embedded" (one machine, in data_dir/log) or "kafka".
+  std::string log = "embedded";
+  int32_t partitions = 16;  // of a new embedded log, or expected of the Kafka topic
+  eventlog::KafkaLogConfig kafka;
+  std::vector<std::string> kafka_properties;  // "key=value", passed to librdkafka
+
+  // TLS on the gRPC listener; with tls_client_ca, clients must present a certificate (mTLS).
+  std::string tls_cert;
+  std::string tls_key;
+  std::string tls_client_ca;
+
+  // Token verification: the local signing key in data_dir/keys is always trusted; add an OIDC
+  // provider's keys with a JWKS document and/or PEM public keys.
+  std::vector<std::string> jwks_files;
+  std::vector<std::string> public_key_files;  // "RS256:PATH" or "ES256:PATH" of a PEM key
+  std::string token_issuer;                   // required `iss`, when set
+  std::string token_audience;                 // required `aud`, when set
+  std::string hs256_secret_file;              // local use only: enables HS256 with this secret
+
+  // The tenant of the admin token created on first start.
+  std::string tenant = "default";
+};
+
+// Registers the options on `app` (including --config). Call before app.parse().
+void AddServerOptions(CLI::App& app, ServerConfig& config);
+
+// Applies kafka_properties to config.kafka; reports a malformed entry.
+[[nodiscard]] std::string FinishKafkaConfig(ServerConfig& config);
+
+}  // namespace reviewtrail::server

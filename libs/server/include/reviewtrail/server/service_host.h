@@ -1,0 +1,53 @@
+#pragma once
+
+#include <grpcpp/grpcpp.h>
+#include <prometheus/exposer.h>
+#include <prometheus/registry.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "reviewtrail/eventlog/event_log.h"
+#include "reviewtrail/runtime/clock.h"
+#include "reviewtrail/server/runtime_setup.h"
+#include "reviewtrail/server/server_config.h"
+
+namespace reviewtrail::server {
+
+// What every ReviewTrail binary shares: the event log, authentication, the clock, the metrics
+// registry and its /metrics endpoint, the gRPC server and the shutdown sequence. A main() creates
+// one, starts its services over it and calls Serve().
+//
+// Thread-safety: created and served from main's thread; the accessors are safe from any thread.
+class ServiceHost {
+ public:
+  [[nodiscard]] static absl::StatusOr<std::unique_ptr<ServiceHost>> Create(ServerConfig config);
+
+  [[nodiscard]] eventlog::EventLog& log() { return *log_; }
+  [[nodiscard]] const auth::TokenVerifier& verifier() const { return *auth_.verifier; }
+  [[nodiscard]] const auth::SigningKey& signing_key() const { return auth_.local_key.key; }
+  [[nodiscard]] const runtime::Clock& clock() const { return clock_; }
+  [[nodiscard]] prometheus::Registry& registry() { return *registry_; }
+  [[nodiscard]] const ServerConfig& config() const { return config_; }
+
+  // Serves `services` until SIGTERM or SIGINT, then stops accepting calls, lets in-flight calls
+  // finish (up to 10 s) and calls `drain` (e.g. stop the writers) before returning.
+  [[nodiscard]] absl::Status Serve(const std::string& name,
+                                   const std::vector<grpc::Service*>& services,
+                                   const std::function<void()>& drain);
+
+ private:
+  explicit ServiceHost(ServerConfig config) : config_(std::move(config)) {}
+
+  ServerConfig config_;
+  runtime::SystemClock clock_;
+  std::unique_ptr<eventlog::EventLog> log_;
+  Authentication auth_;
+  std::shared_ptr<prometheus::Registry> registry_ = std::make_shared<prometheus::Registry>();
+  std::unique_ptr<prometheus::Exposer> exposer_;
+};
+
+}  // namespace reviewtrail::server

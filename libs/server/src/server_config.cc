@@ -1,0 +1,96 @@
+#include "reviewtrail/server/server_config.h"
+
+namespace reviewtrail::server {
+
+void AddServerOptions(CLI::App& app, ServerConfig& config) {
+  app.set_config("--config", "", "Read options from this TOML/INI file")
+      ->envname("REVIEWTRAIL_CONFIG");
+  app.add_option("--data-dir", config.data_dir, "Directory for all local state")
+      ->envname("REVIEWTRAIL_DATA_DIR")
+      ->capture_default_str();
+  app.add_option("--listen", config.listen, "gRPC listen address")
+      ->envname("REVIEWTRAIL_LISTEN")
+      ->capture_default_str();
+  app.add_option("--metrics-listen", config.metrics_listen,
+                 "Prometheus /metrics listen address (empty: off)")
+      ->envname("REVIEWTRAIL_METRICS_LISTEN")
+      ->capture_default_str();
+  app.add_option("--log", config.log, "Event log: embedded or kafka")
+      ->envname("REVIEWTRAIL_LOG")
+      ->check(CLI::IsMember({"embedded", "kafka"}))
+      ->capture_default_str();
+  app.add_option("--partitions", config.partitions,
+                 "Partitions of a new embedded log / expected of the Kafka topic")
+      ->envname("REVIEWTRAIL_PARTITIONS")
+      ->check(CLI::Range(1, 1024))
+      ->capture_default_str();
+  app.add_option("--kafka-bootstrap-servers", config.kafka.bootstrap_servers,
+                 "Kafka brokers, host:port[,host:port]")
+      ->envname("REVIEWTRAIL_KAFKA_BOOTSTRAP_SERVERS");
+  app.add_option("--kafka-topic", config.kafka.topic, "Kafka topic of the events")
+      ->envname("REVIEWTRAIL_KAFKA_TOPIC")
+      ->capture_default_str();
+  app.add_option("--kafka-security-protocol", config.kafka.security_protocol,
+                 "plaintext, ssl, sasl_plaintext or sasl_ssl")
+      ->envname("REVIEWTRAIL_KAFKA_SECURITY_PROTOCOL");
+  app.add_option("--kafka-sasl-mechanism", config.kafka.sasl_mechanism,
+                 "e.g. SCRAM-SHA-512 or PLAIN")
+      ->envname("REVIEWTRAIL_KAFKA_SASL_MECHANISM");
+  app.add_option("--kafka-sasl-username", config.kafka.sasl_username)
+      ->envname("REVIEWTRAIL_KAFKA_SASL_USERNAME");
+  app.add_option("--kafka-sasl-password", config.kafka.sasl_password)
+      ->envname("REVIEWTRAIL_KAFKA_SASL_PASSWORD");
+  app.add_option("--kafka-ssl-ca", config.kafka.ssl_ca_location, "CA bundle for the brokers")
+      ->envname("REVIEWTRAIL_KAFKA_SSL_CA");
+  app.add_option("--kafka-replication-factor", config.kafka.replication_factor,
+                 "Replication factor when the topic must be created")
+      ->envname("REVIEWTRAIL_KAFKA_REPLICATION_FACTOR")
+      ->capture_default_str();
+  app.add_option("--kafka-property", config.kafka_properties,
+                 "Extra librdkafka property key=value (repeatable)")
+      ->envname("REVIEWTRAIL_KAFKA_PROPERTIES")
+      ->delimiter(',');
+  app.add_option("--tls-cert", config.tls_cert, "PEM certificate chain of the gRPC listener")
+      ->envname("REVIEWTRAIL_TLS_CERT");
+  app.add_option("--tls-key", config.tls_key, "PEM private key of the gRPC listener")
+      ->envname("REVIEWTRAIL_TLS_KEY");
+  app.add_option("--tls-client-ca", config.tls_client_ca,
+                 "PEM CA of client certificates: requires and verifies them (mTLS)")
+      ->envname("REVIEWTRAIL_TLS_CLIENT_CA");
+  app.add_option("--jwks-file", config.jwks_files,
+                 "JWKS document of an OIDC provider whose tokens are accepted (repeatable)")
+      ->envname("REVIEWTRAIL_JWKS_FILES")
+      ->delimiter(',');
+  app.add_option(
+         "--public-key-file", config.public_key_files,
+         "RS256:PATH or ES256:PATH of a PEM public key whose tokens are accepted (repeatable)")
+      ->envname("REVIEWTRAIL_PUBLIC_KEY_FILES")
+      ->delimiter(',');
+  app.add_option("--token-issuer", config.token_issuer, "Required iss claim")
+      ->envname("REVIEWTRAIL_TOKEN_ISSUER");
+  app.add_option("--token-audience", config.token_audience, "Required aud claim")
+      ->envname("REVIEWTRAIL_TOKEN_AUDIENCE");
+  app.add_option("--hs256-secret-file", config.hs256_secret_file,
+                 "Local use only: accept HS256 tokens signed with this secret (>= 32 bytes)")
+      ->envname("REVIEWTRAIL_HS256_SECRET_FILE");
+  app.add_option("--tenant", config.tenant, "Tenant of the admin token made on first start")
+      ->envname("REVIEWTRAIL_TENANT")
+      ->capture_default_str();
+}
+
+std::string FinishKafkaConfig(ServerConfig& config) {
+  config.kafka.partition_count = config.partitions;
+  for (const std::string& property : config.kafka_properties) {
+    const size_t equals = property.find('=');
+    if (equals == std::string::npos || equals == 0) {
+      return "--kafka-property '" + property + "' must be key=value";
+    }
+    config.kafka.properties[property.substr(0, equals)] = property.substr(equals + 1);
+  }
+  if (config.log == "kafka" && config.kafka.bootstrap_servers.empty()) {
+    return "--log kafka needs --kafka-bootstrap-servers";
+  }
+  return "";
+}
+
+}  // namespace reviewtrail::server

@@ -1,0 +1,72 @@
+#include "reviewtrail/server/service_host.h"
+
+#include <csignal>
+#include <filesystem>
+#include <iostream>
+
+#include "spdlog/spdlog.h"
+
+namespace reviewtrail::server {
+
+absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Create(ServerConfig config) {
+  std::unique_ptr<ServiceHost> host(new ServiceHost(std::move(config)));
+  std::error_code error;
+  std::filesystem::create_directories(host->config_.data_dir, error);
+  if (error) {
+    return absl::FailedPreconditionError("cannot create --data-dir " + host->config_.data_dir +
+                                         ": " + error.message());
+  }
+  auto log = OpenEventLog(host->config_);
+  if (!log.ok()) return log.status();
+  host->log_ = *std::move(log);
+  auto auth = SetUpAuthentication(host->config_);
+  if (!auth.ok()) return auth.status();
+  host->auth_ = *std::move(auth);
+  if (!host->config_.metrics_listen.empty()) {
+    try {
+      host->exposer_ = std::make_unique<prometheus::Exposer>(host->config_.metrics_listen);
+    } catch (const std::exception& e) {
+      return absl::UnavailableError("cannot serve metrics on " + host->config_.metrics_listen +
+                                    ": " + e.what());
+    }
+    host->exposer_->RegisterCollectable(host->registry_);
+  }
+  return host;
+}
+
+absl::Status ServiceHost::Serve(const std::string& name,
+                                const std::vector<grpc::Service*>& services,
+                                const std::function<void()>& drain) {
+  int port = 0;
+  auto server = StartGrpcServer(config_, services, &port);
+  if (!server.ok()) return server.status();
+  auto admin_token = EnsureAdminToken(config_, signing_key());
+  if (!admin_token.ok()) return admin_token.status();
+
+  const std::string host = config_.listen.substr(0, config_.listen.rfind(':'));
+  const std::filesystem::path token_file =
+      std::filesystem::absolute(std::filesystem::path(config_.data_dir) / "admin.token");
+  std::cout << name << " is ready\n"
+            << "  gRPC     " << host << ":" << port
+            << (config_.tls_cert.empty() ? " (plaintext)" : " (TLS)") << "\n";
+  if (exposer_) std::cout << "  metrics  http://" << config_.metrics_listen << "/metrics\n";
+  std::cout << "  log      " << config_.log << " (" << log_->PartitionCount() << " partitions)\n"
+            << "  data     " << std::filesystem::absolute(config_.data_dir).string() << "\n"
+            << "  token    " << token_file.string() << " (tenant '" << config_.tenant
+            << "', roles isms_manager + auditor)\n\n"
+            << "export REVIEWTRAIL_ADDRESS=" << host << ":" << port << "\n"
+            << "export REVIEWTRAIL_TOKEN=" << *admin_token << "\n\n"
+            << "More tokens: reviewtrail-server token --data-dir " << config_.data_dir
+            << " --tenant " << config_.tenant << " --subject <person id> --role action_owner\n"
+            << std::flush;
+
+  const int signal = WaitForTerminationSignal();
+  spdlog::info("{} received, draining", signal == SIGTERM ? "SIGTERM" : "SIGINT");
+  (*server)->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  drain();
+  (*server)->Wait();
+  spdlog::info("stopped cleanly");
+  return absl::OkStatus();
+}
+
+}  // namespace reviewtrail::server

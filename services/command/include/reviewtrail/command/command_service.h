@@ -1,0 +1,110 @@
+#pragma once
+
+#include <prometheus/registry.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "reviewtrail/auth/token_verifier.h"
+#include "reviewtrail/command/command_metrics.h"
+#include "reviewtrail/command/pending_command.h"
+#include "reviewtrail/eventlog/event_log.h"
+#include "reviewtrail/runtime/clock.h"
+#include "reviewtrail/v1/command_service.grpc.pb.h"
+
+namespace reviewtrail::command {
+
+class PartitionWriter;
+class WriteModel;
+
+struct CommandServiceOptions {
+  std::string write_model_path;             // a RocksDB directory owned by this service
+  size_t max_queue_per_partition = 10'000;  // beyond it, RESOURCE_EXHAUSTED
+};
+
+// The write path: authenticate, authorise, load state, decide, append, reply. Owns the write model
+// and one PartitionWriter per log partition (the single writer of that partition). The gRPC
+// callback handlers only authenticate and queue; the writers do the rest and finish the calls.
+//
+// Thread-safety: handlers are called on gRPC's threads; Stop() once, after the server stopped
+// accepting calls.
+class CommandService final : public v1::CommandService::CallbackService {
+ public:
+  // Opens the write model, indexes what the log holds beyond its checkpoint and starts the writers.
+  [[nodiscard]] static absl::StatusOr<std::unique_ptr<CommandService>> Start(
+      eventlog::EventLog& log, const auth::TokenVerifier& verifier, const runtime::Clock& clock,
+      prometheus::Registry& registry, CommandServiceOptions options);
+  ~CommandService() override;
+
+  // Finishes every queued command, then stops the writers.
+  void Stop();
+
+  // Queues a command for its tenant's partition writer (used by the handlers, and in-process by
+  // tests and tools).
+  [[nodiscard]] absl::Status Submit(PendingCommand command);
+
+  grpc::ServerUnaryReactor* RegisterPerson(grpc::CallbackServerContext* context,
+                                           const v1::RegisterPersonRequest* request,
+                                           v1::CommandReply* reply) override;
+  grpc::ServerUnaryReactor* DeactivatePerson(grpc::CallbackServerContext* context,
+                                             const v1::DeactivatePersonRequest* request,
+                                             v1::CommandReply* reply) override;
+  grpc::ServerUnaryReactor* RecordReview(grpc::CallbackServerContext* context,
+                                         const v1::RecordReviewRequest* request,
+                                         v1::CommandReply* reply) override;
+  grpc::ServerUnaryReactor* RecordDecision(grpc::CallbackServerContext* context,
+                                           const v1::RecordDecisionRequest* request,
+                                           v1::CommandReply* reply) override;
+  grpc::ServerUnaryReactor* AssignAction(grpc::CallbackServerContext* context,
+                                         const v1::AssignActionRequest* request,
+                                         v1::CommandReply* reply) override;
+  grpc::ServerUnaryReactor* ReassignAction(grpc::CallbackServerContext* context,
+                                           const v1::ReassignActionRequest* request,
+                                           v1::CommandReply* reply) override;
+  grpc::ServerUnaryReactor* RescheduleAction(grpc::CallbackServerContext* context,
+                                             const v1::RescheduleActionRequest* request,
+                                             v1::CommandReply* reply) override;
+  grpc::ServerUnaryReactor* ReportProgress(grpc::CallbackServerContext* context,
+                                           const v1::ReportProgressRequest* request,
+                                           v1::CommandReply* reply) override;
+  grpc::ServerUnaryReactor* AttachEvidence(grpc::CallbackServerContext* context,
+                                           const v1::AttachEvidenceRequest* request,
+                                           v1::CommandReply* reply) override;
+  grpc::ServerUnaryReactor* RequestClosure(grpc::CallbackServerContext* context,
+                                           const v1::RequestClosureRequest* request,
+                                           v1::CommandReply* reply) override;
+  grpc::ServerUnaryReactor* ApproveClosure(grpc::CallbackServerContext* context,
+                                           const v1::ApproveClosureRequest* request,
+                                           v1::CommandReply* reply) override;
+  grpc::ServerUnaryReactor* RejectClosure(grpc::CallbackServerContext* context,
+                                          const v1::RejectClosureRequest* request,
+                                          v1::CommandReply* reply) override;
+  grpc::ServerUnaryReactor* CancelAction(grpc::CallbackServerContext* context,
+                                         const v1::CancelActionRequest* request,
+                                         v1::CommandReply* reply) override;
+  grpc::ServerUnaryReactor* RecordReminder(grpc::CallbackServerContext* context,
+                                           const v1::RecordReminderRequest* request,
+                                           v1::CommandReply* reply) override;
+  grpc::ServerUnaryReactor* RecordEscalation(grpc::CallbackServerContext* context,
+                                             const v1::RecordEscalationRequest* request,
+                                             v1::CommandReply* reply) override;
+
+ private:
+  CommandService(eventlog::EventLog& log, const auth::TokenVerifier& verifier,
+                 const runtime::Clock& clock, prometheus::Registry& registry);
+
+  template <typename Request>
+  grpc::ServerUnaryReactor* Handle(const char* name, grpc::CallbackServerContext* context,
+                                   const Request* request, v1::CommandReply* reply);
+
+  eventlog::EventLog& log_;
+  const auth::TokenVerifier& verifier_;
+  const runtime::Clock& clock_;
+  CommandMetrics metrics_;
+  std::unique_ptr<WriteModel> model_;
+  std::vector<std::unique_ptr<PartitionWriter>> writers_;
+};
+
+}  // namespace reviewtrail::command

@@ -1,0 +1,38 @@
+#pragma once
+
+#include <functional>
+#include <string>
+#include <variant>
+
+#include "absl/status/status.h"
+#include "reviewtrail/domain/context.h"
+#include "reviewtrail/domain/decide.h"
+#include "reviewtrail/v1/commands.pb.h"
+
+namespace reviewtrail::command {
+
+// How a command ended: accepted (or a retry of an accepted one), refused by a rule, or failed for
+// want of the log or the store (nothing was acknowledged; retrying with the same id is safe).
+using CommandOutcome = std::variant<v1::CommandReply, domain::DomainError, absl::Status>;
+
+// A command waiting for its partition's writer. `decide` runs on the writer thread against the
+// tenant's current state; `done` is called exactly once, on the writer thread.
+struct PendingCommand {
+  std::string command_id;
+  domain::CommandContext context;  // holds the tenant id
+  std::function<domain::Result<domain::Decision>(const domain::StateView&,
+                                                 const domain::CommandContext&)>
+      decide;
+  std::function<void(CommandOutcome)> done;
+};
+
+// Wraps a typed request into the decide function of a PendingCommand. The request must outlive the
+// command's completion (gRPC keeps it until the reactor finishes).
+template <typename Request>
+auto DecideWith(const Request& request) {
+  return [&request](const domain::StateView& state, const domain::CommandContext& context) {
+    return domain::Decide(state, request, context);
+  };
+}
+
+}  // namespace reviewtrail::command

@@ -1,0 +1,134 @@
+#include "reviewtrail/command/command_service.h"
+
+#include <chrono>
+
+#include "partition_writer.h"
+#include "reviewtrail/rpc/authenticate.h"
+#include "reviewtrail/rpc/status_mapping.h"
+#include "write_model.h"
+
+namespace reviewtrail::command {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// The tenant's calendar day. Deadlines are kept in UTC days; see README "Time".
+domain::CivilDate TodayOf(std::chrono::system_clock::time_point now) {
+  const auto days = std::chrono::floor<std::chrono::days>(now).time_since_epoch().count();
+  return domain::CivilDate::FromDaysSinceEpoch(days);
+}
+
+std::string ResultLabel(const CommandOutcome& outcome) {
+  if (std::holds_alternative<v1::CommandReply>(outcome)) return "ok";
+  if (const auto* error = std::get_if<domain::DomainError>(&outcome)) return error->rule;
+  return absl::StatusCodeToString(std::get<absl::Status>(outcome).code());
+}
+
+std::string MetadataValue(const grpc::CallbackServerContext& context, const char* key) {
+  auto it = context.client_metadata().find(key);
+  return it == context.client_metadata().end() ? std::string()
+                                               : std::string(it->second.data(), it->second.size());
+}
+
+}  // namespace
+
+CommandService::CommandService(eventlog::EventLog& log, const auth::TokenVerifier& verifier,
+                               const runtime::Clock& clock, prometheus::Registry& registry)
+    : log_(log), verifier_(verifier), clock_(clock), metrics_(registry) {}
+
+CommandService::~CommandService() { Stop(); }
+
+absl::StatusOr<std::unique_ptr<CommandService>> CommandService::Start(
+    eventlog::EventLog& log, const auth::TokenVerifier& verifier, const runtime::Clock& clock,
+    prometheus::Registry& registry, CommandServiceOptions options) {
+  std::unique_ptr<CommandService> service(new CommandService(log, verifier, clock, registry));
+  absl::StatusOr<std::unique_ptr<WriteModel>> model = WriteModel::Open(options.write_model_path);
+  if (!model.ok()) return model.status();
+  service->model_ = *std::move(model);
+  for (int32_t partition = 0; partition < log.PartitionCount(); ++partition) {
+    auto writer = std::make_unique<PartitionWriter>(
+        partition, log, *service->model_, service->metrics_, options.max_queue_per_partition);
+    if (absl::Status started = writer->Start(); !started.ok()) return started;
+    service->writers_.push_back(std::move(writer));
+  }
+  return service;
+}
+
+void CommandService::Stop() {
+  for (auto& writer : writers_) writer->Stop();
+}
+
+absl::Status CommandService::Submit(PendingCommand command) {
+  const int32_t partition = log_.PartitionFor(command.context.tenant_id);
+  return writers_.at(static_cast<size_t>(partition))->Submit(std::move(command));
+}
+
+template <typename Request>
+grpc::ServerUnaryReactor* CommandService::Handle(const char* name,
+                                                 grpc::CallbackServerContext* context,
+                                                 const Request* request, v1::CommandReply* reply) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  const auto received = Clock::now();
+  const auto now = clock_.Now();
+  absl::StatusOr<auth::Principal> principal = rpc::Authenticate(*context, verifier_, now);
+  if (!principal.ok()) {
+    metrics_.CountCommand(name, "UNAUTHENTICATED");
+    reactor->Finish(rpc::ToGrpcStatus(principal.status()));
+    return reactor;
+  }
+  PendingCommand command;
+  command.command_id = request->command_id();
+  command.context = domain::CommandContext{
+      .tenant_id = principal->tenant_id,
+      .actor_id = principal->person_id,
+      .roles = principal->roles,
+      .now = std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count(),
+      .today = TodayOf(now),
+      .correlation_id = MetadataValue(*context, "x-correlation-id"),
+      .causation_id = MetadataValue(*context, "x-causation-id")};
+  command.decide = DecideWith(*request);
+  command.done = [this, name, reactor, reply, received](CommandOutcome outcome) {
+    metrics_.CountCommand(name, ResultLabel(outcome));
+    metrics_.ObserveLatency(name, std::chrono::duration<double>(Clock::now() - received).count());
+    if (auto* answer = std::get_if<v1::CommandReply>(&outcome)) {
+      *reply = std::move(*answer);
+      reactor->Finish(grpc::Status::OK);
+    } else if (const auto* error = std::get_if<domain::DomainError>(&outcome)) {
+      reactor->Finish(rpc::ToGrpcStatus(*error));
+    } else {
+      reactor->Finish(rpc::ToGrpcStatus(std::get<absl::Status>(outcome)));
+    }
+  };
+  if (absl::Status queued = Submit(std::move(command)); !queued.ok()) {
+    metrics_.CountCommand(name, absl::StatusCodeToString(queued.code()));
+    reactor->Finish(rpc::ToGrpcStatus(queued));
+  }
+  return reactor;
+}
+
+#define REVIEWTRAIL_COMMAND_RPC(Method)                                                  \
+  grpc::ServerUnaryReactor* CommandService::Method(grpc::CallbackServerContext* context, \
+                                                   const v1::Method##Request* request,   \
+                                                   v1::CommandReply* reply) {            \
+    return Handle(#Method, context, request, reply);                                     \
+  }
+
+REVIEWTRAIL_COMMAND_RPC(RegisterPerson)
+REVIEWTRAIL_COMMAND_RPC(DeactivatePerson)
+REVIEWTRAIL_COMMAND_RPC(RecordReview)
+REVIEWTRAIL_COMMAND_RPC(RecordDecision)
+REVIEWTRAIL_COMMAND_RPC(AssignAction)
+REVIEWTRAIL_COMMAND_RPC(ReassignAction)
+REVIEWTRAIL_COMMAND_RPC(RescheduleAction)
+REVIEWTRAIL_COMMAND_RPC(ReportProgress)
+REVIEWTRAIL_COMMAND_RPC(AttachEvidence)
+REVIEWTRAIL_COMMAND_RPC(RequestClosure)
+REVIEWTRAIL_COMMAND_RPC(ApproveClosure)
+REVIEWTRAIL_COMMAND_RPC(RejectClosure)
+REVIEWTRAIL_COMMAND_RPC(CancelAction)
+REVIEWTRAIL_COMMAND_RPC(RecordReminder)
+REVIEWTRAIL_COMMAND_RPC(RecordEscalation)
+
+#undef REVIEWTRAIL_COMMAND_RPC
+
+}  // namespace reviewtrail::command

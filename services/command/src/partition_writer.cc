@@ -1,0 +1,216 @@
+#include "partition_writer.h"
+
+#include <map>
+#include <optional>
+
+#include "reviewtrail/command/command_metrics.h"
+#include "spdlog/spdlog.h"
+
+namespace reviewtrail::command {
+namespace {
+
+constexpr size_t kMaxBatch = 512;
+constexpr size_t kCatchUpChunk = 1000;
+
+v1::CommandReply ReplyFor(const domain::Decision& decision, eventlog::Position last) {
+  v1::CommandReply reply;
+  reply.set_aggregate_id(decision.aggregate_id);
+  reply.set_version(decision.version);
+  for (const auto& event : decision.events) reply.add_event_ids(event.event_id());
+  reply.mutable_log_position()->set_partition(last.partition);
+  reply.mutable_log_position()->set_offset(last.offset);
+  return reply;
+}
+
+}  // namespace
+
+PartitionWriter::PartitionWriter(int32_t partition, eventlog::EventLog& log, WriteModel& model,
+                                 CommandMetrics& metrics, size_t max_queue)
+    : partition_(partition),
+      log_(log),
+      model_(model),
+      metrics_(metrics),
+      max_queue_(max_queue),
+      cache_(model, /*max_entries=*/100'000) {}
+
+PartitionWriter::~PartitionWriter() { Stop(); }
+
+absl::Status PartitionWriter::Start() {
+  if (absl::Status caught_up = CatchUp(); !caught_up.ok()) return caught_up;
+  thread_ = std::thread([this] { Run(); });
+  return absl::OkStatus();
+}
+
+void PartitionWriter::Stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+absl::Status PartitionWriter::Submit(PendingCommand command) {
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_) return absl::UnavailableError("the command service is shutting down");
+    if (queue_.size() >= max_queue_) {
+      return absl::ResourceExhaustedError("too many commands waiting for partition " +
+                                          std::to_string(partition_) + "; retry shortly");
+    }
+    queue_.push_back(std::move(command));
+  }
+  wake_.notify_one();
+  return absl::OkStatus();
+}
+
+void PartitionWriter::Run() {
+  std::vector<PendingCommand> batch;
+  while (true) {
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) {
+        return !queue_.empty() || stopping_;
+      });
+      if (queue_.empty()) return;  // stopping, and everything queued is done
+      while (!queue_.empty() && batch.size() < kMaxBatch) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    ProcessBatch(batch);
+    batch.clear();
+  }
+}
+
+void PartitionWriter::ProcessBatch(std::vector<PendingCommand>& batch) {
+  cache_.TrimIfFull();
+  std::vector<std::optional<CommandOutcome>> outcomes(batch.size());
+  std::vector<std::optional<domain::Decision>> decisions(batch.size());
+  std::map<std::pair<std::string, std::string>, size_t> first_with_id;
+  std::vector<std::optional<size_t>> repeat_of(batch.size());
+  std::vector<std::pair<std::string, std::vector<size_t>>> by_tenant;  // in first-seen order
+
+  // Decide, in arrival order, each against the state the earlier ones left.
+  for (size_t i = 0; i < batch.size(); ++i) {
+    const PendingCommand& command = batch[i];
+    const std::string& tenant = command.context.tenant_id;
+    auto [first, inserted] = first_with_id.try_emplace({tenant, command.command_id}, i);
+    if (!inserted && decisions[first->second].has_value()) {
+      repeat_of[i] = first->second;
+      continue;
+    }
+    absl::StatusOr<std::optional<v1::CommandReply>> answered =
+        model_.FindReply(tenant, command.command_id);
+    if (!answered.ok()) {
+      outcomes[i] = answered.status();
+      continue;
+    }
+    if (answered->has_value()) {
+      outcomes[i] = **answered;
+      continue;
+    }
+    AggregateCache::TenantView view(cache_, tenant);
+    domain::Result<domain::Decision> result = command.decide(view, command.context);
+    if (absl::Status load_error = cache_.TakeError(); !load_error.ok()) {
+      outcomes[i] = load_error;
+      continue;
+    }
+    if (!result.ok()) {
+      outcomes[i] = result.error();
+      continue;
+    }
+    for (const auto& event : result.value().events) cache_.Apply(event);
+    first->second = i;
+    decisions[i] = std::move(result).value();
+    auto group = std::find_if(by_tenant.begin(), by_tenant.end(),
+                              [&](const auto& entry) { return entry.first == tenant; });
+    if (group == by_tenant.end()) group = by_tenant.insert(by_tenant.end(), {tenant, {}});
+    group->second.push_back(i);
+  }
+
+  // Append each tenant's events; index them in the same order they landed.
+  bool failed = false;
+  size_t appended_events = 0;
+  for (const auto& [tenant, indexes] : by_tenant) {
+    std::vector<v1::EventEnvelope> events;
+    for (size_t i : indexes) {
+      for (const auto& event : decisions[i]->events) events.push_back(event);
+    }
+    absl::StatusOr<std::vector<eventlog::Position>> positions =
+        failed ? absl::UnavailableError("an earlier append of this batch failed; retry")
+               : log_.Append(tenant, events);
+    if (!positions.ok()) {
+      if (!failed)
+        spdlog::error("append to partition {} failed: {}", partition_,
+                      positions.status().ToString());
+      failed = true;
+      for (size_t i : indexes) outcomes[i] = positions.status();
+      continue;
+    }
+    appended_events += events.size();
+    std::vector<LoggedEvent> logged;
+    logged.reserve(events.size());
+    for (size_t k = 0; k < events.size(); ++k) logged.push_back({(*positions)[k], &events[k]});
+    const bool contiguous = positions->front().offset == next_offset_;
+    absl::Status indexed =
+        contiguous ? model_.Index(partition_, logged, positions->back().offset + 1) : CatchUp();
+    if (!contiguous) {
+      spdlog::warn("partition {} has records this writer did not append; re-indexed from the log",
+                   partition_);
+    }
+    if (!indexed.ok()) spdlog::error("indexing partition {}: {}", partition_, indexed.ToString());
+    next_offset_ = positions->back().offset + 1;
+    size_t k = 0;
+    for (size_t i : indexes) {
+      k += decisions[i]->events.size();
+      outcomes[i] = ReplyFor(*decisions[i], (*positions)[k - 1]);
+    }
+  }
+  if (failed) {
+    // Some events may have landed although the append reported failure: forget the optimistic
+    // state and index whatever the log really holds.
+    cache_.Clear();
+    if (absl::Status caught_up = CatchUp(); !caught_up.ok()) {
+      spdlog::error("catching up partition {}: {}", partition_, caught_up.ToString());
+    }
+  }
+  metrics_.ObserveBatch(appended_events);
+
+  for (size_t i = 0; i < batch.size(); ++i) {
+    CommandOutcome outcome = repeat_of[i] ? *outcomes[*repeat_of[i]] : std::move(*outcomes[i]);
+    batch[i].done(std::move(outcome));
+  }
+}
+
+absl::Status PartitionWriter::CatchUp() {
+  absl::StatusOr<int64_t> checkpoint = model_.Checkpoint(partition_);
+  if (!checkpoint.ok()) return checkpoint.status();
+  absl::StatusOr<int64_t> end = log_.EndOffset(partition_);
+  if (!end.ok()) return end.status();
+  int64_t next = *checkpoint;
+  while (next < *end) {
+    absl::StatusOr<std::vector<eventlog::Record>> records =
+        log_.Read(partition_, next, kCatchUpChunk);
+    if (!records.ok()) return records.status();
+    if (records->empty()) break;
+    std::vector<v1::EventEnvelope> events(records->size());
+    std::vector<LoggedEvent> logged;
+    for (size_t k = 0; k < records->size(); ++k) {
+      const eventlog::Record& record = (*records)[k];
+      if (!events[k].ParseFromString(record.value)) {
+        spdlog::error("skipping undecodable record at {}:{}", partition_, record.position.offset);
+        continue;
+      }
+      logged.push_back({record.position, &events[k]});
+    }
+    next = records->back().position.offset + 1;
+    if (absl::Status indexed = model_.Index(partition_, logged, next); !indexed.ok()) {
+      return indexed;
+    }
+  }
+  next_offset_ = next;
+  return absl::OkStatus();
+}
+
+}  // namespace reviewtrail::command

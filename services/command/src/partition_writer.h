@@ -1,0 +1,63 @@
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "aggregate_cache.h"
+#include "reviewtrail/command/pending_command.h"
+#include "reviewtrail/eventlog/event_log.h"
+#include "write_model.h"
+
+namespace reviewtrail::command {
+
+class CommandMetrics;
+
+// The single writer of one log partition. Commands queue up; the writer thread takes everything
+// waiting as one batch, decides each in arrival order against the state left by the ones before
+// it, appends the accepted events (one Append per tenant in the batch), indexes them in the write
+// model and completes every command. A command id already answered gets the stored answer.
+//
+// Thread-safety: Submit() from any thread; everything else on the writer thread.
+class PartitionWriter {
+ public:
+  PartitionWriter(int32_t partition, eventlog::EventLog& log, WriteModel& model,
+                  CommandMetrics& metrics, size_t max_queue);
+  ~PartitionWriter();
+  PartitionWriter(const PartitionWriter&) = delete;
+  PartitionWriter& operator=(const PartitionWriter&) = delete;
+
+  // Indexes what the log holds beyond the write model's checkpoint, then starts the thread.
+  [[nodiscard]] absl::Status Start();
+  // Finishes every queued command, then stops the thread. Later submissions are refused.
+  void Stop();
+
+  // Queues a command; RESOURCE_EXHAUSTED when the queue is full, UNAVAILABLE once stopping.
+  [[nodiscard]] absl::Status Submit(PendingCommand command);
+
+ private:
+  void Run();
+  void ProcessBatch(std::vector<PendingCommand>& batch);
+  [[nodiscard]] absl::Status CatchUp();
+
+  const int32_t partition_;
+  eventlog::EventLog& log_;
+  WriteModel& model_;
+  CommandMetrics& metrics_;
+  const size_t max_queue_;
+  AggregateCache cache_;
+  int64_t next_offset_ = 0;  // the offset the next append should get; writer thread only
+
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<PendingCommand> queue_ ABSL_GUARDED_BY(mutex_);
+  bool stopping_ ABSL_GUARDED_BY(mutex_) = false;
+  std::thread thread_;
+};
+
+}  // namespace reviewtrail::command

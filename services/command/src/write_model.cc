@@ -1,0 +1,147 @@
+#include "write_model.h"
+
+#include <rocksdb/write_batch.h>
+
+#include <map>
+
+namespace reviewtrail::command {
+namespace {
+
+void AppendBigEndian(std::string& out, uint64_t value, int bytes) {
+  for (int i = bytes - 1; i >= 0; --i) out.push_back(static_cast<char>((value >> (8 * i)) & 0xFF));
+}
+
+uint64_t ReadBigEndian(std::string_view bytes) {
+  uint64_t value = 0;
+  for (char c : bytes) value = (value << 8) | static_cast<unsigned char>(c);
+  return value;
+}
+
+std::string Key(char tag, std::initializer_list<std::string_view> parts) {
+  std::string key(1, tag);
+  for (std::string_view part : parts) {
+    key.push_back('\0');
+    key.append(part);
+  }
+  return key;
+}
+
+std::string AggregatePrefix(const std::string& tenant, v1::AggregateType type,
+                            const std::string& id) {
+  std::string prefix = Key('e', {tenant, std::to_string(type), id});
+  prefix.push_back('\0');
+  return prefix;
+}
+
+std::string CheckpointKey(int32_t partition) {
+  std::string key = "p";
+  AppendBigEndian(key, static_cast<uint32_t>(partition), 4);
+  return key;
+}
+
+absl::Status ToStatus(const rocksdb::Status& status, std::string_view what) {
+  if (status.ok()) return absl::OkStatus();
+  return absl::InternalError(std::string(what) + ": " + status.ToString());
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<WriteModel>> WriteModel::Open(const std::string& path) {
+  rocksdb::Options options;
+  options.create_if_missing = true;
+  options.IncreaseParallelism(2);
+  rocksdb::DB* db = nullptr;
+  const rocksdb::Status status = rocksdb::DB::Open(options, path, &db);
+  if (!status.ok()) return ToStatus(status, "opening the write model at " + path);
+  return std::unique_ptr<WriteModel>(new WriteModel(std::unique_ptr<rocksdb::DB>(db)));
+}
+
+absl::StatusOr<int64_t> WriteModel::Checkpoint(int32_t partition) const {
+  std::string value;
+  const rocksdb::Status status = db_->Get(rocksdb::ReadOptions(), CheckpointKey(partition), &value);
+  if (status.IsNotFound()) return 0;
+  if (!status.ok()) return ToStatus(status, "reading the write-model checkpoint");
+  return static_cast<int64_t>(ReadBigEndian(value));
+}
+
+absl::Status WriteModel::Index(int32_t partition, std::span<const LoggedEvent> events,
+                               int64_t next_offset) {
+  rocksdb::WriteBatch batch;
+  // Replies of commands whose events are in this call, merged with what an earlier call recorded
+  // (a catch-up may split one command's events across calls).
+  std::map<std::string, v1::CommandReply> replies;
+  for (const LoggedEvent& logged : events) {
+    const v1::EventEnvelope& event = *logged.event;
+    std::string key =
+        AggregatePrefix(event.tenant_id(), event.aggregate_type(), event.aggregate_id());
+    AppendBigEndian(key, static_cast<uint64_t>(event.aggregate_version()), 8);
+    batch.Put(key, event.SerializeAsString());
+
+    const std::string reply_key = Key('c', {event.tenant_id(), event.command_id()});
+    auto [it, inserted] = replies.try_emplace(reply_key);
+    if (inserted) {
+      std::string existing;
+      const rocksdb::Status status = db_->Get(rocksdb::ReadOptions(), reply_key, &existing);
+      if (status.ok()) {
+        it->second.ParseFromString(existing);
+      } else if (!status.IsNotFound()) {
+        return ToStatus(status, "reading a command reply");
+      }
+    }
+    v1::CommandReply& reply = it->second;
+    reply.set_aggregate_id(event.aggregate_id());
+    reply.set_version(event.aggregate_version());
+    reply.add_event_ids(event.event_id());
+    reply.mutable_log_position()->set_partition(logged.position.partition);
+    reply.mutable_log_position()->set_offset(logged.position.offset);
+
+    if (event.has_decision_recorded()) {
+      batch.Put(Key('d', {event.tenant_id(), event.decision_recorded().decision_id()}),
+                event.aggregate_id());
+    }
+  }
+  for (const auto& [key, reply] : replies) batch.Put(key, reply.SerializeAsString());
+  std::string offset;
+  AppendBigEndian(offset, static_cast<uint64_t>(next_offset), 8);
+  batch.Put(CheckpointKey(partition), offset);
+  return ToStatus(db_->Write(rocksdb::WriteOptions(), &batch), "indexing events");
+}
+
+absl::StatusOr<std::vector<v1::EventEnvelope>> WriteModel::LoadAggregate(
+    const std::string& tenant_id, v1::AggregateType type, const std::string& id) const {
+  const std::string prefix = AggregatePrefix(tenant_id, type, id);
+  std::vector<v1::EventEnvelope> events;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    if (!events.emplace_back().ParseFromArray(it->value().data(),
+                                              static_cast<int>(it->value().size()))) {
+      return absl::DataLossError("undecodable event in the write model for " + id);
+    }
+  }
+  if (!it->status().ok()) return ToStatus(it->status(), "loading " + id);
+  return events;
+}
+
+absl::StatusOr<std::optional<v1::CommandReply>> WriteModel::FindReply(
+    const std::string& tenant_id, const std::string& command_id) const {
+  std::string value;
+  const rocksdb::Status status =
+      db_->Get(rocksdb::ReadOptions(), Key('c', {tenant_id, command_id}), &value);
+  if (status.IsNotFound()) return std::nullopt;
+  if (!status.ok()) return ToStatus(status, "reading a command reply");
+  v1::CommandReply reply;
+  if (!reply.ParseFromString(value)) return absl::DataLossError("undecodable command reply");
+  return reply;
+}
+
+absl::StatusOr<std::optional<std::string>> WriteModel::FindReviewOfDecision(
+    const std::string& tenant_id, const std::string& decision_id) const {
+  std::string value;
+  const rocksdb::Status status =
+      db_->Get(rocksdb::ReadOptions(), Key('d', {tenant_id, decision_id}), &value);
+  if (status.IsNotFound()) return std::nullopt;
+  if (!status.ok()) return ToStatus(status, "reading the decision index");
+  return value;
+}
+
+}  // namespace reviewtrail::command

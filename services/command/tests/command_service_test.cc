@@ -1,0 +1,372 @@
+#include <atomic>
+#include <thread>
+
+#include "command_fixture.h"
+
+namespace reviewtrail::command::testing {
+namespace {
+
+using Stub = v1::CommandService::Stub;
+
+google::type::Date Day(int year, int month, int day) {
+  google::type::Date date;
+  date.set_year(year);
+  date.set_month(month);
+  date.set_day(day);
+  return date;
+}
+
+// Given: mia (ISMS manager), olga and oscar (owners), a review and a decision.
+class CommandApiTest : public CommandServiceTest {
+ protected:
+  CommandApiTest() {
+    manager_ = Token("mia", {v1::ROLE_ISMS_MANAGER});
+    owner_ = Token("olga", {v1::ROLE_ACTION_OWNER});
+    for (const char* person : {"mia", "olga", "oscar"}) {
+      v1::RegisterPersonRequest request;
+      request.set_command_id(std::string("register-") + person);
+      request.set_person_id(person);
+      request.set_display_name(person);
+      request.set_email(std::string(person) + "@acme.example");
+      EXPECT_TRUE(Send(&Stub::RegisterPerson, request, manager_).status.ok());
+    }
+    v1::RecordReviewRequest review;
+    review.set_command_id("review-1");
+    review.set_title("Management review 2026");
+    *review.mutable_held_on() = Day(2026, 11, 20);
+    review.set_chair_id("mia");
+    review.add_inputs_covered(v1::REVIEW_INPUT_A_PREVIOUS_ACTIONS);
+    review_id_ = Send(&Stub::RecordReview, review, manager_).reply.aggregate_id();
+    v1::RecordDecisionRequest decision;
+    decision.set_command_id("decision-1");
+    decision.set_review_id(review_id_);
+    decision.set_summary("Train staff against phishing");
+    decision.set_rationale("Phishing caused two incidents");
+    decision.set_category(v1::DECISION_CATEGORY_IMPROVEMENT_OPPORTUNITY);
+    const Answer recorded = Send(&Stub::RecordDecision, decision, manager_);
+    EXPECT_TRUE(recorded.status.ok()) << recorded.status.error_message();
+    decision_id_ = DecisionIdOf(recorded.reply);
+  }
+
+  std::string DecisionIdOf(const v1::CommandReply& reply) {
+    const int32_t partition = reply.log_position().partition();
+    auto records = log_->Read(partition, reply.log_position().offset(), 1);
+    v1::EventEnvelope event;
+    EXPECT_TRUE(event.ParseFromString(records->at(0).value));
+    return event.decision_recorded().decision_id();
+  }
+
+  v1::AssignActionRequest Assignment(const std::string& command_id) {
+    v1::AssignActionRequest request;
+    request.set_command_id(command_id);
+    request.set_decision_id(decision_id_);
+    request.set_title("Phishing training");
+    request.set_expected_outcome("All staff trained");
+    request.set_completion_criteria("Attendance list for 100% of staff");
+    request.set_owner_id("olga");
+    *request.mutable_due_date() = Day(2026, 12, 31);
+    return request;
+  }
+
+  std::string Assign(const std::string& command_id = "assign-1") {
+    const Answer answer = Send(&Stub::AssignAction, Assignment(command_id), manager_);
+    EXPECT_TRUE(answer.status.ok()) << answer.status.error_message();
+    return answer.reply.aggregate_id();
+  }
+
+  v1::AttachEvidenceRequest Evidence(const std::string& action_id, const std::string& command_id) {
+    v1::AttachEvidenceRequest request;
+    request.set_command_id(command_id);
+    request.set_action_id(action_id);
+    request.set_kind(v1::EVIDENCE_KIND_TRAINING_RECORD);
+    request.set_uri("https://lms.acme.example/report/1");
+    request.set_sha256(std::string(64, 'b'));
+    request.set_size_bytes(1234);
+    return request;
+  }
+
+  std::string manager_;
+  std::string owner_;
+  std::string review_id_;
+  std::string decision_id_;
+};
+
+TEST_F(CommandApiTest, WholeLifecycleFromAssignmentToApprovedClosure) {
+  const std::string action = Assign();
+  v1::ReportProgressRequest progress;
+  progress.set_command_id("progress-1");
+  progress.set_action_id(action);
+  progress.set_note("Sessions booked");
+  progress.set_percent_complete(40);
+  EXPECT_EQ(Send(&Stub::ReportProgress, progress, owner_).reply.version(), 2);
+  EXPECT_TRUE(Send(&Stub::AttachEvidence, Evidence(action, "evidence-1"), owner_).status.ok());
+  v1::RequestClosureRequest request;
+  request.set_command_id("request-1");
+  request.set_action_id(action);
+  EXPECT_TRUE(Send(&Stub::RequestClosure, request, owner_).status.ok());
+  v1::ApproveClosureRequest approve;
+  approve.set_command_id("approve-1");
+  approve.set_action_id(action);
+  approve.set_expected_version(4);
+  const Answer approved = Send(&Stub::ApproveClosure, approve, manager_);
+  ASSERT_TRUE(approved.status.ok()) << approved.status.error_message();
+  EXPECT_EQ(approved.reply.aggregate_id(), action);
+  EXPECT_EQ(approved.reply.version(), 5);
+  EXPECT_EQ(approved.reply.event_ids_size(), 1);
+
+  // The reply's position holds the approval, written by mia, with CloudEvents headers.
+  const auto records = log_->Read(approved.reply.log_position().partition(),
+                                  approved.reply.log_position().offset(), 1);
+  ASSERT_TRUE(records.ok());
+  v1::EventEnvelope event;
+  ASSERT_TRUE(event.ParseFromString(records->at(0).value));
+  EXPECT_TRUE(event.has_closure_approved());
+  EXPECT_EQ(event.actor().person_id(), "mia");
+  EXPECT_EQ(event.event_id(), approved.reply.event_ids(0));
+  EXPECT_EQ(records->at(0).key, "acme");
+}
+
+TEST_F(CommandApiTest, InvalidInputAnswersInvalidArgumentWithFieldViolations) {
+  auto request = Assignment("bad-1");
+  request.set_title("");
+  *request.mutable_due_date() = Day(2026, 11, 22);
+  const int64_t before = LogSize();
+  const Answer answer = Send(&Stub::AssignAction, request, manager_);
+  EXPECT_EQ(answer.status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  google::rpc::BadRequest bad_request;
+  ASSERT_TRUE(Details(answer.status).details(0).UnpackTo(&bad_request));
+  std::vector<std::string> fields;
+  for (const auto& violation : bad_request.field_violations()) fields.push_back(violation.field());
+  EXPECT_EQ(fields, (std::vector<std::string>{"title", "due_date"}));
+  EXPECT_EQ(LogSize(), before);
+}
+
+TEST_F(CommandApiTest, LifecycleViolationsAnswerFailedPreconditionNamingRuleAndState) {
+  const std::string action = Assign();
+  v1::RequestClosureRequest request;
+  request.set_command_id("request-early");
+  request.set_action_id(action);
+  const Answer answer = Send(&Stub::RequestClosure, request, owner_);
+  EXPECT_EQ(answer.status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  google::rpc::PreconditionFailure failure;
+  ASSERT_TRUE(Details(answer.status).details(0).UnpackTo(&failure));
+  EXPECT_EQ(failure.violations(0).type(), "ACTION_STATE");
+  EXPECT_EQ(failure.violations(0).subject(), "actions/" + action);
+  google::rpc::ErrorInfo info;
+  ASSERT_TRUE(Details(answer.status).details(1).UnpackTo(&info));
+  EXPECT_EQ(info.metadata().at("state"), "OPEN");
+}
+
+TEST_F(CommandApiTest, EveryDomainRuleReachesTheCallerWithItsCode) {
+  const std::string action = Assign();
+  const std::string oscar = Token("oscar", {v1::ROLE_ACTION_OWNER});
+  const std::string auditor = Token("audrey", {v1::ROLE_AUDITOR});
+  const std::string service = Token("notifier", {v1::ROLE_SERVICE});
+
+  struct Case {
+    const char* name;
+    Answer answer;
+    grpc::StatusCode code;
+    const char* reason;  // ErrorInfo reason / PreconditionFailure type, "" when not applicable
+  };
+  auto owner_it = Assignment("owner-it");
+  owner_it.set_owner_id("IT");
+  v1::RequestClosureRequest no_evidence;
+  no_evidence.set_command_id("no-evidence");
+  no_evidence.set_action_id(action);
+  v1::ReportProgressRequest progress;
+  progress.set_command_id("progress-1");
+  progress.set_action_id(action);
+  progress.set_note("started");
+  ASSERT_TRUE(Send(&Stub::ReportProgress, progress, owner_).status.ok());
+  v1::ApproveClosureRequest approve;
+  approve.set_command_id("approve-early");
+  approve.set_action_id(action);
+  v1::RecordEscalationRequest escalation;
+  escalation.set_command_id("escalate-early");
+  escalation.set_action_id(action);
+  escalation.set_level(1);
+  escalation.set_recipient_id("mia");
+  escalation.set_channel(v1::NOTIFICATION_CHANNEL_LOG);
+  escalation.set_days_overdue(1);
+  v1::ReportProgressRequest stale = progress;
+  stale.set_command_id("stale");
+  stale.set_expected_version(1);
+  v1::ReportProgressRequest missing = progress;
+  missing.set_command_id("missing");
+  missing.set_action_id("act-nope");
+  v1::RegisterPersonRequest duplicate;
+  duplicate.set_command_id("dup-person");
+  duplicate.set_person_id("olga");
+  duplicate.set_display_name("Olga again");
+  duplicate.set_email("o@acme.example");
+
+  const Case cases[] = {
+      {"owner not a person", Send(&Stub::AssignAction, owner_it, manager_),
+       grpc::StatusCode::FAILED_PRECONDITION, "OWNER_NOT_ACTIVE_PERSON"},
+      {"closure without evidence", Send(&Stub::RequestClosure, no_evidence, owner_),
+       grpc::StatusCode::FAILED_PRECONDITION, "EVIDENCE_REQUIRED"},
+      {"evidence by another owner", Send(&Stub::AttachEvidence, Evidence(action, "e-oscar"), oscar),
+       grpc::StatusCode::PERMISSION_DENIED, "OWNER_REQUIRED"},
+      {"auditor assigns", Send(&Stub::AssignAction, Assignment("by-auditor"), auditor),
+       grpc::StatusCode::PERMISSION_DENIED, "ROLE_REQUIRED"},
+      {"approval before request", Send(&Stub::ApproveClosure, approve, manager_),
+       grpc::StatusCode::FAILED_PRECONDITION, "ACTION_STATE"},
+      {"escalation before due", Send(&Stub::RecordEscalation, escalation, service),
+       grpc::StatusCode::FAILED_PRECONDITION, "NOT_OVERDUE"},
+      {"stale version", Send(&Stub::ReportProgress, stale, owner_), grpc::StatusCode::ABORTED,
+       "VERSION_CONFLICT"},
+      {"unknown action", Send(&Stub::ReportProgress, missing, owner_), grpc::StatusCode::NOT_FOUND,
+       ""},
+      {"person exists", Send(&Stub::RegisterPerson, duplicate, manager_),
+       grpc::StatusCode::ALREADY_EXISTS, ""},
+  };
+  for (const Case& c : cases) {
+    EXPECT_EQ(c.answer.status.error_code(), c.code)
+        << c.name << ": " << c.answer.status.error_message();
+    if (*c.reason == '\0') continue;
+    bool named = false;
+    const google::rpc::Status details = Details(c.answer.status);
+    for (const auto& detail : details.details()) {
+      google::rpc::ErrorInfo info;
+      google::rpc::PreconditionFailure failure;
+      if (detail.UnpackTo(&info)) named |= info.reason() == c.reason;
+      if (detail.UnpackTo(&failure)) named |= failure.violations(0).type() == c.reason;
+    }
+    EXPECT_TRUE(named) << c.name << " does not name " << c.reason;
+  }
+}
+
+TEST_F(CommandApiTest, RetriedCommandIdGetsTheOriginalAnswerAndAppendsNothing) {
+  const Answer first = Send(&Stub::AssignAction, Assignment("assign-retry"), manager_);
+  ASSERT_TRUE(first.status.ok());
+  const int64_t size = LogSize();
+  auto changed = Assignment("assign-retry");
+  changed.set_title("A different title, same idempotency key");
+  const Answer again = Send(&Stub::AssignAction, changed, manager_);
+  ASSERT_TRUE(again.status.ok());
+  EXPECT_EQ(again.reply.SerializeAsString(), first.reply.SerializeAsString());
+  EXPECT_EQ(LogSize(), size);
+}
+
+TEST_F(CommandApiTest, OfTwoRacingConflictingCommandsExactlyOneWins) {
+  const std::string action = Assign();
+  for (int round = 0; round < 10; ++round) {
+    std::atomic<int> ok{0};
+    std::atomic<int> aborted{0};
+    const int64_t version = round + 1;
+    auto race = [&](const std::string& reason, const std::string& command_id) {
+      v1::RescheduleActionRequest request;
+      request.set_command_id(command_id);
+      request.set_action_id(action);
+      *request.mutable_new_due_date() = Day(2027, 1, 1 + round * 2 + (reason == "a" ? 0 : 1));
+      request.set_reason(reason);
+      request.set_expected_version(version);
+      const Answer answer = Send(&Stub::RescheduleAction, request, manager_);
+      if (answer.status.ok()) ++ok;
+      if (answer.status.error_code() == grpc::StatusCode::ABORTED) ++aborted;
+    };
+    std::thread a(race, "a", "race-a-" + std::to_string(round));
+    std::thread b(race, "b", "race-b-" + std::to_string(round));
+    a.join();
+    b.join();
+    EXPECT_EQ(ok.load(), 1) << "round " << round;
+    EXPECT_EQ(aborted.load(), 1) << "round " << round;
+  }
+}
+
+TEST_F(CommandApiTest, ForeignTenantExpiredTokenAndWrongRoleAreRefusedAndAppendNothing) {
+  const std::string action = Assign();
+  const int64_t size = LogSize();
+
+  // A manager of another tenant cannot see acme's action at all.
+  const std::string globex = Token("mia", {v1::ROLE_ISMS_MANAGER}, "globex");
+  v1::CancelActionRequest cancel;
+  cancel.set_command_id("cancel-foreign");
+  cancel.set_action_id(action);
+  cancel.set_reason("hostile");
+  EXPECT_EQ(Send(&Stub::CancelAction, cancel, globex).status.error_code(),
+            grpc::StatusCode::NOT_FOUND);
+
+  const std::string expired =
+      Token("mia", {v1::ROLE_ISMS_MANAGER}, "acme", std::chrono::seconds(60));
+  clock_.Advance(std::chrono::minutes(5));
+  cancel.set_command_id("cancel-expired");
+  const Answer stale = Send(&Stub::CancelAction, cancel, expired);
+  EXPECT_EQ(stale.status.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+
+  cancel.set_command_id("cancel-owner");
+  EXPECT_EQ(Send(&Stub::CancelAction, cancel, owner_).status.error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+
+  grpc::ClientContext anonymous;
+  v1::CommandReply reply;
+  cancel.set_command_id("cancel-anonymous");
+  EXPECT_EQ(stub_->CancelAction(&anonymous, cancel, &reply).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+
+  EXPECT_EQ(Send(&Stub::CancelAction, cancel, "not-a-jwt").status.error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(LogSize(), size);
+}
+
+TEST_F(CommandApiTest, RestartKeepsStateAndDeduplication) {
+  const std::string action = Assign();
+  ASSERT_TRUE(Send(&Stub::AttachEvidence, Evidence(action, "evidence-1"), owner_).status.ok());
+  const Answer before = Send(&Stub::AttachEvidence, Evidence(action, "evidence-1"), owner_);
+  StopService();
+  StartService();
+  const Answer after = Send(&Stub::AttachEvidence, Evidence(action, "evidence-1"), owner_);
+  ASSERT_TRUE(after.status.ok());
+  EXPECT_EQ(after.reply.SerializeAsString(), before.reply.SerializeAsString());
+  v1::RequestClosureRequest request;
+  request.set_command_id("request-1");
+  request.set_action_id(action);
+  const Answer requested = Send(&Stub::RequestClosure, request, owner_);
+  ASSERT_TRUE(requested.status.ok()) << requested.status.error_message();
+  EXPECT_EQ(requested.reply.version(), 3);
+}
+
+TEST_F(CommandApiTest, WriteModelIsRebuiltFromTheLogWhenItIsLost) {
+  const std::string action = Assign();
+  const Answer assigned = Send(&Stub::AssignAction, Assignment("assign-1"), manager_);
+  StopService();
+  std::filesystem::remove_all(dir_ / "command");
+  StartService();
+  // The dedup index and the action's state come back from the log alone.
+  const Answer retried = Send(&Stub::AssignAction, Assignment("assign-1"), manager_);
+  EXPECT_EQ(retried.reply.SerializeAsString(), assigned.reply.SerializeAsString());
+  v1::ReportProgressRequest progress;
+  progress.set_command_id("progress-after-rebuild");
+  progress.set_action_id(action);
+  progress.set_note("still going");
+  progress.set_expected_version(1);
+  EXPECT_TRUE(Send(&Stub::ReportProgress, progress, owner_).status.ok());
+}
+
+TEST_F(CommandApiTest, ConcurrentCommandsOfManyCallersAllLandOnce) {
+  const std::string action = Assign();
+  std::vector<std::thread> callers;
+  std::atomic<int> ok{0};
+  for (int caller = 0; caller < 8; ++caller) {
+    callers.emplace_back([&, caller] {
+      for (int i = 0; i < 10; ++i) {
+        v1::ReportProgressRequest progress;
+        progress.set_command_id("p-" + std::to_string(caller) + "-" + std::to_string(i));
+        progress.set_action_id(action);
+        progress.set_note("step");
+        if (Send(&Stub::ReportProgress, progress, owner_).status.ok()) ++ok;
+      }
+    });
+  }
+  for (auto& caller : callers) caller.join();
+  EXPECT_EQ(ok.load(), 80);
+  v1::ReportProgressRequest last;
+  last.set_command_id("last");
+  last.set_action_id(action);
+  last.set_note("done");
+  EXPECT_EQ(Send(&Stub::ReportProgress, last, owner_).reply.version(), 82);
+}
+
+}  // namespace
+}  // namespace reviewtrail::command::testing
