@@ -1,0 +1,90 @@
+#pragma once
+
+#include <prometheus/counter.h>
+#include <prometheus/gauge.h>
+#include <prometheus/registry.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "reviewtrail/eventlog/event_log.h"
+#include "reviewtrail/projection/projection.h"
+#include "reviewtrail/projection/projection_store.h"
+
+namespace reviewtrail::projection {
+
+struct ProjectorOptions {
+  std::string name;         // the metrics label, e.g. "query" or "audit"
+  size_t max_batch = 1000;  // events per committed batch
+  std::chrono::milliseconds poll_timeout{200};
+};
+
+// Feeds a Projection from the log: subscribes from the store's positions, applies each event to a
+// batch and commits the batch with the new positions. Records that do not decode, and events
+// whose payload this build does not know, are counted, logged with their position and skipped —
+// never fatal. Exposes how far it got, so queries can wait for their own writes.
+//
+// Metrics: reviewtrail_projection_events_total{projection, type},
+//          reviewtrail_projection_skipped_total{projection, reason},
+//          reviewtrail_projection_lag_events{projection, partition},
+//          reviewtrail_projection_lag_seconds{projection, partition}.
+//
+// Thread-safety: Start/Stop from the owner's thread; WaitFor/Applied from any thread.
+class Projector {
+ public:
+  Projector(eventlog::EventLog& log, ProjectionStore& store, Projection& projection,
+            prometheus::Registry& registry, ProjectorOptions options);
+  ~Projector();
+  Projector(const Projector&) = delete;
+  Projector& operator=(const Projector&) = delete;
+
+  [[nodiscard]] absl::Status Start();
+  void Stop();
+
+  // Waits until every record of `position.partition` up to and including `position.offset` is
+  // applied, or `deadline` passes. True when applied.
+  [[nodiscard]] bool WaitFor(const eventlog::Position& position,
+                             std::chrono::steady_clock::time_point deadline);
+  // Applies everything the log holds now, on the caller's thread (for tools and tests that run
+  // without Start()).
+  [[nodiscard]] absl::Status CatchUp();
+
+  // Next offset to apply, per partition.
+  [[nodiscard]] std::vector<int64_t> Applied() const;
+  // The first error that stopped the runner, OK while healthy.
+  [[nodiscard]] absl::Status health() const;
+
+ private:
+  void Run();
+  [[nodiscard]] absl::Status ApplyBatch(const std::vector<eventlog::Record>& records);
+  void UpdateLag();
+
+  eventlog::EventLog& log_;
+  ProjectionStore& store_;
+  Projection& projection_;
+  ProjectorOptions options_;
+  std::unique_ptr<eventlog::Subscription> subscription_;
+
+  prometheus::Family<prometheus::Counter>& events_;
+  prometheus::Family<prometheus::Counter>& skipped_;
+  prometheus::Family<prometheus::Gauge>& lag_events_;
+  prometheus::Family<prometheus::Gauge>& lag_seconds_;
+
+  mutable std::mutex mutex_;
+  std::condition_variable progressed_;
+  std::vector<int64_t> applied_ ABSL_GUARDED_BY(mutex_);
+  std::vector<double> last_event_time_ ABSL_GUARDED_BY(mutex_);  // seconds since epoch
+  absl::Status health_ ABSL_GUARDED_BY(mutex_);
+  bool stopping_ ABSL_GUARDED_BY(mutex_) = false;
+  std::thread thread_;
+  std::chrono::steady_clock::time_point last_lag_update_;
+};
+
+}  // namespace reviewtrail::projection

@@ -1,0 +1,219 @@
+#include "reviewtrail/projection/projector.h"
+
+#include "google/protobuf/util/time_util.h"
+#include "spdlog/spdlog.h"
+
+namespace reviewtrail::projection {
+namespace {
+
+std::string PayloadName(const v1::EventEnvelope& event) {
+  const auto* field = event.GetDescriptor()->FindFieldByNumber(event.payload_case());
+  return field == nullptr ? "unknown" : field->name();
+}
+
+double SecondsSinceEpoch(std::chrono::system_clock::time_point time) {
+  return std::chrono::duration<double>(time.time_since_epoch()).count();
+}
+
+}  // namespace
+
+Projector::Projector(eventlog::EventLog& log, ProjectionStore& store, Projection& projection,
+                     prometheus::Registry& registry, ProjectorOptions options)
+    : log_(log),
+      store_(store),
+      projection_(projection),
+      options_(std::move(options)),
+      events_(prometheus::BuildCounter()
+                  .Name("reviewtrail_projection_events_total")
+                  .Help("Events applied to a read model, by projection and event type")
+                  .Register(registry)),
+      skipped_(prometheus::BuildCounter()
+                   .Name("reviewtrail_projection_skipped_total")
+                   .Help("Records skipped by a projection: undecodable or unknown payload")
+                   .Register(registry)),
+      lag_events_(prometheus::BuildGauge()
+                      .Name("reviewtrail_projection_lag_events")
+                      .Help("Records in the log not yet applied, per partition")
+                      .Register(registry)),
+      lag_seconds_(prometheus::BuildGauge()
+                       .Name("reviewtrail_projection_lag_seconds")
+                       .Help("Age of the last applied event while records are waiting, per "
+                             "partition; 0 when caught up")
+                       .Register(registry)) {
+  const auto partitions = static_cast<size_t>(log_.PartitionCount());
+  std::lock_guard lock(mutex_);
+  applied_.assign(partitions, 0);
+  last_event_time_.assign(partitions, 0);
+}
+
+Projector::~Projector() { Stop(); }
+
+absl::Status Projector::Start() {
+  absl::StatusOr<std::vector<eventlog::Position>> positions =
+      store_.LoadPositions(log_.PartitionCount());
+  if (!positions.ok()) return positions.status();
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& position : *positions) {
+      applied_[static_cast<size_t>(position.partition)] = position.offset;
+    }
+  }
+  absl::StatusOr<std::unique_ptr<eventlog::Subscription>> subscription = log_.Subscribe(*positions);
+  if (!subscription.ok()) return subscription.status();
+  subscription_ = *std::move(subscription);
+  thread_ = std::thread([this] { Run(); });
+  return absl::OkStatus();
+}
+
+void Projector::Stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  progressed_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void Projector::Run() {
+  while (true) {
+    {
+      std::lock_guard lock(mutex_);
+      if (stopping_) return;
+    }
+    absl::StatusOr<std::vector<eventlog::Record>> records =
+        subscription_->Poll(options_.max_batch, options_.poll_timeout);
+    absl::Status applied = records.ok() ? ApplyBatch(*records) : records.status();
+    if (!applied.ok()) {
+      spdlog::error("projection {}: {}", options_.name, applied.ToString());
+      std::unique_lock lock(mutex_);
+      health_ = applied;
+      if (!records.ok()) {
+        // A passing failure of the log: retry after a pause.
+        progressed_.wait_for(lock, std::chrono::seconds(1),
+                             [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) { return stopping_; });
+        continue;
+      }
+      return;  // the projection itself failed: stop rather than skip events
+    }
+    UpdateLag();
+  }
+}
+
+absl::Status Projector::ApplyBatch(const std::vector<eventlog::Record>& records) {
+  if (records.empty()) return absl::OkStatus();
+  ProjectionStore::Batch batch(store_);
+  std::map<int32_t, int64_t> next_offsets;
+  std::map<std::string, double> applied_types;
+  std::map<std::string, double> skipped_reasons;
+  std::map<int32_t, double> event_times;
+  for (const eventlog::Record& record : records) {
+    next_offsets[record.position.partition] = record.position.offset + 1;
+    v1::EventEnvelope event;
+    if (!event.ParseFromString(record.value)) {
+      spdlog::warn("projection {}: skipping undecodable record at {}:{}", options_.name,
+                   record.position.partition, record.position.offset);
+      skipped_reasons["undecodable"] += 1;
+      continue;
+    }
+    if (event.payload_case() == v1::EventEnvelope::PAYLOAD_NOT_SET) {
+      skipped_reasons["unknown_payload"] += 1;
+      continue;
+    }
+    if (absl::Status status = projection_.Apply(record.position, event, batch); !status.ok()) {
+      return absl::Status(status.code(), "applying " + PayloadName(event) + " at " +
+                                             std::to_string(record.position.partition) + ":" +
+                                             std::to_string(record.position.offset) + ": " +
+                                             std::string(status.message()));
+    }
+    applied_types[PayloadName(event)] += 1;
+    event_times[record.position.partition] =
+        static_cast<double>(
+            google::protobuf::util::TimeUtil::TimestampToMilliseconds(event.recorded_at())) /
+        1000.0;
+  }
+  if (absl::Status committed = store_.Commit(batch, next_offsets); !committed.ok()) {
+    return committed;
+  }
+  for (const auto& [type, count] : applied_types) {
+    events_.Add({{"projection", options_.name}, {"type", type}}).Increment(count);
+  }
+  for (const auto& [reason, count] : skipped_reasons) {
+    skipped_.Add({{"projection", options_.name}, {"reason", reason}}).Increment(count);
+  }
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& [partition, offset] : next_offsets) {
+      applied_[static_cast<size_t>(partition)] = offset;
+    }
+    for (const auto& [partition, time] : event_times) {
+      last_event_time_[static_cast<size_t>(partition)] = time;
+    }
+  }
+  progressed_.notify_all();
+  return absl::OkStatus();
+}
+
+absl::Status Projector::CatchUp() {
+  absl::StatusOr<std::vector<eventlog::Position>> positions =
+      store_.LoadPositions(log_.PartitionCount());
+  if (!positions.ok()) return positions.status();
+  for (const eventlog::Position& start : *positions) {
+    absl::StatusOr<int64_t> end = log_.EndOffset(start.partition);
+    if (!end.ok()) return end.status();
+    for (int64_t next = start.offset; next < *end;) {
+      absl::StatusOr<std::vector<eventlog::Record>> records =
+          log_.Read(start.partition, next, options_.max_batch);
+      if (!records.ok()) return records.status();
+      if (records->empty()) break;
+      if (absl::Status applied = ApplyBatch(*records); !applied.ok()) return applied;
+      next = records->back().position.offset + 1;
+    }
+  }
+  return absl::OkStatus();
+}
+
+bool Projector::WaitFor(const eventlog::Position& position,
+                        std::chrono::steady_clock::time_point deadline) {
+  if (position.partition < 0 || static_cast<size_t>(position.partition) >= applied_.size()) {
+    return false;
+  }
+  std::unique_lock lock(mutex_);
+  return progressed_.wait_until(lock, deadline, [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) {
+    return applied_[static_cast<size_t>(position.partition)] > position.offset;
+  });
+}
+
+std::vector<int64_t> Projector::Applied() const {
+  std::lock_guard lock(mutex_);
+  return applied_;
+}
+
+absl::Status Projector::health() const {
+  std::lock_guard lock(mutex_);
+  return health_;
+}
+
+void Projector::UpdateLag() {
+  const auto now = std::chrono::steady_clock::now();
+  if (now - last_lag_update_ < std::chrono::seconds(1)) return;
+  last_lag_update_ = now;
+  const std::vector<int64_t> applied = Applied();
+  std::vector<double> times;
+  {
+    std::lock_guard lock(mutex_);
+    times = last_event_time_;
+  }
+  const double wall = SecondsSinceEpoch(std::chrono::system_clock::now());
+  for (int32_t partition = 0; partition < static_cast<int32_t>(applied.size()); ++partition) {
+    absl::StatusOr<int64_t> end = log_.EndOffset(partition);
+    if (!end.ok()) continue;
+    const auto index = static_cast<size_t>(partition);
+    const double waiting = static_cast<double>(*end - applied[index]);
+    const std::map<std::string, std::string> labels = {{"projection", options_.name},
+                                                       {"partition", std::to_string(partition)}};
+    lag_events_.Add(labels).Set(waiting);
+    lag_seconds_.Add(labels).Set(waiting > 0 && times[index] > 0 ? wall - times[index] : 0);
+  }
+}
+
+}  // namespace reviewtrail::projection

@@ -1,0 +1,124 @@
+#include "reviewtrail/projection/projector.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "reviewtrail/eventlog/embedded_log.h"
+
+namespace reviewtrail::projection {
+namespace {
+
+// Counts events per tenant and remembers the last position: enough to see skips and doubles.
+class CountingProjection final : public Projection {
+ public:
+  std::vector<std::string> Tables() const override { return {"counts"}; }
+  absl::Status Apply(const eventlog::Position& position, const v1::EventEnvelope& event,
+                     Changes& changes) override {
+    const std::string count = changes.Get("counts", event.tenant_id()).value_or("0");
+    changes.Put("counts", event.tenant_id(), std::to_string(std::stoll(count) + 1));
+    changes.Put("counts", "last/" + std::to_string(position.partition),
+                std::to_string(position.offset));
+    return absl::OkStatus();
+  }
+};
+
+v1::EventEnvelope Event(const std::string& tenant, int n) {
+  v1::EventEnvelope event;
+  event.set_event_id(tenant + "-" + std::to_string(n));
+  event.set_tenant_id(tenant);
+  event.set_aggregate_type(v1::AGGREGATE_TYPE_ACTION);
+  event.set_aggregate_id("act-1");
+  event.set_aggregate_version(n + 1);
+  event.mutable_progress_reported()->set_note("n");
+  return event;
+}
+
+class ProjectorTest : public ::testing::Test {
+ protected:
+  ProjectorTest() {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("projector-test-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    log_ = *eventlog::EmbeddedLog::Open({.path = (dir_ / "log").string(), .partition_count = 3});
+  }
+  ~ProjectorTest() override { std::filesystem::remove_all(dir_); }
+
+  eventlog::Position AppendEvents(int per_tenant) {
+    eventlog::Position last;
+    for (int n = 0; n < per_tenant; ++n) {
+      for (const std::string tenant : {"acme", "globex", "initech", "umbrella"}) {
+        auto positions = log_->Append(tenant, std::vector<v1::EventEnvelope>{Event(tenant, n)});
+        EXPECT_TRUE(positions.ok());
+        last = positions->back();
+      }
+    }
+    return last;
+  }
+
+  std::map<std::string, std::string> Contents(ProjectionStore& store) {
+    std::map<std::string, std::string> contents;
+    std::unique_ptr<rocksdb::Iterator> it(
+        store.db().NewIterator(rocksdb::ReadOptions(), store.Table("counts")));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      contents[it->key().ToString()] = it->value().ToString();
+    }
+    return contents;
+  }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<eventlog::EmbeddedLog> log_;
+  CountingProjection projection_;
+  prometheus::Registry registry_;
+};
+
+TEST_F(ProjectorTest, AppliesEveryEventOnceAndWaitsForAPosition) {
+  auto store = *ProjectionStore::Open((dir_ / "store").string(), projection_.Tables());
+  Projector projector(*log_, *store, projection_, registry_, {.name = "test"});
+  ASSERT_TRUE(projector.Start().ok());
+  const eventlog::Position last = AppendEvents(50);
+  ASSERT_TRUE(projector.WaitFor(last, std::chrono::steady_clock::now() + std::chrono::seconds(10)));
+  projector.Stop();
+  const auto contents = Contents(*store);
+  for (const std::string tenant : {"acme", "globex", "initech", "umbrella"}) {
+    EXPECT_EQ(contents.at(tenant), "50") << tenant;
+  }
+}
+
+TEST_F(ProjectorTest, SkipsAndCountsEventsWithAnUnknownPayload) {
+  v1::EventEnvelope future = Event("acme", 0);
+  future.clear_payload();  // what an event of a newer schema looks like to this build
+  ASSERT_TRUE(log_->Append("acme", std::vector<v1::EventEnvelope>{future, Event("acme", 1)}).ok());
+  auto store = *ProjectionStore::Open((dir_ / "store").string(), projection_.Tables());
+  Projector projector(*log_, *store, projection_, registry_, {.name = "test"});
+  ASSERT_TRUE(projector.CatchUp().ok());
+  EXPECT_EQ(Contents(*store).at("acme"), "1");
+  const int32_t partition = log_->PartitionFor("acme");
+  EXPECT_EQ(projector.Applied()[static_cast<size_t>(partition)], 2);
+}
+
+TEST_F(ProjectorTest, StoppingAndRestartingMidStreamEqualsAFreshRebuild) {
+  AppendEvents(100);
+  {
+    auto store = *ProjectionStore::Open((dir_ / "store").string(), projection_.Tables());
+    for (int restart = 0; restart < 5; ++restart) {
+      Projector projector(*log_, *store, projection_, registry_, {.name = "test", .max_batch = 7});
+      ASSERT_TRUE(projector.Start().ok());
+      AppendEvents(10);
+      projector.Stop();  // wherever it is
+    }
+    Projector projector(*log_, *store, projection_, registry_, {.name = "test"});
+    ASSERT_TRUE(projector.CatchUp().ok());
+  }
+  auto resumed = *ProjectionStore::Open((dir_ / "store").string(), projection_.Tables());
+  auto fresh = *ProjectionStore::Open((dir_ / "fresh").string(), projection_.Tables());
+  Projector rebuild(*log_, *fresh, projection_, registry_, {.name = "test"});
+  ASSERT_TRUE(rebuild.CatchUp().ok());
+  EXPECT_EQ(Contents(*resumed), Contents(*fresh));
+  EXPECT_EQ(Contents(*fresh).at("acme"), "150");
+}
+
+}  // namespace
+}  // namespace reviewtrail::projection
