@@ -349,7 +349,11 @@ absl::StatusOr<std::vector<Position>> KafkaLogImpl::Append(
   for (size_t i = 0; i < prepared->size(); ++i) {
     const internal::OutgoingRecord& record = (*prepared)[i];
     auto context = std::make_unique<DeliveryContext>(DeliveryContext{batch, i});
-    std::vector<rd_kafka_vu_t> fields(6 + record.headers.size());
+    // Six fixed fields and the CloudEvents headers (at most seven), on the stack.
+    std::array<rd_kafka_vu_t, 16> fields{};
+    if (6 + record.headers.size() > fields.size()) {
+      return absl::InternalError("kafka log: too many record headers");
+    }
     size_t n = 0;
     fields[n].vtype = RD_KAFKA_VTYPE_RKT;
     fields[n++].u.rkt = topic_.get();
