@@ -141,4 +141,15 @@ void Evolve(ActionState& action, const v1::EventEnvelope& event) {
   action.version = event.aggregate_version();
 }
 
+std::string EntityIdOf(const v1::EventEnvelope& event) {
+  switch (event.payload_case()) {
+    case v1::EventEnvelope::kDecisionRecorded:
+      return event.decision_recorded().decision_id();
+    case v1::EventEnvelope::kEvidenceAttached:
+      return event.evidence_attached().evidence_id();
+    default:
+      return event.aggregate_id();
+  }
+}
+
 }  // namespace reviewtrail::domain

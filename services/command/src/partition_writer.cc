@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "reviewtrail/command/command_metrics.h"
+#include "reviewtrail/domain/evolve.h"
 #include "spdlog/spdlog.h"
 
 namespace reviewtrail::command {
@@ -15,6 +16,7 @@ constexpr size_t kCatchUpChunk = 1000;
 v1::CommandReply ReplyFor(const domain::Decision& decision, eventlog::Position last) {
   v1::CommandReply reply;
   reply.set_aggregate_id(decision.aggregate_id);
+  reply.set_entity_id(domain::EntityIdOf(decision.events.back()));
   reply.set_version(decision.version);
   for (const auto& event : decision.events) reply.add_event_ids(event.event_id());
   reply.mutable_log_position()->set_partition(last.partition);

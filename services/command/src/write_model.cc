@@ -4,6 +4,8 @@
 
 #include <map>
 
+#include "reviewtrail/domain/evolve.h"
+
 namespace reviewtrail::command {
 namespace {
 
@@ -90,6 +92,7 @@ absl::Status WriteModel::Index(int32_t partition, std::span<const LoggedEvent> e
     }
     v1::CommandReply& reply = it->second;
     reply.set_aggregate_id(event.aggregate_id());
+    reply.set_entity_id(domain::EntityIdOf(event));
     reply.set_version(event.aggregate_version());
     reply.add_event_ids(event.event_id());
     reply.mutable_log_position()->set_partition(logged.position.partition);

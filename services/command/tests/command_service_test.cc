@@ -46,6 +46,7 @@ class CommandApiTest : public CommandServiceTest {
     const Answer recorded = Send(&Stub::RecordDecision, decision, manager_);
     EXPECT_TRUE(recorded.status.ok()) << recorded.status.error_message();
     decision_id_ = DecisionIdOf(recorded.reply);
+    EXPECT_EQ(recorded.reply.entity_id(), decision_id_);
   }
 
   std::string DecisionIdOf(const v1::CommandReply& reply) {

@@ -1,0 +1,34 @@
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+namespace reviewtrail::testing {
+
+// A real child process (fork + exec) whose stdout and stderr are read through a pipe, so tests can
+// wait for what it prints and kill it for real. Owned by one test thread.
+class ChildProcess {
+ public:
+  ChildProcess(const std::string& binary, const std::vector<std::string>& arguments);
+  ~ChildProcess();  // SIGKILLs the child if it still runs
+  ChildProcess(const ChildProcess&) = delete;
+  ChildProcess& operator=(const ChildProcess&) = delete;
+
+  // Reads output until a line contains `needle` (returned), or the timeout passes or the child
+  // exits (empty string).
+  std::string WaitForLine(const std::string& needle, std::chrono::milliseconds timeout);
+  // Sends `signal` and waits for the exit; returns the wait status.
+  int Signal(int signal);
+  [[nodiscard]] const std::string& output() const { return output_; }
+
+ private:
+  pid_t pid_ = -1;
+  int out_fd_ = -1;
+  std::string output_;
+  size_t scanned_ = 0;
+};
+
+}  // namespace reviewtrail::testing
