@@ -1,0 +1,24 @@
+#pragma once
+
+#include <string>
+
+#include "reviewtrail/v1/events.pb.h"
+#include "reviewtrail/v1/query_service.pb.h"
+
+namespace reviewtrail::readmodel {
+
+// The action an event is about; empty for person and review events and unknown payloads.
+[[nodiscard]] std::string ActionIdOf(const v1::EventEnvelope& event);
+
+// Folds one action event into the action's view (pure). It records what happened; the lifecycle
+// rules were enforced by the domain when the event was decided. Returns false, leaving `view`
+// unchanged, for an event that is not about an action.
+bool FoldAction(v1::ActionView& view, const v1::EventEnvelope& event);
+
+// The history entry of an action event: who, when, and what changed from `before` to `after` (the
+// view before and after the event was folded).
+[[nodiscard]] v1::HistoryEntry HistoryOf(const v1::ActionView& before, const v1::ActionView& after,
+                                         const v1::EventEnvelope& event,
+                                         const v1::LogPosition& position);
+
+}  // namespace reviewtrail::readmodel

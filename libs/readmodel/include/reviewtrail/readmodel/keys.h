@@ -1,0 +1,64 @@
+#pragma once
+
+#include <cstdint>
+#include <initializer_list>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "reviewtrail/domain/civil_date.h"
+
+namespace reviewtrail::readmodel {
+
+// The read model's tables (column families of its ProjectionStore). Every key starts with the
+// tenant id and a NUL, so one tenant's records are one key range and never mix with another's.
+// Components are joined by NUL (ids never contain one); values are serialized v1 query messages.
+//
+//   actions              tenant.action                       -> ActionView
+//   action_history       tenant.action.version(20 digits)    -> HistoryEntry
+//   actions_by_owner     tenant.owner.action                 -> ""
+//   actions_by_status    tenant.status(2 digits).action      -> ""
+//   actions_by_review    tenant.review.action                -> ""
+//   actions_by_decision  tenant.decision.action              -> ""
+//   open_actions_by_due  tenant.scope.YYYYMMDD.action        -> ""   (not final actions only)
+//   reviews              tenant.review                       -> ReviewView
+//   decisions            tenant.decision                     -> DecisionView
+//   persons              tenant.person                       -> PersonView
+//   dashboard_counters   tenant.scope                        -> Dashboard (stored counters only)
+//
+// A scope is "T" (the tenant), "R.<review>" or "O.<owner>".
+inline constexpr char kActions[] = "actions";
+inline constexpr char kActionHistory[] = "action_history";
+inline constexpr char kActionsByOwner[] = "actions_by_owner";
+inline constexpr char kActionsByStatus[] = "actions_by_status";
+inline constexpr char kActionsByReview[] = "actions_by_review";
+inline constexpr char kActionsByDecision[] = "actions_by_decision";
+inline constexpr char kOpenActionsByDue[] = "open_actions_by_due";
+inline constexpr char kReviews[] = "reviews";
+inline constexpr char kDecisions[] = "decisions";
+inline constexpr char kPersons[] = "persons";
+inline constexpr char kDashboardCounters[] = "dashboard_counters";
+
+// Every table above, in a fixed order.
+[[nodiscard]] std::vector<std::string> AllTables();
+
+// The components joined by NUL.
+[[nodiscard]] std::string Key(std::initializer_list<std::string_view> parts);
+// Key(parts) followed by NUL: every key that extends `parts` by more components starts with it.
+[[nodiscard]] std::string Prefix(std::initializer_list<std::string_view> parts);
+// The last component of a key (the action id of an index key).
+[[nodiscard]] std::string_view LastComponent(std::string_view key);
+
+// "20260301": sorts like the date.
+[[nodiscard]] std::string DayKey(const domain::CivilDate& day);
+// 20 decimal digits: sorts like the number.
+[[nodiscard]] std::string VersionKey(int64_t version);
+// 2 decimal digits of the ActionStatus number.
+[[nodiscard]] std::string StatusKey(int status);
+
+// Scope components of dashboards and the due-date index.
+[[nodiscard]] std::string TenantScope();
+[[nodiscard]] std::string ReviewScope(std::string_view review_id);
+[[nodiscard]] std::string OwnerScope(std::string_view owner_id);
+
+}  // namespace reviewtrail::readmodel

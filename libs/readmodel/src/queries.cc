@@ -1,0 +1,474 @@
+#include "reviewtrail/readmodel/queries.h"
+
+#include <algorithm>
+#include <map>
+#include <tuple>
+
+#include "reviewtrail/readmodel/dashboard_counters.h"
+#include "reviewtrail/readmodel/field_error.h"
+#include "reviewtrail/readmodel/keys.h"
+#include "reviewtrail/readmodel/page_token.h"
+
+namespace reviewtrail::readmodel {
+namespace {
+
+using domain::CivilDate;
+
+constexpr v1::ActionStatus kStatuses[] = {v1::ACTION_STATUS_OPEN, v1::ACTION_STATUS_IN_PROGRESS,
+                                          v1::ACTION_STATUS_CLOSURE_REQUESTED,
+                                          v1::ACTION_STATUS_CLOSED, v1::ACTION_STATUS_CANCELLED};
+
+bool IsFinal(v1::ActionStatus status) {
+  return status == v1::ACTION_STATUS_CLOSED || status == v1::ACTION_STATUS_CANCELLED;
+}
+
+bool IsOverdue(const v1::ActionView& action, const CivilDate& today) {
+  const CivilDate due = CivilDate::FromProto(action.due_date());
+  return !IsFinal(action.status()) && due.IsValid() && due < today;
+}
+
+template <typename Message>
+absl::StatusOr<std::optional<Message>> Read(const ReadView& view, std::string_view table,
+                                            const std::string& key) {
+  absl::StatusOr<std::optional<std::string>> value = view.Get(table, key);
+  if (!value.ok()) return value.status();
+  if (!value->has_value()) return std::optional<Message>();
+  Message message;
+  if (!message.ParseFromString(**value)) {
+    return absl::DataLossError("unreadable record in " + std::string(table));
+  }
+  return std::optional<Message>(std::move(message));
+}
+
+template <typename Message>
+absl::StatusOr<Message> Parse(std::string_view table, std::string_view value) {
+  Message message;
+  if (!message.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+    return absl::DataLossError("unreadable record in " + std::string(table));
+  }
+  return message;
+}
+
+// Where a page starts: after the token's key, which must come from the same index.
+absl::StatusOr<std::string> PageStart(const std::string& page_token, std::string_view index,
+                                      std::string_view prefix) {
+  if (page_token.empty()) return std::string(prefix);
+  std::optional<PageToken> token = DecodePageToken(page_token);
+  if (!token.has_value() || token->index != index ||
+      token->last_key.substr(0, prefix.size()) != prefix) {
+    return InvalidFieldError("page_token",
+                             "is not a page token of this list with these filters; start over "
+                             "without it");
+  }
+  return token->last_key + '\0';  // the smallest key after it
+}
+
+// A keyed list of one table in key order, paged.
+template <typename Message, typename Response, typename Add>
+absl::StatusOr<Response> ListTable(const ReadView& view, std::string_view table,
+                                   const std::string& tenant_id, int32_t page_size,
+                                   const std::string& page_token, Add add) {
+  const std::string prefix = Prefix({tenant_id});
+  absl::StatusOr<std::string> start = PageStart(page_token, table, prefix);
+  if (!start.ok()) return start.status();
+  const int32_t size = EffectivePageSize(page_size);
+  Response response;
+  int32_t listed = 0;
+  std::string last_key;
+  absl::Status failure;
+  absl::Status scanned =
+      view.Scan(table, prefix, *start, [&](std::string_view key, std::string_view value) {
+        if (listed == size) {
+          response.set_next_page_token(EncodePageToken({std::string(table), last_key}));
+          return false;
+        }
+        absl::StatusOr<Message> message = Parse<Message>(table, value);
+        if (!message.ok()) {
+          failure = message.status();
+          return false;
+        }
+        add(response, *std::move(message));
+        ++listed;
+        last_key = std::string(key);
+        return true;
+      });
+  if (!scanned.ok()) return scanned;
+  if (!failure.ok()) return failure;
+  return response;
+}
+
+// Keys of `table` from `from` (inclusive) to `to` (exclusive) under `prefix`.
+absl::StatusOr<int64_t> CountRange(const ReadView& view, std::string_view table,
+                                   const std::string& prefix, const std::string& from,
+                                   const std::string& to) {
+  int64_t count = 0;
+  absl::Status scanned =
+      view.Scan(table, prefix, from, [&](std::string_view key, std::string_view) {
+        if (key >= to) return false;
+        ++count;
+        return true;
+      });
+  if (!scanned.ok()) return scanned;
+  return count;
+}
+
+absl::Status NotFound(std::string_view collection, const std::string& id) {
+  return absl::NotFoundError(std::string(collection) + "/" + id);
+}
+
+}  // namespace
+
+absl::StatusOr<v1::ActionView> Queries::FindAction(const std::string& tenant_id,
+                                                   const std::string& action_id,
+                                                   const CivilDate& today) const {
+  absl::StatusOr<std::optional<v1::ActionView>> action =
+      Read<v1::ActionView>(view_, kActions, Key({tenant_id, action_id}));
+  if (!action.ok()) return action.status();
+  if (!action->has_value()) return NotFound("actions", action_id);
+  (*action)->set_overdue(IsOverdue(**action, today));
+  return **std::move(action);
+}
+
+absl::StatusOr<v1::ActionDetail> Queries::GetAction(const std::string& tenant_id,
+                                                    const std::string& action_id,
+                                                    const CivilDate& today) const {
+  absl::StatusOr<v1::ActionView> action = FindAction(tenant_id, action_id, today);
+  if (!action.ok()) return action.status();
+  v1::ActionDetail detail;
+  *detail.mutable_action() = *std::move(action);
+  absl::Status failure;
+  absl::Status scanned = view_.Scan(kActionHistory, Prefix({tenant_id, action_id}), "",
+                                    [&](std::string_view, std::string_view value) {
+                                      absl::StatusOr<v1::HistoryEntry> entry =
+                                          Parse<v1::HistoryEntry>(kActionHistory, value);
+                                      if (!entry.ok()) {
+                                        failure = entry.status();
+                                        return false;
+                                      }
+                                      *detail.add_history() = *std::move(entry);
+                                      return true;
+                                    });
+  if (!scanned.ok()) return scanned;
+  if (!failure.ok()) return failure;
+  return detail;
+}
+
+absl::StatusOr<v1::ListActionsResponse> Queries::ListActions(const std::string& tenant_id,
+                                                             const v1::ListActionsRequest& request,
+                                                             const CivilDate& today) const {
+  const bool due_before_set = request.has_due_before();
+  const bool due_after_set = request.has_due_on_or_after();
+  const CivilDate due_before = CivilDate::FromProto(request.due_before());
+  const CivilDate due_after = CivilDate::FromProto(request.due_on_or_after());
+
+  // The index that narrows the scan most, by what the filter names.
+  std::string index;
+  std::string prefix;
+  std::string start_key;
+  std::optional<std::string> end_key;  // exclusive, for the due-date index
+  if (!request.decision_id().empty()) {
+    index = kActionsByDecision;
+    prefix = Prefix({tenant_id, request.decision_id()});
+  } else if (!request.review_id().empty()) {
+    index = kActionsByReview;
+    prefix = Prefix({tenant_id, request.review_id()});
+  } else if (!request.owner_id().empty()) {
+    index = kActionsByOwner;
+    prefix = Prefix({tenant_id, request.owner_id()});
+  } else if (request.overdue_only()) {
+    index = kOpenActionsByDue;
+    prefix = Prefix({tenant_id, TenantScope()});
+    if (due_after_set) start_key = prefix + DayKey(due_after);
+    CivilDate end = today;
+    if (due_before_set && due_before < end) end = due_before;
+    end_key = prefix + DayKey(end);
+  } else if (request.status() != v1::ACTION_STATUS_UNSPECIFIED) {
+    index = kActionsByStatus;
+    prefix = Prefix({tenant_id, StatusKey(request.status())});
+  } else {
+    index = kActions;
+    prefix = Prefix({tenant_id});
+  }
+  if (!request.page_token().empty()) {
+    absl::StatusOr<std::string> start = PageStart(request.page_token(), index, prefix);
+    if (!start.ok()) return start.status();
+    start_key = std::max(start_key, *start);
+  }
+
+  const auto matches = [&](const v1::ActionView& action) {
+    const CivilDate due = CivilDate::FromProto(action.due_date());
+    if (!request.owner_id().empty() && action.owner_id() != request.owner_id()) return false;
+    if (request.status() != v1::ACTION_STATUS_UNSPECIFIED && action.status() != request.status()) {
+      return false;
+    }
+    if (!request.review_id().empty() && action.review_id() != request.review_id()) return false;
+    if (!request.decision_id().empty() && action.decision_id() != request.decision_id()) {
+      return false;
+    }
+    if (request.overdue_only() && !IsOverdue(action, today)) return false;
+    if (due_before_set && !(due < due_before)) return false;
+    if (due_after_set && due < due_after) return false;
+    return true;
+  };
+
+  const int32_t size = EffectivePageSize(request.page_size());
+  v1::ListActionsResponse response;
+  std::string last_key;
+  absl::Status failure;
+  absl::Status scanned =
+      view_.Scan(index, prefix, start_key, [&](std::string_view key, std::string_view value) {
+        if (end_key.has_value() && key >= *end_key) return false;
+        absl::StatusOr<std::optional<v1::ActionView>> action;
+        if (index == kActions) {
+          absl::StatusOr<v1::ActionView> parsed = Parse<v1::ActionView>(kActions, value);
+          if (parsed.ok()) {
+            action = std::optional<v1::ActionView>(*std::move(parsed));
+          } else {
+            action = parsed.status();
+          }
+        } else {
+          action = Read<v1::ActionView>(view_, kActions,
+                                        Key({tenant_id, std::string(LastComponent(key))}));
+        }
+        if (!action.ok()) {
+          failure = action.status();
+          return false;
+        }
+        if (!action->has_value() || !matches(**action)) return true;
+        if (response.actions_size() == size) {
+          // One more match exists: the list goes on after the last key returned.
+          response.set_next_page_token(EncodePageToken({index, last_key}));
+          return false;
+        }
+        (*action)->set_overdue(IsOverdue(**action, today));
+        *response.add_actions() = **std::move(action);
+        last_key = std::string(key);
+        return true;
+      });
+  if (!scanned.ok()) return scanned;
+  if (!failure.ok()) return failure;
+  return response;
+}
+
+absl::StatusOr<v1::ReviewView> Queries::GetReview(const std::string& tenant_id,
+                                                  const std::string& review_id) const {
+  absl::StatusOr<std::optional<v1::ReviewView>> review =
+      Read<v1::ReviewView>(view_, kReviews, Key({tenant_id, review_id}));
+  if (!review.ok()) return review.status();
+  if (!review->has_value()) return NotFound("reviews", review_id);
+  return **std::move(review);
+}
+
+absl::StatusOr<v1::ListReviewsResponse> Queries::ListReviews(const std::string& tenant_id,
+                                                             int32_t page_size,
+                                                             const std::string& page_token) const {
+  return ListTable<v1::ReviewView, v1::ListReviewsResponse>(
+      view_, kReviews, tenant_id, page_size, page_token,
+      [](v1::ListReviewsResponse& response, v1::ReviewView review) {
+        *response.add_reviews() = std::move(review);
+      });
+}
+
+absl::StatusOr<v1::ListPersonsResponse> Queries::ListPersons(const std::string& tenant_id,
+                                                             int32_t page_size,
+                                                             const std::string& page_token) const {
+  return ListTable<v1::PersonView, v1::ListPersonsResponse>(
+      view_, kPersons, tenant_id, page_size, page_token,
+      [](v1::ListPersonsResponse& response, v1::PersonView person) {
+        *response.add_persons() = std::move(person);
+      });
+}
+
+absl::StatusOr<v1::Dashboard> Queries::GetDashboard(const std::string& tenant_id,
+                                                    const std::string& review_id,
+                                                    const std::string& owner_id,
+                                                    const CivilDate& today) const {
+  std::string scope = TenantScope();
+  if (!review_id.empty()) {
+    absl::StatusOr<std::optional<std::string>> review =
+        view_.Get(kReviews, Key({tenant_id, review_id}));
+    if (!review.ok()) return review.status();
+    if (!review->has_value()) return NotFound("reviews", review_id);
+    scope = ReviewScope(review_id);
+  } else if (!owner_id.empty()) {
+    absl::StatusOr<std::optional<std::string>> person =
+        view_.Get(kPersons, Key({tenant_id, owner_id}));
+    if (!person.ok()) return person.status();
+    if (!person->has_value()) return NotFound("persons", owner_id);
+    scope = OwnerScope(owner_id);
+  }
+  absl::StatusOr<std::optional<v1::Dashboard>> stored =
+      Read<v1::Dashboard>(view_, kDashboardCounters, Key({tenant_id, scope}));
+  if (!stored.ok()) return stored.status();
+  v1::Dashboard dashboard = stored->value_or(v1::Dashboard());
+  if (dashboard.by_status_size() == 0) {
+    for (v1::ActionStatus status : kStatuses) dashboard.add_by_status()->set_status(status);
+  }
+  dashboard.set_review_id(review_id);
+  dashboard.set_owner_id(owner_id);
+  *dashboard.mutable_today() = today.ToProto();
+
+  const std::string prefix = Prefix({tenant_id, scope});
+  const std::string today_key = prefix + DayKey(today);
+  absl::StatusOr<int64_t> overdue = CountRange(view_, kOpenActionsByDue, prefix, prefix, today_key);
+  if (!overdue.ok()) return overdue.status();
+  absl::StatusOr<int64_t> due_soon =
+      CountRange(view_, kOpenActionsByDue, prefix, today_key, prefix + DayKey(today.AddDays(8)));
+  if (!due_soon.ok()) return due_soon.status();
+  dashboard.set_overdue(*overdue);
+  dashboard.set_due_within_7_days(*due_soon);
+  dashboard.set_median_days_to_close(MedianDaysToClose(dashboard));
+  const int64_t closed = dashboard.closed_on_time() + dashboard.closed_late();
+  dashboard.set_evidence_closure_share(
+      closed == 0
+          ? 0.0
+          : static_cast<double>(dashboard.closures_with_evidence()) / static_cast<double>(closed));
+  return dashboard;
+}
+
+absl::StatusOr<v1::ReviewInputPack> Queries::GetReviewInputPack(
+    const std::string& tenant_id, std::optional<CivilDate> held_before,
+    const CivilDate& today) const {
+  std::vector<v1::ReviewView> reviews;
+  absl::Status failure;
+  absl::Status scanned =
+      view_.Scan(kReviews, Prefix({tenant_id}), "", [&](std::string_view, std::string_view value) {
+        absl::StatusOr<v1::ReviewView> review = Parse<v1::ReviewView>(kReviews, value);
+        if (!review.ok()) {
+          failure = review.status();
+          return false;
+        }
+        if (!held_before.has_value() || CivilDate::FromProto(review->held_on()) < *held_before) {
+          reviews.push_back(*std::move(review));
+        }
+        return true;
+      });
+  if (!scanned.ok()) return scanned;
+  if (!failure.ok()) return failure;
+  std::sort(reviews.begin(), reviews.end(), [](const v1::ReviewView& a, const v1::ReviewView& b) {
+    return std::make_tuple(CivilDate::FromProto(a.held_on()), a.review_id()) <
+           std::make_tuple(CivilDate::FromProto(b.held_on()), b.review_id());
+  });
+
+  v1::ReviewInputPack pack;
+  *pack.mutable_today() = today.ToProto();
+  for (const v1::ReviewView& review : reviews) {
+    v1::ReviewInputPackSection* section = pack.add_sections();
+    section->set_review_id(review.review_id());
+    section->set_title(review.title());
+    *section->mutable_held_on() = review.held_on();
+    scanned = view_.Scan(kActionsByReview, Prefix({tenant_id, review.review_id()}), "",
+                         [&](std::string_view key, std::string_view) {
+                           absl::StatusOr<v1::ActionView> action =
+                               FindAction(tenant_id, std::string(LastComponent(key)), today);
+                           if (!action.ok()) {
+                             failure = action.status();
+                             return false;
+                           }
+                           *section->add_actions() = *std::move(action);
+                           return true;
+                         });
+    if (!scanned.ok()) return scanned;
+    if (!failure.ok()) return failure;
+  }
+  return pack;
+}
+
+absl::StatusOr<v1::AuditReadinessReport> Queries::CheckAuditReadiness(
+    const std::string& tenant_id, const CivilDate& today) const {
+  v1::AuditReadinessReport report;
+  *report.mutable_today() = today.ToProto();
+  const auto add = [&report](v1::AuditFindingType type, std::string subject,
+                             std::string description) {
+    v1::AuditFinding* finding = report.add_findings();
+    finding->set_type(type);
+    finding->set_subject(std::move(subject));
+    finding->set_description(std::move(description));
+  };
+  absl::Status failure;
+  absl::Status scanned = view_.Scan(
+      kDecisions, Prefix({tenant_id}), "", [&](std::string_view, std::string_view value) {
+        absl::StatusOr<v1::DecisionView> decision = Parse<v1::DecisionView>(kDecisions, value);
+        if (!decision.ok()) {
+          failure = decision.status();
+          return false;
+        }
+        if (decision->action_count() == 0) {
+          add(v1::AUDIT_FINDING_TYPE_DECISION_WITHOUT_ACTION,
+              "decisions/" + decision->decision_id(),
+              "decision '" + decision->summary() + "' of review " + decision->review_id() +
+                  " has no action: recorded as discussed only");
+        }
+        return true;
+      });
+  if (!scanned.ok()) return scanned;
+  if (!failure.ok()) return failure;
+
+  std::map<std::string, bool> person_active;  // cache of owners looked up
+  const auto is_active = [&](const std::string& person_id) -> absl::StatusOr<bool> {
+    auto it = person_active.find(person_id);
+    if (it != person_active.end()) return it->second;
+    absl::StatusOr<std::optional<v1::PersonView>> person =
+        Read<v1::PersonView>(view_, kPersons, Key({tenant_id, person_id}));
+    if (!person.ok()) return person.status();
+    const bool active = person->has_value() && (*person)->active();
+    person_active[person_id] = active;
+    return active;
+  };
+  scanned =
+      view_.Scan(kActions, Prefix({tenant_id}), "", [&](std::string_view, std::string_view value) {
+        absl::StatusOr<v1::ActionView> action = Parse<v1::ActionView>(kActions, value);
+        if (!action.ok()) {
+          failure = action.status();
+          return false;
+        }
+        const std::string subject = "actions/" + action->action_id();
+        const CivilDate due = CivilDate::FromProto(action->due_date());
+        if (action->owner_id().empty()) {
+          add(v1::AUDIT_FINDING_TYPE_ACTION_MISSING_OWNER, subject, "no named owner");
+        }
+        if (!due.IsValid()) {
+          add(v1::AUDIT_FINDING_TYPE_ACTION_MISSING_DEADLINE, subject, "no valid due date");
+        }
+        if (action->completion_criteria().empty()) {
+          add(v1::AUDIT_FINDING_TYPE_ACTION_MISSING_COMPLETION_CRITERIA, subject,
+              "no completion criteria");
+        }
+        if (action->status() == v1::ACTION_STATUS_CLOSED && action->evidence_size() == 0) {
+          add(v1::AUDIT_FINDING_TYPE_CLOSED_WITHOUT_EVIDENCE, subject,
+              "closed with no evidence attached");
+        }
+        if (IsOverdue(*action, today) && action->highest_escalation() == 0) {
+          add(v1::AUDIT_FINDING_TYPE_OVERDUE_WITHOUT_ESCALATION, subject,
+              "overdue since " + due.ToString() + " with no escalation on record");
+        }
+        if (action->deadline_changes() > 1) {
+          add(v1::AUDIT_FINDING_TYPE_DEADLINE_MOVED_MORE_THAN_ONCE, subject,
+              "deadline moved " + std::to_string(action->deadline_changes()) + " times (from " +
+                  CivilDate::FromProto(action->original_due_date()).ToString() + " to " +
+                  due.ToString() + ")");
+        }
+        if (!IsFinal(action->status()) && !action->owner_id().empty()) {
+          absl::StatusOr<bool> active = is_active(action->owner_id());
+          if (!active.ok()) {
+            failure = active.status();
+            return false;
+          }
+          if (!*active) {
+            add(v1::AUDIT_FINDING_TYPE_OWNER_DEACTIVATED, subject,
+                "owner " + action->owner_id() + " is deactivated or unknown; reassign the action");
+          }
+        }
+        return true;
+      });
+  if (!scanned.ok()) return scanned;
+  if (!failure.ok()) return failure;
+  std::stable_sort(report.mutable_findings()->begin(), report.mutable_findings()->end(),
+                   [](const v1::AuditFinding& a, const v1::AuditFinding& b) {
+                     return std::make_tuple(static_cast<int>(a.type()), a.subject()) <
+                            std::make_tuple(static_cast<int>(b.type()), b.subject());
+                   });
+  return report;
+}
+
+}  // namespace reviewtrail::readmodel

@@ -1,0 +1,78 @@
+#include "reviewtrail/readmodel/time_zones.h"
+
+#include <cstdlib>
+
+#include "absl/status/status.h"
+
+namespace reviewtrail::readmodel {
+namespace {
+
+constexpr int64_t kMicrosPerMinute = 60'000'000;
+constexpr int64_t kMicrosPerDay = 86'400'000'000;
+
+int64_t FloorDiv(int64_t value, int64_t divisor) {
+  int64_t quotient = value / divisor;
+  if ((value % divisor != 0) && ((value < 0) != (divisor < 0))) --quotient;
+  return quotient;
+}
+
+bool IsDigits(std::string_view text) {
+  if (text.empty()) return false;
+  for (char c : text) {
+    if (c < '0' || c > '9') return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+absl::StatusOr<TenantTimeZones> TenantTimeZones::Parse(const std::vector<std::string>& entries) {
+  TenantTimeZones zones;
+  for (const std::string& entry : entries) {
+    const size_t equals = entry.find('=');
+    const auto bad = [&entry](std::string_view why) {
+      return absl::InvalidArgumentError("time zone entry '" + entry + "': " + std::string(why) +
+                                        " (expected tenant=+HH:MM)");
+    };
+    if (equals == std::string::npos || equals == 0) return bad("no tenant");
+    const std::string tenant = entry.substr(0, equals);
+    const std::string_view offset = std::string_view(entry).substr(equals + 1);
+    if (offset == "UTC" || offset == "Z") {
+      zones.Set(tenant, std::chrono::minutes(0));
+      continue;
+    }
+    if (offset.size() != 6 || (offset[0] != '+' && offset[0] != '-') || offset[3] != ':' ||
+        !IsDigits(offset.substr(1, 2)) || !IsDigits(offset.substr(4, 2))) {
+      return bad("malformed offset");
+    }
+    const int hours = std::atoi(std::string(offset.substr(1, 2)).c_str());
+    const int minutes = std::atoi(std::string(offset.substr(4, 2)).c_str());
+    if (hours > 14 || minutes > 59) return bad("offset out of range");
+    const int sign = offset[0] == '-' ? -1 : 1;
+    zones.Set(tenant, std::chrono::minutes(sign * (hours * 60 + minutes)));
+  }
+  return zones;
+}
+
+void TenantTimeZones::Set(std::string tenant_id, std::chrono::minutes offset) {
+  offsets_[std::move(tenant_id)] = offset;
+}
+
+std::chrono::minutes TenantTimeZones::OffsetOf(std::string_view tenant_id) const {
+  auto it = offsets_.find(tenant_id);
+  return it == offsets_.end() ? std::chrono::minutes(0) : it->second;
+}
+
+domain::CivilDate TenantTimeZones::DayOf(std::string_view tenant_id,
+                                         std::chrono::system_clock::time_point time) const {
+  return DayOfMicros(
+      tenant_id,
+      std::chrono::duration_cast<std::chrono::microseconds>(time.time_since_epoch()).count());
+}
+
+domain::CivilDate TenantTimeZones::DayOfMicros(std::string_view tenant_id, int64_t micros) const {
+  const int64_t local = micros + OffsetOf(tenant_id).count() * kMicrosPerMinute;
+  return domain::CivilDate::FromDaysSinceEpoch(FloorDiv(local, kMicrosPerDay));
+}
+
+}  // namespace reviewtrail::readmodel

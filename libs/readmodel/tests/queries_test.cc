@@ -1,0 +1,142 @@
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "readmodel_fixture.h"
+#include "reviewtrail/readmodel/field_error.h"
+
+namespace reviewtrail::readmodel::testing {
+namespace {
+
+TEST_F(GoldenReadModelTest, DashboardsMatchTheGoldenNumbers) {
+  ExpectGoldenDashboards(scenario_, [&](const std::string& review, const std::string& owner) {
+    auto dashboard = queries_.GetDashboard("acme", review, owner, kToday);
+    EXPECT_TRUE(dashboard.ok()) << dashboard.status();
+    return dashboard.value_or(v1::Dashboard());
+  });
+}
+
+TEST_F(GoldenReadModelTest, AuditReadinessNamesEveryPitfall) {
+  auto report = queries_.CheckAuditReadiness("acme", kToday);
+  ASSERT_TRUE(report.ok()) << report.status();
+  ExpectGoldenFindings(scenario_, *report);
+}
+
+TEST_F(GoldenReadModelTest, InputPackListsTheActionsOfEarlierReviews) {
+  auto review2 = queries_.GetReview("acme", Id("R2"));
+  ASSERT_TRUE(review2.ok());
+  auto pack =
+      queries_.GetReviewInputPack("acme", domain::CivilDate::FromProto(review2->held_on()), kToday);
+  ASSERT_TRUE(pack.ok()) << pack.status();
+  ExpectGoldenInputPack(scenario_, *pack);
+}
+
+TEST_F(GoldenReadModelTest, OverdueListIsOrderedByDueDate) {
+  v1::ListActionsRequest request;
+  request.set_overdue_only(true);
+  auto overdue = queries_.ListActions("acme", request, kToday);
+  ASSERT_TRUE(overdue.ok()) << overdue.status();
+  ExpectGoldenOverdue(scenario_, *overdue);
+}
+
+TEST_F(GoldenReadModelTest, OverdueIsAFunctionOfToday) {
+  auto dashboard = queries_.GetDashboard("acme", "", "", domain::CivilDate{2026, 2, 14});
+  ASSERT_TRUE(dashboard.ok());
+  EXPECT_EQ(dashboard->overdue(), 0);  // A4 is due 02-15, A3 02-25
+  dashboard = queries_.GetDashboard("acme", "", "", domain::CivilDate{2026, 2, 16});
+  ASSERT_TRUE(dashboard.ok());
+  EXPECT_EQ(dashboard->overdue(), 1);
+}
+
+TEST_F(GoldenReadModelTest, PagesWalkEveryActionOnceInAStableOrder) {
+  v1::ListActionsRequest request;
+  request.set_page_size(2);
+  std::vector<std::string> seen;
+  int pages = 0;
+  do {
+    auto page = queries_.ListActions("acme", request, kToday);
+    ASSERT_TRUE(page.ok()) << page.status();
+    for (const auto& action : page->actions()) seen.push_back(action.action_id());
+    request.set_page_token(page->next_page_token());
+    ++pages;
+  } while (!request.page_token().empty() && pages < 20);
+  EXPECT_EQ(pages, 5);
+  EXPECT_EQ(seen.size(), 9u);
+  EXPECT_TRUE(std::is_sorted(seen.begin(), seen.end()));
+  EXPECT_EQ(std::set<std::string>(seen.begin(), seen.end()).size(), 9u);
+}
+
+TEST_F(GoldenReadModelTest, FiltersCombine) {
+  v1::ListActionsRequest request;
+  request.set_owner_id("olga");
+  request.set_status(v1::ACTION_STATUS_OPEN);
+  auto open_of_olga = queries_.ListActions("acme", request, kToday);
+  ASSERT_TRUE(open_of_olga.ok());
+  ASSERT_EQ(open_of_olga->actions_size(), 1);
+  EXPECT_EQ(open_of_olga->actions(0).action_id(), Id("A9"));
+
+  v1::ListActionsRequest due;
+  due.set_review_id(Id("R1"));
+  *due.mutable_due_on_or_after() = domain::CivilDate{2026, 3, 1}.ToProto();
+  *due.mutable_due_before() = domain::CivilDate{2026, 3, 10}.ToProto();
+  auto soon = queries_.ListActions("acme", due, kToday);
+  ASSERT_TRUE(soon.ok());
+  std::set<std::string> ids;
+  for (const auto& action : soon->actions()) ids.insert(action.action_id());
+  EXPECT_EQ(ids, (std::set<std::string>{Id("A5"), Id("A8")}));
+}
+
+TEST_F(GoldenReadModelTest, RefusesAPageTokenOfAnotherList) {
+  v1::ListActionsRequest request;
+  request.set_page_size(1);
+  auto first = queries_.ListActions("acme", request, kToday);
+  ASSERT_TRUE(first.ok());
+  request.set_owner_id("olga");  // another index: the token does not belong here
+  request.set_page_token(first->next_page_token());
+  auto refused = queries_.ListActions("acme", request, kToday);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(InvalidFieldOf(refused.status()), "page_token");
+  request.set_page_token("not-a-token!");
+  EXPECT_EQ(InvalidFieldOf(queries_.ListActions("acme", request, kToday).status()), "page_token");
+}
+
+TEST_F(GoldenReadModelTest, TenantsNeverSeeEachOther) {
+  EXPECT_EQ(queries_.FindAction("globex", Id("A1"), kToday).status().code(),
+            absl::StatusCode::kNotFound);
+  auto persons = queries_.ListPersons("globex", 0, "");
+  ASSERT_TRUE(persons.ok());
+  ASSERT_EQ(persons->persons_size(), 2);
+  EXPECT_EQ(persons->persons(0).person_id(), "gus");
+  auto dashboard = queries_.GetDashboard("globex", "", "", kToday);
+  ASSERT_TRUE(dashboard.ok());
+  EXPECT_EQ(dashboard->total_actions(), 1);
+  EXPECT_EQ(dashboard->overdue(), 1);
+}
+
+TEST_F(GoldenReadModelTest, ListsReviewsAndPersonsInIdOrder) {
+  auto reviews = queries_.ListReviews("acme", 1, "");
+  ASSERT_TRUE(reviews.ok());
+  ASSERT_EQ(reviews->reviews_size(), 1);
+  auto rest = queries_.ListReviews("acme", 1, reviews->next_page_token());
+  ASSERT_TRUE(rest.ok());
+  ASSERT_EQ(rest->reviews_size(), 1);
+  EXPECT_EQ(rest->next_page_token(), "");
+  EXPECT_LT(reviews->reviews(0).review_id(), rest->reviews(0).review_id());
+  auto persons = queries_.ListPersons("acme", 0, "");
+  ASSERT_TRUE(persons.ok());
+  ASSERT_EQ(persons->persons_size(), 4);
+  EXPECT_EQ(persons->persons(3).person_id(), "paula");
+  EXPECT_FALSE(persons->persons(3).active());
+}
+
+TEST_F(GoldenReadModelTest, UnknownRecordsAreNamedInNotFound) {
+  auto missing = queries_.GetReview("acme", "rev-none");
+  EXPECT_EQ(missing.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(missing.status().message(), "reviews/rev-none");
+  EXPECT_EQ(queries_.GetDashboard("acme", "", "nobody", kToday).status().message(),
+            "persons/nobody");
+}
+
+}  // namespace
+}  // namespace reviewtrail::readmodel::testing

@@ -1,0 +1,88 @@
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "readmodel_fixture.h"
+#include "reviewtrail/readmodel/action_fold.h"
+#include "reviewtrail/readmodel/keys.h"
+
+namespace reviewtrail::readmodel::testing {
+namespace {
+
+using ::testing::HasSubstr;
+
+TEST_F(GoldenReadModelTest, RedeliveredEventsAreAppliedOnce) {
+  const auto before = changes_.tables();
+  ApplyAll(changes_);  // every event again, as a retried produce could repeat them
+  EXPECT_EQ(changes_.tables(), before);
+}
+
+TEST_F(GoldenReadModelTest, ReassignmentMovesTheOwnerIndexEntries) {
+  const auto& by_owner = changes_.table(kActionsByOwner);
+  EXPECT_FALSE(by_owner.contains(Key({"acme", "olga", Id("A6")})));
+  EXPECT_TRUE(by_owner.contains(Key({"acme", "oscar", Id("A6")})));
+  const auto& due = changes_.table(kOpenActionsByDue);
+  EXPECT_TRUE(due.contains(Key({"acme", OwnerScope("oscar"), "20260430", Id("A6")})));
+  EXPECT_FALSE(due.contains(Key({"acme", OwnerScope("olga"), "20260430", Id("A6")})));
+}
+
+TEST_F(GoldenReadModelTest, FinalActionsLeaveTheDueDateIndex) {
+  const auto& due = changes_.table(kOpenActionsByDue);
+  for (const char* final_action : {"A1", "A2", "A7"}) {
+    for (const auto& [key, value] : due) {
+      EXPECT_NE(LastComponent(key), Id(final_action)) << final_action;
+    }
+  }
+  // 6 open actions x 3 scopes (tenant, review, owner) for acme, 1 x 3 for globex.
+  EXPECT_EQ(due.size(), 21u);
+}
+
+TEST_F(GoldenReadModelTest, HistoryRecordsWhoWhenAndWhatChanged) {
+  const auto detail = queries_.GetAction("acme", Id("A2"), kToday);
+  ASSERT_TRUE(detail.ok()) << detail.status();
+  std::vector<std::string> changes;
+  for (const auto& entry : detail->history()) changes.push_back(entry.change());
+  ASSERT_EQ(detail->history_size(), 7);
+  EXPECT_EQ(detail->history(0).event_type(), "action_assigned");
+  EXPECT_EQ(detail->history(0).actor_id(), "mia");
+  EXPECT_EQ(changes[0], "assigned to oscar, due 2026-01-15");
+  EXPECT_THAT(changes[1], HasSubstr("status OPEN -> IN_PROGRESS"));
+  EXPECT_EQ(changes[3],
+            "closure rejected (evidence incomplete); status CLOSURE_REQUESTED -> IN_PROGRESS");
+  EXPECT_EQ(detail->history(3).actor_id(), "mia");
+  EXPECT_EQ(changes[6], "closure approved; status CLOSURE_REQUESTED -> CLOSED");
+  for (int i = 0; i < detail->history_size(); ++i) {
+    EXPECT_EQ(detail->history(i).version(), i + 1);
+  }
+  const auto a3 = queries_.GetAction("acme", Id("A3"), kToday);
+  ASSERT_TRUE(a3.ok());
+  EXPECT_EQ(a3->history(1).change(), "due date 2026-02-10 -> 2026-02-20 (supplier late)");
+}
+
+TEST_F(GoldenReadModelTest, DecisionsCountTheirActions) {
+  const auto review = queries_.GetReview("acme", Id("R1"));
+  ASSERT_TRUE(review.ok()) << review.status();
+  ASSERT_EQ(review->decisions_size(), 3);
+  EXPECT_EQ(review->decisions(0).action_count(), 4);  // D1: A1 A2 A6 A7
+  EXPECT_EQ(review->decisions(1).action_count(), 4);  // D2: A3 A4 A5 A8
+  EXPECT_EQ(review->decisions(2).action_count(), 0);  // D3
+}
+
+TEST(QueryProjectionTest, IgnoresEventsItDoesNotHandle) {
+  QueryProjection projection{TenantTimeZones()};
+  projection::MemoryChanges changes;
+  v1::EventEnvelope event;
+  event.set_tenant_id("acme");  // no payload: a newer schema's event
+  ASSERT_TRUE(projection.Apply({0, 0}, event, changes).ok());
+  EXPECT_TRUE(changes.tables().empty());
+}
+
+TEST(ActionFoldTest, NamesTheActionOfEveryActionPayload) {
+  v1::EventEnvelope event;
+  event.mutable_escalation_raised()->set_action_id("act-1");
+  EXPECT_EQ(ActionIdOf(event), "act-1");
+  event.mutable_person_registered()->set_person_id("p");
+  EXPECT_EQ(ActionIdOf(event), "");
+}
+
+}  // namespace
+}  // namespace reviewtrail::readmodel::testing

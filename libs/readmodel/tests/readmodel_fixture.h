@@ -1,0 +1,33 @@
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include "golden_scenario.h"
+#include "reviewtrail/projection/changes.h"
+#include "reviewtrail/readmodel/queries.h"
+#include "reviewtrail/readmodel/query_projection.h"
+
+namespace reviewtrail::readmodel::testing {
+
+// Given: the golden scenario projected into memory (no database), one event per offset.
+class GoldenReadModelTest : public ::testing::Test {
+ protected:
+  GoldenReadModelTest() : scenario_(BuildGoldenScenario()) { ApplyAll(changes_); }
+
+  void ApplyAll(projection::MemoryChanges& changes) {
+    int64_t offset = 0;
+    for (const v1::EventEnvelope& event : scenario_.events) {
+      ASSERT_TRUE(projection_.Apply({0, offset++}, event, changes).ok());
+    }
+  }
+
+  const std::string& Id(const std::string& name) { return scenario_.ids.at(name); }
+
+  GoldenScenario scenario_;
+  QueryProjection projection_{TenantTimeZones()};
+  projection::MemoryChanges changes_;
+  MemoryReadView view_{changes_};
+  Queries queries_{view_};
+};
+
+}  // namespace reviewtrail::readmodel::testing
