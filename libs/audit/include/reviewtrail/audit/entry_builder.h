@@ -1,0 +1,44 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "reviewtrail/audit/entry.h"
+#include "reviewtrail/v1/events.pb.h"
+
+namespace reviewtrail::audit {
+
+// What an entry needs besides its event: where it sits, and facts of earlier events of the same
+// tenant that the audit projection remembers.
+struct EntryContext {
+  int64_t sequence = 0;
+  int32_t log_partition = 0;
+  int64_t log_offset = 0;
+  std::string event_sha256;
+  // The review of the action an event concerns, when the event itself does not carry it.
+  std::string review_id;
+  // The SHA-256s of the evidence involved, when the event names evidence by id only (closure
+  // requests and approvals).
+  std::vector<std::string> evidence_sha256;
+};
+
+// The entry for `event`, not yet sealed (prev_hash and hash empty). Pure.
+[[nodiscard]] Entry BuildEntry(const v1::EventEnvelope& event, const EntryContext& context);
+
+// The payload's message name, e.g. "ActionAssigned"; "Unknown" when none is set.
+[[nodiscard]] std::string EventTypeName(const v1::EventEnvelope& event);
+
+// What changed, in one line of words (user texts quoted as they were given).
+[[nodiscard]] std::string Summarize(const v1::EventEnvelope& event,
+                                    const std::vector<std::string>& evidence_sha256);
+
+// The action an event concerns, or empty.
+[[nodiscard]] std::string ActionIdOf(const v1::EventEnvelope& event);
+// The review an event names itself (ReviewHeld, DecisionRecorded, ActionAssigned), or empty.
+[[nodiscard]] std::string ReviewIdOf(const v1::EventEnvelope& event);
+
+// "isms_manager", "action_owner", "auditor", "service"; empty for anything else.
+[[nodiscard]] std::string RoleText(v1::Role role);
+
+}  // namespace reviewtrail::audit

@@ -1,0 +1,25 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "reviewtrail/audit/entry.h"
+
+namespace reviewtrail::audit {
+
+// CSV (RFC 4180): CRLF line ends; a cell holding ',', '"', CR or LF is quoted with '"' doubled.
+// Spreadsheet-safe: a cell starting with '=', '+', '-', '@', TAB, CR or '\'' gets a leading '\''
+// (so a formula is shown as text); a reader recovers the value by dropping one leading '\''.
+// Columns: CanonicalFieldNames() then prev_hash, hash.
+[[nodiscard]] std::string CsvHeader();
+void AppendCsvRow(const Entry& entry, std::string& out);
+// One cell, neutralised and quoted as above.
+void AppendCsvCell(std::string_view value, std::string& out);
+
+// JSON Lines: one object per entry and line, keys as the CSV columns; sequence, log_partition,
+// log_offset and aggregate_version are numbers, actor_roles and evidence_sha256 arrays of strings,
+// everything else strings. UTF-8 is written as is; '"', '\\' and control characters are escaped.
+void AppendJsonLine(const Entry& entry, std::string& out);
+void AppendJsonString(std::string_view value, std::string& out);
+
+}  // namespace reviewtrail::audit

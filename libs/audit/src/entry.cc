@@ -1,0 +1,38 @@
+#include "reviewtrail/audit/entry.h"
+
+#include "absl/strings/str_join.h"
+#include "reviewtrail/audit/canonical.h"
+
+namespace reviewtrail::audit {
+
+const std::vector<std::string_view>& CanonicalFieldNames() {
+  static const auto* const kNames = new std::vector<std::string_view>{
+      "tenant_id",    "sequence",          "log_partition", "log_offset",  "event_id",
+      "occurred_at",  "recorded_at",       "actor_id",      "actor_roles", "aggregate_type",
+      "aggregate_id", "aggregate_version", "event_type",    "review_id",   "action_id",
+      "summary",      "evidence_sha256",   "event_sha256"};
+  return *kNames;
+}
+
+std::vector<std::string> CanonicalFieldValues(const Entry& entry) {
+  return {entry.tenant_id,
+          std::to_string(entry.sequence),
+          std::to_string(entry.log_partition),
+          std::to_string(entry.log_offset),
+          entry.event_id,
+          FormatMicros(entry.occurred_at),
+          FormatMicros(entry.recorded_at),
+          entry.actor_id,
+          absl::StrJoin(entry.actor_roles, ","),
+          entry.aggregate_type,
+          entry.aggregate_id,
+          std::to_string(entry.aggregate_version),
+          entry.event_type,
+          entry.review_id,
+          entry.action_id,
+          entry.summary,
+          absl::StrJoin(entry.evidence_sha256, ","),
+          entry.event_sha256};
+}
+
+}  // namespace reviewtrail::audit

@@ -1,0 +1,77 @@
+#include "reviewtrail/audit/canonical.h"
+
+#include <gtest/gtest.h>
+
+#include "reviewtrail/audit/sha256.h"
+#include "test_entries.h"
+
+namespace reviewtrail::audit {
+namespace {
+
+TEST(Sha256Test, MatchesTheKnownDigestOfAbc) {
+  EXPECT_EQ(Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_TRUE(IsSha256Hex(Sha256Hex("")));
+  EXPECT_FALSE(IsSha256Hex(std::string(64, 'A')));
+}
+
+TEST(TimeTextTest, FormatsAndParsesRfc3339WithSixFractionalDigits) {
+  EXPECT_EQ(FormatMicros(0), "1970-01-01T00:00:00.000000Z");
+  EXPECT_EQ(FormatMicros(1'795'424'400'123'456), "2026-11-23T09:00:00.123456Z");
+  EXPECT_EQ(FormatMicros(-1), "1969-12-31T23:59:59.999999Z");
+  EXPECT_EQ(*ParseMicros("2026-11-23T09:00:00.123456Z"), 1'795'424'400'123'456);
+  EXPECT_EQ(*ParseMicros("2024-02-29T23:59:59.000001Z"),
+            *ParseMicros("2024-03-01T00:00:00.000000Z") - 999'999);
+  EXPECT_FALSE(ParseMicros("2026-02-30T00:00:00.000000Z").ok());
+  EXPECT_FALSE(ParseMicros("2026-11-23T09:00:00Z").ok());
+}
+
+TEST(CanonicalTest, WritesTheTagThenEveryFieldLengthPrefixedInOrder) {
+  Entry entry;
+  entry.tenant_id = "acme";
+  entry.sequence = 7;
+  entry.log_partition = 1;
+  entry.log_offset = 42;
+  entry.event_id = "e1";
+  entry.occurred_at = 0;
+  entry.recorded_at = 1;
+  entry.actor_id = "zoë";  // 4 bytes in UTF-8
+  entry.actor_roles = {"isms_manager", "auditor"};
+  entry.aggregate_type = "action";
+  entry.aggregate_id = "act-1";
+  entry.aggregate_version = 3;
+  entry.event_type = "ClosureApproved";
+  entry.action_id = "act-1";
+  entry.summary = "a\nb";
+  entry.evidence_sha256 = {"x", "y"};
+  entry.event_sha256 = "h";
+  EXPECT_EQ(CanonicalBytes(entry),
+            "20:reviewtrail-audit-v1\n4:acme\n1:7\n1:1\n2:42\n2:e1\n"
+            "27:1970-01-01T00:00:00.000000Z\n27:1970-01-01T00:00:00.000001Z\n4:zoë\n"
+            "20:isms_manager,auditor\n6:action\n5:act-1\n1:3\n15:ClosureApproved\n0:\n5:act-1\n"
+            "3:a\nb\n3:x,y\n1:h\n");
+}
+
+TEST(CanonicalTest, HashIsSha256OfPrevHashDigitsThenCanonicalBytes) {
+  const auto chain = testing::MakeChain(2);
+  EXPECT_EQ(chain[0].prev_hash, kGenesisHash);
+  EXPECT_EQ(chain[0].hash, Sha256Hex(std::string(kGenesisHash) + CanonicalBytes(chain[0])));
+  EXPECT_EQ(chain[1].prev_hash, chain[0].hash);
+  EXPECT_EQ(chain[1].hash, Sha256Hex(chain[0].hash + CanonicalBytes(chain[1])));
+}
+
+TEST(StoredFormTest, RoundTripsAndRefusesDamage) {
+  const Entry entry = testing::MakeChain(1)[0];
+  const std::string stored = EncodeStored(entry);
+  absl::StatusOr<Entry> decoded = DecodeStored(stored);
+  ASSERT_TRUE(decoded.ok()) << decoded.status();
+  EXPECT_EQ(*decoded, entry);
+  EXPECT_FALSE(DecodeStored(stored.substr(0, stored.size() - 1)).ok());
+  EXPECT_FALSE(DecodeStored(stored + "0:\n").ok());
+  EXPECT_FALSE(DecodeStored("99999999999999999999:x\n").ok());
+  std::string renumbered = stored;
+  renumbered.replace(renumbered.find("\n1:1\n"), 5, "\n2:01\n");  // leading zero
+  EXPECT_FALSE(DecodeStored(renumbered).ok());
+}
+
+}  // namespace
+}  // namespace reviewtrail::audit
