@@ -1,0 +1,217 @@
+// command_load: drives the command mix through gRPC with N concurrent callers against a real
+// command service (in-process, embedded log on disk) and, in the same run, a trivial unary RPC of
+// the same server (grpc.health.v1.Health/Check) as the echo baseline.
+//   command_load --callers 1,16,64 --seconds 5 --tenants 8 --dir /var/tmp/load
+#include <grpcpp/grpcpp.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <prometheus/registry.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <atomic>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <thread>
+
+#include "command_mix.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "latency.h"
+#include "reviewtrail/auth/local_keys.h"
+#include "reviewtrail/auth/token_verifier.h"
+#include "reviewtrail/command/command_service.h"
+#include "reviewtrail/eventlog/embedded_log.h"
+#include "reviewtrail/runtime/clock.h"
+
+namespace reviewtrail::tools {
+namespace {
+
+using SteadyClock = std::chrono::steady_clock;
+
+struct Result {
+  double rate = 0;
+  int64_t p50 = 0;
+  int64_t p99 = 0;
+  int64_t errors = 0;
+};
+
+std::shared_ptr<grpc::Channel> Channel(const std::string& address, int id) {
+  grpc::ChannelArguments arguments;
+  arguments.SetInt("grpc.channel_id", id);  // a channel (connection) per caller
+  return grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), arguments);
+}
+
+// Runs `call` from `callers` threads for `seconds`; each thread gets its own state from `make`.
+template <typename MakeCaller>
+Result Measure(int callers, double seconds, MakeCaller make) {
+  std::vector<Latencies> latencies(static_cast<size_t>(callers));
+  std::atomic<int64_t> errors{0};
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> threads;
+  const auto start = SteadyClock::now();
+  for (int c = 0; c < callers; ++c) {
+    threads.emplace_back([&, c] {
+      auto call = make(c);
+      while (!stop.load(std::memory_order_relaxed)) {
+        const auto before = SteadyClock::now();
+        const grpc::Status status = call();
+        const auto micros =
+            std::chrono::duration_cast<std::chrono::microseconds>(SteadyClock::now() - before);
+        if (status.ok()) {
+          latencies[static_cast<size_t>(c)].Add(micros.count());
+        } else {
+          ++errors;
+          if (errors.load() <= 3) std::cerr << "error: " << status.error_message() << "\n";
+        }
+      }
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+  stop = true;
+  for (auto& thread : threads) thread.join();
+  const double elapsed = std::chrono::duration<double>(SteadyClock::now() - start).count();
+  Latencies all;
+  for (const auto& each : latencies) all.Merge(each);
+  return Result{static_cast<double>(all.count()) / elapsed, all.Quantile(0.5), all.Quantile(0.99),
+                errors.load()};
+}
+
+grpc::Status Send(v1::CommandService::Stub& stub, const std::string& token,
+                  const v1::RegisterPersonRequest& request, v1::CommandReply* reply) {
+  grpc::ClientContext context;
+  context.AddMetadata("authorization", "Bearer " + token);
+  return stub.RegisterPerson(&context, request, reply);
+}
+
+int Run(const std::vector<int>& caller_counts, double seconds, int tenants,
+        const std::filesystem::path& dir) {
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  auto log = eventlog::EmbeddedLog::Open({.path = (dir / "log").string(), .partition_count = 16});
+  if (!log.ok()) {
+    std::cerr << log.status() << "\n";
+    return 1;
+  }
+  const auth::SigningKey key = *auth::GenerateSigningKey();
+  auth::VerifierConfig config;
+  config.keys.push_back(auth::ToVerificationKey(key));
+  const auth::TokenVerifier verifier = *auth::TokenVerifier::Create(config);
+  runtime::SystemClock clock;
+  prometheus::Registry registry;
+  auto service = command::CommandService::Start(**log, verifier, clock, registry,
+                                                {.write_model_path = (dir / "command").string()});
+  if (!service.ok()) {
+    std::cerr << service.status() << "\n";
+    return 1;
+  }
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
+  builder.RegisterService(service->get());
+  auto server = builder.BuildAndStart();
+  const std::string address = "127.0.0.1:" + std::to_string(port);
+
+  auto mint = [&](const std::string& tenant, const std::string& subject, v1::Role role) {
+    return *auth::MintToken(key, auth::Principal{tenant, subject, {role}},
+                            std::chrono::system_clock::now(), std::chrono::hours(2), "load");
+  };
+  // Per tenant: a manager, one owner per caller, a review and a decision.
+  const int max_callers = *std::max_element(caller_counts.begin(), caller_counts.end());
+  std::vector<std::string> decisions;
+  auto stub = v1::CommandService::NewStub(Channel(address, 0));
+  for (int t = 0; t < tenants; ++t) {
+    const std::string tenant = "tenant-" + std::to_string(t);
+    const std::string manager = mint(tenant, "mia", v1::ROLE_ISMS_MANAGER);
+    v1::CommandReply reply;
+    for (int c = -1; c < max_callers; ++c) {
+      v1::RegisterPersonRequest person;
+      const std::string id = c < 0 ? "mia" : "owner-" + std::to_string(c);
+      person.set_command_id("register-" + id);
+      person.set_person_id(id);
+      person.set_display_name(id);
+      person.set_email(id + "@example.com");
+      if (!Send(*stub, manager, person, &reply).ok()) return 1;
+    }
+    grpc::ClientContext review_context;
+    review_context.AddMetadata("authorization", "Bearer " + manager);
+    v1::RecordReviewRequest review;
+    review.set_command_id("review");
+    review.set_title("Load test review");
+    review.mutable_held_on()->set_year(2026);
+    review.mutable_held_on()->set_month(1);
+    review.mutable_held_on()->set_day(15);
+    review.set_chair_id("mia");
+    if (!stub->RecordReview(&review_context, review, &reply).ok()) return 1;
+    grpc::ClientContext decision_context;
+    decision_context.AddMetadata("authorization", "Bearer " + manager);
+    v1::RecordDecisionRequest decision;
+    decision.set_command_id("decision");
+    decision.set_review_id(reply.aggregate_id());
+    decision.set_summary("Tighten supplier access");
+    decision.set_rationale("Audit finding");
+    decision.set_category(v1::DECISION_CATEGORY_ISMS_CHANGE);
+    if (!stub->RecordDecision(&decision_context, decision, &reply).ok()) return 1;
+    decisions.push_back(reply.entity_id());
+  }
+
+  std::printf(
+      "| callers | commands/s | p50 µs | p99 µs | echo QPS | echo p50 µs | echo p99 µs | "
+      "commands/echo |\n|--:|--:|--:|--:|--:|--:|--:|--:|\n");
+  int round = 0;
+  for (int callers : caller_counts) {
+    ++round;
+    const Result commands = Measure(callers, seconds, [&](int c) {
+      const int t = c % tenants;
+      const std::string tenant = "tenant-" + std::to_string(t);
+      const std::string owner = "owner-" + std::to_string(c);
+      auto caller_stub = std::shared_ptr<v1::CommandService::Stub>(
+          v1::CommandService::NewStub(Channel(address, c + 1)));
+      auto mix = std::make_shared<CommandMix>(
+          *caller_stub, "r" + std::to_string(round) + "-c" + std::to_string(c),
+          decisions[static_cast<size_t>(t)], owner, mint(tenant, "mia", v1::ROLE_ISMS_MANAGER),
+          mint(tenant, owner, v1::ROLE_ACTION_OWNER));
+      return [caller_stub, mix] { return mix->Next(); };
+    });
+    const Result echo = Measure(callers, seconds, [&](int c) {
+      auto health = std::shared_ptr<grpc::health::v1::Health::Stub>(
+          grpc::health::v1::Health::NewStub(Channel(address, 1000 + c)));
+      return [health] {
+        grpc::ClientContext context;
+        grpc::health::v1::HealthCheckRequest request;
+        grpc::health::v1::HealthCheckResponse response;
+        return health->Check(&context, request, &response);
+      };
+    });
+    std::printf("| %d | %.0f | %lld | %lld | %.0f | %lld | %lld | %.2f |\n", callers, commands.rate,
+                static_cast<long long>(commands.p50), static_cast<long long>(commands.p99),
+                echo.rate, static_cast<long long>(echo.p50), static_cast<long long>(echo.p99),
+                commands.rate / echo.rate);
+    if (commands.errors > 0)
+      std::printf("(%lld command errors)\n", static_cast<long long>(commands.errors));
+    std::fflush(stdout);
+  }
+  server->Shutdown();
+  (*service)->Stop();
+  std::filesystem::remove_all(dir);
+  return 0;
+}
+
+}  // namespace
+}  // namespace reviewtrail::tools
+
+int main(int argc, char** argv) {
+  CLI::App app{"Durable command throughput and latency against a trivial RPC of the same server"};
+  std::vector<int> callers = {1, 16, 64};
+  double seconds = 5;
+  int tenants = 8;
+  std::string dir =
+      (std::filesystem::temp_directory_path() / ("command-load-" + std::to_string(::getpid())))
+          .string();
+  app.add_option("--callers", callers, "Concurrent callers per round")->delimiter(',');
+  app.add_option("--seconds", seconds, "Duration of each measurement")->capture_default_str();
+  app.add_option("--tenants", tenants, "Tenants the callers spread over")->capture_default_str();
+  app.add_option("--dir", dir, "Where the log and write model live (a real disk)");
+  CLI11_PARSE(app, argc, argv);
+  return reviewtrail::tools::Run(callers, seconds, tenants, dir);
+}
