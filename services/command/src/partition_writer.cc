@@ -1,5 +1,7 @@
 #include "partition_writer.h"
 
+#include <algorithm>
+#include <future>
 #include <map>
 #include <optional>
 
@@ -85,13 +87,24 @@ void PartitionWriter::Run() {
   }
 }
 
+void PartitionWriter::AppendAll(std::vector<TenantAppend>& appends) {
+  std::vector<std::future<void>> others;
+  for (size_t g = 1; g < appends.size(); ++g) {
+    others.push_back(std::async(std::launch::async, [this, &append = appends[g]] {
+      append.positions = log_.Append(append.tenant, append.events);
+    }));
+  }
+  if (!appends.empty()) appends[0].positions = log_.Append(appends[0].tenant, appends[0].events);
+  for (auto& other : others) other.get();
+}
+
 void PartitionWriter::ProcessBatch(std::vector<PendingCommand>& batch) {
   cache_.TrimIfFull();
   std::vector<std::optional<CommandOutcome>> outcomes(batch.size());
   std::vector<std::optional<domain::Decision>> decisions(batch.size());
   std::map<std::pair<std::string, std::string>, size_t> first_with_id;
   std::vector<std::optional<size_t>> repeat_of(batch.size());
-  std::vector<std::pair<std::string, std::vector<size_t>>> by_tenant;  // in first-seen order
+  std::vector<TenantAppend> appends;  // one per tenant, in first-seen order
 
   // Decide, in arrival order, each against the state the earlier ones left.
   for (size_t i = 0; i < batch.size(); ++i) {
@@ -125,57 +138,64 @@ void PartitionWriter::ProcessBatch(std::vector<PendingCommand>& batch) {
     for (const auto& event : result.value().events) cache_.Apply(event);
     first->second = i;
     decisions[i] = std::move(result).value();
-    auto group = std::find_if(by_tenant.begin(), by_tenant.end(),
-                              [&](const auto& entry) { return entry.first == tenant; });
-    if (group == by_tenant.end()) group = by_tenant.insert(by_tenant.end(), {tenant, {}});
-    group->second.push_back(i);
+    auto append = std::find_if(appends.begin(), appends.end(),
+                               [&](const TenantAppend& each) { return each.tenant == tenant; });
+    if (append == appends.end()) {
+      append = appends.insert(appends.end(), TenantAppend{.tenant = tenant});
+    }
+    append->commands.push_back(i);
+    for (const auto& event : decisions[i]->events) append->events.push_back(event);
   }
 
-  // Append each tenant's events; index them in the same order they landed.
+  // Append every tenant's events at once (the log group-commits concurrent appends), then index
+  // them in the order they landed.
+  AppendAll(appends);
+
   bool failed = false;
   size_t appended_events = 0;
-  for (const auto& [tenant, indexes] : by_tenant) {
-    std::vector<v1::EventEnvelope> events;
-    for (size_t i : indexes) {
-      for (const auto& event : decisions[i]->events) events.push_back(event);
-    }
-    absl::StatusOr<std::vector<eventlog::Position>> positions =
-        failed ? absl::UnavailableError("an earlier append of this batch failed; retry")
-               : log_.Append(tenant, events);
-    if (!positions.ok()) {
-      if (!failed)
-        spdlog::error("append to partition {} failed: {}", partition_,
-                      positions.status().ToString());
+  std::vector<LoggedEvent> logged;
+  for (TenantAppend& append : appends) {
+    if (!append.positions.ok()) {
+      spdlog::error("append to partition {} failed: {}", partition_,
+                    append.positions.status().ToString());
       failed = true;
-      for (size_t i : indexes) outcomes[i] = positions.status();
+      for (size_t i : append.commands) outcomes[i] = append.positions.status();
       continue;
     }
-    appended_events += events.size();
-    std::vector<LoggedEvent> logged;
-    logged.reserve(events.size());
-    for (size_t k = 0; k < events.size(); ++k) logged.push_back({(*positions)[k], &events[k]});
-    const bool contiguous = positions->front().offset == next_offset_;
-    absl::Status indexed =
-        contiguous ? model_.Index(partition_, logged, positions->back().offset + 1) : CatchUp();
-    if (!contiguous) {
-      spdlog::warn("partition {} has records this writer did not append; re-indexed from the log",
-                   partition_);
+    appended_events += append.events.size();
+    for (size_t k = 0; k < append.events.size(); ++k) {
+      logged.push_back({(*append.positions)[k], &append.events[k]});
     }
-    if (!indexed.ok()) spdlog::error("indexing partition {}: {}", partition_, indexed.ToString());
-    next_offset_ = positions->back().offset + 1;
     size_t k = 0;
-    for (size_t i : indexes) {
+    for (size_t i : append.commands) {
       k += decisions[i]->events.size();
-      outcomes[i] = ReplyFor(*decisions[i], (*positions)[k - 1]);
+      outcomes[i] = ReplyFor(*decisions[i], (*append.positions)[k - 1]);
     }
   }
-  if (failed) {
-    // Some events may have landed although the append reported failure: forget the optimistic
-    // state and index whatever the log really holds.
+  std::sort(logged.begin(), logged.end(), [](const LoggedEvent& a, const LoggedEvent& b) {
+    return a.position.offset < b.position.offset;
+  });
+  bool contiguous = true;
+  for (size_t k = 0; k < logged.size(); ++k) {
+    contiguous &= logged[k].position.offset == next_offset_ + static_cast<int64_t>(k);
+  }
+  if (failed || !contiguous) {
+    // Some events may have landed although an append reported failure, or another writer
+    // appended: forget the optimistic state and index whatever the log really holds.
+    if (!contiguous)
+      spdlog::warn("partition {} holds records this writer did not append", partition_);
     cache_.Clear();
     if (absl::Status caught_up = CatchUp(); !caught_up.ok()) {
       spdlog::error("catching up partition {}: {}", partition_, caught_up.ToString());
     }
+  } else if (!logged.empty()) {
+    const int64_t next = logged.back().position.offset + 1;
+    if (absl::Status indexed = model_.Index(partition_, logged, next); !indexed.ok()) {
+      // The events are durable in the log; the next start (or catch-up) indexes them.
+      spdlog::error("indexing partition {}: {}", partition_, indexed.ToString());
+      cache_.Clear();
+    }
+    next_offset_ = next;
   }
   metrics_.ObserveBatch(appended_events);
 
