@@ -137,8 +137,9 @@ std::string ChainHash(std::string_view prev_hash, std::string_view canonical) {
 }
 
 void Seal(Entry& entry, std::string_view prev_hash) {
-  entry.prev_hash = std::string(prev_hash);
-  entry.hash = ChainHash(prev_hash, CanonicalBytes(entry));
+  std::string prev(prev_hash);  // prev_hash may view entry.prev_hash itself
+  entry.hash = ChainHash(prev, CanonicalBytes(entry));
+  entry.prev_hash = std::move(prev);
 }
 
 std::string EncodeStored(const Entry& entry) {

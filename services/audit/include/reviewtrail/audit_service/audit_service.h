@@ -1,0 +1,102 @@
+#pragma once
+
+#include <prometheus/registry.h>
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "reviewtrail/auth/token_verifier.h"
+#include "reviewtrail/eventlog/event_log.h"
+#include "reviewtrail/runtime/clock.h"
+#include "reviewtrail/v1/audit_service.grpc.pb.h"
+
+namespace reviewtrail::projection {
+class ProjectionStore;
+class Projector;
+}  // namespace reviewtrail::projection
+
+namespace reviewtrail::audit_service {
+
+class AuditMetrics;
+class AuditProjection;
+
+struct AuditServiceOptions {
+  std::string store_path;   // a RocksDB directory owned by this service
+  size_t max_batch = 1000;  // events per committed projection batch
+  // How long a request with `after` waits for the audit log to apply that position.
+  std::chrono::milliseconds wait_for_position{10'000};
+  size_t export_chunk_bytes = 64 * 1024;  // bytes per streamed export message
+};
+
+// The audit service: runs the audit projection (libs/projection's Projector over the log into its
+// own store) and serves reviewtrail.v1.AuditService — exports streamed with flow control (one
+// chunk in flight per call, read from a RocksDB snapshot), chain verification, state as of an
+// instant and audit packs. Only `auditor` and `isms_manager` principals, for their own tenant.
+//
+// Metrics: reviewtrail_audit_requests_total{rpc, code}, reviewtrail_audit_export_rows_total
+// {format}, reviewtrail_audit_verifications_total{result},
+// reviewtrail_audit_verified_entries_total, and the projector's
+// reviewtrail_projection_*{projection="audit"}.
+//
+// Thread-safety: handlers run on gRPC's threads; Stop() once, after the server stopped serving.
+class AuditService final : public v1::AuditService::CallbackService {
+ public:
+  // Opens the store and starts projecting from its committed positions.
+  [[nodiscard]] static absl::StatusOr<std::unique_ptr<AuditService>> Start(
+      eventlog::EventLog& log, const auth::TokenVerifier& verifier, const runtime::Clock& clock,
+      prometheus::Registry& registry, AuditServiceOptions options);
+  ~AuditService() override;
+
+  // Stops the projector (what is committed stays committed).
+  void Stop();
+
+  // Waits until the audit log has applied `position` (read-your-writes for tests and tools).
+  [[nodiscard]] bool WaitFor(const eventlog::Position& position,
+                             std::chrono::steady_clock::time_point deadline);
+
+  grpc::ServerWriteReactor<v1::ExportAuditLogResponse>* ExportAuditLog(
+      grpc::CallbackServerContext* context, const v1::ExportAuditLogRequest* request) override;
+  grpc::ServerUnaryReactor* VerifyAuditLog(grpc::CallbackServerContext* context,
+                                           const v1::VerifyAuditLogRequest* request,
+                                           v1::VerifyAuditLogResponse* response) override;
+  grpc::ServerUnaryReactor* GetStateAsOf(grpc::CallbackServerContext* context,
+                                         const v1::GetStateAsOfRequest* request,
+                                         v1::GetStateAsOfResponse* response) override;
+  grpc::ServerUnaryReactor* ExportAuditPack(grpc::CallbackServerContext* context,
+                                            const v1::ExportAuditPackRequest* request,
+                                            v1::ExportAuditPackResponse* response) override;
+
+ private:
+  AuditService(eventlog::EventLog& log, const auth::TokenVerifier& verifier,
+               const runtime::Clock& clock, prometheus::Registry& registry,
+               AuditServiceOptions options);
+
+  // Authenticates and authorises the caller; sets the tenant. A non-OK status refuses.
+  [[nodiscard]] grpc::Status Admit(const grpc::CallbackServerContext& context, std::string* tenant);
+  // Waits (bounded) until the audit log applied `after`, when set; UNAVAILABLE otherwise.
+  [[nodiscard]] grpc::Status WaitForAfter(const v1::LogPosition* after);
+  grpc::ServerUnaryReactor* Finish(grpc::CallbackServerContext* context, const char* rpc,
+                                   const grpc::Status& status);
+
+  grpc::Status DoVerify(const std::string& tenant, const v1::VerifyAuditLogRequest& request,
+                        v1::VerifyAuditLogResponse& response);
+  grpc::Status DoGetStateAsOf(const std::string& tenant, const v1::GetStateAsOfRequest& request,
+                              v1::GetStateAsOfResponse& response);
+  grpc::Status DoExportAuditPack(const std::string& tenant,
+                                 const v1::ExportAuditPackRequest& request,
+                                 v1::ExportAuditPackResponse& response);
+
+  eventlog::EventLog& log_;
+  const auth::TokenVerifier& verifier_;
+  const runtime::Clock& clock_;
+  prometheus::Registry& registry_;
+  AuditServiceOptions options_;
+  std::unique_ptr<AuditMetrics> metrics_;
+  std::unique_ptr<AuditProjection> projection_;
+  std::unique_ptr<projection::ProjectionStore> store_;
+  std::unique_ptr<projection::Projector> projector_;
+};
+
+}  // namespace reviewtrail::audit_service

@@ -1,0 +1,40 @@
+// reviewtrail-audit: the audit service alone (audit log, exports, verification), e.g. beside
+// Kafka. Its store is <data-dir>/audit.
+#include <CLI/CLI.hpp>
+#include <filesystem>
+#include <iostream>
+
+#include "reviewtrail/audit_service/audit_service.h"
+#include "reviewtrail/server/service_host.h"
+
+int main(int argc, char** argv) {
+  reviewtrail::server::BlockTerminationSignals();
+  CLI::App app{"ReviewTrail audit service: the hash-chained audit log, its exports and checks"};
+  reviewtrail::server::ServerConfig config;
+  reviewtrail::server::AddServerOptions(app, config);
+  CLI11_PARSE(app, argc, argv);
+  if (const std::string problem = reviewtrail::server::FinishKafkaConfig(config);
+      !problem.empty()) {
+    std::cerr << "reviewtrail-audit: " << problem << "\n";
+    return 2;
+  }
+  auto host = reviewtrail::server::ServiceHost::Create(std::move(config));
+  if (!host.ok()) {
+    std::cerr << "reviewtrail-audit: " << host.status() << "\n";
+    return 1;
+  }
+  auto service = reviewtrail::audit_service::AuditService::Start(
+      (*host)->log(), (*host)->verifier(), (*host)->clock(), (*host)->registry(),
+      {.store_path = (std::filesystem::path((*host)->config().data_dir) / "audit").string()});
+  if (!service.ok()) {
+    std::cerr << "reviewtrail-audit: " << service.status() << "\n";
+    return 1;
+  }
+  const absl::Status served =
+      (*host)->Serve("reviewtrail-audit", {service->get()}, [&] { (*service)->Stop(); });
+  if (!served.ok()) {
+    std::cerr << "reviewtrail-audit: " << served << "\n";
+    return 1;
+  }
+  return 0;
+}

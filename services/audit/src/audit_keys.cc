@@ -1,0 +1,70 @@
+#include "audit_keys.h"
+
+#include "reviewtrail/audit/entry.h"
+#include "reviewtrail/audit/sha256.h"
+
+namespace reviewtrail::audit_service {
+
+std::string BigEndian64(int64_t value) {
+  std::string bytes(8, '\0');
+  for (int i = 0; i < 8; ++i) {
+    bytes[static_cast<size_t>(i)] =
+        static_cast<char>((static_cast<uint64_t>(value) >> (56 - 8 * i)) & 0xFF);
+  }
+  return bytes;
+}
+
+int64_t FromBigEndian64(std::string_view bytes) {
+  uint64_t value = 0;
+  for (char c : bytes.substr(0, 8)) value = (value << 8) | static_cast<unsigned char>(c);
+  return static_cast<int64_t>(value);
+}
+
+std::string TenantPrefix(std::string_view tenant) {
+  std::string prefix(tenant);
+  prefix.push_back('\0');
+  return prefix;
+}
+
+std::string EntryKey(std::string_view tenant, int64_t sequence) {
+  return TenantPrefix(tenant) + BigEndian64(sequence);
+}
+
+std::optional<int64_t> SequenceOfEntryKey(std::string_view tenant, std::string_view key) {
+  if (key.size() != tenant.size() + 9 || key.substr(0, tenant.size()) != tenant ||
+      key[tenant.size()] != '\0') {
+    return std::nullopt;
+  }
+  return FromBigEndian64(key.substr(tenant.size() + 1));
+}
+
+std::string EncodeHead(const Head& head) { return BigEndian64(head.sequence) + head.hash; }
+
+std::optional<Head> DecodeHead(std::string_view value) {
+  if (value.size() != 8 + 64 || !audit::IsSha256Hex(value.substr(8))) return std::nullopt;
+  return Head{FromBigEndian64(value), std::string(value.substr(8))};
+}
+
+std::string IndexPrefix(std::string_view tenant, IndexKind kind, std::string_view id) {
+  std::string prefix = TenantPrefix(tenant);
+  prefix.push_back(static_cast<char>(kind));
+  prefix.push_back('\0');
+  prefix.append(id);
+  prefix.push_back('\0');
+  return prefix;
+}
+
+std::string IndexKey(std::string_view tenant, IndexKind kind, std::string_view id,
+                     int64_t sequence) {
+  return IndexPrefix(tenant, kind, id) + BigEndian64(sequence);
+}
+
+std::string FactKey(std::string_view tenant, FactKind kind, std::string_view id) {
+  std::string key = TenantPrefix(tenant);
+  key.push_back(static_cast<char>(kind));
+  key.push_back('\0');
+  key.append(id);
+  return key;
+}
+
+}  // namespace reviewtrail::audit_service

@@ -1,0 +1,23 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "reviewtrail/projection/projection.h"
+
+namespace reviewtrail::audit_service {
+
+// The audit log as a projection: appends one sealed entry per event to its tenant's chain
+// (sequence = head + 1, prev_hash = head's hash), stores the event bytes beside it, moves the head
+// and indexes the entry by action and review — all in the runner's batch, committed with the log
+// positions, so a crash never skips or doubles an entry. Never updates or deletes an entry.
+// Stateless between calls (see Projection).
+class AuditProjection final : public projection::Projection {
+ public:
+  [[nodiscard]] std::vector<std::string> Tables() const override;
+  [[nodiscard]] absl::Status Apply(const eventlog::Position& position,
+                                   const v1::EventEnvelope& event,
+                                   projection::Changes& changes) override;
+};
+
+}  // namespace reviewtrail::audit_service

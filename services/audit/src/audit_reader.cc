@@ -1,0 +1,137 @@
+#include "audit_reader.h"
+
+#include "absl/strings/str_cat.h"
+#include "reviewtrail/audit/canonical.h"
+#include "reviewtrail/audit/sha256.h"
+
+namespace reviewtrail::audit_service {
+namespace {
+
+absl::Status FromRocks(const rocksdb::Status& status, std::string_view what) {
+  if (status.ok()) return absl::OkStatus();
+  return absl::InternalError(std::string(what) + ": " + status.ToString());
+}
+
+}  // namespace
+
+AuditView::AuditView(projection::ProjectionStore& store)
+    : store_(store), snapshot_(store.db().GetSnapshot()) {}
+
+AuditView::~AuditView() { store_.db().ReleaseSnapshot(snapshot_); }
+
+rocksdb::ReadOptions AuditView::Options() const {
+  rocksdb::ReadOptions options;
+  options.snapshot = snapshot_;
+  return options;
+}
+
+absl::StatusOr<Head> AuditView::LoadHead(const std::string& tenant) const {
+  std::string value;
+  const rocksdb::Status status = store_.db().Get(Options(), store_.Table(kHeads), tenant, &value);
+  if (status.IsNotFound()) return Head{0, std::string(audit::kGenesisHash)};
+  if (!status.ok()) return FromRocks(status, "reading the audit head");
+  std::optional<Head> head = DecodeHead(value);
+  if (!head) return absl::DataLossError("the audit head of tenant " + tenant + " is damaged");
+  return *head;
+}
+
+std::unique_ptr<rocksdb::Iterator> AuditView::Entries(const std::string& tenant,
+                                                      int64_t from_sequence) const {
+  rocksdb::ReadOptions options = Options();
+  options.readahead_size = 2 << 20;
+  std::unique_ptr<rocksdb::Iterator> it(store_.db().NewIterator(options, store_.Table(kEntries)));
+  it->Seek(EntryKey(tenant, from_sequence));
+  return it;
+}
+
+absl::StatusOr<audit::Entry> AuditView::LoadEntry(const std::string& tenant,
+                                                  int64_t sequence) const {
+  std::string value;
+  const rocksdb::Status status =
+      store_.db().Get(Options(), store_.Table(kEntries), EntryKey(tenant, sequence), &value);
+  if (status.IsNotFound()) {
+    return absl::NotFoundError(absl::StrCat("audit entry ", sequence, " is missing"));
+  }
+  if (!status.ok()) return FromRocks(status, "reading an audit entry");
+  absl::StatusOr<audit::Entry> entry = audit::DecodeStored(value);
+  if (!entry.ok()) {
+    return absl::DataLossError(absl::StrCat("audit entry ", sequence, " is damaged"));
+  }
+  return entry;
+}
+
+absl::StatusOr<AuditView::Verification> AuditView::Verify(const std::string& tenant, int64_t from,
+                                                          int64_t to) const {
+  Verification result;
+  absl::StatusOr<Head> head = LoadHead(tenant);
+  if (!head.ok()) return head.status();
+  result.head = *head;
+  const int64_t first = std::max<int64_t>(from, 1);
+  const int64_t last = to == 0 ? head->sequence : to;
+  std::string prev(audit::kGenesisHash);
+  if (first > 1) {
+    // A range starts from its first entry's own link; the link before it is checked by a
+    // verification that includes the entry before. A missing or damaged first entry is reported
+    // by the verifier below.
+    absl::StatusOr<audit::Entry> start = LoadEntry(tenant, first);
+    prev = start.ok() ? start->prev_hash : "";
+  }
+  audit::ChainVerifier verifier(first, prev);
+  std::unique_ptr<rocksdb::Iterator> entries = Entries(tenant, first);
+  rocksdb::ReadOptions options = Options();
+  options.readahead_size = 2 << 20;
+  std::unique_ptr<rocksdb::Iterator> events(
+      store_.db().NewIterator(options, store_.Table(kEvents)));
+  events->Seek(EntryKey(tenant, first));
+  for (; entries->Valid(); entries->Next()) {
+    const std::optional<int64_t> sequence =
+        SequenceOfEntryKey(tenant, std::string_view(entries->key().data(), entries->key().size()));
+    if (!sequence || *sequence > last) break;
+    while (events->Valid() && events->key().compare(entries->key()) < 0) events->Next();
+    if (!events->Valid() || events->key() != entries->key()) {
+      // Checked after the entry itself, so a missing entry is named before its event.
+      if (!verifier.Add(*sequence, entries->value().ToStringView(), nullptr)) break;
+      verifier.EventMissing(*sequence);
+      break;
+    }
+    const std::string event = events->value().ToString();
+    if (!verifier.Add(*sequence, entries->value().ToStringView(), &event)) break;
+  }
+  if (absl::Status status = FromRocks(entries->status(), "iterating audit entries"); !status.ok()) {
+    return status;
+  }
+  verifier.Finish(last);
+  result.checked = verifier.checked();
+  result.broken = verifier.broken();
+  return result;
+}
+
+absl::StatusOr<std::vector<AuditView::Record>> AuditView::Indexed(const std::string& tenant,
+                                                                  IndexKind kind,
+                                                                  const std::string& id) const {
+  std::vector<Record> records;
+  const std::string prefix = IndexPrefix(tenant, kind, id);
+  std::unique_ptr<rocksdb::Iterator> it(store_.db().NewIterator(Options(), store_.Table(kIndex)));
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    const int64_t sequence = FromBigEndian64(it->key().ToStringView().substr(prefix.size()));
+    absl::StatusOr<audit::Entry> entry = LoadEntry(tenant, sequence);
+    if (!entry.ok()) return absl::DataLossError(std::string(entry.status().message()));
+    std::string bytes;
+    const rocksdb::Status status =
+        store_.db().Get(Options(), store_.Table(kEvents), EntryKey(tenant, sequence), &bytes);
+    if (!status.ok() || audit::Sha256Hex(bytes) != entry->event_sha256) {
+      return absl::DataLossError(
+          absl::StrCat("the stored event of audit entry ", sequence, " is missing or altered"));
+    }
+    Record record{*std::move(entry), {}};
+    if (!record.event.ParseFromString(bytes)) {
+      return absl::DataLossError(
+          absl::StrCat("the event of audit entry ", sequence, " does not decode"));
+    }
+    records.push_back(std::move(record));
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "iterating the audit index");
+  return records;
+}
+
+}  // namespace reviewtrail::audit_service

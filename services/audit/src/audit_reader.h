@@ -1,0 +1,67 @@
+#pragma once
+
+#include <rocksdb/db.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "audit_keys.h"
+#include "reviewtrail/audit/chain_verifier.h"
+#include "reviewtrail/audit/entry.h"
+#include "reviewtrail/projection/projection_store.h"
+#include "reviewtrail/v1/events.pb.h"
+
+namespace reviewtrail::audit_service {
+
+// A consistent view of the audit store (one RocksDB snapshot) for one request: the head and the
+// entries read through it agree whatever the projector commits meanwhile. Owned by one thread at a
+// time; the store must outlive it.
+class AuditView {
+ public:
+  explicit AuditView(projection::ProjectionStore& store);
+  ~AuditView();
+  AuditView(const AuditView&) = delete;
+  AuditView& operator=(const AuditView&) = delete;
+
+  [[nodiscard]] absl::StatusOr<Head> LoadHead(const std::string& tenant) const;
+
+  // An iterator over `tenant`'s stored entries from `from_sequence` on, in sequence order.
+  [[nodiscard]] std::unique_ptr<rocksdb::Iterator> Entries(const std::string& tenant,
+                                                           int64_t from_sequence) const;
+
+  // The entry stored under `sequence`, decoded; NotFound when absent, DataLoss when damaged.
+  [[nodiscard]] absl::StatusOr<audit::Entry> LoadEntry(const std::string& tenant,
+                                                       int64_t sequence) const;
+
+  struct Verification {
+    Head head;
+    int64_t checked = 0;
+    std::optional<audit::ChainBreak> broken;
+  };
+  // Recomputes the chain of `tenant` over sequences [from, to] (to = 0: up to the head), checking
+  // each stored event against its entry too.
+  [[nodiscard]] absl::StatusOr<Verification> Verify(const std::string& tenant, int64_t from,
+                                                    int64_t to) const;
+
+  // An entry with its event, checked against the entry's event_sha256.
+  struct Record {
+    audit::Entry entry;
+    v1::EventEnvelope event;
+  };
+  // Every entry indexed under an action or a review, in chain order; DataLoss when an entry or
+  // its event is damaged.
+  [[nodiscard]] absl::StatusOr<std::vector<Record>> Indexed(const std::string& tenant,
+                                                            IndexKind kind,
+                                                            const std::string& id) const;
+
+ private:
+  [[nodiscard]] rocksdb::ReadOptions Options() const;
+
+  projection::ProjectionStore& store_;
+  const rocksdb::Snapshot* snapshot_;
+};
+
+}  // namespace reviewtrail::audit_service

@@ -1,0 +1,269 @@
+#include "reviewtrail/audit_service/audit_service.h"
+
+#include "absl/strings/str_cat.h"
+#include "audit_metrics.h"
+#include "audit_projection.h"
+#include "audit_reader.h"
+#include "export_reactor.h"
+#include "google/protobuf/util/time_util.h"
+#include "request_checks.h"
+#include "reviewtrail/audit/audit_pack.h"
+#include "reviewtrail/audit/sha256.h"
+#include "reviewtrail/projection/projection_store.h"
+#include "reviewtrail/projection/projector.h"
+#include "reviewtrail/rpc/authenticate.h"
+#include "reviewtrail/rpc/status_mapping.h"
+#include "state_replay.h"
+
+namespace reviewtrail::audit_service {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+
+std::string CodeName(const grpc::Status& status) {
+  return absl::StatusCodeToString(static_cast<absl::StatusCode>(status.error_code()));
+}
+
+audit::Micros MicrosOf(std::chrono::system_clock::time_point time) {
+  return std::chrono::duration_cast<std::chrono::microseconds>(time.time_since_epoch()).count();
+}
+
+grpc::Status NotFound(const std::string& subject, const std::string& message) {
+  return rpc::ToGrpcStatus(domain::DomainError{.code = domain::ErrorCode::kNotFound,
+                                               .rule = "NOT_FOUND",
+                                               .subject = subject,
+                                               .message = message});
+}
+
+grpc::Status Invalid(std::vector<domain::FieldViolation> violations) {
+  return rpc::ToGrpcStatus(InvalidRequest(std::move(violations)));
+}
+
+}  // namespace
+
+AuditService::AuditService(eventlog::EventLog& log, const auth::TokenVerifier& verifier,
+                           const runtime::Clock& clock, prometheus::Registry& registry,
+                           AuditServiceOptions options)
+    : log_(log),
+      verifier_(verifier),
+      clock_(clock),
+      registry_(registry),
+      options_(std::move(options)),
+      metrics_(std::make_unique<AuditMetrics>(registry)),
+      projection_(std::make_unique<AuditProjection>()) {}
+
+AuditService::~AuditService() { Stop(); }
+
+absl::StatusOr<std::unique_ptr<AuditService>> AuditService::Start(
+    eventlog::EventLog& log, const auth::TokenVerifier& verifier, const runtime::Clock& clock,
+    prometheus::Registry& registry, AuditServiceOptions options) {
+  std::unique_ptr<AuditService> service(
+      new AuditService(log, verifier, clock, registry, std::move(options)));
+  absl::StatusOr<std::unique_ptr<projection::ProjectionStore>> store =
+      projection::ProjectionStore::Open(service->options_.store_path,
+                                        service->projection_->Tables());
+  if (!store.ok()) return store.status();
+  service->store_ = *std::move(store);
+  service->projector_ = std::make_unique<projection::Projector>(
+      log, *service->store_, *service->projection_, registry,
+      projection::ProjectorOptions{.name = "audit", .max_batch = service->options_.max_batch});
+  if (absl::Status started = service->projector_->Start(); !started.ok()) return started;
+  return service;
+}
+
+void AuditService::Stop() {
+  if (projector_) projector_->Stop();
+}
+
+bool AuditService::WaitFor(const eventlog::Position& position,
+                           std::chrono::steady_clock::time_point deadline) {
+  return projector_->WaitFor(position, deadline);
+}
+
+grpc::Status AuditService::Admit(const grpc::CallbackServerContext& context, std::string* tenant) {
+  absl::StatusOr<auth::Principal> principal = rpc::Authenticate(context, verifier_, clock_.Now());
+  if (!principal.ok()) return rpc::ToGrpcStatus(principal.status());
+  if (!principal->HasRole(v1::ROLE_AUDITOR) && !principal->HasRole(v1::ROLE_ISMS_MANAGER)) {
+    return rpc::ToGrpcStatus(domain::DomainError{
+        .code = domain::ErrorCode::kPermissionDenied,
+        .rule = "AUDITOR_OR_ISMS_MANAGER_REQUIRED",
+        .subject = "tenants/" + principal->tenant_id + "/audit-log",
+        .message = "only an auditor or an isms_manager of the tenant may read its audit log"});
+  }
+  *tenant = principal->tenant_id;
+  return grpc::Status::OK;
+}
+
+grpc::Status AuditService::WaitForAfter(const v1::LogPosition* after) {
+  if (after == nullptr) return grpc::Status::OK;
+  const auto deadline = std::chrono::steady_clock::now() + options_.wait_for_position;
+  if (!projector_->WaitFor({after->partition(), after->offset()}, deadline)) {
+    return grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                        absl::StrCat("the audit log has not reached log position ",
+                                     after->partition(), ":", after->offset(), " yet; retry"));
+  }
+  return grpc::Status::OK;
+}
+
+grpc::ServerUnaryReactor* AuditService::Finish(grpc::CallbackServerContext* context,
+                                               const char* rpc, const grpc::Status& status) {
+  metrics_->CountRequest(rpc, CodeName(status));
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  reactor->Finish(status);
+  return reactor;
+}
+
+grpc::ServerWriteReactor<v1::ExportAuditLogResponse>* AuditService::ExportAuditLog(
+    grpc::CallbackServerContext* context, const v1::ExportAuditLogRequest* request) {
+  std::string tenant;
+  grpc::Status admitted = Admit(*context, &tenant);
+  if (admitted.ok()) {
+    if (auto violations = CheckExport(*request, log_.PartitionCount()); !violations.empty()) {
+      admitted = Invalid(std::move(violations));
+    }
+  }
+  if (admitted.ok()) admitted = WaitForAfter(request->has_after() ? &request->after() : nullptr);
+  if (!admitted.ok()) {
+    // A reactor that only refuses.
+    class Refusal final : public grpc::ServerWriteReactor<v1::ExportAuditLogResponse> {
+     public:
+      explicit Refusal(const grpc::Status& status) { Finish(status); }
+      void OnDone() override { delete this; }
+    };
+    metrics_->CountRequest("ExportAuditLog", CodeName(admitted));
+    return new Refusal(admitted);
+  }
+  auto* reactor = new ExportReactor(*store_, tenant, request->format(), FilterOf(*request),
+                                    options_.export_chunk_bytes, *metrics_);
+  reactor->Begin();
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* AuditService::VerifyAuditLog(grpc::CallbackServerContext* context,
+                                                       const v1::VerifyAuditLogRequest* request,
+                                                       v1::VerifyAuditLogResponse* response) {
+  std::string tenant;
+  grpc::Status status = Admit(*context, &tenant);
+  if (status.ok()) {
+    auto violations = CheckVerify(*request, log_.PartitionCount());
+    if (!violations.empty()) status = Invalid(std::move(violations));
+  }
+  if (status.ok()) status = WaitForAfter(request->has_after() ? &request->after() : nullptr);
+  if (status.ok()) status = DoVerify(tenant, *request, *response);
+  return Finish(context, "VerifyAuditLog", status);
+}
+
+grpc::Status AuditService::DoVerify(const std::string& tenant,
+                                    const v1::VerifyAuditLogRequest& request,
+                                    v1::VerifyAuditLogResponse& response) {
+  AuditView view(*store_);
+  absl::StatusOr<AuditView::Verification> verification =
+      view.Verify(tenant, request.from_sequence(), request.to_sequence());
+  if (!verification.ok()) return rpc::ToGrpcStatus(verification.status());
+  response.set_intact(!verification->broken.has_value());
+  response.set_entries_checked(verification->checked);
+  response.set_head_sequence(verification->head.sequence);
+  response.set_head_hash(verification->head.hash);
+  if (verification->broken) {
+    v1::BrokenEntry* broken = response.mutable_first_broken();
+    broken->set_sequence(verification->broken->sequence);
+    broken->set_reason(verification->broken->reason);
+    broken->set_description(verification->broken->description);
+  }
+  metrics_->CountVerification(response.intact(), static_cast<double>(verification->checked));
+  return grpc::Status::OK;
+}
+
+grpc::ServerUnaryReactor* AuditService::GetStateAsOf(grpc::CallbackServerContext* context,
+                                                     const v1::GetStateAsOfRequest* request,
+                                                     v1::GetStateAsOfResponse* response) {
+  std::string tenant;
+  grpc::Status status = Admit(*context, &tenant);
+  if (status.ok()) {
+    auto violations = CheckStateAsOf(*request, log_.PartitionCount());
+    if (!violations.empty()) status = Invalid(std::move(violations));
+  }
+  if (status.ok()) status = WaitForAfter(request->has_after() ? &request->after() : nullptr);
+  if (status.ok()) status = DoGetStateAsOf(tenant, *request, *response);
+  return Finish(context, "GetStateAsOf", status);
+}
+
+grpc::Status AuditService::DoGetStateAsOf(const std::string& tenant,
+                                          const v1::GetStateAsOfRequest& request,
+                                          v1::GetStateAsOfResponse& response) {
+  const bool action = request.target_case() == v1::GetStateAsOfRequest::kActionId;
+  const std::string& id = action ? request.action_id() : request.review_id();
+  const std::string subject = (action ? "actions/" : "reviews/") + id;
+  AuditView view(*store_);
+  absl::StatusOr<std::vector<AuditView::Record>> records =
+      view.Indexed(tenant, action ? IndexKind::kAction : IndexKind::kReview, id);
+  if (!records.ok()) return rpc::ToGrpcStatus(records.status());
+  const audit::Micros as_of = TimeUtil::TimestampToMicroseconds(request.as_of());
+  const Replayed replayed = Replay(*records, as_of);
+  const bool exists = action ? !replayed.actions.empty() && replayed.actions[0].state.version > 0
+                             : replayed.review.version > 0;
+  if (!exists) {
+    return NotFound(subject, absl::StrCat(subject, " was not on record at ",
+                                          TimeUtil::ToString(request.as_of())));
+  }
+  *response.mutable_as_of() = request.as_of();
+  response.set_events_replayed(replayed.events);
+  response.set_last_sequence(replayed.last_sequence);
+  if (action) {
+    *response.mutable_action() = ToSnapshot(replayed.actions[0].state, as_of);
+  } else {
+    *response.mutable_review() = ToSnapshot(replayed, as_of);
+  }
+  return grpc::Status::OK;
+}
+
+grpc::ServerUnaryReactor* AuditService::ExportAuditPack(grpc::CallbackServerContext* context,
+                                                        const v1::ExportAuditPackRequest* request,
+                                                        v1::ExportAuditPackResponse* response) {
+  std::string tenant;
+  grpc::Status status = Admit(*context, &tenant);
+  if (status.ok()) {
+    auto violations = CheckPack(*request, log_.PartitionCount());
+    if (!violations.empty()) status = Invalid(std::move(violations));
+  }
+  if (status.ok()) status = WaitForAfter(request->has_after() ? &request->after() : nullptr);
+  if (status.ok()) status = DoExportAuditPack(tenant, *request, *response);
+  return Finish(context, "ExportAuditPack", status);
+}
+
+grpc::Status AuditService::DoExportAuditPack(const std::string& tenant,
+                                             const v1::ExportAuditPackRequest& request,
+                                             v1::ExportAuditPackResponse& response) {
+  AuditView view(*store_);
+  absl::StatusOr<Head> head = view.LoadHead(tenant);
+  if (!head.ok()) return rpc::ToGrpcStatus(head.status());
+  absl::StatusOr<std::vector<AuditView::Record>> records =
+      view.Indexed(tenant, IndexKind::kReview, request.review_id());
+  if (!records.ok()) return rpc::ToGrpcStatus(records.status());
+  const audit::Micros now = MicrosOf(clock_.Now());
+  Replayed replayed = Replay(*records, std::nullopt);
+  if (replayed.review.version == 0) {
+    return NotFound("reviews/" + request.review_id(),
+                    "review " + request.review_id() + " is not on record");
+  }
+  audit::PackData pack{.tenant_id = tenant,
+                       .generated_at = now,
+                       .head_sequence = head->sequence,
+                       .head_hash = head->hash,
+                       .review = std::move(replayed.review),
+                       .review_trail = std::move(replayed.review_trail)};
+  for (ReplayedAction& action : replayed.actions) {
+    const bool overdue = IsOverdue(action.state, now);
+    pack.actions.push_back({std::move(action.state), overdue, std::move(action.trail)});
+  }
+  const bool html = request.format() == v1::AUDIT_PACK_FORMAT_HTML;
+  std::string content = html ? audit::RenderPackHtml(pack) : audit::RenderPackJson(pack);
+  response.set_media_type(html ? "text/html; charset=utf-8" : "application/json");
+  response.set_file_name("audit-pack-" + request.review_id() + (html ? ".html" : ".json"));
+  response.set_content_sha256(audit::Sha256Hex(content));
+  response.set_content(std::move(content));
+  response.set_entries(static_cast<int64_t>(records->size()));
+  return grpc::Status::OK;
+}
+
+}  // namespace reviewtrail::audit_service

@@ -1,0 +1,112 @@
+#include "export_reactor.h"
+
+#include "absl/strings/str_cat.h"
+#include "reviewtrail/audit/canonical.h"
+#include "reviewtrail/audit/export_encoders.h"
+#include "reviewtrail/rpc/status_mapping.h"
+
+namespace reviewtrail::audit_service {
+namespace {
+
+constexpr char kHowToVerify[] =
+    "For each row: drop one leading \"'\" from any CSV cell that has one; canonical = "
+    "F(\"reviewtrail-audit-v1\") then F(value) for every column before prev_hash, in order, where "
+    "F(v) = <UTF-8 byte length of v in decimal> \":\" v \"\\n\" (numbers in decimal, lists joined "
+    "with \",\"); check hash == sha256(prev_hash || canonical) in lowercase hex, and that each "
+    "row's prev_hash is the hash of the row before when their sequences are consecutive (the first "
+    "entry's prev_hash is 64 zeros). The last entry of an unfiltered export must be the chain head "
+    "below. See docs/AUDIT.md.";
+
+}  // namespace
+
+ExportReactor::ExportReactor(projection::ProjectionStore& store, std::string tenant,
+                             v1::AuditExportFormat format, audit::ExportFilter filter,
+                             size_t chunk_bytes, AuditMetrics& metrics)
+    : view_(store),
+      tenant_(std::move(tenant)),
+      format_(format),
+      filter_(std::move(filter)),
+      chunk_bytes_(chunk_bytes),
+      metrics_(metrics) {}
+
+void ExportReactor::Begin() {
+  absl::StatusOr<Head> head = view_.LoadHead(tenant_);
+  if (!head.ok()) {
+    Fail(rpc::ToGrpcStatus(head.status()));
+    return;
+  }
+  head_ = *head;
+  entries_ = view_.Entries(tenant_, 1);
+  WriteNext();
+}
+
+void ExportReactor::WriteNext() {
+  if (trailer_written_) {
+    metrics_.CountRequest("ExportAuditLog", "OK");
+    metrics_.CountExportRows(format_ == v1::AUDIT_EXPORT_FORMAT_CSV ? "csv" : "jsonl",
+                             static_cast<double>(rows_));
+    Finish(grpc::Status::OK);
+    return;
+  }
+  std::string* data = response_.mutable_data();
+  data->clear();
+  if (!header_written_ && format_ == v1::AUDIT_EXPORT_FORMAT_CSV) *data = audit::CsvHeader();
+  header_written_ = true;
+  while (data->size() < chunk_bytes_ && entries_->Valid()) {
+    const std::optional<int64_t> sequence =
+        SequenceOfEntryKey(tenant_, entries_->key().ToStringView());
+    if (!sequence || *sequence > head_.sequence) break;
+    absl::StatusOr<audit::Entry> entry = audit::DecodeStored(entries_->value().ToStringView());
+    if (!entry.ok()) {
+      Fail(grpc::Status(grpc::StatusCode::DATA_LOSS,
+                        absl::StrCat("audit entry ", *sequence,
+                                     " is damaged; VerifyAuditLog names the first broken entry")));
+      return;
+    }
+    if (filter_.Matches(*entry)) {
+      if (format_ == v1::AUDIT_EXPORT_FORMAT_CSV) {
+        audit::AppendCsvRow(*entry, *data);
+      } else {
+        audit::AppendJsonLine(*entry, *data);
+      }
+      ++rows_;
+    }
+    entries_->Next();
+  }
+  if (!entries_->status().ok()) {
+    Fail(grpc::Status(grpc::StatusCode::INTERNAL, entries_->status().ToString()));
+    return;
+  }
+  const bool exhausted =
+      !entries_->Valid() ||
+      SequenceOfEntryKey(tenant_, entries_->key().ToStringView()).value_or(head_.sequence + 1) >
+          head_.sequence;
+  if (data->empty() && exhausted) {
+    v1::ExportTrailer* trailer = response_.mutable_trailer();
+    trailer->set_entries_exported(rows_);
+    trailer->set_head_sequence(head_.sequence);
+    trailer->set_head_hash(head_.hash);
+    trailer->set_canonical_encoding(std::string(audit::kCanonicalTag));
+    trailer->set_how_to_verify(kHowToVerify);
+    trailer_written_ = true;
+  }
+  StartWrite(&response_);
+}
+
+void ExportReactor::OnWriteDone(bool ok) {
+  if (!ok) {
+    Fail(grpc::Status(grpc::StatusCode::CANCELLED, "the client went away"));
+    return;
+  }
+  WriteNext();
+}
+
+void ExportReactor::Fail(const grpc::Status& status) {
+  metrics_.CountRequest("ExportAuditLog", absl::StatusCodeToString(
+                                              static_cast<absl::StatusCode>(status.error_code())));
+  Finish(status);
+}
+
+void ExportReactor::OnDone() { delete this; }
+
+}  // namespace reviewtrail::audit_service

@@ -1,0 +1,152 @@
+// Tampering directly in RocksDB: the audit store is opened behind the service's back, an entry is
+// edited, deleted, swapped or the tail truncated, and VerifyAuditLog must name the first broken
+// entry every time.
+#include "audit_fixture.h"
+#include "audit_keys.h"
+#include "audit_projection.h"
+#include "reviewtrail/audit/canonical.h"
+#include "reviewtrail/projection/projection_store.h"
+
+namespace reviewtrail::audit_service::testing {
+namespace {
+
+constexpr int kCount = 20;
+
+class TamperTest : public AuditServiceTest {
+ protected:
+  void SetUp() override {
+    std::vector<v1::EventEnvelope> events = {acme_.Review("rev-1", "Q4 review")};
+    for (int i = 1; i < kCount; ++i) {
+      events.push_back(acme_.Progress("act-1", "olga", "step " + std::to_string(i), i));
+    }
+    Append(events);
+    ASSERT_TRUE(Verify().intact());
+  }
+
+  // Runs `tamper` on the stopped service's store, restarts the service and verifies.
+  v1::VerifyAuditLogResponse TamperAndVerify(
+      const std::function<void(projection::ProjectionStore&)>& tamper, int64_t from = 0,
+      int64_t to = 0) {
+    StopService();
+    {
+      auto store = projection::ProjectionStore::Open(StorePath(), AuditProjection().Tables());
+      EXPECT_TRUE(store.ok()) << store.status();
+      tamper(**store);
+    }
+    StartService();
+    return Verify(from, to);
+  }
+
+  static std::string Get(projection::ProjectionStore& store, const char* table, int64_t sequence) {
+    std::string value;
+    EXPECT_TRUE(store.db().Get({}, store.Table(table), EntryKey("acme", sequence), &value).ok());
+    return value;
+  }
+  static void Put(projection::ProjectionStore& store, const char* table, int64_t sequence,
+                  const std::string& value) {
+    ASSERT_TRUE(store.db().Put({}, store.Table(table), EntryKey("acme", sequence), value).ok());
+  }
+  static void Delete(projection::ProjectionStore& store, const char* table, int64_t sequence) {
+    ASSERT_TRUE(store.db().Delete({}, store.Table(table), EntryKey("acme", sequence)).ok());
+  }
+
+  static void ExpectBroken(const v1::VerifyAuditLogResponse& response, int64_t sequence,
+                           const std::string& reason) {
+    EXPECT_FALSE(response.intact());
+    EXPECT_EQ(response.first_broken().sequence(), sequence) << response.DebugString();
+    EXPECT_EQ(response.first_broken().reason(), reason) << response.DebugString();
+  }
+};
+
+TEST_F(TamperTest, EditingAnyEntryIsNamed) {
+  for (int64_t victim : {1, 9, kCount}) {
+    std::string original;
+    ExpectBroken(TamperAndVerify([&](projection::ProjectionStore& store) {
+                   original = Get(store, kEntries, victim);
+                   audit::Entry entry = *audit::DecodeStored(original);
+                   entry.actor_id = "mallory";  // hash left as it was
+                   Put(store, kEntries, victim, audit::EncodeStored(entry));
+                 }),
+                 victim, "HASH_MISMATCH");
+    for (size_t at : {size_t{30}, original.size() / 2, original.size() - 3}) {
+      const auto flipped = TamperAndVerify([&](projection::ProjectionStore& store) {
+        std::string bytes = original;
+        bytes[at] ^= 0x01;  // one bit: framing, a field or the stored hash
+        Put(store, kEntries, victim, bytes);
+      });
+      EXPECT_FALSE(flipped.intact());
+      EXPECT_EQ(flipped.first_broken().sequence(), victim) << flipped.DebugString();
+    }
+    EXPECT_TRUE(TamperAndVerify([&](projection::ProjectionStore& store) {
+                  Put(store, kEntries, victim, original);
+                }).intact());
+  }
+}
+
+TEST_F(TamperTest, EditingAndRehashingAnEntryBreaksTheNextLink) {
+  const auto response = TamperAndVerify([](projection::ProjectionStore& store) {
+    audit::Entry entry = *audit::DecodeStored(Get(store, kEntries, 9));
+    entry.summary = "nothing to see";
+    audit::Seal(entry, entry.prev_hash);
+    Put(store, kEntries, 9, audit::EncodeStored(entry));
+  });
+  ExpectBroken(response, 10, "PREV_HASH_MISMATCH");
+}
+
+TEST_F(TamperTest, DeletingAnEntryIsNamed) {
+  for (int64_t victim : {1, 11}) {
+    std::string original;
+    ExpectBroken(TamperAndVerify([&](projection::ProjectionStore& store) {
+                   original = Get(store, kEntries, victim);
+                   Delete(store, kEntries, victim);
+                 }),
+                 victim, "MISSING_ENTRY");
+    EXPECT_TRUE(TamperAndVerify([&](projection::ProjectionStore& store) {
+                  Put(store, kEntries, victim, original);
+                }).intact());
+  }
+}
+
+TEST_F(TamperTest, SwappingTwoEntriesIsNamedAtTheFirst) {
+  const auto response = TamperAndVerify([](projection::ProjectionStore& store) {
+    const std::string a = Get(store, kEntries, 6);
+    const std::string b = Get(store, kEntries, 13);
+    Put(store, kEntries, 6, b);
+    Put(store, kEntries, 13, a);
+  });
+  ExpectBroken(response, 6, "SEQUENCE_MISMATCH");
+}
+
+TEST_F(TamperTest, TruncatingTheTailIsNamedFromTheFirstMissingEntry) {
+  const auto response = TamperAndVerify([](projection::ProjectionStore& store) {
+    for (int64_t sequence = 16; sequence <= kCount; ++sequence) {
+      Delete(store, kEntries, sequence);
+    }
+  });
+  ExpectBroken(response, 16, "TRUNCATED");
+  EXPECT_EQ(response.head_sequence(), kCount);
+  EXPECT_EQ(response.entries_checked(), 15);
+}
+
+TEST_F(TamperTest, AlteringAStoredEventIsNamed) {
+  ExpectBroken(TamperAndVerify([](projection::ProjectionStore& store) {
+                 v1::EventEnvelope event;
+                 ASSERT_TRUE(event.ParseFromString(Get(store, kEvents, 7)));
+                 event.mutable_progress_reported()->set_percent_complete(100);
+                 Put(store, kEvents, 7, event.SerializeAsString());
+               }),
+               7, "EVENT_MISMATCH");
+}
+
+TEST_F(TamperTest, ARangeVerifiesFromItsStartAndStillNamesTheBreak) {
+  const auto response = TamperAndVerify(
+      [](projection::ProjectionStore& store) { Delete(store, kEntries, 14); }, 10, 18);
+  ExpectBroken(response, 14, "MISSING_ENTRY");
+  EXPECT_EQ(response.entries_checked(), 4);
+  const auto clean = Verify(15, 18);
+  EXPECT_TRUE(clean.intact());
+  EXPECT_EQ(clean.entries_checked(), 4);
+}
+
+}  // namespace
+}  // namespace reviewtrail::audit_service::testing
