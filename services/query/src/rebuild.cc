@@ -1,0 +1,50 @@
+#include "reviewtrail/query/rebuild.h"
+
+#include <filesystem>
+#include <system_error>
+
+#include "reviewtrail/projection/projection_store.h"
+#include "reviewtrail/projection/projector.h"
+#include "reviewtrail/readmodel/keys.h"
+#include "reviewtrail/readmodel/query_projection.h"
+
+namespace reviewtrail::query {
+namespace {
+
+absl::Status FileError(const std::string& what, const std::error_code& error) {
+  return absl::InternalError(what + ": " + error.message());
+}
+
+}  // namespace
+
+absl::Status RebuildReadModel(eventlog::EventLog& log, const std::string& store_path,
+                              const readmodel::TenantTimeZones& time_zones,
+                              prometheus::Registry& registry, size_t max_batch) {
+  const std::string fresh = store_path + ".rebuild";
+  const std::string old = store_path + ".old";
+  std::error_code error;
+  std::filesystem::remove_all(fresh, error);
+  if (error) return FileError("removing " + fresh, error);
+  {
+    absl::StatusOr<std::unique_ptr<projection::ProjectionStore>> store =
+        projection::ProjectionStore::Open(fresh, readmodel::AllTables());
+    if (!store.ok()) return store.status();
+    readmodel::QueryProjection projection(time_zones);
+    projection::Projector projector(log, **store, projection, registry,
+                                    {.name = "query", .max_batch = max_batch});
+    if (absl::Status caught_up = projector.CatchUp(); !caught_up.ok()) return caught_up;
+  }  // closed before the swap
+  std::filesystem::remove_all(old, error);
+  if (error) return FileError("removing " + old, error);
+  if (std::filesystem::exists(store_path)) {
+    std::filesystem::rename(store_path, old, error);
+    if (error) return FileError("moving the old read model aside", error);
+  }
+  std::filesystem::rename(fresh, store_path, error);
+  if (error) return FileError("swapping in the rebuilt read model", error);
+  std::filesystem::remove_all(old, error);
+  if (error) return FileError("removing " + old, error);
+  return absl::OkStatus();
+}
+
+}  // namespace reviewtrail::query

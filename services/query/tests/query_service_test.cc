@@ -1,0 +1,298 @@
+#include <gmock/gmock.h>
+
+#include <set>
+
+#include "query_fixture.h"
+#include "reviewtrail/query/rebuild.h"
+#include "store_contents.h"
+
+namespace reviewtrail::query::testing {
+namespace {
+
+using ::testing::HasSubstr;
+using Stub = v1::QueryService::Stub;
+
+class GoldenQueryServiceTest : public QueryServiceTest {
+ protected:
+  GoldenQueryServiceTest() {
+    LoadGolden();
+    manager_ = Token("mia", {v1::ROLE_ISMS_MANAGER});
+    auditor_ = Token("aude", {v1::ROLE_AUDITOR});
+    olga_ = Token("olga", {v1::ROLE_ACTION_OWNER});
+  }
+
+  v1::Dashboard DashboardOf(const std::string& review, const std::string& owner) {
+    v1::GetDashboardRequest request;
+    request.set_review_id(review);
+    request.set_owner_id(owner);
+    *request.mutable_min_position() = ToProto(last_.at("acme"));
+    v1::Dashboard dashboard;
+    const grpc::Status status = Query(&Stub::GetDashboard, request, &dashboard, auditor_);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return dashboard;
+  }
+
+  std::string manager_;
+  std::string auditor_;
+  std::string olga_;
+};
+
+TEST_F(GoldenQueryServiceTest, AnswersTheGoldenNumbersOverGrpc) {
+  readmodel::testing::ExpectGoldenDashboards(
+      scenario_, [&](const std::string& review, const std::string& owner) {
+        return DashboardOf(review, owner);
+      });
+  v1::AuditReadinessReport report;
+  ASSERT_TRUE(
+      Query(&Stub::CheckAuditReadiness, v1::CheckAuditReadinessRequest(), &report, manager_).ok());
+  readmodel::testing::ExpectGoldenFindings(scenario_, report);
+  v1::GetReviewInputPackRequest pack_request;
+  *pack_request.mutable_held_before() = domain::CivilDate{2026, 2, 27}.ToProto();
+  v1::ReviewInputPack pack;
+  ASSERT_TRUE(Query(&Stub::GetReviewInputPack, pack_request, &pack, auditor_).ok());
+  readmodel::testing::ExpectGoldenInputPack(scenario_, pack);
+  v1::ListActionsRequest overdue_request;
+  overdue_request.set_overdue_only(true);
+  v1::ListActionsResponse overdue;
+  ASSERT_TRUE(Query(&Stub::ListActions, overdue_request, &overdue, manager_).ok());
+  readmodel::testing::ExpectGoldenOverdue(scenario_, overdue);
+}
+
+TEST_F(GoldenQueryServiceTest, ActionDetailCarriesEvidenceApprovalsAndHistory) {
+  v1::GetActionRequest request;
+  request.set_action_id(Id("A2"));
+  v1::ActionDetail detail;
+  ASSERT_TRUE(Query(&Stub::GetAction, request, &detail, auditor_).ok());
+  EXPECT_EQ(detail.action().status(), v1::ACTION_STATUS_CLOSED);
+  EXPECT_EQ(detail.action().evidence_size(), 2);
+  EXPECT_EQ(detail.action().evidence(0).sha256(), std::string(64, 'a'));
+  ASSERT_EQ(detail.action().approvals_size(), 2);
+  EXPECT_EQ(detail.action().approvals(1).reviewer_id(), "mia");
+  ASSERT_EQ(detail.history_size(), 7);
+  EXPECT_EQ(detail.history(6).event_type(), "closure_approved");
+  EXPECT_EQ(detail.history(6).actor_id(), "mia");
+  EXPECT_EQ(detail.history(6).position().partition(), last_.at("acme").partition);
+}
+
+TEST_F(GoldenQueryServiceTest, AnActionOwnerSeesTheirOwnActionsOnly) {
+  v1::ListActionsRequest mine;
+  v1::ListActionsResponse listed;
+  ASSERT_TRUE(Query(&Stub::ListActions, mine, &listed, olga_).ok());
+  std::set<std::string> ids;
+  for (const auto& action : listed.actions()) ids.insert(action.action_id());
+  EXPECT_EQ(ids, (std::set<std::string>{Id("A1"), Id("A3"), Id("A8"), Id("A9")}));
+
+  v1::ListActionsRequest theirs;
+  theirs.set_owner_id("oscar");
+  grpc::Status status = Query(&Stub::ListActions, theirs, &listed, olga_);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+
+  v1::GetActionRequest other;
+  other.set_action_id(Id("A2"));
+  v1::ActionDetail detail;
+  status = Query(&Stub::GetAction, other, &detail, olga_);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  other.set_action_id(Id("A3"));
+  EXPECT_TRUE(Query(&Stub::GetAction, other, &detail, olga_).ok());
+
+  v1::Dashboard dashboard;
+  EXPECT_EQ(Query(&Stub::GetDashboard, v1::GetDashboardRequest(), &dashboard, olga_).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  v1::GetDashboardRequest own;
+  own.set_owner_id("olga");
+  ASSERT_TRUE(Query(&Stub::GetDashboard, own, &dashboard, olga_).ok());
+  EXPECT_EQ(dashboard.total_actions(), 4);
+  v1::AuditReadinessReport report;
+  EXPECT_EQ(Query(&Stub::CheckAuditReadiness, v1::CheckAuditReadinessRequest(), &report, olga_)
+                .error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  v1::ListReviewsResponse reviews;
+  ASSERT_TRUE(Query(&Stub::ListReviews, v1::ListReviewsRequest(), &reviews, olga_).ok());
+  EXPECT_EQ(reviews.reviews_size(), 2);
+}
+
+TEST_F(GoldenQueryServiceTest, AnotherTenantsRecordsAreNeverFound) {
+  const std::string globex = Token("mia", {v1::ROLE_ISMS_MANAGER}, "globex");
+  v1::GetActionRequest request;
+  request.set_action_id(Id("A1"));
+  v1::ActionDetail detail;
+  const grpc::Status status = Query(&Stub::GetAction, request, &detail, globex);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_THAT(status.error_message(), HasSubstr("actions/" + Id("A1")));
+  v1::ListActionsResponse listed;
+  ASSERT_TRUE(Query(&Stub::ListActions, v1::ListActionsRequest(), &listed, globex).ok());
+  ASSERT_EQ(listed.actions_size(), 1);
+  EXPECT_EQ(listed.actions(0).action_id(), Id("G1"));
+}
+
+TEST_F(GoldenQueryServiceTest, RefusesCallsWithoutAReadingRoleOrToken) {
+  v1::ListPersonsResponse persons;
+  EXPECT_EQ(Query(&Stub::ListPersons, v1::ListPersonsRequest(), &persons, "").error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  const std::string notifier = Token("notifier", {v1::ROLE_SERVICE});
+  EXPECT_EQ(Query(&Stub::ListPersons, v1::ListPersonsRequest(), &persons, notifier).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+}
+
+TEST_F(GoldenQueryServiceTest, NamesEachInvalidField) {
+  v1::ListActionsRequest negative;
+  negative.set_page_size(-1);
+  v1::ListActionsResponse listed;
+  grpc::Status status = Query(&Stub::ListActions, negative, &listed, manager_);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(ViolatedField(status), "page_size");
+
+  v1::ListActionsRequest token;
+  token.set_page_token("garbage");
+  status = Query(&Stub::ListActions, token, &listed, manager_);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(ViolatedField(status), "page_token");
+
+  v1::GetDashboardRequest both;
+  both.set_review_id(Id("R1"));
+  both.set_owner_id("olga");
+  v1::Dashboard dashboard;
+  status = Query(&Stub::GetDashboard, both, &dashboard, manager_);
+  EXPECT_EQ(ViolatedField(status), "owner_id");
+
+  v1::GetReviewRequest position;
+  position.set_review_id(Id("R1"));
+  position.mutable_min_position()->set_partition(99);
+  v1::ReviewView review;
+  status = Query(&Stub::GetReview, position, &review, manager_);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(ViolatedField(status), "min_position.partition");
+
+  v1::GetActionRequest missing;
+  v1::ActionDetail detail;
+  EXPECT_EQ(ViolatedField(Query(&Stub::GetAction, missing, &detail, manager_)), "action_id");
+}
+
+TEST_F(GoldenQueryServiceTest, PagesThroughGrpcInAStableOrder) {
+  v1::ListActionsRequest request;
+  request.set_page_size(4);
+  std::vector<std::string> seen;
+  for (int page = 0; page < 10; ++page) {
+    v1::ListActionsResponse listed;
+    ASSERT_TRUE(Query(&Stub::ListActions, request, &listed, auditor_).ok());
+    for (const auto& action : listed.actions()) seen.push_back(action.action_id());
+    if (listed.next_page_token().empty()) break;
+    request.set_page_token(listed.next_page_token());
+  }
+  EXPECT_EQ(seen.size(), 9u);
+  EXPECT_TRUE(std::is_sorted(seen.begin(), seen.end()));
+}
+
+TEST_F(GoldenQueryServiceTest, AnUnappliedPositionIsUnavailableAndNamed) {
+  StopService();
+  StartService(std::chrono::milliseconds(200));
+  v1::GetReviewRequest request;
+  request.set_review_id(Id("R1"));
+  request.mutable_min_position()->set_partition(last_.at("acme").partition);
+  request.mutable_min_position()->set_offset(1'000'000);
+  v1::ReviewView review;
+  const grpc::Status status = Query(&Stub::GetReview, request, &review, manager_);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_THAT(status.error_message(),
+              HasSubstr(std::to_string(last_.at("acme").partition) + ":1000000"));
+}
+
+TEST_F(GoldenQueryServiceTest, RebuildSwapsInAStoreIdenticalToTheLiveOne) {
+  StopService();
+  const auto live = StoreContents(StorePath());
+  ASSERT_FALSE(live.at(readmodel::kActions).empty());
+  prometheus::Registry registry;
+  ASSERT_TRUE(RebuildReadModel(*log_, StorePath(), readmodel::TenantTimeZones(), registry).ok());
+  EXPECT_EQ(StoreContents(StorePath()), live);
+  EXPECT_FALSE(std::filesystem::exists(StorePath() + ".rebuild"));
+  EXPECT_FALSE(std::filesystem::exists(StorePath() + ".old"));
+  StartService();
+  EXPECT_EQ(DashboardOf("", "").total_actions(), 9);
+}
+
+TEST_F(GoldenQueryServiceTest, ExportsProjectionAndQueryMetrics) {
+  v1::ListPersonsResponse persons;
+  ASSERT_TRUE(Query(&Stub::ListPersons, v1::ListPersonsRequest(), &persons, manager_).ok());
+  std::set<std::string> names;
+  double applied_assignments = 0;
+  for (const auto& family : registry_->Collect()) {
+    names.insert(family.name);
+    if (family.name != "reviewtrail_projection_events_total") continue;
+    for (const auto& metric : family.metric) {
+      std::map<std::string, std::string> labels;
+      for (const auto& label : metric.label) labels[label.name] = label.value;
+      if (labels["projection"] == "query" && labels["type"] == "action_assigned") {
+        applied_assignments += metric.counter.value;
+      }
+    }
+  }
+  EXPECT_EQ(applied_assignments, 10);  // 9 for acme, 1 for globex
+  for (const char* name :
+       {"reviewtrail_queries_total", "reviewtrail_query_duration_seconds",
+        "reviewtrail_projection_lag_events", "reviewtrail_projection_events_total"}) {
+    EXPECT_TRUE(names.contains(name)) << name;
+  }
+}
+
+// Read-your-writes: each command's answer names its log position; a query carrying it sees the
+// command's effect, however far behind the projector was.
+TEST_F(QueryServiceTest, AQueryWithTheCommandsPositionSeesTheWrite) {
+  const std::string manager = Token("mia", {v1::ROLE_ISMS_MANAGER}, "initech");
+  v1::CommandReply reply;
+  for (const char* person : {"mia", "olga"}) {
+    v1::RegisterPersonRequest request;
+    request.set_command_id(std::string("register-") + person);
+    request.set_person_id(person);
+    request.set_display_name(person);
+    request.set_email(std::string(person) + "@initech.example");
+    ASSERT_TRUE(
+        Call(*command_stub_, &v1::CommandService::Stub::RegisterPerson, request, &reply, manager)
+            .ok());
+  }
+  v1::RecordReviewRequest review;
+  review.set_command_id("review-1");
+  review.set_title("Initech review");
+  *review.mutable_held_on() = domain::CivilDate{2026, 3, 2}.ToProto();
+  review.set_chair_id("mia");
+  ASSERT_TRUE(
+      Call(*command_stub_, &v1::CommandService::Stub::RecordReview, review, &reply, manager).ok());
+  const std::string review_id = reply.aggregate_id();
+  v1::RecordDecisionRequest decision;
+  decision.set_command_id("decision-1");
+  decision.set_review_id(review_id);
+  decision.set_summary("Patch faster");
+  decision.set_rationale("Incidents");
+  decision.set_category(v1::DECISION_CATEGORY_ISMS_CHANGE);
+  ASSERT_TRUE(
+      Call(*command_stub_, &v1::CommandService::Stub::RecordDecision, decision, &reply, manager)
+          .ok());
+  const std::string decision_id = reply.entity_id();
+  for (int i = 0; i < 5; ++i) {
+    v1::AssignActionRequest assign;
+    assign.set_command_id("assign-" + std::to_string(i));
+    assign.set_decision_id(decision_id);
+    assign.set_title("Patch " + std::to_string(i));
+    assign.set_expected_outcome("patched");
+    assign.set_completion_criteria("scan clean");
+    assign.set_owner_id("olga");
+    *assign.mutable_due_date() = domain::CivilDate{2026, 4, 1}.ToProto();
+    const grpc::Status assigned =
+        Call(*command_stub_, &v1::CommandService::Stub::AssignAction, assign, &reply, manager);
+    ASSERT_TRUE(assigned.ok()) << assigned.error_message();
+    v1::GetActionRequest get;
+    get.set_action_id(reply.aggregate_id());
+    *get.mutable_min_position() = reply.log_position();
+    v1::ActionDetail detail;
+    const grpc::Status read = Query(&Stub::GetAction, get, &detail, manager);
+    ASSERT_TRUE(read.ok()) << read.error_message();
+    EXPECT_EQ(detail.action().title(), "Patch " + std::to_string(i));
+    v1::GetDashboardRequest dashboard_request;
+    *dashboard_request.mutable_min_position() = reply.log_position();
+    v1::Dashboard dashboard;
+    ASSERT_TRUE(Query(&Stub::GetDashboard, dashboard_request, &dashboard, manager).ok());
+    EXPECT_EQ(dashboard.total_actions(), i + 1);
+  }
+}
+
+}  // namespace
+}  // namespace reviewtrail::query::testing
