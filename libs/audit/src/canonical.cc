@@ -88,7 +88,7 @@ std::string FormatMicros(Micros micros) {
   int month = 0;
   int day = 0;
   CivilFromDays(days, year, month, day);
-  char buffer[40];
+  char buffer[96];
   std::snprintf(buffer, sizeof(buffer), "%04lld-%02d-%02dT%02lld:%02lld:%02lld.%06lldZ",
                 static_cast<long long>(year), month, day, static_cast<long long>(of_day / 3600),
                 static_cast<long long>(of_day / 60 % 60), static_cast<long long>(of_day % 60),

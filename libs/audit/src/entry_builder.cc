@@ -21,7 +21,7 @@ std::string Words(const std::string& enum_name, std::string_view prefix) {
 }
 
 std::string Day(const google::type::Date& date) {
-  char buffer[16];
+  char buffer[48];
   std::snprintf(buffer, sizeof(buffer), "%04d-%02d-%02d", date.year(), date.month(), date.day());
   return buffer;
 }
