@@ -4,29 +4,47 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "reviewtrail/audit_service/audit_service.h"
 #include "reviewtrail/command/command_service.h"
+#include "reviewtrail/query/query_service.h"
 #include "reviewtrail/server/service_host.h"
 #include "token_command.h"
 
 namespace {
 
+template <typename Service>
+void Report(const absl::StatusOr<std::unique_ptr<Service>>& service, const char* name) {
+  if (!service.ok())
+    std::cerr << "reviewtrail-server: " << name << ": " << service.status() << "\n";
+}
+
 int Serve(reviewtrail::server::ServerConfig config) {
-  using reviewtrail::command::CommandService;
-  auto host = reviewtrail::server::ServiceHost::Create(std::move(config));
+  namespace rt = reviewtrail;
+  auto host = rt::server::ServiceHost::Create(std::move(config));
   if (!host.ok()) {
     std::cerr << "reviewtrail-server: " << host.status() << "\n";
     return 1;
   }
-  auto commands = CommandService::Start(
-      (*host)->log(), (*host)->verifier(), (*host)->clock(), (*host)->registry(),
-      {.write_model_path =
-           (std::filesystem::path((*host)->config().data_dir) / "command").string()});
-  if (!commands.ok()) {
-    std::cerr << "reviewtrail-server: command service: " << commands.status() << "\n";
-    return 1;
-  }
+  rt::server::ServiceHost& h = **host;
+  const std::filesystem::path data(h.config().data_dir);
+  auto commands =
+      rt::command::CommandService::Start(h.log(), h.verifier(), h.clock(), h.registry(),
+                                         {.write_model_path = (data / "command").string()});
+  Report(commands, "command service");
+  auto queries = rt::query::QueryService::Start(h.log(), h.verifier(), h.clock(), h.registry(),
+                                                {.store_path = (data / "query").string()});
+  Report(queries, "query service");
+  auto audit = rt::audit_service::AuditService::Start(
+      h.log(), h.verifier(), h.clock(), h.registry(), {.store_path = (data / "audit").string()});
+  Report(audit, "audit service");
+  if (!commands.ok() || !queries.ok() || !audit.ok()) return 1;
+
   const absl::Status served =
-      (*host)->Serve("reviewtrail-server", {commands->get()}, [&] { (*commands)->Stop(); });
+      h.Serve("reviewtrail-server", {commands->get(), queries->get(), audit->get()}, [&] {
+        (*commands)->Stop();
+        (*queries)->Stop();
+        (*audit)->Stop();
+      });
   if (!served.ok()) {
     std::cerr << "reviewtrail-server: " << served << "\n";
     return 1;
