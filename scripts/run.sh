@@ -7,5 +7,5 @@ cd "$(dirname "$0")/.."
 
 bash scripts/install-deps.sh
 cmake --preset release
-cmake --build --preset release -j "$(nproc)" --target reviewtrail-server
+cmake --build --preset release -j "$(nproc)" --target reviewtrail-server reviewtrail
 exec build/release/services/server/reviewtrail-server --data-dir ./data "$@"
