@@ -59,6 +59,7 @@ int main(int argc, char** argv) {
   CLI::App app{
       "ReviewTrail all-in-one server: commands, queries, audit and notifier in one process"};
   app.require_subcommand(0, 1);
+  app.fallthrough();  // server options may follow the subcommand: `token --data-dir ...`
   reviewtrail::server::ServerConfig config;
   reviewtrail::server::AddServerOptions(app, config);
   reviewtrail::server::TokenOptions token;
