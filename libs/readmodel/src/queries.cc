@@ -112,6 +112,18 @@ absl::StatusOr<int64_t> CountRange(const ReadView& view, std::string_view table,
   return count;
 }
 
+// Copies each decision's action count (kept in the decisions table) into the review.
+absl::Status FillActionCounts(const ReadView& view, const std::string& tenant_id,
+                              v1::ReviewView& review) {
+  for (v1::DecisionView& decision : *review.mutable_decisions()) {
+    absl::StatusOr<std::optional<v1::DecisionView>> stored =
+        Read<v1::DecisionView>(view, kDecisions, Key({tenant_id, decision.decision_id()}));
+    if (!stored.ok()) return stored.status();
+    if (stored->has_value()) decision.set_action_count((*stored)->action_count());
+  }
+  return absl::OkStatus();
+}
+
 absl::Status NotFound(std::string_view collection, const std::string& id) {
   return absl::NotFoundError(std::string(collection) + "/" + id);
 }
@@ -256,17 +268,28 @@ absl::StatusOr<v1::ReviewView> Queries::GetReview(const std::string& tenant_id,
       Read<v1::ReviewView>(view_, kReviews, Key({tenant_id, review_id}));
   if (!review.ok()) return review.status();
   if (!review->has_value()) return NotFound("reviews", review_id);
+  if (absl::Status filled = FillActionCounts(view_, tenant_id, **review); !filled.ok()) {
+    return filled;
+  }
   return **std::move(review);
 }
 
 absl::StatusOr<v1::ListReviewsResponse> Queries::ListReviews(const std::string& tenant_id,
                                                              int32_t page_size,
                                                              const std::string& page_token) const {
-  return ListTable<v1::ReviewView, v1::ListReviewsResponse>(
-      view_, kReviews, tenant_id, page_size, page_token,
-      [](v1::ListReviewsResponse& response, v1::ReviewView review) {
-        *response.add_reviews() = std::move(review);
-      });
+  absl::StatusOr<v1::ListReviewsResponse> listed =
+      ListTable<v1::ReviewView, v1::ListReviewsResponse>(
+          view_, kReviews, tenant_id, page_size, page_token,
+          [](v1::ListReviewsResponse& response, v1::ReviewView review) {
+            *response.add_reviews() = std::move(review);
+          });
+  if (!listed.ok()) return listed;
+  for (v1::ReviewView& review : *listed->mutable_reviews()) {
+    if (absl::Status filled = FillActionCounts(view_, tenant_id, review); !filled.ok()) {
+      return filled;
+    }
+  }
+  return listed;
 }
 
 absl::StatusOr<v1::ListPersonsResponse> Queries::ListPersons(const std::string& tenant_id,

@@ -58,6 +58,8 @@ std::set<IndexEntry> IndexEntriesOf(const std::string& tenant, const v1::ActionV
   return entries;
 }
 
+// The decision's action count lives in the decisions table only (queries copy it into the review's
+// decisions), so an assignment does not rewrite the whole review.
 absl::Status CountActionOfDecision(projection::Changes& changes, const std::string& tenant,
                                    const v1::ActionView& action) {
   v1::DecisionView decision;
@@ -67,15 +69,6 @@ absl::Status CountActionOfDecision(projection::Changes& changes, const std::stri
   if (!found) return absl::OkStatus();  // an action of an unknown decision: nothing to count
   decision.set_action_count(decision.action_count() + 1);
   Store(changes, kDecisions, decision_key, decision);
-  v1::ReviewView review;
-  const std::string review_key = Key({tenant, decision.review_id()});
-  if (absl::Status s = Load(changes, kReviews, review_key, review, found); !s.ok()) return s;
-  if (!found) return absl::OkStatus();
-  for (v1::DecisionView& listed : *review.mutable_decisions()) {
-    if (listed.decision_id() == decision.decision_id())
-      listed.set_action_count(decision.action_count());
-  }
-  Store(changes, kReviews, review_key, review);
   return absl::OkStatus();
 }
 
