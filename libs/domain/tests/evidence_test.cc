@@ -1,4 +1,5 @@
 #include "domain_fixture.h"
+#include "reviewtrail/domain/limits.h"
 
 namespace reviewtrail::domain::testing {
 namespace {
@@ -77,6 +78,16 @@ TEST_F(EvidenceTest, AnOwnerWithoutAnOwnerRoleCannotAttach) {
   const auto olga_as_auditor = ContextFor("olga", {v1::ROLE_AUDITOR});
   EXPECT_THAT(Run(ValidEvidence(id), olga_as_auditor),
               IsError(ErrorCode::kPermissionDenied, "OWNER_REQUIRED"));
+}
+
+TEST_F(EvidenceTest, AnActionHoldsABoundedAmountOfEvidence) {
+  const std::string id = AssignAction();
+  for (size_t i = 0; i < kMaxEvidencePerAction; ++i) {
+    Accept(ValidEvidence(id, "e-" + std::to_string(i)), owner_);
+  }
+  const auto result = Run(ValidEvidence(id, "one-too-many"), owner_);
+  EXPECT_THAT(result, IsError(ErrorCode::kFailedPrecondition, "EVIDENCE_LIMIT"));
+  EXPECT_EQ(result.error().state, "IN_PROGRESS");
 }
 
 TEST_F(EvidenceTest, ClosureRequestListsTheEvidenceOnRecord) {

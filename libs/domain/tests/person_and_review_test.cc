@@ -56,6 +56,16 @@ TEST_F(PersonAndReviewTest, ManagerMustBeAnActivePerson) {
               IsError(ErrorCode::kFailedPrecondition, "MANAGER_NOT_ACTIVE_PERSON"));
 }
 
+TEST_F(PersonAndReviewTest, NobodyManagesThemself) {
+  v1::RegisterPersonRequest person;
+  person.set_command_id("p");
+  person.set_person_id("pat");
+  person.set_display_name("Pat");
+  person.set_email("pat@acme.example");
+  person.set_manager_id("pat");
+  EXPECT_THAT(Run(person, manager_), IsError(ErrorCode::kFailedPrecondition, "MANAGER_NOT_SELF"));
+}
+
 TEST_F(PersonAndReviewTest, OnlyManagersRegisterAndDeactivatePeople) {
   v1::RegisterPersonRequest person;
   person.set_command_id("p");

@@ -238,6 +238,107 @@ TEST_F(CommandApiTest, EveryDomainRuleReachesTheCallerWithItsCode) {
   }
 }
 
+// The rules of people, reviews, plan changes, approval and follow-up, as the API answers them.
+TEST_F(CommandApiTest, TheRemainingRulesReachTheCallerWithTheirNames) {
+  const std::string service = Token("notifier", {v1::ROLE_SERVICE});
+  const std::string oscar_manager = Token("oscar", {v1::ROLE_ISMS_MANAGER});
+  auto by_oscar = Assignment("assign-oscar");
+  by_oscar.set_owner_id("oscar");
+  const std::string action = Send(&Stub::AssignAction, by_oscar, manager_).reply.aggregate_id();
+  ASSERT_TRUE(Send(&Stub::AttachEvidence, Evidence(action, "e1"), oscar_manager).status.ok());
+  v1::RequestClosureRequest request;
+  request.set_command_id("request");
+  request.set_action_id(action);
+  ASSERT_TRUE(Send(&Stub::RequestClosure, request, oscar_manager).status.ok());
+  const std::string cancelled = Assign("assign-cancelled");
+  v1::CancelActionRequest cancel;
+  cancel.set_command_id("cancel");
+  cancel.set_action_id(cancelled);
+  cancel.set_reason("No longer needed");
+  ASSERT_TRUE(Send(&Stub::CancelAction, cancel, manager_).status.ok());
+  v1::DeactivatePersonRequest leave;
+  leave.set_command_id("leave");
+  leave.set_person_id("mia");
+  leave.set_reason("Left");
+  v1::DeactivatePersonRequest leave_again = leave;
+  leave_again.set_command_id("leave-again");
+
+  v1::ApproveClosureRequest own_approval;
+  own_approval.set_command_id("own-approval");
+  own_approval.set_action_id(action);
+  v1::ReportProgressRequest on_cancelled;
+  on_cancelled.set_command_id("on-cancelled");
+  on_cancelled.set_action_id(cancelled);
+  on_cancelled.set_note("late");
+  v1::CancelActionRequest cancel_again = cancel;
+  cancel_again.set_command_id("cancel-again");
+  v1::RescheduleActionRequest same_date;
+  same_date.set_command_id("same-date");
+  same_date.set_action_id(action);
+  *same_date.mutable_new_due_date() = Day(2026, 12, 31);
+  same_date.set_reason("no change");
+  v1::ReassignActionRequest same_owner;
+  same_owner.set_command_id("same-owner");
+  same_owner.set_action_id(action);
+  same_owner.set_new_owner_id("oscar");
+  same_owner.set_reason("no change");
+  v1::RecordReviewRequest ghost_chair;
+  ghost_chair.set_command_id("ghost-chair");
+  ghost_chair.set_title("Review");
+  *ghost_chair.mutable_held_on() = Day(2026, 11, 1);
+  ghost_chair.set_chair_id("board");
+  v1::RecordReviewRequest ghost_attendee = ghost_chair;
+  ghost_attendee.set_command_id("ghost-attendee");
+  ghost_attendee.set_chair_id("olga");
+  ghost_attendee.add_attendee_ids("everyone");
+  v1::RegisterPersonRequest ghost_manager;
+  ghost_manager.set_command_id("ghost-manager");
+  ghost_manager.set_display_name("Pat");
+  ghost_manager.set_email("pat@acme.example");
+  ghost_manager.set_manager_id("nobody");
+  v1::RegisterPersonRequest self_managed = ghost_manager;
+  self_managed.set_command_id("self-managed");
+  self_managed.set_person_id("pat");
+  self_managed.set_manager_id("pat");
+  v1::RecordReminderRequest ghost_recipient;
+  ghost_recipient.set_command_id("ghost-recipient");
+  ghost_recipient.set_action_id(action);
+  ghost_recipient.set_recipient_id("nobody");
+  ghost_recipient.set_channel(v1::NOTIFICATION_CHANNEL_EMAIL);
+
+  const std::pair<Answer, const char*> cases[] = {
+      {Send(&Stub::ApproveClosure, own_approval, oscar_manager), "APPROVER_NOT_OWNER"},
+      {Send(&Stub::ReportProgress, on_cancelled, owner_), "ACTION_STATE"},
+      {Send(&Stub::CancelAction, cancel_again, manager_), "ACTION_FINAL"},
+      {Send(&Stub::RescheduleAction, same_date, manager_), "DUE_DATE_UNCHANGED"},
+      {Send(&Stub::ReassignAction, same_owner, manager_), "OWNER_UNCHANGED"},
+      {Send(&Stub::RecordReview, ghost_chair, manager_), "CHAIR_NOT_ACTIVE_PERSON"},
+      {Send(&Stub::RecordReview, ghost_attendee, manager_), "ATTENDEE_NOT_PERSON"},
+      {Send(&Stub::RegisterPerson, ghost_manager, manager_), "MANAGER_NOT_ACTIVE_PERSON"},
+      {Send(&Stub::RegisterPerson, self_managed, manager_), "MANAGER_NOT_SELF"},
+      {Send(&Stub::RecordReminder, ghost_recipient, service), "RECIPIENT_NOT_PERSON"},
+      {Send(&Stub::DeactivatePerson, leave, manager_), ""},
+      {Send(&Stub::DeactivatePerson, leave_again, manager_), "PERSON_ACTIVE"},
+  };
+  for (const auto& [answer, rule] : cases) {
+    if (*rule == '\0') {
+      EXPECT_TRUE(answer.status.ok()) << answer.status.error_message();
+      continue;
+    }
+    EXPECT_EQ(answer.status.error_code(), std::string(rule) == "APPROVER_NOT_OWNER"
+                                              ? grpc::StatusCode::PERMISSION_DENIED
+                                              : grpc::StatusCode::FAILED_PRECONDITION)
+        << rule;
+    google::rpc::ErrorInfo info;
+    const google::rpc::Status details = Details(answer.status);
+    bool named = false;
+    for (const auto& detail : details.details()) {
+      if (detail.UnpackTo(&info)) named |= info.reason() == rule;
+    }
+    EXPECT_TRUE(named) << rule << ": " << answer.status.error_message();
+  }
+}
+
 TEST_F(CommandApiTest, RetriedCommandIdGetsTheOriginalAnswerAndAppendsNothing) {
   const Answer first = Send(&Stub::AssignAction, Assignment("assign-retry"), manager_);
   ASSERT_TRUE(first.status.ok());
