@@ -1,0 +1,124 @@
+#include "reviewtrail/followup/planner.h"
+
+#include <algorithm>
+
+#include "reviewtrail/followup/command_id.h"
+
+namespace reviewtrail::followup {
+namespace {
+
+using Time = std::chrono::system_clock::time_point;
+constexpr std::chrono::hours kDay{24};
+
+void ConsiderNext(std::optional<Time>& next, Time candidate) {
+  if (!next.has_value() || candidate < *next) next = candidate;
+}
+
+Notification Reminder(const ActionFollowUp& action, const Policy& policy, int days_before) {
+  const domain::CivilDate day = action.due_date.AddDays(-days_before);
+  return Notification{
+      .kind = Kind::kReminder,
+      .level = 0,
+      .days = days_before,
+      .occurrence = 0,
+      .due_date = action.due_date,
+      .due_at = StartOf(day) + policy.send_at,
+      .recipient_id = action.owner_id,
+      .command_id = ReminderCommandId(action.action_id, action.due_date, days_before),
+      .key = ReminderKey(action.due_date, days_before)};
+}
+
+Notification Escalation(const ActionFollowUp& action, const Policy& policy, int level, int days,
+                        int occurrence) {
+  const domain::CivilDate day = action.due_date.AddDays(days);
+  const std::string& first = level == 1 ? action.manager_id : action.escalation_contact_id;
+  const std::string& fallback = level == 1 ? action.escalation_contact_id : action.manager_id;
+  return Notification{
+      .kind = Kind::kEscalation,
+      .level = level,
+      .days = days,
+      .occurrence = occurrence,
+      .due_date = action.due_date,
+      .due_at = StartOf(day) + policy.send_at,
+      .recipient_id = first.empty() ? fallback : first,
+      .command_id = EscalationCommandId(action.action_id, level, action.due_date, occurrence),
+      .key = EscalationKey(action.due_date, level, days)};
+}
+
+// Of one group: the latest notification due at `now` goes to `plan.due` unless recorded; the first
+// one after `now` is a candidate for `plan.next_at`.
+void PlanGroup(const ActionFollowUp& action, std::vector<Notification> group, Time now,
+               Plan& plan) {
+  std::sort(group.begin(), group.end(),
+            [](const Notification& a, const Notification& b) { return a.due_at < b.due_at; });
+  const Notification* latest_due = nullptr;
+  for (const Notification& notification : group) {
+    if (notification.due_at <= now) {
+      latest_due = &notification;
+    } else if (!action.recorded.contains(notification.key)) {
+      ConsiderNext(plan.next_at, notification.due_at);
+      break;
+    }
+  }
+  if (latest_due != nullptr && !action.recorded.contains(latest_due->key)) {
+    plan.due.push_back(*latest_due);
+  }
+}
+
+}  // namespace
+
+domain::CivilDate DayOf(Time time) {
+  const auto days = std::chrono::floor<std::chrono::days>(time.time_since_epoch()).count();
+  return domain::CivilDate::FromDaysSinceEpoch(days);
+}
+
+Time StartOf(const domain::CivilDate& day) { return Time(std::chrono::days(day.DaysSinceEpoch())); }
+
+std::string ReminderKey(const domain::CivilDate& due_date, int days_before_due) {
+  return "r:" + due_date.ToString() + ":" + std::to_string(days_before_due);
+}
+
+std::string EscalationKey(const domain::CivilDate& due_date, int level, int days_overdue) {
+  return "e:" + due_date.ToString() + ":" + std::to_string(level) + ":" +
+         std::to_string(days_overdue);
+}
+
+Plan PlanAt(const Policy& policy, const ActionFollowUp& action, Time now) {
+  Plan plan;
+  const bool overdue = DayOf(now) > action.due_date;
+
+  if (!overdue) {
+    std::vector<Notification> reminders;
+    for (int days : policy.reminder_days_before) {
+      if (days >= 0) reminders.push_back(Reminder(action, policy, days));
+    }
+    PlanGroup(action, std::move(reminders), now, plan);
+  }
+
+  if (policy.level1_days_overdue >= 1) {
+    PlanGroup(action, {Escalation(action, policy, 1, policy.level1_days_overdue, 0)}, now, plan);
+  }
+
+  if (policy.level2_days_overdue >= 1) {
+    // Level 2 repeats without end: only the occurrence due now and the next one matter.
+    const Notification first = Escalation(action, policy, 2, policy.level2_days_overdue, 0);
+    std::vector<Notification> level2 = {first};
+    if (policy.repeat_every_days > 0 && now >= first.due_at) {
+      const auto period = kDay * policy.repeat_every_days;
+      const auto current = static_cast<int>((now - first.due_at) / period);
+      level2.clear();
+      for (int occurrence : {current, current + 1}) {
+        level2.push_back(Escalation(
+            action, policy, 2, policy.level2_days_overdue + occurrence * policy.repeat_every_days,
+            occurrence));
+      }
+    }
+    PlanGroup(action, std::move(level2), now, plan);
+  }
+
+  std::sort(plan.due.begin(), plan.due.end(),
+            [](const Notification& a, const Notification& b) { return a.due_at < b.due_at; });
+  return plan;
+}
+
+}  // namespace reviewtrail::followup

@@ -1,0 +1,116 @@
+#include "reviewtrail/followup/planner.h"
+
+#include <gtest/gtest.h>
+
+namespace reviewtrail::followup {
+namespace {
+
+using std::chrono::hours;
+using Time = std::chrono::system_clock::time_point;
+
+constexpr domain::CivilDate kDue{2026, 12, 15};
+
+ActionFollowUp Action() {
+  return ActionFollowUp{.tenant_id = "acme",
+                        .action_id = "act-1",
+                        .title = "Patch the VPN",
+                        .owner_id = "olga",
+                        .manager_id = "mark",
+                        .escalation_contact_id = "ciso",
+                        .due_date = kDue};
+}
+
+Time At(const domain::CivilDate& day, int hour) { return StartOf(day) + hours(hour); }
+
+// Walks the plan day by day at `hour`, recording everything due, and returns the ids in order.
+std::vector<std::string> Walk(const Policy& policy, ActionFollowUp action, Time from, Time to) {
+  std::vector<std::string> ids;
+  for (Time now = from; now <= to; now += hours(24)) {
+    for (const Notification& n : PlanAt(policy, action, now).due) {
+      ids.push_back(n.command_id + ">" + n.recipient_id);
+      action.recorded.insert(n.key);
+    }
+  }
+  return ids;
+}
+
+TEST(PlannerTest, WeeksOfTimeGiveRemindersThenEscalationsInOrder) {
+  const auto ids = Walk(Policy{}, Action(), At({2026, 12, 1}, 12), At({2027, 1, 10}, 12));
+  EXPECT_EQ(ids, (std::vector<std::string>{
+                     "fu:r7:2026-12-15:act-1>olga",
+                     "fu:r1:2026-12-15:act-1>olga",
+                     "fu:e1.0:2026-12-15:act-1>mark",
+                     "fu:e2.0:2026-12-15:act-1>ciso",
+                     "fu:e2.1:2026-12-15:act-1>ciso",
+                     "fu:e2.2:2026-12-15:act-1>ciso",
+                 }));
+}
+
+TEST(PlannerTest, NothingIsDueBeforeSendTimeAndNextAtNamesIt) {
+  const Plan plan = PlanAt(Policy{}, Action(), At({2026, 12, 8}, 8));
+  EXPECT_TRUE(plan.due.empty());
+  ASSERT_TRUE(plan.next_at.has_value());
+  EXPECT_EQ(*plan.next_at, At({2026, 12, 8}, 9));
+}
+
+TEST(PlannerTest, RecordedNotificationIsNotDueAgain) {
+  ActionFollowUp action = Action();
+  const Plan first = PlanAt(Policy{}, action, At({2026, 12, 8}, 10));
+  ASSERT_EQ(first.due.size(), 1u);
+  action.recorded.insert(first.due[0].key);
+  const Plan second = PlanAt(Policy{}, action, At({2026, 12, 8}, 11));
+  EXPECT_TRUE(second.due.empty());
+  EXPECT_EQ(*second.next_at, At({2026, 12, 14}, 9));
+}
+
+TEST(PlannerTest, AfterDowntimeOnlyTheLatestOfEachGroupIsDue) {
+  const Plan plan = PlanAt(Policy{}, Action(), At({2026, 12, 31}, 12));
+  ASSERT_EQ(plan.due.size(), 2u);
+  EXPECT_EQ(plan.due[0].command_id, "fu:e1.0:2026-12-15:act-1");
+  EXPECT_EQ(plan.due[1].command_id, "fu:e2.1:2026-12-15:act-1");
+  EXPECT_EQ(plan.due[1].days, 14);
+  EXPECT_EQ(*plan.next_at, At({2027, 1, 5}, 9));
+}
+
+TEST(PlannerTest, RemindersStopOnceOverdue) {
+  const Plan plan = PlanAt(Policy{}, Action(), At({2026, 12, 16}, 8));
+  EXPECT_TRUE(plan.due.empty());
+  EXPECT_EQ(*plan.next_at, At({2026, 12, 16}, 9));
+}
+
+TEST(PlannerTest, RescheduledDueDateStartsAFreshPlan) {
+  ActionFollowUp action = Action();
+  action.recorded.insert(ReminderKey(kDue, 7));
+  action.due_date = {2027, 1, 15};
+  const Plan plan = PlanAt(Policy{}, action, At({2027, 1, 8}, 10));
+  ASSERT_EQ(plan.due.size(), 1u);
+  EXPECT_EQ(plan.due[0].command_id, "fu:r7:2027-01-15:act-1");
+}
+
+TEST(PlannerTest, EscalationsFallBackWhenARecipientIsMissing) {
+  ActionFollowUp action = Action();
+  action.manager_id.clear();
+  EXPECT_EQ(PlanAt(Policy{}, action, At({2026, 12, 16}, 10)).due.at(0).recipient_id, "ciso");
+  action.manager_id = "mark";
+  action.escalation_contact_id.clear();
+  EXPECT_EQ(PlanAt(Policy{}, action, At({2026, 12, 22}, 10)).due.at(0).recipient_id, "mark");
+}
+
+TEST(PlannerTest, NoRepeatMeansLevelTwoOnce) {
+  Policy policy;
+  policy.repeat_every_days = 0;
+  ActionFollowUp action = Action();
+  action.recorded = {ReminderKey(kDue, 7), ReminderKey(kDue, 1), EscalationKey(kDue, 1, 1),
+                     EscalationKey(kDue, 2, 7)};
+  const Plan plan = PlanAt(policy, action, At({2027, 3, 1}, 10));
+  EXPECT_TRUE(plan.due.empty());
+  EXPECT_FALSE(plan.next_at.has_value());
+}
+
+TEST(PlannerTest, DayOfAndStartOfRoundTrip) {
+  EXPECT_EQ(DayOf(At(kDue, 23)), kDue);
+  EXPECT_EQ(DayOf(StartOf(kDue)), kDue);
+}
+
+}  // namespace
+}  // namespace reviewtrail::followup

@@ -1,0 +1,176 @@
+#include "delivery_queue.h"
+
+#include <cmath>
+
+#include "message_composer.h"
+#include "spdlog/spdlog.h"
+#include "stored_records.h"
+
+namespace reviewtrail::notifier {
+namespace {
+
+std::optional<StoredPerson> LoadPerson(projection::ProjectionStore& store,
+                                       const std::string& tenant, const std::string& person) {
+  std::string bytes;
+  const rocksdb::Status status = store.db().Get(rocksdb::ReadOptions(), store.Table(kPersonsTable),
+                                                TenantKey(tenant, person), &bytes);
+  if (!status.ok()) return std::nullopt;
+  return DecodePerson(bytes);
+}
+
+}  // namespace
+
+DeliveryQueue::DeliveryQueue(projection::ProjectionStore& store, const NotifierConfig& config,
+                             ChannelSet channels, const runtime::Clock& clock,
+                             NotifierMetrics& metrics, RetryPolicy retry, int workers,
+                             WaitApplied wait_applied)
+    : store_(store),
+      config_(config),
+      channels_(std::move(channels)),
+      clock_(clock),
+      metrics_(metrics),
+      retry_(retry),
+      worker_count_(std::max(1, workers)),
+      wait_applied_(std::move(wait_applied)) {}
+
+DeliveryQueue::~DeliveryQueue() { Stop(); }
+
+absl::Status DeliveryQueue::Start() {
+  std::unique_ptr<rocksdb::Iterator> it(
+      store_.db().NewIterator(rocksdb::ReadOptions(), store_.Table(kOutboxTable)));
+  {
+    std::lock_guard lock(mutex_);
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      const std::string key = it->key().ToString();
+      if (known_.insert(key).second) {
+        queue_.emplace(std::chrono::steady_clock::now(), Entry{.key = key});
+      }
+    }
+    metrics_.SetPendingDeliveries(static_cast<double>(known_.size()));
+  }
+  if (!it->status().ok())
+    return absl::InternalError("reading the outbox: " + it->status().ToString());
+  for (int i = 0; i < worker_count_; ++i) workers_.emplace_back([this] { Work(); });
+  return absl::OkStatus();
+}
+
+void DeliveryQueue::Stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  changed_.notify_all();
+  for (std::thread& worker : workers_) worker.join();
+  workers_.clear();
+}
+
+void DeliveryQueue::Enqueue(const std::string& outbox_key, const eventlog::Position& position) {
+  {
+    std::lock_guard lock(mutex_);
+    if (!known_.insert(outbox_key).second) return;
+    queue_.emplace(std::chrono::steady_clock::now(),
+                   Entry{.key = outbox_key, .position = position});
+    metrics_.SetPendingDeliveries(static_cast<double>(known_.size()));
+  }
+  changed_.notify_all();
+}
+
+bool DeliveryQueue::WaitIdle(std::chrono::steady_clock::time_point deadline) {
+  std::unique_lock lock(mutex_);
+  return changed_.wait_until(
+      lock, deadline, [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) { return known_.empty(); });
+}
+
+void DeliveryQueue::Work() {
+  std::unique_lock lock(mutex_);
+  while (!stopping_) {
+    if (queue_.empty()) {
+      changed_.wait(lock);
+      continue;
+    }
+    const auto first = queue_.begin()->first;
+    if (first > std::chrono::steady_clock::now()) {
+      changed_.wait_until(lock, first);
+      continue;
+    }
+    Entry entry = std::move(queue_.begin()->second);
+    queue_.erase(queue_.begin());
+    lock.unlock();
+    const std::optional<std::chrono::milliseconds> again = Attempt(entry);
+    lock.lock();
+    if (again.has_value()) {
+      queue_.emplace(std::chrono::steady_clock::now() + *again, std::move(entry));
+    } else {
+      known_.erase(entry.key);
+      metrics_.SetPendingDeliveries(static_cast<double>(known_.size()));
+    }
+    changed_.notify_all();
+  }
+}
+
+std::chrono::milliseconds DeliveryQueue::Backoff(int attempt) {
+  const double base = static_cast<double>(retry_.initial_backoff.count()) *
+                      std::pow(retry_.multiplier, std::max(0, attempt - 1));
+  const double capped = std::min(base, static_cast<double>(retry_.max_backoff.count()));
+  std::lock_guard lock(mutex_);
+  std::uniform_real_distribution<double> factor(1.0 - retry_.jitter, 1.0 + retry_.jitter);
+  return std::chrono::milliseconds(static_cast<int64_t>(capped * factor(random_)));
+}
+
+void DeliveryQueue::Finish(const std::string& key) {
+  const rocksdb::Status deleted =
+      store_.db().Delete(rocksdb::WriteOptions(), store_.Table(kOutboxTable), key);
+  if (!deleted.ok()) spdlog::error("notifier: removing delivered {}: {}", key, deleted.ToString());
+}
+
+std::optional<std::chrono::milliseconds> DeliveryQueue::Attempt(Entry& entry) {
+  if (entry.position.has_value()) {
+    if (!wait_applied_(*entry.position)) return std::chrono::milliseconds(100);
+    entry.position.reset();
+  }
+  std::string bytes;
+  const rocksdb::Status read =
+      store_.db().Get(rocksdb::ReadOptions(), store_.Table(kOutboxTable), entry.key, &bytes);
+  if (read.IsNotFound()) return std::nullopt;  // delivered by an earlier attempt
+  if (!read.ok()) return Backoff(1);
+  std::optional<DeliveryJob> job = DecodeJob(bytes);
+  if (!job.has_value()) {
+    spdlog::error("notifier: dropping undecodable outbox entry");
+    Finish(entry.key);
+    return std::nullopt;
+  }
+  const std::string channel_name = ChannelName(job->channel);
+  const TenantSettings& settings = config_.For(job->tenant_id);
+  const Message message =
+      ComposeMessage(*job, settings, LoadPerson(store_, job->tenant_id, job->owner_id),
+                     LoadPerson(store_, job->tenant_id, job->recipient_id));
+  auto channel = channels_.find(job->channel);
+  ++entry.attempt;
+  const absl::Status sent = channel == channels_.end()
+                                ? absl::FailedPreconditionError("no such channel")
+                                : channel->second->Send(settings, message);
+  if (sent.ok()) {
+    metrics_.CountDelivery(channel_name, "delivered");
+    const auto recorded =
+        std::chrono::system_clock::time_point(std::chrono::milliseconds(job->recorded_at_ms));
+    metrics_.ObserveDeliveryLatency(
+        channel_name,
+        std::max(0.0, std::chrono::duration<double>(clock_.Now() - recorded).count()));
+    Finish(entry.key);
+    return std::nullopt;
+  }
+  const bool transient = absl::IsUnavailable(sent) || absl::IsDeadlineExceeded(sent);
+  if (transient && entry.attempt < retry_.max_attempts) {
+    metrics_.CountDelivery(channel_name, "retried");
+    spdlog::warn("notifier: delivery of {} over {} failed (attempt {}), retrying: {}",
+                 job->command_id, channel_name, entry.attempt, sent.ToString());
+    return Backoff(entry.attempt);
+  }
+  metrics_.CountDelivery(channel_name, "failed");
+  spdlog::error("notifier: giving up delivery of {} to {} over {} after {} attempt(s): {}",
+                job->command_id, job->recipient_id, channel_name, entry.attempt, sent.ToString());
+  Finish(entry.key);
+  return std::nullopt;
+}
+
+}  // namespace reviewtrail::notifier

@@ -1,0 +1,11 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace reviewtrail::notifier {
+
+// HMAC-SHA256 of `body` under `secret`, as lowercase hex (OpenSSL). Pure.
+[[nodiscard]] std::string HmacSha256Hex(std::string_view secret, std::string_view body);
+
+}  // namespace reviewtrail::notifier

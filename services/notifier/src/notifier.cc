@@ -1,0 +1,327 @@
+#include "reviewtrail/notifier/notifier.h"
+
+#include "channels.h"
+#include "delivery_queue.h"
+#include "follow_up_projection.h"
+#include "follow_up_recorder.h"
+#include "notifier_metrics.h"
+#include "reviewtrail/followup/planner.h"
+#include "reviewtrail/projection/projection_store.h"
+#include "reviewtrail/projection/projector.h"
+#include "spdlog/spdlog.h"
+#include "stored_records.h"
+#include "timer_queue.h"
+
+namespace reviewtrail::notifier {
+namespace {
+
+using Time = std::chrono::system_clock::time_point;
+
+// Bounded waits for the projector: the notifier's own records come back within milliseconds.
+constexpr std::chrono::seconds kApplyWait{10};
+
+std::optional<std::string> ReadTable(projection::ProjectionStore& store, const char* table,
+                                     const std::string& key) {
+  std::string bytes;
+  const rocksdb::Status status =
+      store.db().Get(rocksdb::ReadOptions(), store.Table(table), key, &bytes);
+  if (!status.ok()) return std::nullopt;
+  return bytes;
+}
+
+}  // namespace
+
+// Hands what the projector applied over to the planning thread.
+class Notifier::Listener final : public FollowUpListener {
+ public:
+  explicit Listener(Notifier& notifier) : notifier_(notifier) {}
+
+  void ActionChanged(const std::string& tenant_id, const std::string& action_id,
+                     const eventlog::Position& position) override {
+    {
+      std::lock_guard lock(notifier_.mutex_);
+      notifier_.changes_.push_back({TenantKey(tenant_id, action_id), position});
+      notifier_.woken_ = true;
+    }
+    notifier_.wake_.notify_all();
+  }
+
+  void DeliveryQueued(const std::string& outbox_key, const eventlog::Position& position) override {
+    notifier_.delivery_->Enqueue(outbox_key, position);
+  }
+
+ private:
+  Notifier& notifier_;
+};
+
+Notifier::Notifier(eventlog::EventLog& log, const runtime::Clock& clock, NotifierOptions options)
+    : log_(log), clock_(clock), options_(std::move(options)), timers_(new TimerQueue()) {}
+
+Notifier::~Notifier() { Stop(); }
+
+absl::StatusOr<std::unique_ptr<Notifier>> Notifier::Start(
+    eventlog::EventLog& log, const runtime::Clock& clock, prometheus::Registry& registry,
+    std::shared_ptr<v1::CommandService::StubInterface> commands,
+    std::shared_ptr<TokenSource> tokens, NotifierOptions options) {
+  if (commands == nullptr || tokens == nullptr) {
+    return absl::InvalidArgumentError("the notifier needs a command service stub and tokens");
+  }
+  std::unique_ptr<Notifier> notifier(new Notifier(log, clock, std::move(options)));
+  notifier->tokens_ = std::move(tokens);
+  if (absl::Status opened = notifier->Open(registry, std::move(commands)); !opened.ok()) {
+    notifier->Stop();
+    return opened;
+  }
+  return notifier;
+}
+
+absl::Status Notifier::Open(prometheus::Registry& registry,
+                            std::shared_ptr<v1::CommandService::StubInterface> commands) {
+  listener_ = std::make_unique<Listener>(*this);
+  metrics_ = std::make_unique<NotifierMetrics>(registry);
+  projection_ = std::make_unique<FollowUpProjection>(*listener_, clock_, options_.delivery_window);
+  auto store = projection::ProjectionStore::Open(options_.store_path, projection_->Tables());
+  if (!store.ok()) return store.status();
+  store_ = *std::move(store);
+  recorder_ =
+      std::make_unique<FollowUpRecorder>(std::move(commands), *tokens_, options_.record_deadline);
+  ChannelSet channels = options_.channels;
+  channels.try_emplace(v1::NOTIFICATION_CHANNEL_LOG, std::make_shared<LogChannel>());
+  channels.try_emplace(v1::NOTIFICATION_CHANNEL_WEBHOOK, std::make_shared<WebhookChannel>());
+  channels.try_emplace(v1::NOTIFICATION_CHANNEL_EMAIL, std::make_shared<EmailChannel>());
+  delivery_ = std::make_unique<DeliveryQueue>(
+      *store_, options_.config, std::move(channels), clock_, *metrics_,
+      RetryPolicy{.max_attempts = options_.delivery_max_attempts,
+                  .initial_backoff = options_.delivery_initial_backoff,
+                  .max_backoff = options_.delivery_max_backoff},
+      options_.delivery_workers,
+      [this](const eventlog::Position& position) { return WaitApplied(position); });
+  projector_ = std::make_unique<projection::Projector>(
+      log_, *store_, *projection_, registry, projection::ProjectorOptions{.name = "notifier"});
+
+  // Catch up on this thread, then plan every tracked action once; from here on only changes and
+  // timers drive the work.
+  if (absl::Status caught_up = projector_->CatchUp(); !caught_up.ok()) return caught_up;
+  {
+    std::lock_guard work(work_mutex_);
+    {
+      std::lock_guard lock(mutex_);
+      changes_.clear();
+    }
+    const Time now = clock_.Now();
+    std::unique_ptr<rocksdb::Iterator> it(
+        store_->db().NewIterator(rocksdb::ReadOptions(), store_->Table(kActionsTable)));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) Replan(it->key().ToString(), now);
+    if (!it->status().ok())
+      return absl::InternalError("scanning actions: " + it->status().ToString());
+    UpdateGauges(now);
+  }
+  if (absl::Status started = projector_->Start(); !started.ok()) return started;
+  if (absl::Status started = delivery_->Start(); !started.ok()) return started;
+  if (options_.run_timer) timer_thread_ = std::thread([this] { RunTimer(); });
+  return absl::OkStatus();
+}
+
+void Notifier::Stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (timer_thread_.joinable()) timer_thread_.join();
+  if (projector_) projector_->Stop();
+  if (delivery_) delivery_->Stop();
+}
+
+bool Notifier::WaitApplied(const eventlog::Position& position) {
+  return projector_->WaitFor(position, std::chrono::steady_clock::now() + kApplyWait);
+}
+
+absl::Status Notifier::CatchUpWithLog() {
+  for (int32_t partition = 0; partition < log_.PartitionCount(); ++partition) {
+    absl::StatusOr<int64_t> end = log_.EndOffset(partition);
+    if (!end.ok()) return end.status();
+    if (*end > 0 && !WaitApplied({partition, *end - 1})) {
+      absl::Status health = projector_->health();
+      return health.ok() ? absl::DeadlineExceededError("the notifier projection lags the log")
+                         : health;
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Notifier::RunDueWork() {
+  std::lock_guard work(work_mutex_);
+  if (absl::Status caught_up = CatchUpWithLog(); !caught_up.ok()) return caught_up;
+  const Time now = clock_.Now();
+  ProcessChanges(now);
+  for (const std::string& key : timers_->PopDue(now)) Fire(key, now);
+  ProcessChanges(now);
+  UpdateGauges(now);
+  return absl::OkStatus();
+}
+
+void Notifier::ProcessChanges(Time now) {
+  std::vector<Changed> changes;
+  {
+    std::lock_guard lock(mutex_);
+    changes.swap(changes_);
+  }
+  std::map<std::string, eventlog::Position> latest;
+  for (Changed& change : changes) latest[change.action_key] = change.position;
+  for (const auto& [key, position] : latest) {
+    if (!WaitApplied(position)) {
+      spdlog::warn("notifier: projection has not applied {}:{} yet", position.partition,
+                   position.offset);
+    }
+    Replan(key, now);
+  }
+}
+
+void Notifier::Track(const std::string& action_key, const std::string& tenant,
+                     std::optional<int64_t> due_day) {
+  auto it = tracked_.find(action_key);
+  if (it != tracked_.end()) {
+    auto& days = due_days_[it->second.first];
+    if (--days[it->second.second] == 0) days.erase(it->second.second);
+    tracked_.erase(it);
+  }
+  if (due_day.has_value()) {
+    tracked_[action_key] = {tenant, *due_day};
+    ++due_days_[tenant][*due_day];
+  }
+}
+
+std::optional<followup::ActionFollowUp> Notifier::LoadForPlanning(const std::string& action_key) {
+  std::optional<std::string> bytes = ReadTable(*store_, kActionsTable, action_key);
+  std::optional<followup::ActionFollowUp> action =
+      bytes.has_value() ? DecodeAction(*bytes) : std::nullopt;
+  if (!action.has_value()) return std::nullopt;
+  if (std::optional<std::string> owner =
+          ReadTable(*store_, kPersonsTable, TenantKey(action->tenant_id, action->owner_id))) {
+    if (auto person = DecodePerson(*owner)) action->manager_id = person->manager_id;
+  }
+  action->escalation_contact_id = options_.config.For(action->tenant_id).escalation_contact_id;
+  const auto& settled = settled_[action_key];
+  action->recorded.insert(settled.begin(), settled.end());
+  return action;
+}
+
+void Notifier::Replan(const std::string& action_key, Time now) {
+  std::optional<followup::ActionFollowUp> action = LoadForPlanning(action_key);
+  if (!action.has_value()) {
+    timers_->Cancel(action_key);
+    settled_.erase(action_key);
+    retries_.erase(action_key);
+    if (auto split = SplitTenantKey(action_key)) Track(action_key, split->first, std::nullopt);
+    return;
+  }
+  Track(action_key, action->tenant_id, action->due_date.DaysSinceEpoch());
+  const TenantSettings& settings = options_.config.For(action->tenant_id);
+  const followup::Plan plan = followup::PlanAt(settings.policy, *action, now);
+  if (!plan.due.empty()) {
+    auto retry = retries_.find(action_key);
+    timers_->Schedule(action_key, retry == retries_.end() ? now : std::max(now, retry->second.at));
+  } else if (plan.next_at.has_value()) {
+    timers_->Schedule(action_key, *plan.next_at);
+  } else {
+    timers_->Cancel(action_key);
+  }
+}
+
+void Notifier::Fire(const std::string& action_key, Time now) {
+  std::optional<followup::ActionFollowUp> action = LoadForPlanning(action_key);
+  if (!action.has_value()) return Replan(action_key, now);
+  const TenantSettings& settings = options_.config.For(action->tenant_id);
+  auto& settled = settled_[action_key];
+
+  bool retry = false;
+  for (const followup::Notification& due : followup::PlanAt(settings.policy, *action, now).due) {
+    const bool reminder = due.kind == followup::Kind::kReminder;
+    if (due.recipient_id.empty()) {
+      metrics_->CountNotification(reminder, due.level, "unroutable");
+      spdlog::warn("notifier: {} of {}: nobody to send it to (no manager, no escalation contact)",
+                   due.command_id, action->tenant_id);
+      settled.insert(due.key);
+      continue;
+    }
+    const RecordOutcome outcome = recorder_->Record(action->tenant_id, action->action_id, due,
+                                                    settings.ChannelFor(due.recipient_id));
+    switch (outcome.result) {
+      case RecordOutcome::Result::kRecorded: {
+        metrics_->CountNotification(reminder, due.level, "recorded");
+        retries_.erase(action_key);
+        const auto& at = outcome.reply.log_position();
+        if (!WaitApplied({at.partition(), at.offset()})) settled.insert(due.key);
+        break;
+      }
+      case RecordOutcome::Result::kRefused:
+        metrics_->CountNotification(reminder, due.level, "refused");
+        spdlog::warn("notifier: {} of {} refused: {}", due.command_id, action->tenant_id,
+                     outcome.reason);
+        settled.insert(due.key);
+        break;
+      case RecordOutcome::Result::kRetry:
+        metrics_->CountNotification(reminder, due.level, "retry");
+        spdlog::warn("notifier: {} of {} not recorded, will retry: {}", due.command_id,
+                     action->tenant_id, outcome.reason);
+        retry = true;
+        break;
+    }
+  }
+  if (retry) {
+    Retry& state = retries_[action_key];
+    ++state.attempts;
+    auto backoff = options_.record_retry_initial * (1 << std::min(state.attempts - 1, 16));
+    state.at = now + std::min<std::chrono::seconds>(backoff, options_.record_retry_max);
+  }
+  Replan(action_key, now);
+}
+
+void Notifier::UpdateGauges(Time now) {
+  const int64_t today = followup::DayOf(now).DaysSinceEpoch();
+  for (const auto& [tenant, days] : due_days_) {
+    int overdue = 0;
+    for (auto it = days.begin(); it != days.end() && it->first < today; ++it) overdue += it->second;
+    metrics_->SetOverdue(tenant, overdue);
+  }
+  metrics_->SetTracked(static_cast<double>(tracked_.size()));
+  const std::optional<Time> next = timers_->NextAt();
+  metrics_->SetNextWakeUp(
+      next.has_value() ? std::chrono::duration<double>(next->time_since_epoch()).count() : 0);
+  std::lock_guard lock(mutex_);
+  next_wakeup_ = next;
+}
+
+std::optional<Time> Notifier::NextWakeUp() const {
+  std::lock_guard lock(mutex_);
+  return next_wakeup_;
+}
+
+bool Notifier::WaitForDeliveries(std::chrono::steady_clock::time_point deadline) {
+  return delivery_->WaitIdle(deadline);
+}
+
+void Notifier::RunTimer() {
+  while (true) {
+    {
+      std::lock_guard lock(mutex_);
+      if (stopping_) return;
+      woken_ = false;
+    }
+    if (absl::Status ran = RunDueWork(); !ran.ok()) {
+      spdlog::warn("notifier: {}", ran.ToString());
+    }
+    // Sleep until the next timer, a change from the log, or max_sleep (against clock jumps).
+    std::chrono::system_clock::duration sleep = options_.max_sleep;
+    if (std::optional<Time> next = NextWakeUp()) {
+      sleep = std::clamp<std::chrono::system_clock::duration>(
+          *next - clock_.Now(), std::chrono::milliseconds(0), options_.max_sleep);
+    }
+    std::unique_lock lock(mutex_);
+    wake_.wait_for(lock, sleep,
+                   [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) { return stopping_ || woken_; });
+  }
+}
+
+}  // namespace reviewtrail::notifier

@@ -1,0 +1,231 @@
+#include "reviewtrail/notifier/notifier_config.h"
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+namespace reviewtrail::notifier {
+namespace {
+
+using nlohmann::json;
+
+absl::Status Bad(const std::string& key, const std::string& rule) {
+  return absl::InvalidArgumentError("notifier config: " + key + " " + rule);
+}
+
+absl::StatusOr<std::string> ReadFile(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError("cannot read " + path.string());
+  std::ostringstream content;
+  content << in.rdbuf();
+  return content.str();
+}
+
+absl::StatusOr<v1::NotificationChannel> ParseChannel(const std::string& key, const json& value) {
+  if (value.is_string()) {
+    const auto name = value.get<std::string>();
+    if (name == "log") return v1::NOTIFICATION_CHANNEL_LOG;
+    if (name == "webhook") return v1::NOTIFICATION_CHANNEL_WEBHOOK;
+    if (name == "email") return v1::NOTIFICATION_CHANNEL_EMAIL;
+  }
+  return Bad(key, "must be \"log\", \"webhook\" or \"email\"");
+}
+
+absl::Status ReadInt(const json& object, const std::string& prefix, const char* name, int min,
+                     int& out) {
+  if (!object.contains(name)) return absl::OkStatus();
+  const json& value = object.at(name);
+  if (!value.is_number_integer() || value.get<int64_t>() < min || value.get<int64_t>() > 3650) {
+    return Bad(prefix + name, "must be an integer between " + std::to_string(min) + " and 3650");
+  }
+  out = value.get<int>();
+  return absl::OkStatus();
+}
+
+absl::Status ReadString(const json& object, const std::string& prefix, const char* name,
+                        std::string& out) {
+  if (!object.contains(name)) return absl::OkStatus();
+  if (!object.at(name).is_string()) return Bad(prefix + name, "must be a string");
+  out = object.at(name).get<std::string>();
+  return absl::OkStatus();
+}
+
+absl::Status ReadSecret(const json& object, const std::string& prefix, const char* name,
+                        const char* file_name, std::string& out) {
+  if (absl::Status s = ReadString(object, prefix, name, out); !s.ok()) return s;
+  std::string file;
+  if (absl::Status s = ReadString(object, prefix, file_name, file); !s.ok()) return s;
+  if (file.empty()) return absl::OkStatus();
+  absl::StatusOr<std::string> content = ReadFile(file);
+  if (!content.ok()) return Bad(prefix + file_name, "names a file that cannot be read");
+  out = *content;
+  while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
+  return absl::OkStatus();
+}
+
+absl::Status ReadTimeout(const json& object, const std::string& prefix,
+                         std::chrono::milliseconds& out) {
+  if (!object.contains("timeout_ms")) return absl::OkStatus();
+  const json& value = object.at("timeout_ms");
+  if (!value.is_number_integer() || value.get<int64_t>() < 1 || value.get<int64_t>() > 600'000) {
+    return Bad(prefix + "timeout_ms", "must be an integer between 1 and 600000");
+  }
+  out = std::chrono::milliseconds(value.get<int64_t>());
+  return absl::OkStatus();
+}
+
+absl::Status ApplyWebhook(const json& object, const std::string& prefix, WebhookSettings& out) {
+  if (!object.is_object()) return Bad(prefix, "must be an object");
+  for (auto s : {ReadString(object, prefix, "url", out.url),
+                 ReadSecret(object, prefix, "secret", "secret_file", out.secret),
+                 ReadString(object, prefix, "signature_header", out.signature_header),
+                 ReadString(object, prefix, "ca_file", out.ca_file),
+                 ReadTimeout(object, prefix, out.timeout)}) {
+    if (!s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ApplyEmail(const json& object, const std::string& prefix, EmailSettings& out) {
+  if (!object.is_object()) return Bad(prefix, "must be an object");
+  for (auto s : {ReadString(object, prefix, "smtp_url", out.smtp_url),
+                 ReadString(object, prefix, "from", out.from),
+                 ReadString(object, prefix, "username", out.username),
+                 ReadSecret(object, prefix, "password", "password_file", out.password),
+                 ReadString(object, prefix, "ca_file", out.ca_file),
+                 ReadTimeout(object, prefix, out.timeout)}) {
+    if (!s.ok()) return s;
+  }
+  if (object.contains("require_tls")) {
+    if (!object.at("require_tls").is_boolean())
+      return Bad(prefix + "require_tls", "must be a bool");
+    out.require_tls = object.at("require_tls").get<bool>();
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ApplyPolicy(const json& object, const std::string& prefix, followup::Policy& out) {
+  if (object.contains("reminder_days_before")) {
+    const json& days = object.at("reminder_days_before");
+    if (!days.is_array()) return Bad(prefix + "reminder_days_before", "must be an array");
+    out.reminder_days_before.clear();
+    for (const json& day : days) {
+      if (!day.is_number_integer() || day.get<int64_t>() < 0 || day.get<int64_t>() > 3650) {
+        return Bad(prefix + "reminder_days_before", "must hold integers between 0 and 3650");
+      }
+      out.reminder_days_before.push_back(day.get<int>());
+    }
+  }
+  for (auto s : {ReadInt(object, prefix, "level1_days_overdue", 1, out.level1_days_overdue),
+                 ReadInt(object, prefix, "level2_days_overdue", 1, out.level2_days_overdue),
+                 ReadInt(object, prefix, "repeat_every_days", 0, out.repeat_every_days)}) {
+    if (!s.ok()) return s;
+  }
+  if (object.contains("send_at")) {
+    const json& value = object.at("send_at");
+    int hours = -1;
+    int minutes = -1;
+    char colon = 0;
+    std::istringstream in(value.is_string() ? value.get<std::string>() : "");
+    if (!(in >> hours >> colon >> minutes) || colon != ':' || hours < 0 || hours > 23 ||
+        minutes < 0 || minutes > 59) {
+      return Bad(prefix + "send_at", "must be \"HH:MM\" (UTC)");
+    }
+    out.send_at = std::chrono::minutes(hours * 60 + minutes);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ApplySettings(const json& object, const std::string& prefix, TenantSettings& out) {
+  if (!object.is_object()) return Bad(prefix, "must be an object");
+  if (absl::Status s = ApplyPolicy(object, prefix, out.policy); !s.ok()) return s;
+  for (auto s : {ReadString(object, prefix, "escalation_contact", out.escalation_contact_id),
+                 ReadString(object, prefix, "link_template", out.link_template)}) {
+    if (!s.ok()) return s;
+  }
+  if (object.contains("channel")) {
+    auto channel = ParseChannel(prefix + "channel", object.at("channel"));
+    if (!channel.ok()) return channel.status();
+    out.channel = *channel;
+  }
+  if (object.contains("recipients")) {
+    const json& recipients = object.at("recipients");
+    if (!recipients.is_object()) return Bad(prefix + "recipients", "must be an object");
+    for (const auto& [person, entry] : recipients.items()) {
+      const std::string key = prefix + "recipients." + person + ".";
+      if (!entry.is_object()) return Bad(key, "must be an object");
+      if (entry.contains("channel")) {
+        auto channel = ParseChannel(key + "channel", entry.at("channel"));
+        if (!channel.ok()) return channel.status();
+        out.recipient_channels[person] = *channel;
+      }
+      std::string email;
+      if (absl::Status s = ReadString(entry, key, "email", email); !s.ok()) return s;
+      if (!email.empty()) out.recipient_emails[person] = email;
+    }
+  }
+  if (object.contains("webhook")) {
+    if (auto s = ApplyWebhook(object.at("webhook"), prefix + "webhook.", out.webhook); !s.ok()) {
+      return s;
+    }
+  }
+  if (object.contains("email")) {
+    if (auto s = ApplyEmail(object.at("email"), prefix + "email.", out.email); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+v1::NotificationChannel TenantSettings::ChannelFor(const std::string& recipient_id) const {
+  auto it = recipient_channels.find(recipient_id);
+  return it == recipient_channels.end() ? channel : it->second;
+}
+
+const TenantSettings& NotifierConfig::For(std::string_view tenant_id) const {
+  auto it = tenants.find(tenant_id);
+  return it == tenants.end() ? defaults : it->second;
+}
+
+std::string ChannelName(v1::NotificationChannel channel) {
+  switch (channel) {
+    case v1::NOTIFICATION_CHANNEL_LOG:
+      return "log";
+    case v1::NOTIFICATION_CHANNEL_WEBHOOK:
+      return "webhook";
+    case v1::NOTIFICATION_CHANNEL_EMAIL:
+      return "email";
+    default:
+      return "unspecified";
+  }
+}
+
+absl::StatusOr<NotifierConfig> ParseNotifierConfig(std::string_view text) {
+  json root = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (root.is_discarded() || !root.is_object()) return Bad("(document)", "must be a JSON object");
+  NotifierConfig config;
+  if (root.contains("default")) {
+    if (auto s = ApplySettings(root.at("default"), "default.", config.defaults); !s.ok()) return s;
+  }
+  if (root.contains("tenants")) {
+    const json& tenants = root.at("tenants");
+    if (!tenants.is_object()) return Bad("tenants", "must be an object");
+    for (const auto& [tenant, settings] : tenants.items()) {
+      TenantSettings merged = config.defaults;
+      if (auto s = ApplySettings(settings, "tenants." + tenant + ".", merged); !s.ok()) return s;
+      config.tenants.emplace(tenant, std::move(merged));
+    }
+  }
+  for (const auto& [key, value] : root.items()) {
+    if (key != "default" && key != "tenants") return Bad(key, "is not a known key");
+  }
+  return config;
+}
+
+absl::StatusOr<NotifierConfig> LoadNotifierConfig(const std::filesystem::path& path) {
+  absl::StatusOr<std::string> text = ReadFile(path);
+  if (!text.ok()) return text.status();
+  return ParseNotifierConfig(*text);
+}
+
+}  // namespace reviewtrail::notifier
