@@ -234,6 +234,31 @@ TEST_F(GoldenQueryServiceTest, ExportsProjectionAndQueryMetrics) {
   }
 }
 
+TEST_F(QueryServiceTest, SkipsAndCountsEventsOfANewerSchema) {
+  v1::EventEnvelope future;
+  future.set_event_id("evt-future");
+  future.set_tenant_id("acme");
+  future.set_aggregate_type(v1::AGGREGATE_TYPE_ACTION);
+  future.set_aggregate_id("act-future");
+  future.set_aggregate_version(1);  // no payload this build knows
+  auto appended = log_->Append("acme", std::vector<v1::EventEnvelope>{future});
+  ASSERT_TRUE(appended.ok());
+  LoadGolden();
+  v1::GetDashboardRequest request;
+  *request.mutable_min_position() = ToProto(last_.at("acme"));
+  v1::Dashboard dashboard;
+  ASSERT_TRUE(Query(&v1::QueryService::Stub::GetDashboard, request, &dashboard,
+                    Token("aude", {v1::ROLE_AUDITOR}))
+                  .ok());
+  EXPECT_EQ(dashboard.total_actions(), 9);
+  double skipped = 0;
+  for (const auto& family : registry_->Collect()) {
+    if (family.name != "reviewtrail_projection_skipped_total") continue;
+    for (const auto& metric : family.metric) skipped += metric.counter.value;
+  }
+  EXPECT_EQ(skipped, 1);
+}
+
 // Read-your-writes: each command's answer names its log position; a query carrying it sees the
 // command's effect, however far behind the projector was.
 TEST_F(QueryServiceTest, AQueryWithTheCommandsPositionSeesTheWrite) {
