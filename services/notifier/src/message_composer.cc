@@ -36,10 +36,10 @@ Message ComposeMessage(const DeliveryJob& job, const TenantSettings& settings,
   message.recipient_email = email != settings.recipient_emails.end() ? email->second
                             : recipient.has_value()                  ? recipient->email
                                                                      : "";
-  message.subject = reminder
-                        ? "[ReviewTrail] Reminder: \"" + job.title + "\" is due on " + due
-                        : "[ReviewTrail] Escalation level " + std::to_string(job.level) + ": \"" +
-                              job.title + "\" is " + std::to_string(job.days) + " days overdue";
+  message.subject = reminder ? "[ReviewTrail] Reminder: \"" + job.title + "\" is due on " + due
+                             : "[ReviewTrail] Escalation level " + std::to_string(job.level) +
+                                   ": \"" + job.title + "\" is " + std::to_string(job.days) +
+                                   (job.days == 1 ? " day overdue" : " days overdue");
   std::string text;
   text += reminder ? "This is a reminder about an action from a management review.\n\n"
                    : "An action from a management review is overdue and is escalated to you "
