@@ -29,7 +29,7 @@ bool IsLocalAddress(std::string_view address) {
          address.starts_with("ipv4:127.") || address.starts_with("dns:localhost");
 }
 
-Result<std::unique_ptr<CommandStub>> ConnectOverGrpc(const ConnectionSettings& settings) {
+Result<std::shared_ptr<grpc::Channel>> OpenChannel(const ConnectionSettings& settings) {
   std::shared_ptr<grpc::ChannelCredentials> credentials;
   if (settings.tls) {
     grpc::SslCredentialsOptions ssl;
@@ -50,8 +50,13 @@ Result<std::unique_ptr<CommandStub>> ConnectOverGrpc(const ConnectionSettings& s
   } else {
     credentials = grpc::InsecureChannelCredentials();
   }
-  return std::unique_ptr<CommandStub>(
-      v1::CommandService::NewStub(grpc::CreateChannel(settings.address, credentials)));
+  return grpc::CreateChannel(settings.address, credentials);
+}
+
+Result<std::unique_ptr<CommandStub>> ConnectOverGrpc(const ConnectionSettings& settings) {
+  Result<std::shared_ptr<grpc::Channel>> channel = OpenChannel(settings);
+  if (!channel.ok()) return channel.failure();
+  return std::unique_ptr<CommandStub>(v1::CommandService::NewStub(*channel));
 }
 
 }  // namespace reviewtrail::cli

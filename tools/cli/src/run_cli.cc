@@ -1,5 +1,7 @@
 #include "reviewtrail/cli/run_cli.h"
 
+#include <unistd.h>
+
 #include <chrono>
 #include <optional>
 #include <string>
@@ -8,6 +10,7 @@
 #include "reviewtrail/cli/command_id.h"
 #include "reviewtrail/cli/error_details.h"
 #include "reviewtrail/cli/output_format.h"
+#include "reviewtrail/cli/read_registry.h"
 
 namespace reviewtrail::cli {
 namespace {
@@ -17,8 +20,8 @@ constexpr char kFooter[] = R"(Connection settings: flag > environment > config f
   REVIEWTRAIL_CA_CERT, REVIEWTRAIL_CLIENT_CERT, REVIEWTRAIL_CLIENT_KEY, REVIEWTRAIL_TIMEOUT,
   REVIEWTRAIL_CONFIG; config file keys: address, token, token-file, tls, ca-cert, client-cert,
   client-key, timeout.
-Exit codes: 0 done, 1 refused by the server, 2 usage error, 3 cannot reach the server (retry with
-the printed --command-id).)";
+Exit codes: 0 done, 1 refused by the server (or `audit verify` found a broken chain), 2 usage
+error, 3 cannot reach the server (retry; commands with the printed --command-id).)";
 
 // The flags every command accepts: where the server is, who is calling, how to print.
 struct GlobalFlags {
@@ -37,7 +40,7 @@ struct GlobalFlags {
 
   void AddTo(CLI::App& app) {
     address_option = app.add_option("--address", address,
-                                    "The CommandService as host:port "
+                                    "The ReviewTrail server as host:port "
                                     "(env REVIEWTRAIL_ADDRESS; default 127.0.0.1:7443).")
                          ->type_name("HOST:PORT");
     token_option = app.add_option("--token", token,
@@ -66,7 +69,8 @@ struct GlobalFlags {
                                        "(env REVIEWTRAIL_CLIENT_KEY).")
                             ->type_name("PATH");
     timeout_option = app.add_option("--timeout", timeout,
-                                    "Deadline of the call in seconds "
+                                    "Deadline of each call in seconds; `audit export` streams "
+                                    "without one "
                                     "(env REVIEWTRAIL_TIMEOUT; default 10).")
                          ->type_name("SECONDS");
     config_option = app.add_option("--config", config,
@@ -76,7 +80,7 @@ struct GlobalFlags {
                                    "~/.config/reviewtrail/cli.ini if it exists).")
                         ->type_name("PATH");
     app.add_flag("--json", json,
-                 "Print one JSON object for scripts instead of a sentence: the reply, or "
+                 "Print one JSON object for scripts instead of text: the reply, or "
                  "{\"error\": ...} (also on stdout).");
   }
 
@@ -131,7 +135,9 @@ ExitCode ExitCodeFor(grpc::StatusCode code) {
   }
 }
 
-CliDependencies DefaultCliDependencies() { return {ProcessEnvironment(), ConnectOverGrpc}; }
+CliDependencies DefaultCliDependencies() {
+  return {ProcessEnvironment(), ConnectOverGrpc, OpenChannel, isatty(STDERR_FILENO) == 1};
+}
 
 int SendCommand(const CommandInvocation& invocation, CommandStub& stub, const CallOptions& options,
                 std::ostream& out, std::ostream& err) {
@@ -191,6 +197,9 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   AddActionCommands(app, registry);
   AddEvidenceCommands(app, registry);
   AddFollowUpCommands(app, registry);
+  ReadRegistry reads;
+  AddQueryCommands(app, reads);
+  AddAuditCommands(app, reads);
 
   try {
     app.parse(argc, argv);
@@ -198,21 +207,34 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
     return app.exit(error, out, err) == 0 ? kExitOk : kExitUsage;
   }
   CommandInvocation* invocation = registry.chosen();
-  if (invocation == nullptr) return UsageError("name a command, e.g. `action assign`", err);
+  const ReadRun* read = reads.chosen();
+  if (invocation == nullptr && read == nullptr) {
+    return UsageError("name a command, e.g. `action assign` or `query actions`", err);
+  }
 
   Result<ConnectionSettings> settings =
       ResolveConnection(global.ToConnectionFlags(), dependencies.env);
   if (!settings.ok()) return UsageError(settings.error(), err);
-  if (Outcome prepared = Prepare(*invocation); !prepared.ok()) {
-    return UsageError(prepared.error(), err);
+  if (invocation != nullptr) {
+    if (Outcome prepared = Prepare(*invocation); !prepared.ok()) {
+      return UsageError(prepared.error(), err);
+    }
   }
   if (!settings->tls && !settings->token.empty() && !IsLocalAddress(settings->address)) {
     err << "warning: sending the bearer token without TLS to " << settings->address
         << "; use --tls\n";
   }
+  const CallOptions options{settings->token, settings->timeout, global.json};
+  if (read != nullptr) {
+    const ChannelFunction& open =
+        dependencies.open_channel ? dependencies.open_channel : ChannelFunction(OpenChannel);
+    Result<std::shared_ptr<grpc::Channel>> channel = open(*settings);
+    if (!channel.ok()) return UsageError(channel.error(), err);
+    const ReadSession session{*std::move(channel), options, out, err, dependencies.err_is_terminal};
+    return (*read)(session);
+  }
   Result<std::unique_ptr<CommandStub>> stub = dependencies.connect(*settings);
   if (!stub.ok()) return UsageError(stub.error(), err);
-  const CallOptions options{settings->token, settings->timeout, global.json};
   return SendCommand(*invocation, **stub, options, out, err);
 }
 

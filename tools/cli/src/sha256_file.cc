@@ -36,6 +36,34 @@ std::string ToHex(const unsigned char* bytes, size_t size) {
 
 }  // namespace
 
+struct Sha256Hasher::Context {
+  std::unique_ptr<EVP_MD_CTX, DigestContextFree> digest{EVP_MD_CTX_new()};
+};
+
+Sha256Hasher::Sha256Hasher() : context_(std::make_unique<Context>()) {
+  ok_ = context_->digest != nullptr &&
+        EVP_DigestInit_ex(context_->digest.get(), EVP_sha256(), nullptr) == 1;
+}
+
+Sha256Hasher::~Sha256Hasher() = default;
+
+void Sha256Hasher::Update(std::string_view bytes) {
+  if (ok_ && !bytes.empty()) {
+    ok_ = EVP_DigestUpdate(context_->digest.get(), bytes.data(), bytes.size()) == 1;
+  }
+}
+
+Result<std::string> Sha256Hasher::FinishHex() {
+  std::array<unsigned char, EVP_MAX_MD_SIZE> bytes{};
+  unsigned int length = 0;
+  if (!ok_ || EVP_DigestFinal_ex(context_->digest.get(), bytes.data(), &length) != 1) {
+    ok_ = false;
+    return Failure{"OpenSSL could not compute the SHA-256 digest"};
+  }
+  ok_ = false;  // finished: a digest context cannot be updated any more
+  return ToHex(bytes.data(), length);
+}
+
 Result<FileDigest> Sha256OfFile(const std::filesystem::path& path) {
   std::error_code error;
   if (std::filesystem::is_directory(path, error)) {
@@ -45,18 +73,14 @@ Result<FileDigest> Sha256OfFile(const std::filesystem::path& path) {
   if (file == nullptr) {
     return Failure{"cannot open '" + path.string() + "': " + std::strerror(errno)};
   }
-  std::unique_ptr<EVP_MD_CTX, DigestContextFree> context(EVP_MD_CTX_new());
-  if (context == nullptr || EVP_DigestInit_ex(context.get(), EVP_sha256(), nullptr) != 1) {
-    return Failure{"OpenSSL could not start a SHA-256 digest"};
-  }
-  std::array<unsigned char, kChunkBytes> chunk{};
+  Sha256Hasher hasher;
+  if (!hasher.ok()) return Failure{"OpenSSL could not start a SHA-256 digest"};
+  std::array<char, kChunkBytes> chunk{};
   FileDigest digest;
   while (true) {
     const size_t read = std::fread(chunk.data(), 1, chunk.size(), file.get());
     if (read > 0) {
-      if (EVP_DigestUpdate(context.get(), chunk.data(), read) != 1) {
-        return Failure{"OpenSSL could not update the SHA-256 digest"};
-      }
+      hasher.Update(std::string_view(chunk.data(), read));
       digest.size_bytes += static_cast<int64_t>(read);
     }
     if (read < chunk.size()) break;
@@ -64,12 +88,9 @@ Result<FileDigest> Sha256OfFile(const std::filesystem::path& path) {
   if (std::ferror(file.get()) != 0) {
     return Failure{"error while reading '" + path.string() + "'"};
   }
-  std::array<unsigned char, EVP_MAX_MD_SIZE> bytes{};
-  unsigned int length = 0;
-  if (EVP_DigestFinal_ex(context.get(), bytes.data(), &length) != 1) {
-    return Failure{"OpenSSL could not finish the SHA-256 digest"};
-  }
-  digest.sha256_hex = ToHex(bytes.data(), length);
+  Result<std::string> hex = hasher.FinishHex();
+  if (!hex.ok()) return hex.failure();
+  digest.sha256_hex = *std::move(hex);
   return digest;
 }
 

@@ -3,10 +3,13 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cstdint>
+#include <system_error>
 #include <utility>
 #include <vector>
 
 #include "google/protobuf/descriptor.h"
+#include "google/protobuf/util/time_util.h"
 #include "reviewtrail/cli/result.h"
 #include "text.h"
 
@@ -73,6 +76,12 @@ const std::vector<Spelling>& NotificationChannels() {
   static const auto* const channels = new std::vector<Spelling>(
       SpellingsOf(*v1::NotificationChannel_descriptor(), "NOTIFICATION_CHANNEL_"));
   return *channels;
+}
+
+const std::vector<Spelling>& ActionStatuses() {
+  static const auto* const statuses =
+      new std::vector<Spelling>(SpellingsOf(*v1::ActionStatus_descriptor(), "ACTION_STATUS_"));
+  return *statuses;
 }
 
 // The short names people use in meetings; the long enum spellings stay accepted.
@@ -186,6 +195,82 @@ Result<v1::NotificationChannel> ParseNotificationChannel(std::string_view text) 
   return static_cast<v1::NotificationChannel>(*channel);
 }
 
+Result<v1::ActionStatus> ParseActionStatus(std::string_view text) {
+  Result<int> status = Lookup(ActionStatuses(), text, "an action status");
+  if (!status.ok()) return status.failure();
+  return static_cast<v1::ActionStatus>(*status);
+}
+
+Result<v1::LogPosition> ParseLogPosition(std::string_view text) {
+  const size_t colon = text.find(':');
+  const std::string_view partition = text.substr(0, colon);
+  const std::string_view offset =
+      colon == std::string_view::npos ? std::string_view() : text.substr(colon + 1);
+  int32_t partition_value = 0;
+  int64_t offset_value = 0;
+  const bool parsed =
+      AllDigits(partition) && AllDigits(offset) &&
+      std::from_chars(partition.data(), partition.data() + partition.size(), partition_value).ec ==
+          std::errc() &&
+      std::from_chars(offset.data(), offset.data() + offset.size(), offset_value).ec == std::errc();
+  if (!parsed) {
+    return Failure{
+        "must be a log position PARTITION:OFFSET as a command printed it, e.g. 0:17; got '" +
+        std::string(text) + "'"};
+  }
+  v1::LogPosition position;
+  position.set_partition(partition_value);
+  position.set_offset(offset_value);
+  return position;
+}
+
+Result<google::protobuf::Timestamp> ParseRfc3339(std::string_view text) {
+  google::protobuf::Timestamp timestamp;
+  const std::string trimmed(TrimAscii(text));
+  // TimeUtil also takes lowercase 't'/'z' and no zone at all; RFC 3339 needs the zone.
+  const bool has_zone =
+      !trimmed.empty() && (trimmed.back() == 'Z' || trimmed.back() == 'z' ||
+                           (trimmed.size() > 6 && (trimmed[trimmed.size() - 6] == '+' ||
+                                                   trimmed[trimmed.size() - 6] == '-')));
+  if (!has_zone || !google::protobuf::util::TimeUtil::FromString(trimmed, &timestamp)) {
+    return Failure{
+        "must be an RFC 3339 instant with a zone, e.g. 2026-11-23T09:00:00Z or "
+        "2026-11-23T10:00:00+01:00; got '" +
+        std::string(text) + "'"};
+  }
+  return timestamp;
+}
+
+Result<google::protobuf::Timestamp> ParseRfc3339OrDay(std::string_view text) {
+  const std::string_view trimmed = TrimAscii(text);
+  if (trimmed.size() == 10) {
+    Result<google::type::Date> day = ParseIsoDate(trimmed);
+    if (!day.ok()) return day.failure();
+    return ParseRfc3339(std::string(trimmed) + "T00:00:00Z");
+  }
+  Result<google::protobuf::Timestamp> instant = ParseRfc3339(trimmed);
+  if (!instant.ok()) {
+    return Failure{
+        "must be an RFC 3339 instant (e.g. 2026-11-23T09:00:00Z) or a day YYYY-MM-DD "
+        "(its start, UTC); got '" +
+        std::string(text) + "'"};
+  }
+  return instant;
+}
+
+std::string EnumSpelling(const google::protobuf::EnumDescriptor& descriptor, int number,
+                         std::string_view prefix) {
+  const google::protobuf::EnumValueDescriptor* value = descriptor.FindValueByNumber(number);
+  if (value == nullptr) return std::to_string(number);
+  std::string name = value->name();
+  if (name.starts_with(prefix)) name = name.substr(prefix.size());
+  std::transform(name.begin(), name.end(), name.begin(), [](char c) {
+    return c == '_' ? '-' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  });
+  return name;
+}
+
+std::string ActionStatusChoices() { return JoinNames(ActionStatuses()); }
 std::string LinkKindChoices() { return JoinNames(LinkKinds()); }
 std::string ReviewInputChoices() { return JoinNames(ReviewInputs()); }
 std::string DecisionCategoryChoices() { return JoinNames(DecisionCategories()); }

@@ -6,6 +6,8 @@
 #include <ostream>
 #include <string>
 
+#include "reviewtrail/cli/call_options.h"
+#include "reviewtrail/cli/channel.h"
 #include "reviewtrail/cli/command_registry.h"
 #include "reviewtrail/cli/config.h"
 #include "reviewtrail/cli/result.h"
@@ -25,20 +27,21 @@ ExitCode ExitCodeFor(grpc::StatusCode code);
 using ConnectFunction =
     std::function<Result<std::unique_ptr<CommandStub>>(const ConnectionSettings&)>;
 
-// What RunCli takes from the outside world; tests substitute both.
+using ChannelFunction =
+    std::function<Result<std::shared_ptr<grpc::Channel>>(const ConnectionSettings&)>;
+
+// What RunCli takes from the outside world; tests substitute them.
 struct CliDependencies {
   EnvLookup env;            // environment variables
-  ConnectFunction connect;  // makes the stub for the resolved connection settings
+  ConnectFunction connect;  // makes the CommandService stub for the resolved connection settings
+  // The channel of the `query` and `audit` commands.
+  ChannelFunction open_channel = OpenChannel;
+  // Whether stderr is a terminal (progress of `audit export` is shown there only then).
+  bool err_is_terminal = false;
 };
 
-// The process environment and a real gRPC channel.
+// The process environment, a real gRPC channel and whether fd 2 is a terminal.
 CliDependencies DefaultCliDependencies();
-
-struct CallOptions {
-  std::string token;  // sent as `authorization: Bearer <token>` when not empty
-  std::chrono::milliseconds timeout{10'000};
-  bool json = false;
-};
 
 // Sends a parsed command (its command id set) over `stub`; prints the reply or the decoded error
 // (text: reply to `out`, error to `err`; JSON: both to `out`). Returns the exit code.
