@@ -6,7 +6,12 @@
 
 #include "reviewtrail/audit_service/audit_service.h"
 #include "reviewtrail/command/command_service.h"
+#include "reviewtrail/notifier/notifier.h"
+#include "reviewtrail/notifier/notifier_config.h"
+#include "reviewtrail/notifier/token_source.h"
 #include "reviewtrail/query/query_service.h"
+#include "reviewtrail/query/rebuild.h"
+#include "reviewtrail/readmodel/time_zones.h"
 #include "reviewtrail/server/service_host.h"
 #include "token_command.h"
 
@@ -18,7 +23,14 @@ void Report(const absl::StatusOr<std::unique_ptr<Service>>& service, const char*
     std::cerr << "reviewtrail-server: " << name << ": " << service.status() << "\n";
 }
 
-int Serve(reviewtrail::server::ServerConfig config) {
+// What the all-in-one adds to the common server options.
+struct AllInOneOptions {
+  std::string notifier_config;
+  reviewtrail::readmodel::TenantTimeZones time_zones;
+  bool rebuild_read_model = false;
+};
+
+int Serve(reviewtrail::server::ServerConfig config, AllInOneOptions options) {
   namespace rt = reviewtrail;
   auto host = rt::server::ServiceHost::Create(std::move(config));
   if (!host.ok()) {
@@ -31,20 +43,56 @@ int Serve(reviewtrail::server::ServerConfig config) {
       rt::command::CommandService::Start(h.log(), h.verifier(), h.clock(), h.registry(),
                                          {.write_model_path = (data / "command").string()});
   Report(commands, "command service");
-  auto queries = rt::query::QueryService::Start(h.log(), h.verifier(), h.clock(), h.registry(),
-                                                {.store_path = (data / "query").string()});
+  if (options.rebuild_read_model) {
+    std::cerr << "reviewtrail-server: rebuilding the read model from position 0\n";
+    if (absl::Status rebuilt = rt::query::RebuildReadModel(h.log(), (data / "query").string(),
+                                                           options.time_zones, h.registry());
+        !rebuilt.ok()) {
+      std::cerr << "reviewtrail-server: rebuild failed: " << rebuilt << "\n";
+      return 1;
+    }
+  }
+  auto queries = rt::query::QueryService::Start(
+      h.log(), h.verifier(), h.clock(), h.registry(),
+      {.store_path = (data / "query").string(), .time_zones = options.time_zones});
   Report(queries, "query service");
   auto audit = rt::audit_service::AuditService::Start(
       h.log(), h.verifier(), h.clock(), h.registry(), {.store_path = (data / "audit").string()});
   Report(audit, "audit service");
   if (!commands.ok() || !queries.ok() || !audit.ok()) return 1;
+  rt::notifier::NotifierOptions notifier_options;
+  notifier_options.store_path = (data / "notifier").string();
+  if (!options.notifier_config.empty()) {
+    auto parsed = rt::notifier::LoadNotifierConfig(options.notifier_config);
+    if (!parsed.ok()) {
+      std::cerr << "reviewtrail-server: " << parsed.status() << "\n";
+      return 2;
+    }
+    notifier_options.config = *std::move(parsed);
+  }
 
-  const absl::Status served =
-      h.Serve("reviewtrail-server", {commands->get(), queries->get(), audit->get()}, [&] {
+  // The notifier records follow-ups through the command service, in process, once it serves.
+  std::unique_ptr<rt::notifier::Notifier> notifier;
+  const auto start_notifier = [&](grpc::Server& server) -> absl::Status {
+    auto started = rt::notifier::Notifier::Start(
+        h.log(), h.clock(), h.registry(),
+        rt::v1::CommandService::NewStub(server.InProcessChannel({})),
+        std::make_shared<rt::notifier::LocalTokenSource>(
+            h.signing_key(), h.clock(), "notifier", std::chrono::hours(1), h.config().token_issuer),
+        std::move(notifier_options));
+    if (!started.ok()) return started.status();
+    notifier = *std::move(started);
+    return absl::OkStatus();
+  };
+  const absl::Status served = h.Serve(
+      "reviewtrail-server", {commands->get(), queries->get(), audit->get()},
+      [&] {
+        if (notifier) notifier->Stop();
         (*commands)->Stop();
         (*queries)->Stop();
         (*audit)->Stop();
-      });
+      },
+      start_notifier);
   if (!served.ok()) {
     std::cerr << "reviewtrail-server: " << served << "\n";
     return 1;
@@ -62,6 +110,20 @@ int main(int argc, char** argv) {
   app.fallthrough();  // server options may follow the subcommand: `token --data-dir ...`
   reviewtrail::server::ServerConfig config;
   reviewtrail::server::AddServerOptions(app, config);
+  std::string notifier_config;
+  app.add_option(
+         "--notifier-config", notifier_config,
+         "JSON file: follow-up policy, recipients and channels per tenant (default: "
+         "reminders 7 and 1 days before, escalations from the first overdue day, log channel)")
+      ->envname("REVIEWTRAIL_NOTIFIER_CONFIG");
+  std::vector<std::string> utc_offsets;
+  app.add_option("--tenant-utc-offset", utc_offsets,
+                 "A tenant's time zone for dashboards and overdue, as a fixed UTC offset, e.g. "
+                 "acme=+01:00 (repeatable; default UTC)")
+      ->envname("REVIEWTRAIL_TENANT_UTC_OFFSET");
+  bool rebuild = false;
+  app.add_flag("--rebuild-read-model", rebuild,
+               "Rebuild the query read model from log position 0 before serving");
   reviewtrail::server::TokenOptions token;
   CLI::App* token_command = reviewtrail::server::AddTokenCommand(app, token);
   CLI11_PARSE(app, argc, argv);
@@ -71,5 +133,12 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (token_command->parsed()) return reviewtrail::server::RunTokenCommand(config, token);
-  return Serve(std::move(config));
+  auto zones = reviewtrail::readmodel::TenantTimeZones::Parse(utc_offsets);
+  if (!zones.ok()) {
+    std::cerr << "reviewtrail-server: " << zones.status() << "\n";
+    return 2;
+  }
+  return Serve(std::move(config), {.notifier_config = notifier_config,
+                                   .time_zones = *std::move(zones),
+                                   .rebuild_read_model = rebuild});
 }

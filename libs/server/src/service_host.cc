@@ -36,10 +36,18 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Create(ServerConfig co
 
 absl::Status ServiceHost::Serve(const std::string& name,
                                 const std::vector<grpc::Service*>& services,
-                                const std::function<void()>& drain) {
+                                const std::function<void()>& drain,
+                                const std::function<absl::Status(grpc::Server&)>& on_serving) {
   int port = 0;
   auto server = StartGrpcServer(config_, services, &port);
   if (!server.ok()) return server.status();
+  if (on_serving) {
+    if (absl::Status started = on_serving(**server); !started.ok()) {
+      (*server)->Shutdown();
+      drain();
+      return started;
+    }
+  }
   auto admin_token = EnsureAdminToken(config_, signing_key());
   if (!admin_token.ok()) return admin_token.status();
 

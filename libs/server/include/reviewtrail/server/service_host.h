@@ -34,10 +34,13 @@ class ServiceHost {
   [[nodiscard]] const ServerConfig& config() const { return config_; }
 
   // Serves `services` until SIGTERM or SIGINT, then stops accepting calls, lets in-flight calls
-  // finish (up to 10 s) and calls `drain` (e.g. stop the writers) before returning.
-  [[nodiscard]] absl::Status Serve(const std::string& name,
-                                   const std::vector<grpc::Service*>& services,
-                                   const std::function<void()>& drain);
+  // finish (up to 10 s) and calls `drain` (e.g. stop the writers) before returning. `on_serving`,
+  // when given, runs once the server accepts calls (e.g. to start a client of an in-process
+  // service); its error stops the server.
+  [[nodiscard]] absl::Status Serve(
+      const std::string& name, const std::vector<grpc::Service*>& services,
+      const std::function<void()>& drain,
+      const std::function<absl::Status(grpc::Server&)>& on_serving = nullptr);
 
  private:
   explicit ServiceHost(ServerConfig config) : config_(std::move(config)) {}
