@@ -4,8 +4,10 @@
 #include <climits>
 #include <cmath>
 #include <cstdint>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
@@ -378,16 +380,47 @@ absl::StatusOr<TokenVerifier> TokenVerifier::Create(VerifierConfig config) {
   return TokenVerifier(std::move(config));
 }
 
+// Claims of tokens whose signature verified, keyed by the whole token. Bounded: starts afresh
+// when full. Thread-safe.
+class TokenVerifier::SignatureCache {
+ public:
+  std::optional<json> Find(std::string_view token) {
+    std::lock_guard lock(mutex_);
+    auto it = claims_.find(std::string(token));
+    if (it == claims_.end()) return std::nullopt;
+    return it->second;
+  }
+  void Add(std::string_view token, const json& claims) {
+    std::lock_guard lock(mutex_);
+    if (claims_.size() >= kMaxEntries) claims_.clear();
+    claims_.emplace(std::string(token), claims);
+  }
+
+ private:
+  static constexpr size_t kMaxEntries = 10'000;
+  std::mutex mutex_;
+  std::unordered_map<std::string, json> claims_;
+};
+
+TokenVerifier::TokenVerifier(VerifierConfig config)
+    : config_(std::move(config)), verified_(std::make_shared<SignatureCache>()) {}
+
 absl::StatusOr<Principal> TokenVerifier::Verify(std::string_view authorization,
                                                 std::chrono::system_clock::time_point now) const {
   absl::StatusOr<std::string_view> token = ExtractToken(authorization);
   if (!token.ok()) return token.status();
-  absl::StatusOr<TokenHeader> header = ParseHeader(*token, config_.allow_hs256);
-  if (!header.ok()) return header.status();
-  absl::StatusOr<const VerificationKey*> key = SelectKey(config_.keys, *header);
-  if (!key.ok()) return key.status();
-  absl::StatusOr<json> claims = VerifySignature(*token, **key);
-  if (!claims.ok()) return claims.status();
+  absl::StatusOr<json> claims = absl::UnknownError("not verified");
+  if (std::optional<json> cached = verified_->Find(*token)) {
+    claims = *std::move(cached);
+  } else {
+    absl::StatusOr<TokenHeader> header = ParseHeader(*token, config_.allow_hs256);
+    if (!header.ok()) return header.status();
+    absl::StatusOr<const VerificationKey*> key = SelectKey(config_.keys, *header);
+    if (!key.ok()) return key.status();
+    claims = VerifySignature(*token, **key);
+    if (!claims.ok()) return claims.status();
+    verified_->Add(*token, *claims);
+  }
   if (absl::Status s = CheckTimes(*claims, now, config_.leeway); !s.ok()) return s;
   if (absl::Status s = CheckIssuerAndAudience(*claims, config_); !s.ok()) return s;
   return PrincipalFromClaims(*claims, config_);

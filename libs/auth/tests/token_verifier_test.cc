@@ -108,6 +108,18 @@ TEST_F(TokenVerifierTest, RefusesExpiredTokenBeyondLeeway) {
               IsRefusedWith("token expired at 2023-11-14T22:23:20Z"));
 }
 
+TEST_F(TokenVerifierTest, RemembersOnlyTheExactTokenItVerifiedAndStillChecksItsTimes) {
+  const std::string token = Es256(StandardClaims());
+  const TokenVerifier verifier = Verifier();
+  ASSERT_TRUE(verifier.Verify(token, At(kNow)).ok());  // now remembered
+  std::string forged = token;  // one signature character changed (not the last: padding bits)
+  char& c = forged[forged.size() - 10];
+  c = c == 'A' ? 'Q' : 'A';
+  EXPECT_THAT(verifier.Verify(forged, At(kNow)), IsRefusedWith("signature"));
+  EXPECT_TRUE(verifier.Verify("Bearer " + token, At(kNow + 1)).ok());
+  EXPECT_THAT(verifier.Verify(token, At(kNow + 630)), IsRefusedWith("token expired"));
+}
+
 TEST_F(TokenVerifierTest, RefusesTokenWithoutExp) {
   nlohmann::json claims = StandardClaims();
   claims.erase("exp");

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -70,9 +71,14 @@ class TokenVerifier {
   [[nodiscard]] const VerifierConfig& config() const { return config_; }
 
  private:
-  explicit TokenVerifier(VerifierConfig config) : config_(std::move(config)) {}
+  class SignatureCache;
+  explicit TokenVerifier(VerifierConfig config);
 
   VerifierConfig config_;
+  // Tokens whose signature was verified, with their claims: a client sends the same token on
+  // every call, and the signature check dominates the cost of a call. Times, issuer, audience
+  // and claims are still checked on every call.
+  std::shared_ptr<SignatureCache> verified_;
 };
 
 }  // namespace reviewtrail::auth
