@@ -1,5 +1,7 @@
 #include "write_model.h"
 
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
 
 #include <map>
@@ -52,6 +54,13 @@ absl::StatusOr<std::unique_ptr<WriteModel>> WriteModel::Open(const std::string& 
   rocksdb::Options options;
   options.create_if_missing = true;
   options.IncreaseParallelism(2);
+  // Most lookups are of keys that do not exist (a new command id, a new aggregate): bloom filters
+  // answer those without reading blocks, in the memtable and in the files.
+  rocksdb::BlockBasedTableOptions table;
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  options.memtable_whole_key_filtering = true;
+  options.memtable_prefix_bloom_size_ratio = 0.05;
   rocksdb::DB* db = nullptr;
   const rocksdb::Status status = rocksdb::DB::Open(options, path, &db);
   if (!status.ok()) return ToStatus(status, "opening the write model at " + path);
