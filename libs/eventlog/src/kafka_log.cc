@@ -289,9 +289,9 @@ absl::Status KafkaLogImpl::CreateTopic() {
     return absl::InvalidArgumentError(absl::StrCat("kafka log: new topic: ", errstr.data()));
   }
   // Events are the system of record: the topic never deletes or compacts them.
-  for (const auto& [name, value] : {std::pair{"retention.ms", "-1"},
-                                    std::pair{"retention.bytes", "-1"},
-                                    std::pair{"cleanup.policy", "delete"}}) {
+  for (const auto& [name, value] :
+       {std::pair{"retention.ms", "-1"}, std::pair{"retention.bytes", "-1"},
+        std::pair{"cleanup.policy", "delete"}}) {
     if (rd_kafka_NewTopic_set_config(topic.get(), name, value) != RD_KAFKA_RESP_ERR_NO_ERROR) {
       return absl::InternalError(absl::StrCat("kafka log: topic config ", name));
     }
