@@ -135,11 +135,11 @@ Result<Decision> Decide(const StateView& state, const v1::RequestClosureRequest&
 
 namespace {
 
-// Approval and rejection: an ISMS manager who is not the action's owner, on a requested closure.
+// Approval and rejection (whose callers checked the manager role first): someone who is not the
+// action's owner, on a requested closure.
 std::optional<DomainError> RequireIndependentReviewer(const ActionState& action,
                                                       const CommandContext& context,
                                                       std::string_view verb) {
-  if (auto denied = RequireAnyRole(context, {v1::ROLE_ISMS_MANAGER}, verb)) return denied;
   if (context.actor_id == action.owner_id) {
     return PermissionDenied("APPROVER_NOT_OWNER",
                             std::string(verb) +
