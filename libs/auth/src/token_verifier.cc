@@ -4,6 +4,8 @@
 #include <climits>
 #include <cmath>
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -381,25 +383,30 @@ absl::StatusOr<TokenVerifier> TokenVerifier::Create(VerifierConfig config) {
 }
 
 // Claims of tokens whose signature verified, keyed by the whole token. Bounded: starts afresh
-// when full. Thread-safe.
+// when full. Thread-safe; a hit neither copies the token nor the claims.
 class TokenVerifier::SignatureCache {
  public:
-  std::optional<json> Find(std::string_view token) {
+  std::shared_ptr<const json> Find(std::string_view token) {
     std::lock_guard lock(mutex_);
-    auto it = claims_.find(std::string(token));
-    if (it == claims_.end()) return std::nullopt;
-    return it->second;
+    auto it = claims_.find(token);
+    return it == claims_.end() ? nullptr : it->second;
   }
-  void Add(std::string_view token, const json& claims) {
+  void Add(std::string_view token, std::shared_ptr<const json> claims) {
     std::lock_guard lock(mutex_);
     if (claims_.size() >= kMaxEntries) claims_.clear();
-    claims_.emplace(std::string(token), claims);
+    claims_.emplace(std::string(token), std::move(claims));
   }
 
  private:
+  struct TransparentHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view text) const { return std::hash<std::string_view>()(text); }
+  };
+
   static constexpr size_t kMaxEntries = 10'000;
   std::mutex mutex_;
-  std::unordered_map<std::string, json> claims_;
+  std::unordered_map<std::string, std::shared_ptr<const json>, TransparentHash, std::equal_to<>>
+      claims_;
 };
 
 TokenVerifier::TokenVerifier(VerifierConfig config)
@@ -409,17 +416,16 @@ absl::StatusOr<Principal> TokenVerifier::Verify(std::string_view authorization,
                                                 std::chrono::system_clock::time_point now) const {
   absl::StatusOr<std::string_view> token = ExtractToken(authorization);
   if (!token.ok()) return token.status();
-  absl::StatusOr<json> claims = absl::UnknownError("not verified");
-  if (std::optional<json> cached = verified_->Find(*token)) {
-    claims = *std::move(cached);
-  } else {
+  std::shared_ptr<const json> claims = verified_->Find(*token);
+  if (claims == nullptr) {
     absl::StatusOr<TokenHeader> header = ParseHeader(*token, config_.allow_hs256);
     if (!header.ok()) return header.status();
     absl::StatusOr<const VerificationKey*> key = SelectKey(config_.keys, *header);
     if (!key.ok()) return key.status();
-    claims = VerifySignature(*token, **key);
-    if (!claims.ok()) return claims.status();
-    verified_->Add(*token, *claims);
+    absl::StatusOr<json> verified = VerifySignature(*token, **key);
+    if (!verified.ok()) return verified.status();
+    claims = std::make_shared<const json>(*std::move(verified));
+    verified_->Add(*token, claims);
   }
   if (absl::Status s = CheckTimes(*claims, now, config_.leeway); !s.ok()) return s;
   if (absl::Status s = CheckIssuerAndAudience(*claims, config_); !s.ok()) return s;
