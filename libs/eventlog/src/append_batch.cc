@@ -31,3 +31,13 @@ absl::StatusOr<std::vector<OutgoingRecord>> PrepareAppend(
 }
 
 }  // namespace reviewtrail::eventlog::internal
+
+namespace reviewtrail::eventlog {
+
+absl::StatusOr<std::vector<Position>> EventLog::Append(std::string_view tenant_id,
+                                                       std::span<const v1::EventEnvelope> events) {
+  const TenantEvents one{tenant_id, events};
+  return std::move(AppendEach(std::span(&one, 1)).front());
+}
+
+}  // namespace reviewtrail::eventlog

@@ -94,8 +94,8 @@ class KafkaLogImpl final : public KafkaLog {
     return KafkaPartitionFor(tenant_id, config_.partition_count);
   }
 
-  absl::StatusOr<std::vector<Position>> Append(std::string_view tenant_id,
-                                               std::span<const v1::EventEnvelope> events) override;
+  std::vector<absl::StatusOr<std::vector<Position>>> AppendEach(
+      std::span<const TenantEvents> appends) override;
 
   absl::StatusOr<int64_t> EndOffset(int32_t partition) override {
     absl::StatusOr<std::pair<int64_t, int64_t>> marks = Watermarks(partition);
@@ -121,6 +121,11 @@ class KafkaLogImpl final : public KafkaLog {
   }
 
  private:
+  // Hands one tenant's records to librdkafka. Sets `batch` to what to wait for once anything was
+  // produced; returns an error when nothing could be, or no positions when there is nothing to do.
+  absl::StatusOr<std::vector<Position>> Produce(const TenantEvents& append,
+                                                std::shared_ptr<BatchState>& batch);
+
   static void OnDelivery(rd_kafka_t* rk, const rd_kafka_message_t* message, void* opaque);
   static void OnError(rd_kafka_t* rk, int err, const char* reason, void* opaque);
 
@@ -343,25 +348,54 @@ absl::StatusOr<std::pair<int64_t, int64_t>> KafkaLogImpl::Watermarks(int32_t par
   return std::make_pair(low, high);
 }
 
-absl::StatusOr<std::vector<Position>> KafkaLogImpl::Append(
-    std::string_view tenant_id, std::span<const v1::EventEnvelope> events) {
+std::vector<absl::StatusOr<std::vector<Position>>> KafkaLogImpl::AppendEach(
+    std::span<const TenantEvents> appends) {
+  std::vector<absl::StatusOr<std::vector<Position>>> results;
+  results.reserve(appends.size());
+  std::vector<std::shared_ptr<BatchState>> batches(appends.size());
+  // Hand every tenant's records to librdkafka first, so they travel together; then wait.
+  for (size_t i = 0; i < appends.size(); ++i) {
+    results.push_back(Produce(appends[i], batches[i]));
+  }
+  for (size_t i = 0; i < appends.size(); ++i) {
+    if (batches[i] == nullptr) continue;
+    std::vector<Position> positions;
+    const rd_kafka_resp_err_t err = batches[i]->Wait(positions);
+    if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+      results[i] = std::move(positions);
+    } else if (absl::Status fatal = FatalError(); !fatal.ok()) {
+      results[i] = fatal;
+    } else {
+      results[i] = KafkaErrorStatus(
+          err, absl::StrCat("append to partition ", PartitionFor(appends[i].tenant_id)));
+    }
+  }
+  return results;
+}
+
+absl::StatusOr<std::vector<Position>> KafkaLogImpl::Produce(const TenantEvents& append,
+                                                            std::shared_ptr<BatchState>& batch) {
   if (absl::Status s = FatalError(); !s.ok()) return s;
+  const std::string_view tenant_id = append.tenant_id;
   absl::StatusOr<std::vector<internal::OutgoingRecord>> prepared =
-      internal::PrepareAppend(tenant_id, events);
+      internal::PrepareAppend(tenant_id, append.events);
   if (!prepared.ok()) return prepared.status();
   if (prepared->empty()) return std::vector<Position>();
 
+  // Six fixed fields and the CloudEvents headers (at most seven), on the stack.
+  constexpr size_t kMaxFields = 16;
+  for (const internal::OutgoingRecord& record : *prepared) {
+    if (6 + record.headers.size() > kMaxFields) {
+      return absl::InternalError("kafka log: too many record headers");
+    }
+  }
   const int32_t partition = PartitionFor(tenant_id);
-  auto batch = std::make_shared<BatchState>(prepared->size());
+  batch = std::make_shared<BatchState>(prepared->size());
   const absl::Time deadline = absl::Now() + absl::FromChrono(config_.request_timeout);
   for (size_t i = 0; i < prepared->size(); ++i) {
     const internal::OutgoingRecord& record = (*prepared)[i];
     auto context = std::make_unique<DeliveryContext>(DeliveryContext{batch, i});
-    // Six fixed fields and the CloudEvents headers (at most seven), on the stack.
-    std::array<rd_kafka_vu_t, 16> fields{};
-    if (6 + record.headers.size() > fields.size()) {
-      return absl::InternalError("kafka log: too many record headers");
-    }
+    std::array<rd_kafka_vu_t, kMaxFields> fields{};
     size_t n = 0;
     fields[n].vtype = RD_KAFKA_VTYPE_RKT;
     fields[n++].u.rkt = topic_.get();
@@ -398,13 +432,7 @@ absl::StatusOr<std::vector<Position>> KafkaLogImpl::Append(
     context.release();  // owned by librdkafka's message now; freed in OnDelivery
   }
 
-  std::vector<Position> positions;
-  const rd_kafka_resp_err_t err = batch->Wait(positions);
-  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    if (absl::Status fatal = FatalError(); !fatal.ok()) return fatal;
-    return KafkaErrorStatus(err, absl::StrCat("append to partition ", partition));
-  }
-  return positions;
+  return std::vector<Position>();  // settled by the wait
 }
 
 absl::StatusOr<std::vector<Record>> KafkaLogImpl::Read(int32_t partition, int64_t from,

@@ -154,6 +154,32 @@ TYPED_TEST(EventLogContractTest, RejectsInvalidAppendsAndAcceptsEmptyOnes) {
   EXPECT_EQ(this->log_->EndOffset(kPartitions).status().code(), absl::StatusCode::kInvalidArgument);
 }
 
+TYPED_TEST(EventLogContractTest, AppendEachSettlesEveryTenantOnItsOwn) {
+  const std::vector<v1::EventEnvelope> acme = Events("acme", "a1", 1, 2);
+  const std::vector<v1::EventEnvelope> wrong = Events("globex", "g1", 1, 1);
+  const std::vector<v1::EventEnvelope> initech = Events("initech", "i1", 1, 1);
+  const std::vector<TenantEvents> appends = {
+      {"acme", acme}, {"initech", wrong}, {"initech", initech}, {"acme", {}}};
+  const std::vector<absl::StatusOr<std::vector<Position>>> results =
+      this->log_->AppendEach(appends);
+  ASSERT_EQ(results.size(), 4u);
+  const int32_t a = this->log_->PartitionFor("acme");
+  const int32_t i = this->log_->PartitionFor("initech");
+  ASSERT_TRUE(results[0].ok()) << results[0].status();
+  EXPECT_THAT(*results[0], ElementsAre(Position{a, 0}, Position{a, 1}));
+  EXPECT_EQ(results[1].status().code(), absl::StatusCode::kInvalidArgument);
+  ASSERT_TRUE(results[2].ok()) << results[2].status();
+  EXPECT_THAT(*results[2], ElementsAre(Position{i, a == i ? 2 : 0}));
+  ASSERT_TRUE(results[3].ok()) << results[3].status();
+  EXPECT_THAT(*results[3], ::testing::IsEmpty());
+
+  absl::StatusOr<std::vector<Record>> records = this->log_->Read(i, 0, 10);
+  ASSERT_TRUE(records.ok()) << records.status();
+  ASSERT_FALSE(records->empty());
+  EXPECT_EQ(records->back().key, "initech");
+  EXPECT_EQ(Parse(records->back()).event_id(), initech[0].event_id());
+}
+
 TYPED_TEST(EventLogContractTest, ReadsFromStartFromAnyPositionAndUpToTheEnd) {
   const std::vector<v1::EventEnvelope> events = Events("acme", "a1", 1, 10);
   ASSERT_EQ(this->AppendOk("acme", events).size(), 10u);

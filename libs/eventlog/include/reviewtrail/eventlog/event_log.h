@@ -39,6 +39,12 @@ struct Record {
   Headers headers;
 };
 
+// One tenant's events, in order, to append.
+struct TenantEvents {
+  std::string_view tenant_id;
+  std::span<const v1::EventEnvelope> events;
+};
+
 // A cursor over a set of partitions, each from its own next offset. Owned and called by one thread.
 class Subscription {
  public:
@@ -63,9 +69,15 @@ class EventLog {
   [[nodiscard]] virtual int32_t PartitionFor(std::string_view tenant_id) const = 0;
 
   // Appends `events` (all of one tenant, in order) and returns their positions, only once the whole
-  // batch is durable. Concurrent appends are group-committed.
-  [[nodiscard]] virtual absl::StatusOr<std::vector<Position>> Append(
-      std::string_view tenant_id, std::span<const v1::EventEnvelope> events) = 0;
+  // batch is durable. Concurrent appends are group-committed. The same as AppendEach of one.
+  [[nodiscard]] absl::StatusOr<std::vector<Position>> Append(
+      std::string_view tenant_id, std::span<const v1::EventEnvelope> events);
+
+  // Appends several tenants' events from one thread, as that many concurrent Append calls would:
+  // each tenant's result (positions or error) is its own, and the whole set shares one group
+  // commit. Returns one result per element of `appends`, in order, once every one is settled.
+  [[nodiscard]] virtual std::vector<absl::StatusOr<std::vector<Position>>> AppendEach(
+      std::span<const TenantEvents> appends) = 0;
 
   // The offset the next record appended to `partition` will get (the high watermark).
   [[nodiscard]] virtual absl::StatusOr<int64_t> EndOffset(int32_t partition) = 0;
