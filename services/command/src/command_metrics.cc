@@ -27,12 +27,38 @@ CommandMetrics::CommandMetrics(prometheus::Registry& registry)
                  .Add({}, prometheus::Histogram::BucketBoundaries{1, 2, 4, 8, 16, 32, 64, 128, 256,
                                                                   512})) {}
 
-void CommandMetrics::CountCommand(const std::string& command, const std::string& result) {
-  commands_.Add({{"command", command}, {"result", result}}).Increment();
+void CommandMetrics::CountCommand(std::string_view command, std::string_view result) {
+  prometheus::Counter* counter = nullptr;
+  {
+    std::lock_guard lock(mutex_);
+    auto by_command = counters_.find(command);
+    if (by_command == counters_.end()) {
+      by_command = counters_.emplace(std::string(command), ByName<prometheus::Counter>()).first;
+    }
+    auto by_result = by_command->second.find(result);
+    if (by_result == by_command->second.end()) {
+      prometheus::Counter& added =
+          commands_.Add({{"command", std::string(command)}, {"result", std::string(result)}});
+      by_result = by_command->second.emplace(std::string(result), &added).first;
+    }
+    counter = by_result->second;
+  }
+  counter->Increment();
 }
 
-void CommandMetrics::ObserveLatency(const std::string& command, double seconds) {
-  latency_.Add({{"command", command}}, LatencyBuckets()).Observe(seconds);
+void CommandMetrics::ObserveLatency(std::string_view command, double seconds) {
+  prometheus::Histogram* histogram = nullptr;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = latencies_.find(command);
+    if (it == latencies_.end()) {
+      prometheus::Histogram& added =
+          latency_.Add({{"command", std::string(command)}}, LatencyBuckets());
+      it = latencies_.emplace(std::string(command), &added).first;
+    }
+    histogram = it->second;
+  }
+  histogram->Observe(seconds);
 }
 
 void CommandMetrics::ObserveBatch(size_t events) {

@@ -1,7 +1,6 @@
 #include "partition_writer.h"
 
 #include <algorithm>
-#include <future>
 #include <map>
 #include <optional>
 
@@ -15,14 +14,13 @@ namespace {
 constexpr size_t kMaxBatch = 512;
 constexpr size_t kCatchUpChunk = 1000;
 
-v1::CommandReply ReplyFor(const domain::Decision& decision, eventlog::Position last) {
+// The answer to an accepted command; its log position is set once its events landed.
+v1::CommandReply ReplyWithoutPosition(const domain::Decision& decision) {
   v1::CommandReply reply;
   reply.set_aggregate_id(decision.aggregate_id);
   reply.set_entity_id(domain::EntityIdOf(decision.events.back()));
   reply.set_version(decision.version);
   for (const auto& event : decision.events) reply.add_event_ids(event.event_id());
-  reply.mutable_log_position()->set_partition(last.partition);
-  reply.mutable_log_position()->set_offset(last.offset);
   return reply;
 }
 
@@ -87,22 +85,11 @@ void PartitionWriter::Run() {
   }
 }
 
-void PartitionWriter::AppendAll(std::vector<TenantAppend>& appends) {
-  std::vector<std::future<void>> others;
-  for (size_t g = 1; g < appends.size(); ++g) {
-    others.push_back(std::async(std::launch::async, [this, &append = appends[g]] {
-      append.positions = log_.Append(append.tenant, append.events);
-    }));
-  }
-  if (!appends.empty()) appends[0].positions = log_.Append(appends[0].tenant, appends[0].events);
-  for (auto& other : others) other.get();
-}
-
 void PartitionWriter::ProcessBatch(std::vector<PendingCommand>& batch) {
   cache_.TrimIfFull();
   std::vector<std::optional<CommandOutcome>> outcomes(batch.size());
-  std::vector<std::optional<domain::Decision>> decisions(batch.size());
-  std::map<std::pair<std::string, std::string>, size_t> first_with_id;
+  std::vector<size_t> event_counts(batch.size(), 0);  // of each accepted command
+  std::map<std::pair<std::string_view, std::string_view>, size_t> first_with_id;
   std::vector<std::optional<size_t>> repeat_of(batch.size());
   std::vector<TenantAppend> appends;  // one per tenant, in first-seen order
 
@@ -111,7 +98,7 @@ void PartitionWriter::ProcessBatch(std::vector<PendingCommand>& batch) {
     const PendingCommand& command = batch[i];
     const std::string& tenant = command.context.tenant_id;
     auto [first, inserted] = first_with_id.try_emplace({tenant, command.command_id}, i);
-    if (!inserted && decisions[first->second].has_value()) {
+    if (!inserted && event_counts[first->second] > 0) {
       repeat_of[i] = first->second;
       continue;
     }
@@ -135,41 +122,50 @@ void PartitionWriter::ProcessBatch(std::vector<PendingCommand>& batch) {
       outcomes[i] = result.error();
       continue;
     }
-    for (const auto& event : result.value().events) cache_.Apply(event);
+    domain::Decision decision = std::move(result).value();
+    for (const auto& event : decision.events) cache_.Apply(event);
     first->second = i;
-    decisions[i] = std::move(result).value();
+    event_counts[i] = decision.events.size();
+    outcomes[i] = ReplyWithoutPosition(decision);
     auto append = std::find_if(appends.begin(), appends.end(),
                                [&](const TenantAppend& each) { return each.tenant == tenant; });
     if (append == appends.end()) {
       append = appends.insert(appends.end(), TenantAppend{.tenant = tenant});
     }
     append->commands.push_back(i);
-    for (const auto& event : decisions[i]->events) append->events.push_back(event);
+    for (auto& event : decision.events) append->events.push_back(std::move(event));
   }
 
-  // Append every tenant's events at once (the log group-commits concurrent appends), then index
-  // them in the order they landed.
-  AppendAll(appends);
+  // Append every tenant's events at once (one group commit), then index them in the order they
+  // landed.
+  std::vector<eventlog::TenantEvents> each;
+  each.reserve(appends.size());
+  for (const TenantAppend& append : appends) each.push_back({append.tenant, append.events});
+  std::vector<absl::StatusOr<std::vector<eventlog::Position>>> positions = log_.AppendEach(each);
 
   bool failed = false;
   size_t appended_events = 0;
   std::vector<LoggedEvent> logged;
-  for (TenantAppend& append : appends) {
-    if (!append.positions.ok()) {
+  for (size_t g = 0; g < appends.size(); ++g) {
+    const TenantAppend& append = appends[g];
+    if (!positions[g].ok()) {
       spdlog::error("append to partition {} failed: {}", partition_,
-                    append.positions.status().ToString());
+                    positions[g].status().ToString());
       failed = true;
-      for (size_t i : append.commands) outcomes[i] = append.positions.status();
+      for (size_t i : append.commands) outcomes[i] = positions[g].status();
       continue;
     }
+    const std::vector<eventlog::Position>& landed = *positions[g];
     appended_events += append.events.size();
     for (size_t k = 0; k < append.events.size(); ++k) {
-      logged.push_back({(*append.positions)[k], &append.events[k]});
+      logged.push_back({landed[k], &append.events[k]});
     }
     size_t k = 0;
     for (size_t i : append.commands) {
-      k += decisions[i]->events.size();
-      outcomes[i] = ReplyFor(*decisions[i], (*append.positions)[k - 1]);
+      k += event_counts[i];
+      v1::LogPosition& at = *std::get<v1::CommandReply>(*outcomes[i]).mutable_log_position();
+      at.set_partition(landed[k - 1].partition);
+      at.set_offset(landed[k - 1].offset);
     }
   }
   std::sort(logged.begin(), logged.end(), [](const LoggedEvent& a, const LoggedEvent& b) {
@@ -190,7 +186,8 @@ void PartitionWriter::ProcessBatch(std::vector<PendingCommand>& batch) {
     }
   } else if (!logged.empty()) {
     const int64_t next = logged.back().position.offset + 1;
-    if (absl::Status indexed = model_.Index(partition_, logged, next); !indexed.ok()) {
+    if (absl::Status indexed = model_.Index(partition_, logged, next, WriteModel::Commands::kWhole);
+        !indexed.ok()) {
       // The events are durable in the log; the next start (or catch-up) indexes them.
       spdlog::error("indexing partition {}: {}", partition_, indexed.ToString());
       cache_.Clear();
@@ -200,9 +197,9 @@ void PartitionWriter::ProcessBatch(std::vector<PendingCommand>& batch) {
   metrics_.ObserveBatch(appended_events);
 
   for (size_t i = 0; i < batch.size(); ++i) {
-    CommandOutcome outcome = repeat_of[i] ? *outcomes[*repeat_of[i]] : std::move(*outcomes[i]);
-    batch[i].done(std::move(outcome));
+    if (repeat_of[i]) outcomes[i] = outcomes[*repeat_of[i]];
   }
+  for (size_t i = 0; i < batch.size(); ++i) batch[i].done(std::move(*outcomes[i]));
 }
 
 absl::Status PartitionWriter::CatchUp() {
@@ -227,7 +224,9 @@ absl::Status PartitionWriter::CatchUp() {
       logged.push_back({record.position, &events[k]});
     }
     next = records->back().position.offset + 1;
-    if (absl::Status indexed = model_.Index(partition_, logged, next); !indexed.ok()) {
+    if (absl::Status indexed =
+            model_.Index(partition_, logged, next, WriteModel::Commands::kMaybeSplit);
+        !indexed.ok()) {
       return indexed;
     }
   }

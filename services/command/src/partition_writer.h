@@ -41,18 +41,15 @@ class PartitionWriter {
   [[nodiscard]] absl::Status Submit(PendingCommand command);
 
  private:
-  // The accepted events of one tenant in a batch, and where they landed.
+  // The accepted events of one tenant in a batch.
   struct TenantAppend {
     std::string tenant;
     std::vector<size_t> commands;  // indexes into the batch
     std::vector<v1::EventEnvelope> events;
-    absl::StatusOr<std::vector<eventlog::Position>> positions = absl::UnknownError("not appended");
   };
 
   void Run();
   void ProcessBatch(std::vector<PendingCommand>& batch);
-  // Appends every tenant's events concurrently, so they share the log's group commit.
-  void AppendAll(std::vector<TenantAppend>& appends);
   [[nodiscard]] absl::Status CatchUp();
 
   const int32_t partition_;

@@ -76,10 +76,10 @@ absl::StatusOr<int64_t> WriteModel::Checkpoint(int32_t partition) const {
 }
 
 absl::Status WriteModel::Index(int32_t partition, std::span<const LoggedEvent> events,
-                               int64_t next_offset) {
+                               int64_t next_offset, Commands commands) {
   rocksdb::WriteBatch batch;
   // Replies of commands whose events are in this call, merged with what an earlier call recorded
-  // (a catch-up may split one command's events across calls).
+  // when a command may be split across calls.
   std::map<std::string, v1::CommandReply> replies;
   for (const LoggedEvent& logged : events) {
     const v1::EventEnvelope& event = *logged.event;
@@ -90,7 +90,7 @@ absl::Status WriteModel::Index(int32_t partition, std::span<const LoggedEvent> e
 
     const std::string reply_key = Key('c', {event.tenant_id(), event.command_id()});
     auto [it, inserted] = replies.try_emplace(reply_key);
-    if (inserted) {
+    if (inserted && commands == Commands::kMaybeSplit) {
       std::string existing;
       const rocksdb::Status status = db_->Get(rocksdb::ReadOptions(), reply_key, &existing);
       if (status.ok()) {
@@ -116,7 +116,9 @@ absl::Status WriteModel::Index(int32_t partition, std::span<const LoggedEvent> e
   std::string offset;
   AppendBigEndian(offset, static_cast<uint64_t>(next_offset), 8);
   batch.Put(CheckpointKey(partition), offset);
-  return ToStatus(db_->Write(rocksdb::WriteOptions(), &batch), "indexing events");
+  rocksdb::WriteOptions unlogged;
+  unlogged.disableWAL = true;  // a crash loses only what the log still holds
+  return ToStatus(db_->Write(unlogged, &batch), "indexing events");
 }
 
 absl::StatusOr<std::vector<v1::EventEnvelope>> WriteModel::LoadAggregate(

@@ -43,10 +43,15 @@ class WriteModel {
   // The next offset of `partition` not yet indexed (0 for a fresh store).
   [[nodiscard]] absl::StatusOr<int64_t> Checkpoint(int32_t partition) const;
 
+  // Whether the events of one command may be split across Index() calls. A catch-up reads the log
+  // in chunks, which may split a command; the writer's own batches always hold whole commands.
+  enum class Commands { kWhole, kMaybeSplit };
+
   // Indexes `events` (consecutive records of `partition`) and moves its checkpoint to
-  // `next_offset`, atomically. Not synced: the log is the record; a crash only means catching up.
+  // `next_offset`, atomically. Neither synced nor written ahead: the log is the record, and after
+  // a crash the write model reopens at its last flushed checkpoint and catches up from the log.
   [[nodiscard]] absl::Status Index(int32_t partition, std::span<const LoggedEvent> events,
-                                   int64_t next_offset);
+                                   int64_t next_offset, Commands commands);
 
   // The events of one aggregate, in version order.
   [[nodiscard]] absl::StatusOr<std::vector<v1::EventEnvelope>> LoadAggregate(

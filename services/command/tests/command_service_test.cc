@@ -351,6 +351,29 @@ TEST_F(CommandApiTest, RetriedCommandIdGetsTheOriginalAnswerAndAppendsNothing) {
   EXPECT_EQ(LogSize(), size);
 }
 
+TEST_F(CommandApiTest, ConcurrentRetriesOfOneCommandAllGetTheOriginalAnswer) {
+  // Sent together, the copies often share a writer batch: the repeats must be answered with the
+  // first one's reply, not with what is left of it.
+  const int64_t size = LogSize();
+  constexpr int kCopies = 16;
+  std::vector<Answer> answers(kCopies);
+  std::vector<std::thread> senders;
+  for (int i = 0; i < kCopies; ++i) {
+    senders.emplace_back([&, i] {
+      answers[static_cast<size_t>(i)] =
+          Send(&Stub::AssignAction, Assignment("assign-many"), manager_);
+    });
+  }
+  for (auto& sender : senders) sender.join();
+  for (const Answer& answer : answers) {
+    ASSERT_TRUE(answer.status.ok()) << answer.status.error_message();
+    EXPECT_FALSE(answer.reply.aggregate_id().empty());
+    EXPECT_TRUE(answer.reply.has_log_position());
+    EXPECT_EQ(answer.reply.SerializeAsString(), answers[0].reply.SerializeAsString());
+  }
+  EXPECT_EQ(LogSize(), size + 1);
+}
+
 TEST_F(CommandApiTest, OfTwoRacingConflictingCommandsExactlyOneWins) {
   const std::string action = Assign();
   for (int round = 0; round < 10; ++round) {

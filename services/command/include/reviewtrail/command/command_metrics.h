@@ -5,7 +5,12 @@
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 
+#include <map>
+#include <mutex>
 #include <string>
+#include <string_view>
+
+#include "absl/base/thread_annotations.h"
 
 namespace reviewtrail::command {
 
@@ -17,14 +22,21 @@ class CommandMetrics {
  public:
   explicit CommandMetrics(prometheus::Registry& registry);
 
-  void CountCommand(const std::string& command, const std::string& result);
-  void ObserveLatency(const std::string& command, double seconds);
+  void CountCommand(std::string_view command, std::string_view result);
+  void ObserveLatency(std::string_view command, double seconds);
   void ObserveBatch(size_t events);
 
  private:
+  // Each time series is looked up in its family once, then found here without building labels.
+  template <typename Metric>
+  using ByName = std::map<std::string, Metric*, std::less<>>;
+
   prometheus::Family<prometheus::Counter>& commands_;
   prometheus::Family<prometheus::Histogram>& latency_;
   prometheus::Histogram& batch_;
+  std::mutex mutex_;
+  std::map<std::string, ByName<prometheus::Counter>, std::less<>> counters_ ABSL_GUARDED_BY(mutex_);
+  ByName<prometheus::Histogram> latencies_ ABSL_GUARDED_BY(mutex_);
 };
 
 }  // namespace reviewtrail::command
