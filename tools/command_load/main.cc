@@ -22,6 +22,7 @@
 #include "reviewtrail/command/command_service.h"
 #include "reviewtrail/eventlog/embedded_log.h"
 #include "reviewtrail/runtime/clock.h"
+#include "reviewtrail/server/runtime_setup.h"
 
 namespace reviewtrail::tools {
 namespace {
@@ -213,5 +214,6 @@ int main(int argc, char** argv) {
   app.add_option("--tenants", tenants, "Tenants the callers spread over")->capture_default_str();
   app.add_option("--dir", dir, "Where the log and write model live (a real disk)");
   CLI11_PARSE(app, argc, argv);
+  reviewtrail::server::DisableMutexDeadlockDetection();  // as the service binaries do
   return reviewtrail::tools::Run(callers, seconds, tenants, dir);
 }

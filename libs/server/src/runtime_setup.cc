@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "absl/synchronization/mutex.h"
 #include "reviewtrail/auth/jwks.h"
 #include "reviewtrail/eventlog/embedded_log.h"
 #include "reviewtrail/eventlog/kafka_log.h"
@@ -145,6 +146,10 @@ absl::StatusOr<std::unique_ptr<grpc::Server>> StartGrpcServer(
     return absl::UnavailableError("cannot listen on " + config.listen);
   }
   return server;
+}
+
+void DisableMutexDeadlockDetection() {
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
 }
 
 void BlockTerminationSignals() {

@@ -9,6 +9,7 @@
 namespace reviewtrail::server {
 
 absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Create(ServerConfig config) {
+  DisableMutexDeadlockDetection();
   std::unique_ptr<ServiceHost> host(new ServiceHost(std::move(config)));
   std::error_code error;
   std::filesystem::create_directories(host->config_.data_dir, error);

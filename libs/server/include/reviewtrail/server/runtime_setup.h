@@ -37,6 +37,11 @@ struct Authentication {
 [[nodiscard]] absl::StatusOr<std::unique_ptr<grpc::Server>> StartGrpcServer(
     const ServerConfig& config, const std::vector<grpc::Service*>& services, int* bound_port);
 
+// Debian's abseil is built without NDEBUG, so every absl::Mutex (gRPC takes several per call)
+// records lock-order graphs to detect deadlocks. A serving process turns that off:
+// ServiceHost::Create does; tests keep it.
+void DisableMutexDeadlockDetection();
+
 // Blocks SIGTERM and SIGINT; call first in main, before any thread starts, so every thread
 // inherits the mask and the signals wait for WaitForTerminationSignal().
 void BlockTerminationSignals();
