@@ -1,5 +1,6 @@
 #include "reviewtrail/command/command_service.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "partition_writer.h"
@@ -45,6 +46,7 @@ absl::StatusOr<std::unique_ptr<CommandService>> CommandService::Start(
   absl::StatusOr<std::unique_ptr<WriteModel>> model = WriteModel::Open(options.write_model_path);
   if (!model.ok()) return model.status();
   service->model_ = *std::move(model);
+  service->max_queue_wait_ = options.max_queue_wait;
   for (int32_t partition = 0; partition < log.PartitionCount(); ++partition) {
     auto writer = std::make_unique<PartitionWriter>(
         partition, log, *service->model_, service->metrics_, options.max_queue_per_partition);
@@ -86,6 +88,8 @@ grpc::ServerUnaryReactor* CommandService::Handle(const char* name,
       .today = TodayOf(now),
       .correlation_id = MetadataValue(*context, "x-correlation-id"),
       .causation_id = MetadataValue(*context, "x-causation-id")};
+  command.deadline =
+      std::min(context->deadline(), std::chrono::system_clock::now() + max_queue_wait_);
   command.decide = DecideWith(*request);
   command.done = [this, name, reactor, reply, received](CommandOutcome outcome) {
     metrics_.CountCommand(name, ResultLabel(outcome));

@@ -112,6 +112,12 @@ void PartitionWriter::ProcessBatch(std::vector<PendingCommand>& batch) {
       outcomes[i] = **answered;
       continue;
     }
+    if (std::chrono::system_clock::now() > command.deadline) {
+      outcomes[i] = absl::DeadlineExceededError(
+          "the command waited for its partition's writer past its deadline; nothing was "
+          "recorded, retrying with the same command_id is safe");
+      continue;
+    }
     AggregateCache::TenantView view(cache_, tenant);
     domain::Result<domain::Decision> result = command.decide(view, command.context);
     if (absl::Status load_error = cache_.TakeError(); !load_error.ok()) {

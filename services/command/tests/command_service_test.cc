@@ -1,4 +1,5 @@
 #include <atomic>
+#include <future>
 #include <thread>
 
 #include "command_fixture.h"
@@ -371,6 +372,46 @@ TEST_F(CommandApiTest, ConcurrentRetriesOfOneCommandAllGetTheOriginalAnswer) {
     EXPECT_TRUE(answer.reply.has_log_position());
     EXPECT_EQ(answer.reply.SerializeAsString(), answers[0].reply.SerializeAsString());
   }
+  EXPECT_EQ(LogSize(), size + 1);
+}
+
+TEST_F(CommandApiTest, ACommandPastItsDeadlineIsNotDecidedAndRecordsNothing) {
+  const int64_t size = LogSize();
+  const v1::AssignActionRequest request = Assignment("assign-late");
+  auto submit = [&](std::chrono::system_clock::time_point deadline) {
+    std::promise<CommandOutcome> outcome;
+    PendingCommand command;
+    command.command_id = request.command_id();
+    command.context = domain::CommandContext{
+        .tenant_id = "acme",
+        .actor_id = "mia",
+        .roles = {v1::ROLE_ISMS_MANAGER},
+        .now =
+            std::chrono::duration_cast<std::chrono::microseconds>(clock_.Now().time_since_epoch())
+                .count(),
+        .today = domain::CivilDate::FromDaysSinceEpoch(
+            std::chrono::floor<std::chrono::days>(clock_.Now()).time_since_epoch().count())};
+    command.deadline = deadline;
+    command.decide = DecideWith(request);
+    command.done = [&](CommandOutcome result) { outcome.set_value(std::move(result)); };
+    EXPECT_TRUE(service_->Submit(std::move(command)).ok());
+    return outcome.get_future().get();
+  };
+
+  const CommandOutcome late = submit(std::chrono::system_clock::now() - std::chrono::seconds(1));
+  ASSERT_TRUE(std::holds_alternative<absl::Status>(late));
+  EXPECT_EQ(std::get<absl::Status>(late).code(), absl::StatusCode::kDeadlineExceeded);
+  EXPECT_EQ(LogSize(), size);
+
+  // In time, the same command id is decided as usual; a late retry still gets that answer.
+  const CommandOutcome in_time =
+      submit(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  ASSERT_TRUE(std::holds_alternative<v1::CommandReply>(in_time));
+  const CommandOutcome late_retry =
+      submit(std::chrono::system_clock::now() - std::chrono::seconds(1));
+  ASSERT_TRUE(std::holds_alternative<v1::CommandReply>(late_retry));
+  EXPECT_EQ(std::get<v1::CommandReply>(late_retry).SerializeAsString(),
+            std::get<v1::CommandReply>(in_time).SerializeAsString());
   EXPECT_EQ(LogSize(), size + 1);
 }
 

@@ -2,6 +2,7 @@
 
 #include <prometheus/registry.h>
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -22,6 +23,8 @@ class WriteModel;
 struct CommandServiceOptions {
   std::string write_model_path;             // a RocksDB directory owned by this service
   size_t max_queue_per_partition = 10'000;  // beyond it, RESOURCE_EXHAUSTED
+  // The longest a command may wait for its writer, even when its caller set no deadline.
+  std::chrono::milliseconds max_queue_wait = std::chrono::seconds(10);
 };
 
 // The write path: authenticate, authorise, load state, decide, append, reply. Owns the write model
@@ -103,6 +106,7 @@ class CommandService final : public v1::CommandService::CallbackService {
   const auth::TokenVerifier& verifier_;
   const runtime::Clock& clock_;
   CommandMetrics metrics_;
+  std::chrono::milliseconds max_queue_wait_{0};
   std::unique_ptr<WriteModel> model_;
   std::vector<std::unique_ptr<PartitionWriter>> writers_;
 };

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <string>
 #include <variant>
@@ -20,6 +21,10 @@ using CommandOutcome = std::variant<v1::CommandReply, domain::DomainError, absl:
 struct PendingCommand {
   std::string command_id;
   domain::CommandContext context;  // holds the tenant id
+  // Not decided after this instant (the caller's gRPC deadline, or the longest the service lets a
+  // command wait): answered DEADLINE_EXCEEDED with nothing recorded, so a backlog never records
+  // what its callers gave up on. A command id already answered still gets its answer.
+  std::chrono::system_clock::time_point deadline = std::chrono::system_clock::time_point::max();
   std::function<domain::Result<domain::Decision>(const domain::StateView&,
                                                  const domain::CommandContext&)>
       decide;
