@@ -160,8 +160,10 @@ int Run(const std::vector<int>& caller_counts, double seconds, int tenants,
       "| callers | commands/s | p50 µs | p99 µs | echo QPS | echo p50 µs | echo p99 µs | "
       "commands/echo |\n|--:|--:|--:|--:|--:|--:|--:|--:|\n");
   int round = 0;
+  std::vector<std::pair<int, double>> group_commits;  // callers, events per synced commit
   for (int callers : caller_counts) {
     ++round;
+    const eventlog::EmbeddedLog::Stats before = (*log)->GetStats();
     const Result commands = Measure(callers, seconds, [&](int c) {
       const int t = c % tenants;
       const std::string tenant = "tenant-" + std::to_string(t);
@@ -174,6 +176,7 @@ int Run(const std::vector<int>& caller_counts, double seconds, int tenants,
           mint(tenant, owner, v1::ROLE_ACTION_OWNER));
       return [caller_stub, mix] { return mix->Next(); };
     });
+    const eventlog::EmbeddedLog::Stats after = (*log)->GetStats();
     const Result echo = Measure(callers, seconds, [&](int c) {
       auto health = std::shared_ptr<grpc::health::v1::Health::Stub>(
           grpc::health::v1::Health::NewStub(Channel(address, 1000 + c)));
@@ -188,9 +191,17 @@ int Run(const std::vector<int>& caller_counts, double seconds, int tenants,
                 static_cast<long long>(commands.p50), static_cast<long long>(commands.p99),
                 echo.rate, static_cast<long long>(echo.p50), static_cast<long long>(echo.p99),
                 commands.rate / echo.rate);
+    const int64_t commits = after.commits - before.commits;
+    if (commits > 0) {
+      group_commits.push_back(
+          {callers, static_cast<double>(after.records - before.records) / commits});
+    }
     if (commands.errors > 0)
       std::printf("(%lld command errors)\n", static_cast<long long>(commands.errors));
     std::fflush(stdout);
+  }
+  for (const auto& [callers, records] : group_commits) {
+    std::printf("%d callers: %.1f events per synced log commit\n", callers, records);
   }
   server->Shutdown();
   (*service)->Stop();
