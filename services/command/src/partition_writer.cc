@@ -174,6 +174,13 @@ void PartitionWriter::ProcessBatch(std::vector<PendingCommand>& batch) {
       at.set_offset(landed[k - 1].offset);
     }
   }
+  // Every outcome is final once the log has answered: reply now. The write model is brought up to
+  // date below, on this thread, before the next batch is decided, so no later command misses it.
+  for (size_t i = 0; i < batch.size(); ++i) {
+    if (repeat_of[i]) outcomes[i] = outcomes[*repeat_of[i]];
+  }
+  for (size_t i = 0; i < batch.size(); ++i) batch[i].done(std::move(*outcomes[i]));
+
   std::sort(logged.begin(), logged.end(), [](const LoggedEvent& a, const LoggedEvent& b) {
     return a.position.offset < b.position.offset;
   });
@@ -201,11 +208,6 @@ void PartitionWriter::ProcessBatch(std::vector<PendingCommand>& batch) {
     next_offset_ = next;
   }
   metrics_.ObserveBatch(appended_events);
-
-  for (size_t i = 0; i < batch.size(); ++i) {
-    if (repeat_of[i]) outcomes[i] = outcomes[*repeat_of[i]];
-  }
-  for (size_t i = 0; i < batch.size(); ++i) batch[i].done(std::move(*outcomes[i]));
 }
 
 absl::Status PartitionWriter::CatchUp() {

@@ -20,8 +20,9 @@ class CommandMetrics;
 
 // The single writer of one log partition. Commands queue up; the writer thread takes everything
 // waiting as one batch, decides each in arrival order against the state left by the ones before
-// it, appends the accepted events (one Append per tenant in the batch), indexes them in the write
-// model and completes every command. A command id already answered gets the stored answer.
+// it, appends the accepted events of every tenant in the batch with one AppendEach, completes every
+// command and then indexes the events in the write model. A command id already answered gets the
+// stored answer.
 //
 // Thread-safety: Submit() from any thread; everything else on the writer thread.
 class PartitionWriter {
