@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <charconv>
 #include <deque>
+#include <filesystem>
 #include <limits>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -29,6 +31,11 @@ namespace {
 const std::string& MetaPartitionCountKey() {
   static const std::string* const kKey =
       new std::string(std::string(4, '\xff') + "partition_count");
+  return *kKey;
+}
+
+const std::string& MetaShardCountKey() {
+  static const std::string* const kKey = new std::string(std::string(4, '\xff') + "shard_count");
   return *kKey;
 }
 
@@ -60,9 +67,11 @@ class EmbeddedSubscription final : public Subscription {
 
 class EmbeddedLogImpl final : public EmbeddedLog {
  public:
-  EmbeddedLogImpl(std::unique_ptr<rocksdb::DB> db, int32_t partition_count,
+  EmbeddedLogImpl(std::vector<std::unique_ptr<rocksdb::DB>> dbs, int32_t partition_count,
                   std::vector<int64_t> ends)
-      : db_(std::move(db)), partition_count_(partition_count), end_(std::move(ends)) {}
+      : partition_count_(partition_count), end_(std::move(ends)) {
+    for (auto& db : dbs) shards_.push_back(Shard{.db = std::move(db)});
+  }
 
   int32_t PartitionCount() const override { return partition_count_; }
 
@@ -110,12 +119,20 @@ class EmbeddedLogImpl final : public EmbeddedLog {
     std::vector<std::string> frames;
     std::vector<Position> positions;  // assigned by the leader
   };
-  // One AppendEach waiting in the group-commit queue. Lives on its appender's stack.
+  // The parts of one AppendEach that live in one shard, waiting in that shard's group-commit
+  // queue. Lives on its appender's stack.
   struct PendingAppend {
+    size_t shard = 0;
     std::vector<Part> parts;
     absl::Status status;
     bool done = false;
-    absl::CondVar cv;  // signalled when done, or when it should take over as leader
+    absl::CondVar* wake = nullptr;  // the appender's: signalled when done, or when it should lead
+  };
+  // One RocksDB database with its own WAL, so that its commits sync in parallel with the others'.
+  struct Shard {
+    std::unique_ptr<rocksdb::DB> db;
+    std::deque<PendingAppend*> queue;
+    bool leader_active = false;
   };
 
   absl::Status CheckPartition(int32_t partition) const {
@@ -126,17 +143,22 @@ class EmbeddedLogImpl final : public EmbeddedLog {
     return absl::OkStatus();
   }
 
-  // Writes everything queued as one synced batch. Called with mu_ held; drops it while writing.
-  void LeadOneGroup() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  size_t ShardOf(int32_t partition) const {
+    return static_cast<size_t>(partition) % shards_.size();
+  }
 
-  const std::unique_ptr<rocksdb::DB> db_;
+  // Writes everything queued in `shard` as one synced batch. Called with mu_ held; drops it while
+  // writing, so the leaders of other shards write and sync at the same time.
+  void LeadOneGroup(size_t shard) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
   const int32_t partition_count_;
 
   mutable absl::Mutex mu_;
-  // Per partition, the offset after the last committed (synced) record. Only the leader raises it.
+  // The databases never change; each shard's queue and leader flag are guarded by mu_.
+  std::vector<Shard> shards_;
+  // Per partition, the offset after the last committed (synced) record. Only the leader of the
+  // partition's shard raises it.
   std::vector<int64_t> end_ ABSL_GUARDED_BY(mu_);
-  std::deque<PendingAppend*> queue_ ABSL_GUARDED_BY(mu_);
-  bool leader_active_ ABSL_GUARDED_BY(mu_) = false;
   Stats stats_ ABSL_GUARDED_BY(mu_);
   absl::CondVar committed_;  // signalled (all) after every successful commit
 };
@@ -145,7 +167,8 @@ std::vector<absl::StatusOr<std::vector<Position>>> EmbeddedLogImpl::AppendEach(
     std::span<const TenantEvents> appends) {
   std::vector<absl::StatusOr<std::vector<Position>>> results;
   results.reserve(appends.size());
-  PendingAppend request;
+  std::vector<PendingAppend> requests(shards_.size());  // by shard
+  absl::CondVar wake;
   for (size_t i = 0; i < appends.size(); ++i) {
     const TenantEvents& append = appends[i];
     absl::StatusOr<std::vector<internal::OutgoingRecord>> prepared =
@@ -156,43 +179,58 @@ std::vector<absl::StatusOr<std::vector<Position>>> EmbeddedLogImpl::AppendEach(
     }
     results.emplace_back(std::vector<Position>());
     if (prepared->empty()) continue;
-    Part& part = request.parts.emplace_back();
+    const int32_t partition = PartitionFor(append.tenant_id);
+    Part& part = requests[ShardOf(partition)].parts.emplace_back();
     part.index = i;
-    part.partition = PartitionFor(append.tenant_id);
+    part.partition = partition;
     part.frames.reserve(prepared->size());
     for (const internal::OutgoingRecord& record : *prepared) {
       part.frames.push_back(internal::EncodeFrame(append.tenant_id, record.headers, record.value));
     }
   }
-  if (request.parts.empty()) return results;
 
   {
     absl::MutexLock lock(&mu_);
-    queue_.push_back(&request);
-    while (!request.done) {
-      if (!leader_active_) {
-        LeadOneGroup();
+    for (size_t shard = 0; shard < requests.size(); ++shard) {
+      PendingAppend& request = requests[shard];
+      if (request.parts.empty()) continue;
+      request.shard = shard;
+      request.wake = &wake;
+      shards_[shard].queue.push_back(&request);
+    }
+    // Lead or wait, one unfinished request at a time. Its shard's leader signals `wake` when it
+    // is done, or when this appender's request is first in line for the next group.
+    while (true) {
+      auto pending = std::find_if(requests.begin(), requests.end(), [](const PendingAppend& r) {
+        return !r.parts.empty() && !r.done;
+      });
+      if (pending == requests.end()) break;
+      if (!shards_[pending->shard].leader_active) {
+        LeadOneGroup(pending->shard);
       } else {
-        request.cv.Wait(&mu_);
+        wake.Wait(&mu_);
       }
     }
   }
-  for (Part& part : request.parts) {
-    if (request.status.ok()) {
-      results[part.index] = std::move(part.positions);
-    } else {
-      results[part.index] = request.status;
+  for (PendingAppend& request : requests) {
+    for (Part& part : request.parts) {
+      if (request.status.ok()) {
+        results[part.index] = std::move(part.positions);
+      } else {
+        results[part.index] = request.status;
+      }
     }
   }
   return results;
 }
 
-void EmbeddedLogImpl::LeadOneGroup() {
-  leader_active_ = true;
-  std::vector<PendingAppend*> group(queue_.begin(), queue_.end());
-  queue_.clear();
-  // Offsets are assigned in queue order. Only the leader assigns them, so end_ cannot move
-  // meanwhile.
+void EmbeddedLogImpl::LeadOneGroup(size_t shard_index) {
+  Shard& shard = shards_[shard_index];
+  shard.leader_active = true;
+  std::vector<PendingAppend*> group(shard.queue.begin(), shard.queue.end());
+  shard.queue.clear();
+  // Offsets are assigned in queue order. Only this shard's leader assigns offsets of its
+  // partitions, so their ends cannot move meanwhile.
   std::vector<int64_t> next = end_;
   size_t records = 0;
   for (PendingAppend* request : group) {
@@ -218,22 +256,24 @@ void EmbeddedLogImpl::LeadOneGroup() {
   }
   rocksdb::WriteOptions sync_write;
   sync_write.sync = true;
-  const absl::Status written = FromRocks(db_->Write(sync_write, &batch), "synced append");
+  const absl::Status written = FromRocks(shard.db->Write(sync_write, &batch), "synced append");
   mu_.Lock();
 
   if (written.ok()) {
-    end_ = std::move(next);
+    for (const PendingAppend* request : group) {
+      for (const Part& part : request->parts) end_[part.partition] = next[part.partition];
+    }
     ++stats_.commits;
     stats_.records += static_cast<int64_t>(records);
   }
   for (PendingAppend* request : group) {
     request->status = written;
     request->done = true;
-    request->cv
-        .Signal();  // mu_ is held, so the waiter cannot return (and free it) before we unlock
+    // mu_ is held, so the appender cannot return (and free the request) before we unlock.
+    request->wake->Signal();
   }
-  leader_active_ = false;
-  if (!queue_.empty()) queue_.front()->cv.Signal();  // the next waiter leads the next group
+  shard.leader_active = false;
+  if (!shard.queue.empty()) shard.queue.front()->wake->Signal();  // it leads the next group
   if (written.ok()) committed_.SignalAll();
 }
 
@@ -244,7 +284,7 @@ absl::Status EmbeddedLogImpl::ReadCommitted(int32_t partition, int64_t from, int
   const rocksdb::Slice upper_slice(upper);
   rocksdb::ReadOptions options;
   options.iterate_upper_bound = &upper_slice;
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(options));
+  std::unique_ptr<rocksdb::Iterator> it(shards_[ShardOf(partition)].db->NewIterator(options));
   int64_t expected = from;
   for (it->Seek(internal::EncodeLogKey(partition, from)); it->Valid() && expected < to;
        it->Next(), ++expected) {
@@ -337,52 +377,67 @@ absl::StatusOr<std::vector<Record>> EmbeddedSubscription::Poll(size_t max_record
   }
 }
 
-absl::StatusOr<int32_t> LoadOrStorePartitionCount(rocksdb::DB& db, int32_t requested) {
+absl::StatusOr<std::optional<int32_t>> LoadCount(rocksdb::DB& db, const std::string& key,
+                                                 const char* what) {
   std::string stored;
-  const rocksdb::Status got = db.Get(rocksdb::ReadOptions(), MetaPartitionCountKey(), &stored);
-  if (got.IsNotFound()) {
-    if (requested <= 0) {
-      return absl::FailedPreconditionError(
-          "embedded log: new log needs a positive partition count");
-    }
-    rocksdb::WriteOptions sync_write;
-    sync_write.sync = true;
-    if (absl::Status s =
-            FromRocks(db.Put(sync_write, MetaPartitionCountKey(), std::to_string(requested)),
-                      "store partition count");
-        !s.ok()) {
-      return s;
-    }
-    return requested;
-  }
-  if (absl::Status s = FromRocks(got, "load partition count"); !s.ok()) return s;
+  const rocksdb::Status got = db.Get(rocksdb::ReadOptions(), key, &stored);
+  if (got.IsNotFound()) return std::optional<int32_t>();
+  if (absl::Status s = FromRocks(got, absl::StrCat("load ", what)); !s.ok()) return s;
   int32_t count = 0;
   const auto [end, error] = std::from_chars(stored.data(), stored.data() + stored.size(), count);
   if (error != std::errc() || end != stored.data() + stored.size() || count <= 0) {
-    return absl::DataLossError(
-        absl::StrCat("embedded log: bad stored partition count '", stored, "'"));
+    return absl::DataLossError(absl::StrCat("embedded log: bad stored ", what, " '", stored, "'"));
   }
-  if (requested != 0 && requested != count) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("embedded log: log has ", count, " partitions, opened with ", requested));
-  }
-  return count;
+  return std::optional<int32_t>(count);
 }
 
-absl::StatusOr<std::vector<int64_t>> RecoverEnds(rocksdb::DB& db, int32_t partition_count) {
-  std::vector<int64_t> ends(static_cast<size_t>(partition_count), 0);
-  std::unique_ptr<rocksdb::Iterator> it(db.NewIterator(rocksdb::ReadOptions()));
-  for (int32_t p = 0; p < partition_count; ++p) {
-    it->SeekForPrev(internal::EncodeLogKey(p, std::numeric_limits<int64_t>::max()));
-    int32_t partition = 0;
-    int64_t offset = 0;
-    if (it->Valid() && internal::DecodeLogKey(it->key().ToStringView(), partition, offset) &&
-        partition == p) {
-      ends[p] = offset + 1;
+// The partition and shard counts of the log whose first shard is `db`: stored ones, or for a new
+// log the requested ones (then stored). A log from before shards existed has one.
+absl::StatusOr<std::pair<int32_t, int32_t>> LoadOrStoreCounts(rocksdb::DB& db,
+                                                              const EmbeddedLogOptions& options) {
+  absl::StatusOr<std::optional<int32_t>> partitions =
+      LoadCount(db, MetaPartitionCountKey(), "partition count");
+  if (!partitions.ok()) return partitions.status();
+  if (!partitions->has_value()) {
+    if (options.partition_count <= 0) {
+      return absl::FailedPreconditionError(
+          "embedded log: new log needs a positive partition count");
     }
+    if (options.shard_count <= 0) {
+      return absl::InvalidArgumentError("embedded log: new log needs a positive shard count");
+    }
+    rocksdb::WriteBatch counts;
+    counts.Put(MetaPartitionCountKey(), std::to_string(options.partition_count));
+    counts.Put(MetaShardCountKey(), std::to_string(options.shard_count));
+    rocksdb::WriteOptions sync_write;
+    sync_write.sync = true;
+    if (absl::Status s = FromRocks(db.Write(sync_write, &counts), "store counts"); !s.ok()) {
+      return s;
+    }
+    return std::pair(options.partition_count, options.shard_count);
+  }
+  if (options.partition_count != 0 && options.partition_count != **partitions) {
+    return absl::FailedPreconditionError(absl::StrCat("embedded log: log has ", **partitions,
+                                                      " partitions, opened with ",
+                                                      options.partition_count));
+  }
+  absl::StatusOr<std::optional<int32_t>> shards = LoadCount(db, MetaShardCountKey(), "shard count");
+  if (!shards.ok()) return shards.status();
+  return std::pair(**partitions, shards->value_or(1));
+}
+
+// The offset after the last record of `partition` in `db` (0 when it has none).
+absl::StatusOr<int64_t> RecoverEnd(rocksdb::DB& db, int32_t partition) {
+  std::unique_ptr<rocksdb::Iterator> it(db.NewIterator(rocksdb::ReadOptions()));
+  it->SeekForPrev(internal::EncodeLogKey(partition, std::numeric_limits<int64_t>::max()));
+  int32_t found = 0;
+  int64_t offset = 0;
+  if (it->Valid() && internal::DecodeLogKey(it->key().ToStringView(), found, offset) &&
+      found == partition) {
+    return offset + 1;
   }
   if (absl::Status s = FromRocks(it->status(), "recover end offsets"); !s.ok()) return s;
-  return ends;
+  return 0;
 }
 
 }  // namespace
@@ -402,17 +457,42 @@ absl::StatusOr<std::unique_ptr<EmbeddedLog>> EmbeddedLog::Open(const EmbeddedLog
   // leader writes, so concurrent memtable writes (which ignore the hint) buy nothing.
   db_options.memtable_insert_with_hint_prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(4));
   db_options.allow_concurrent_memtable_write = false;
-  rocksdb::DB* raw_db = nullptr;
-  if (absl::Status s = FromRocks(rocksdb::DB::Open(db_options, options.path, &raw_db), "open");
-      !s.ok()) {
-    return s;
+  const auto open = [&](const std::string& path) -> absl::StatusOr<std::unique_ptr<rocksdb::DB>> {
+    rocksdb::DB* raw_db = nullptr;
+    if (absl::Status s = FromRocks(rocksdb::DB::Open(db_options, path, &raw_db), "open " + path);
+        !s.ok()) {
+      return s;
+    }
+    return std::unique_ptr<rocksdb::DB>(raw_db);
+  };
+
+  std::vector<std::unique_ptr<rocksdb::DB>> dbs;
+  absl::StatusOr<std::unique_ptr<rocksdb::DB>> first = open(options.path);
+  if (!first.ok()) return first.status();
+  dbs.push_back(*std::move(first));
+  absl::StatusOr<std::pair<int32_t, int32_t>> counts = LoadOrStoreCounts(*dbs[0], options);
+  if (!counts.ok()) return counts.status();
+  const auto [partition_count, shard_count] = *counts;
+  for (int32_t shard = 1; shard < shard_count; ++shard) {
+    const std::filesystem::path path =
+        std::filesystem::path(options.path) / "shards" / std::to_string(shard);
+    std::error_code error;
+    std::filesystem::create_directories(path.parent_path(), error);
+    if (error) {
+      return absl::InternalError(absl::StrCat("embedded log: cannot create ",
+                                              path.parent_path().string(), ": ", error.message()));
+    }
+    absl::StatusOr<std::unique_ptr<rocksdb::DB>> db = open(path.string());
+    if (!db.ok()) return db.status();
+    dbs.push_back(*std::move(db));
   }
-  std::unique_ptr<rocksdb::DB> db(raw_db);
-  absl::StatusOr<int32_t> count = LoadOrStorePartitionCount(*db, options.partition_count);
-  if (!count.ok()) return count.status();
-  absl::StatusOr<std::vector<int64_t>> ends = RecoverEnds(*db, *count);
-  if (!ends.ok()) return ends.status();
-  return std::make_unique<EmbeddedLogImpl>(std::move(db), *count, *std::move(ends));
+  std::vector<int64_t> ends(static_cast<size_t>(partition_count), 0);
+  for (int32_t p = 0; p < partition_count; ++p) {
+    absl::StatusOr<int64_t> end = RecoverEnd(*dbs[static_cast<size_t>(p % shard_count)], p);
+    if (!end.ok()) return end.status();
+    ends[static_cast<size_t>(p)] = *end;
+  }
+  return std::make_unique<EmbeddedLogImpl>(std::move(dbs), partition_count, std::move(ends));
 }
 
 }  // namespace reviewtrail::eventlog

@@ -1,8 +1,11 @@
-// Embedded-only behaviour: persistence across reopen, the stored partition count, group commit.
+// Embedded-only behaviour: persistence across reopen, the stored partition and shard counts,
+// group commit across shards.
 // The shared contract is in event_log_contract_test.cc; crash safety in embedded_crash_test.cc.
 #include "reviewtrail/eventlog/embedded_log.h"
 
 #include <atomic>
+#include <filesystem>
+#include <map>
 #include <memory>
 #include <string>
 #include <thread>
@@ -65,6 +68,80 @@ TEST_F(EmbeddedLogTest, PartitionCountIsStoredAndEnforced) {
   absl::StatusOr<std::unique_ptr<EmbeddedLog>> adopted = Open(0);
   ASSERT_TRUE(adopted.ok()) << adopted.status();
   EXPECT_EQ((*adopted)->PartitionCount(), 6);
+}
+
+TEST_F(EmbeddedLogTest, ShardCountIsStoredAndAdopted) {
+  std::map<int32_t, int64_t> ends;
+  {
+    absl::StatusOr<std::unique_ptr<EmbeddedLog>> log =
+        EmbeddedLog::Open({.path = path_, .partition_count = 6, .shard_count = 3});
+    ASSERT_TRUE(log.ok()) << log.status();
+    for (int t = 0; t < 30; ++t) {
+      const std::string tenant = absl::StrCat("tenant-", t);
+      ASSERT_TRUE((*log)->Append(tenant, std::vector{MakeEvent(tenant, "a", 1)}).ok());
+    }
+    for (int32_t p = 0; p < 6; ++p) ends[p] = *(*log)->EndOffset(p);
+  }
+  EXPECT_TRUE(std::filesystem::exists(path_ + "/shards/1/CURRENT"));
+  EXPECT_TRUE(std::filesystem::exists(path_ + "/shards/2/CURRENT"));
+  EXPECT_FALSE(std::filesystem::exists(path_ + "/shards/3"));
+
+  absl::StatusOr<std::unique_ptr<EmbeddedLog>> log =
+      EmbeddedLog::Open({.path = path_, .partition_count = 0, .shard_count = 1});
+  ASSERT_TRUE(log.ok()) << log.status();
+  int64_t total = 0;
+  for (int32_t p = 0; p < 6; ++p) {
+    EXPECT_EQ(*(*log)->EndOffset(p), ends[p]) << "partition " << p;
+    absl::StatusOr<std::vector<Record>> records = (*log)->Read(p, 0, 100);
+    ASSERT_TRUE(records.ok()) << records.status();
+    total += static_cast<int64_t>(records->size());
+  }
+  EXPECT_EQ(total, 30);
+}
+
+TEST_F(EmbeddedLogTest, AppendEachAcrossShardsFromManyThreadsLosesAndDuplicatesNothing) {
+  absl::StatusOr<std::unique_ptr<EmbeddedLog>> log =
+      EmbeddedLog::Open({.path = path_, .partition_count = 8, .shard_count = 4});
+  ASSERT_TRUE(log.ok()) << log.status();
+  constexpr int kThreads = 8;
+  constexpr int kRounds = 25;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      // Each thread appends for four tenants at once, which land in different shards.
+      std::vector<std::string> tenants;
+      for (int k = 0; k < 4; ++k) tenants.push_back(absl::StrCat("tenant-", t, "-", k));
+      for (int round = 1; round <= kRounds; ++round) {
+        std::vector<std::vector<v1::EventEnvelope>> events;
+        for (const std::string& tenant : tenants) {
+          events.push_back({MakeEvent(tenant, "a", round)});
+        }
+        std::vector<TenantEvents> appends;
+        for (size_t k = 0; k < tenants.size(); ++k) appends.push_back({tenants[k], events[k]});
+        for (const auto& result : (*log)->AppendEach(appends)) {
+          ASSERT_TRUE(result.ok()) << result.status();
+          ASSERT_EQ(result->size(), 1u);
+        }
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  // Every tenant's events are in its partition, once each and in order.
+  std::map<std::string, int64_t> last_version;
+  int64_t total = 0;
+  for (int32_t p = 0; p < 8; ++p) {
+    absl::StatusOr<std::vector<Record>> records = (*log)->Read(p, 0, 10'000);
+    ASSERT_TRUE(records.ok()) << records.status();
+    for (const Record& record : *records) {
+      v1::EventEnvelope event;
+      ASSERT_TRUE(event.ParseFromString(record.value));
+      EXPECT_EQ((*log)->PartitionFor(record.key), p);
+      EXPECT_EQ(event.aggregate_version(), last_version[record.key] + 1) << record.key;
+      last_version[record.key] = event.aggregate_version();
+      ++total;
+    }
+  }
+  EXPECT_EQ(total, kThreads * 4 * kRounds);
 }
 
 TEST_F(EmbeddedLogTest, OneOpenerAtATime) {

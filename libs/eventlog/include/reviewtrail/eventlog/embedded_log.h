@@ -15,15 +15,22 @@ struct EmbeddedLogOptions {
   // Partitions of a new log. It is stored on creation; reopening with another count is a
   // FailedPrecondition error. 0 adopts the stored count (and fails on a new log).
   int32_t partition_count = 16;
+  // RocksDB databases of a new log, each with its own write-ahead log, in <path> and
+  // <path>/shards/<n>; partition p lives in shard p % shard_count. Appends to partitions of
+  // different shards are synced in parallel. Stored on creation; a log made before shards existed
+  // has one.
+  int32_t shard_count = 4;
 };
 
-// The one-machine event log: an append-only log in one RocksDB column family, keyed by
-// (partition, offset) big-endian, each value a checksummed frame of key, headers and value.
+// The one-machine event log: an append-only log in RocksDB, keyed by (partition, offset)
+// big-endian, each value a checksummed frame of key, headers and value. The partitions are spread
+// over a few databases (shards), each with its own write-ahead log.
 //
 // Durability: Append returns only after the RocksDB WAL holding its records is synced
-// (WriteOptions::sync). Concurrent appends are group-committed: the first waiting appender becomes
-// leader, takes every append queued so far, assigns their offsets in queue order, writes them in
-// one synced WriteBatch and hands leadership to the next waiter. Subscribers are woken by a
+// (WriteOptions::sync). Concurrent appends are group-committed per shard: the first waiting
+// appender becomes leader, takes every append queued so far, assigns their offsets in queue order,
+// writes them in one synced WriteBatch and hands leadership to the next waiter; the shards' leaders
+// sync at the same time. Subscribers are woken by a
 // condition variable after each commit. On open, each partition's end is recovered from its last
 // key.
 //
