@@ -87,33 +87,45 @@ void PartitionWriter::Run() {
 
 void PartitionWriter::ProcessBatch(std::vector<PendingCommand>& batch) {
   cache_.TrimIfFull();
-  std::vector<std::optional<CommandOutcome>> outcomes(batch.size());
-  std::vector<size_t> event_counts(batch.size(), 0);  // of each accepted command
-  std::map<std::pair<std::string_view, std::string_view>, size_t> first_with_id;
-  std::vector<std::optional<size_t>> repeat_of(batch.size());
-  std::vector<TenantAppend> appends;  // one per tenant, in first-seen order
+  DecidedBatch decided = DecideAll(batch);
+  const Landed landed = AppendAccepted(decided);
+  // Every outcome is final once the log has answered: reply now. The write model is brought up to
+  // date next, on this thread, before the next batch is decided, so no later command misses it.
+  for (size_t i = 0; i < batch.size(); ++i) {
+    if (decided.repeat_of[i]) decided.outcomes[i] = decided.outcomes[*decided.repeat_of[i]];
+  }
+  for (size_t i = 0; i < batch.size(); ++i) batch[i].done(std::move(*decided.outcomes[i]));
+  IndexLanded(landed);
+  metrics_.ObserveBatch(landed.events.size());
+}
 
-  // Decide, in arrival order, each against the state the earlier ones left.
+PartitionWriter::DecidedBatch PartitionWriter::DecideAll(const std::vector<PendingCommand>& batch) {
+  DecidedBatch decided{.outcomes = std::vector<std::optional<CommandOutcome>>(batch.size()),
+                       .event_counts = std::vector<size_t>(batch.size(), 0),
+                       .repeat_of = std::vector<std::optional<size_t>>(batch.size())};
+  std::map<std::pair<std::string_view, std::string_view>, size_t> first_with_id;
+  // In arrival order, each against the state the earlier ones left.
   for (size_t i = 0; i < batch.size(); ++i) {
     const PendingCommand& command = batch[i];
     const std::string& tenant = command.context.tenant_id;
+    std::optional<CommandOutcome>& outcome = decided.outcomes[i];
     auto [first, inserted] = first_with_id.try_emplace({tenant, command.command_id}, i);
-    if (!inserted && event_counts[first->second] > 0) {
-      repeat_of[i] = first->second;
+    if (!inserted && decided.event_counts[first->second] > 0) {
+      decided.repeat_of[i] = first->second;
       continue;
     }
     absl::StatusOr<std::optional<v1::CommandReply>> answered =
         model_.FindReply(tenant, command.command_id);
     if (!answered.ok()) {
-      outcomes[i] = answered.status();
+      outcome = answered.status();
       continue;
     }
     if (answered->has_value()) {
-      outcomes[i] = **answered;
+      outcome = **answered;
       continue;
     }
     if (std::chrono::system_clock::now() > command.deadline) {
-      outcomes[i] = absl::DeadlineExceededError(
+      outcome = absl::DeadlineExceededError(
           "the command waited for its partition's writer past its deadline; nothing was "
           "recorded, retrying with the same command_id is safe");
       continue;
@@ -121,74 +133,73 @@ void PartitionWriter::ProcessBatch(std::vector<PendingCommand>& batch) {
     AggregateCache::TenantView view(cache_, tenant);
     domain::Result<domain::Decision> result = command.decide(view, command.context);
     if (absl::Status load_error = cache_.TakeError(); !load_error.ok()) {
-      outcomes[i] = load_error;
+      outcome = load_error;
       continue;
     }
     if (!result.ok()) {
-      outcomes[i] = result.error();
+      outcome = result.error();
       continue;
     }
     domain::Decision decision = std::move(result).value();
     for (const auto& event : decision.events) cache_.Apply(event);
     first->second = i;
-    event_counts[i] = decision.events.size();
-    outcomes[i] = ReplyWithoutPosition(decision);
-    auto append = std::find_if(appends.begin(), appends.end(),
+    decided.event_counts[i] = decision.events.size();
+    outcome = ReplyWithoutPosition(decision);
+    auto append = std::find_if(decided.appends.begin(), decided.appends.end(),
                                [&](const TenantAppend& each) { return each.tenant == tenant; });
-    if (append == appends.end()) {
-      append = appends.insert(appends.end(), TenantAppend{.tenant = tenant});
+    if (append == decided.appends.end()) {
+      append = decided.appends.insert(decided.appends.end(), TenantAppend{.tenant = tenant});
     }
     append->commands.push_back(i);
     for (auto& event : decision.events) append->events.push_back(std::move(event));
   }
+  return decided;
+}
 
-  // Append every tenant's events at once (one group commit), then index them in the order they
-  // landed.
+PartitionWriter::Landed PartitionWriter::AppendAccepted(DecidedBatch& decided) {
   std::vector<eventlog::TenantEvents> each;
-  each.reserve(appends.size());
-  for (const TenantAppend& append : appends) each.push_back({append.tenant, append.events});
+  each.reserve(decided.appends.size());
+  for (const TenantAppend& append : decided.appends) {
+    each.push_back({append.tenant, append.events});
+  }
   std::vector<absl::StatusOr<std::vector<eventlog::Position>>> positions = log_.AppendEach(each);
 
-  bool failed = false;
-  size_t appended_events = 0;
-  std::vector<LoggedEvent> logged;
-  for (size_t g = 0; g < appends.size(); ++g) {
-    const TenantAppend& append = appends[g];
+  Landed landed;
+  for (size_t g = 0; g < decided.appends.size(); ++g) {
+    const TenantAppend& append = decided.appends[g];
     if (!positions[g].ok()) {
       spdlog::error("append to partition {} failed: {}", partition_,
                     positions[g].status().ToString());
-      failed = true;
-      for (size_t i : append.commands) outcomes[i] = positions[g].status();
+      landed.failed = true;
+      for (size_t i : append.commands) decided.outcomes[i] = positions[g].status();
       continue;
     }
-    const std::vector<eventlog::Position>& landed = *positions[g];
-    appended_events += append.events.size();
+    const std::vector<eventlog::Position>& at = *positions[g];
     for (size_t k = 0; k < append.events.size(); ++k) {
-      logged.push_back({landed[k], &append.events[k]});
+      landed.events.push_back({at[k], &append.events[k]});
     }
     size_t k = 0;
     for (size_t i : append.commands) {
-      k += event_counts[i];
-      v1::LogPosition& at = *std::get<v1::CommandReply>(*outcomes[i]).mutable_log_position();
-      at.set_partition(landed[k - 1].partition);
-      at.set_offset(landed[k - 1].offset);
+      k += decided.event_counts[i];
+      v1::LogPosition& last =
+          *std::get<v1::CommandReply>(*decided.outcomes[i]).mutable_log_position();
+      last.set_partition(at[k - 1].partition);
+      last.set_offset(at[k - 1].offset);
     }
   }
-  // Every outcome is final once the log has answered: reply now. The write model is brought up to
-  // date below, on this thread, before the next batch is decided, so no later command misses it.
-  for (size_t i = 0; i < batch.size(); ++i) {
-    if (repeat_of[i]) outcomes[i] = outcomes[*repeat_of[i]];
-  }
-  for (size_t i = 0; i < batch.size(); ++i) batch[i].done(std::move(*outcomes[i]));
+  std::sort(landed.events.begin(), landed.events.end(),
+            [](const LoggedEvent& a, const LoggedEvent& b) {
+              return a.position.offset < b.position.offset;
+            });
+  return landed;
+}
 
-  std::sort(logged.begin(), logged.end(), [](const LoggedEvent& a, const LoggedEvent& b) {
-    return a.position.offset < b.position.offset;
-  });
+void PartitionWriter::IndexLanded(const Landed& landed) {
   bool contiguous = true;
-  for (size_t k = 0; k < logged.size(); ++k) {
-    contiguous &= logged[k].position.offset == next_offset_ + static_cast<int64_t>(k);
+  for (size_t k = 0; k < landed.events.size(); ++k) {
+    contiguous &= landed.events[k].position.offset == next_offset_ + static_cast<int64_t>(k);
   }
-  if (failed || !contiguous) {
+  if (landed.failed || !contiguous) {
     // Some events may have landed although an append reported failure, or another writer
     // appended: forget the optimistic state and index whatever the log really holds.
     if (!contiguous)
@@ -197,17 +208,18 @@ void PartitionWriter::ProcessBatch(std::vector<PendingCommand>& batch) {
     if (absl::Status caught_up = CatchUp(); !caught_up.ok()) {
       spdlog::error("catching up partition {}: {}", partition_, caught_up.ToString());
     }
-  } else if (!logged.empty()) {
-    const int64_t next = logged.back().position.offset + 1;
-    if (absl::Status indexed = model_.Index(partition_, logged, next, WriteModel::Commands::kWhole);
-        !indexed.ok()) {
-      // The events are durable in the log; the next start (or catch-up) indexes them.
-      spdlog::error("indexing partition {}: {}", partition_, indexed.ToString());
-      cache_.Clear();
-    }
-    next_offset_ = next;
+    return;
   }
-  metrics_.ObserveBatch(appended_events);
+  if (landed.events.empty()) return;
+  const int64_t next = landed.events.back().position.offset + 1;
+  if (absl::Status indexed =
+          model_.Index(partition_, landed.events, next, WriteModel::Commands::kWhole);
+      !indexed.ok()) {
+    // The events are durable in the log; the next start (or catch-up) indexes them.
+    spdlog::error("indexing partition {}: {}", partition_, indexed.ToString());
+    cache_.Clear();
+  }
+  next_offset_ = next;
 }
 
 absl::Status PartitionWriter::CatchUp() {

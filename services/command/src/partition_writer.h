@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <deque>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -49,8 +50,29 @@ class PartitionWriter {
     std::vector<v1::EventEnvelope> events;
   };
 
+  // What deciding a batch produced: per command an outcome, or the earlier command with the same
+  // id it repeats; the accepted events grouped by tenant.
+  struct DecidedBatch {
+    std::vector<std::optional<CommandOutcome>> outcomes;
+    std::vector<size_t> event_counts;  // events of each accepted command
+    std::vector<std::optional<size_t>> repeat_of;
+    std::vector<TenantAppend> appends;  // one per tenant, in first-seen order
+  };
+  // The events that landed in the log, in offset order, and whether any append failed.
+  struct Landed {
+    std::vector<LoggedEvent> events;  // point into DecidedBatch::appends
+    bool failed = false;
+  };
+
   void Run();
   void ProcessBatch(std::vector<PendingCommand>& batch);
+  DecidedBatch DecideAll(const std::vector<PendingCommand>& batch);
+  // Appends every tenant's accepted events at once (one group commit) and completes the replies
+  // with their positions, or fails the commands of a tenant whose append failed.
+  Landed AppendAccepted(DecidedBatch& decided);
+  // Indexes what landed in the write model, or catches up from the log when that is not exactly
+  // what this writer expected.
+  void IndexLanded(const Landed& landed);
   [[nodiscard]] absl::Status CatchUp();
 
   const int32_t partition_;
