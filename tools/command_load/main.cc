@@ -84,11 +84,12 @@ grpc::Status Send(v1::CommandService::Stub& stub, const std::string& token,
   return stub.RegisterPerson(&context, request, reply);
 }
 
-int Run(const std::vector<int>& caller_counts, double seconds, int tenants,
+int Run(const std::vector<int>& caller_counts, double seconds, int tenants, int log_shards,
         const std::filesystem::path& dir) {
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
-  auto log = eventlog::EmbeddedLog::Open({.path = (dir / "log").string(), .partition_count = 16});
+  auto log = eventlog::EmbeddedLog::Open(
+      {.path = (dir / "log").string(), .partition_count = 16, .shard_count = log_shards});
   if (!log.ok()) {
     std::cerr << log.status() << "\n";
     return 1;
@@ -223,8 +224,11 @@ int main(int argc, char** argv) {
   app.add_option("--callers", callers, "Concurrent callers per round")->delimiter(',');
   app.add_option("--seconds", seconds, "Duration of each measurement")->capture_default_str();
   app.add_option("--tenants", tenants, "Tenants the callers spread over")->capture_default_str();
+  int log_shards = reviewtrail::eventlog::EmbeddedLogOptions().shard_count;
+  app.add_option("--log-shards", log_shards, "RocksDB shards of the embedded log")
+      ->capture_default_str();
   app.add_option("--dir", dir, "Where the log and write model live (a real disk)");
   CLI11_PARSE(app, argc, argv);
   reviewtrail::server::DisableMutexDeadlockDetection();  // as the service binaries do
-  return reviewtrail::tools::Run(callers, seconds, tenants, dir);
+  return reviewtrail::tools::Run(callers, seconds, tenants, log_shards, dir);
 }
