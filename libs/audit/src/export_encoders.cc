@@ -1,5 +1,7 @@
 #include "reviewtrail/audit/export_encoders.h"
 
+#include <algorithm>
+#include <array>
 #include <vector>
 
 #include "reviewtrail/audit/canonical.h"
@@ -32,17 +34,39 @@ void AppendJsonStringList(const std::vector<std::string>& values, std::string& o
   out.push_back(']');
 }
 
+// A list stored joined with ',' as a JSON array of strings (empty text: no element).
+void AppendJsonJoinedList(std::string_view joined, std::string& out) {
+  out.push_back('[');
+  if (!joined.empty()) {
+    for (size_t comma = joined.find(','); comma != std::string_view::npos;
+         comma = joined.find(',')) {
+      AppendJsonString(joined.substr(0, comma), out);
+      out.push_back(',');
+      joined.remove_prefix(comma + 1);
+    }
+    AppendJsonString(joined, out);
+  }
+  out.push_back(']');
+}
+
 }  // namespace
 
 void AppendCsvCell(std::string_view value, std::string& out) {
   const bool neutralise = NeedsNeutralising(value);
-  const bool quote = value.find_first_of(",\"\r\n") != std::string_view::npos;
+  const bool quote = std::any_of(value.begin(), value.end(), [](char c) {
+    return c == ',' || c == '"' || c == '\r' || c == '\n';
+  });
   if (quote) out.push_back('"');
   if (neutralise) out.push_back('\'');
-  for (char c : value) {
-    if (c == '"') out.push_back('"');
-    out.push_back(c);
+  if (quote) {
+    for (size_t quote_at = value.find('"'); quote_at != std::string_view::npos;
+         quote_at = value.find('"')) {
+      out.append(value.substr(0, quote_at + 1));
+      out.push_back('"');
+      value.remove_prefix(quote_at + 1);
+    }
   }
+  out.append(value);
   if (quote) out.push_back('"');
 }
 
@@ -70,6 +94,14 @@ void AppendCsvRow(const Entry& entry, std::string& out) {
 void AppendJsonString(std::string_view value, std::string& out) {
   static constexpr char kHex[] = "0123456789abcdef";
   out.push_back('"');
+  const auto plain = [](char c) {
+    return static_cast<unsigned char>(c) >= 0x20 && c != '"' && c != '\\';
+  };
+  // The longest prefix that needs no escape is copied at once (for most values, all of it).
+  size_t clean = 0;
+  while (clean < value.size() && plain(value[clean])) ++clean;
+  out.append(value.substr(0, clean));
+  value.remove_prefix(clean);
   for (char c : value) {
     const auto byte = static_cast<unsigned char>(c);
     switch (c) {
@@ -167,6 +199,66 @@ void AppendJsonLine(const Entry& entry, std::string& out) {
   out.push_back(',');
   key("hash");
   AppendJsonString(entry.hash, out);
+  out.append("}\n");
+}
+
+void AppendCsvRow(const StoredView& view, std::string& out) {
+  for (std::string_view value : view.fields) {
+    AppendCsvCell(value, out);
+    out.push_back(',');
+  }
+  AppendCsvCell(view.prev_hash, out);
+  out.push_back(',');
+  AppendCsvCell(view.hash, out);
+  out.append("\r\n");
+}
+
+void AppendJsonLine(const StoredView& view, std::string& out) {
+  // What opens each field in the line, and how its text is written.
+  enum class Kind { kString, kNumber, kList };
+  struct Column {
+    std::string_view opening;
+    Kind kind;
+  };
+  static constexpr std::array<Column, kCanonicalFieldCount> kColumns = {{
+      {"{\"tenant_id\":", Kind::kString},
+      {",\"sequence\":", Kind::kNumber},
+      {",\"log_partition\":", Kind::kNumber},
+      {",\"log_offset\":", Kind::kNumber},
+      {",\"event_id\":", Kind::kString},
+      {",\"occurred_at\":", Kind::kString},
+      {",\"recorded_at\":", Kind::kString},
+      {",\"actor_id\":", Kind::kString},
+      {",\"actor_roles\":", Kind::kList},
+      {",\"aggregate_type\":", Kind::kString},
+      {",\"aggregate_id\":", Kind::kString},
+      {",\"aggregate_version\":", Kind::kNumber},
+      {",\"event_type\":", Kind::kString},
+      {",\"review_id\":", Kind::kString},
+      {",\"action_id\":", Kind::kString},
+      {",\"summary\":", Kind::kString},
+      {",\"evidence_sha256\":", Kind::kList},
+      {",\"event_sha256\":", Kind::kString},
+  }};
+  for (size_t i = 0; i < kCanonicalFieldCount; ++i) {
+    out.append(kColumns[i].opening);
+    const std::string_view value = view.fields[i];
+    switch (kColumns[i].kind) {
+      case Kind::kString:
+        AppendJsonString(value, out);
+        break;
+      case Kind::kNumber:
+        out.append(value);  // canonical decimal, as a JSON number
+        break;
+      case Kind::kList:
+        AppendJsonJoinedList(value, out);
+        break;
+    }
+  }
+  out.append(",\"prev_hash\":");
+  AppendJsonString(view.prev_hash, out);
+  out.append(",\"hash\":");
+  AppendJsonString(view.hash, out);
   out.append("}\n");
 }
 

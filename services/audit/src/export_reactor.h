@@ -8,6 +8,7 @@
 #include "audit_metrics.h"
 #include "audit_reader.h"
 #include "reviewtrail/audit/export_filter.h"
+#include "reviewtrail/audit/stored_view.h"
 #include "reviewtrail/v1/audit_service.pb.h"
 
 namespace reviewtrail::audit_service {
@@ -30,6 +31,7 @@ class ExportReactor final : public grpc::ServerWriteReactor<v1::ExportAuditLogRe
 
  private:
   void WriteNext();
+  void AppendRow(const audit::StoredView& entry, std::string& data) const;
   void Fail(const grpc::Status& status);
 
   AuditView view_;
