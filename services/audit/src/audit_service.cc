@@ -1,5 +1,8 @@
 #include "reviewtrail/audit_service/audit_service.h"
 
+#include <algorithm>
+#include <thread>
+
 #include "absl/strings/str_cat.h"
 #include "audit_metrics.h"
 #include "audit_projection.h"
@@ -9,6 +12,7 @@
 #include "request_checks.h"
 #include "reviewtrail/audit/audit_pack.h"
 #include "reviewtrail/audit/sha256.h"
+#include "reviewtrail/audit/worker_pool.h"
 #include "reviewtrail/projection/projection_store.h"
 #include "reviewtrail/projection/projector.h"
 #include "reviewtrail/rpc/authenticate.h"
@@ -157,8 +161,11 @@ grpc::Status AuditService::DoVerify(const std::string& tenant,
                                     const v1::VerifyAuditLogRequest& request,
                                     v1::VerifyAuditLogResponse& response) {
   AuditView view(*store_);
+  audit::WorkerPool pool(options_.verify_threads != 0
+                             ? options_.verify_threads
+                             : std::max<size_t>(std::thread::hardware_concurrency(), 1));
   absl::StatusOr<AuditView::Verification> verification =
-      view.Verify(tenant, request.from_sequence(), request.to_sequence());
+      view.Verify(tenant, request.from_sequence(), request.to_sequence(), &pool);
   if (!verification.ok()) return rpc::ToGrpcStatus(verification.status());
   response.set_intact(!verification->broken.has_value());
   response.set_entries_checked(verification->checked);

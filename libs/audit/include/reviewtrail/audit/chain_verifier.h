@@ -2,12 +2,15 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
 #include "reviewtrail/audit/entry.h"
 
 namespace reviewtrail::audit {
+
+class WorkerPool;
 
 // The first entry of a chain that does not verify, and why.
 struct ChainBreak {
@@ -19,6 +22,19 @@ struct ChainBreak {
   // (the stored event no longer has the entry's event_sha256).
   std::string reason;
   std::string description;
+};
+
+// One stored entry as read from storage, with what was found of its stored event.
+struct StoredEntry {
+  enum class Event {
+    kUnchecked,  // not checked
+    kPresent,    // `event` holds the stored event bytes
+    kMissing,    // there is no stored event: the chain breaks there (EVENT_MISMATCH)
+  };
+  int64_t key_sequence = 0;  // the sequence number it is stored under
+  std::string_view stored;
+  Event event_state = Event::kUnchecked;
+  std::string_view event;
 };
 
 // Recomputes a hash chain fed entry by entry in stored order; stops at the first break. Pure: the
@@ -33,6 +49,11 @@ class ChainVerifier {
   // for it (nullptr: not checked; an empty optional-like "missing" is reported by the caller).
   // Returns false once the chain is broken.
   bool Add(int64_t key_sequence, std::string_view stored, const std::string* event_bytes);
+  // Feeds consecutive stored entries with exactly the outcome of feeding them one by one (Add,
+  // then EventMissing for an entry whose event is missing), but decodes and hashes every entry
+  // first, independently, on `pool`'s threads (only the caller's when null); the links between
+  // them are then checked in order. Returns false once the chain is broken.
+  bool AddAll(std::span<const StoredEntry> entries, WorkerPool* pool);
   // Reports a missing stored event for the entry at `key_sequence`.
   void EventMissing(int64_t key_sequence);
   // Called after the last stored entry: every sequence up to `last_sequence` (the chain head, or

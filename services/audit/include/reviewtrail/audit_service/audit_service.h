@@ -28,6 +28,8 @@ struct AuditServiceOptions {
   // How long a request with `after` waits for the audit log to apply that position.
   std::chrono::milliseconds wait_for_position{10'000};
   size_t export_chunk_bytes = 64 * 1024;  // bytes per streamed export message
+  // Threads that decode and hash entries during one verification (0: one per CPU core).
+  size_t verify_threads = 0;
 };
 
 // The audit service: runs the audit projection (libs/projection's Projector over the log into its
