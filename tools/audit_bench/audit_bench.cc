@@ -86,13 +86,39 @@ int main(int argc, char** argv) {
   int64_t entries = 1'000'000;
   std::string dir = "/tmp/audit_bench";
   app.add_option("--entries", entries, "audit entries of one tenant");
-  app.add_option("--dir", dir, "scratch directory (wiped)");
+  bool reuse = false;
+  bool keep = false;
+  size_t chunk_bytes = audit_service::AuditServiceOptions().export_chunk_bytes;
+  size_t verify_threads = 0;
+  app.add_option("--dir", dir, "scratch directory (wiped unless reused)");
+  app.add_flag("--reuse", reuse,
+               "skip the append when --dir holds a log filled by an earlier run with --keep and "
+               "the same --entries (no append figure then)");
+  app.add_flag("--keep", keep, "keep the filled log in --dir for a later --reuse");
+  bool no_export = false;
+  bool no_verify = false;
+  app.add_flag("--no-export", no_export, "skip the exports");
+  app.add_flag("--no-verify", no_verify, "skip the verification");
+  app.add_option("--chunk-bytes", chunk_bytes, "bytes per export message (the service's option)");
+  app.add_option("--verify-threads", verify_threads,
+                 "verification threads (the service's option; 0: one per core)");
   CLI11_PARSE(app, argc, argv);
 
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
   const std::string store_path = dir + "/audit";
-  {
+  const std::string filled_marker = dir + "/filled-entries";
+  const bool reusing = reuse && [&] {
+    std::ifstream marker(filled_marker);
+    int64_t filled = -1;
+    return marker >> filled && filled == entries;
+  }();
+  if (!reusing) {
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+  }
+  std::filesystem::remove_all(dir + "/log");
+  if (reusing) {
+    std::cout << "append: skipped, reusing the " << entries << " entries in " << dir << "\n";
+  } else {
     audit_service::AuditProjection projection;
     auto store = *projection::ProjectionStore::Open(store_path, projection.Tables());
     const auto start = Steady::now();
@@ -107,9 +133,11 @@ int main(int argc, char** argv) {
     std::cout << "append: " << entries << " entries in " << seconds
               << " s = " << static_cast<int64_t>(static_cast<double>(entries) / seconds)
               << " entries/s\n";
-    store->db()
-        .CompactRange({}, store->Table("audit_entries"), nullptr, nullptr)
-        .PermitUncheckedError();
+    // Compacted, as the tables of a long-lived store are.
+    for (const char* table : {"audit_entries", "audit_events"}) {
+      store->db().CompactRange({}, store->Table(table), nullptr, nullptr).PermitUncheckedError();
+    }
+    std::ofstream(filled_marker) << entries << "\n";
   }
 
   // The real service over an empty embedded log (the entries above were applied directly, so no
@@ -122,7 +150,9 @@ int main(int argc, char** argv) {
   runtime::SystemClock clock;
   prometheus::Registry registry;
   auto service = *audit_service::AuditService::Start(*log, verifier, clock, registry,
-                                                     {.store_path = store_path});
+                                                     {.store_path = store_path,
+                                                      .export_chunk_bytes = chunk_bytes,
+                                                      .verify_threads = verify_threads});
   grpc::ServerBuilder builder;
   int port = 0;
   builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
@@ -136,6 +166,7 @@ int main(int argc, char** argv) {
                                              clock.Now(), std::chrono::hours(1), "bench");
 
   for (const auto format : {v1::AUDIT_EXPORT_FORMAT_CSV, v1::AUDIT_EXPORT_FORMAT_JSON_LINES}) {
+    if (no_export) break;
     ResetPeakRss();
     const long rss_before = PeakRssKiB();
     grpc::ClientContext context;
@@ -163,7 +194,7 @@ int main(int argc, char** argv) {
               << " rows/s; peak RSS " << rss_before / 1024 << " MiB before, " << PeakRssKiB() / 1024
               << " MiB during\n";
   }
-  {
+  if (!no_verify) {
     grpc::ClientContext context;
     context.AddMetadata("authorization", "Bearer " + token);
     v1::VerifyAuditLogRequest request;
@@ -181,6 +212,6 @@ int main(int argc, char** argv) {
   }
   server->Shutdown();
   service->Stop();
-  std::filesystem::remove_all(dir);
+  if (!keep) std::filesystem::remove_all(dir);
   return 0;
 }
