@@ -35,26 +35,50 @@ ExportReactor::ExportReactor(projection::ProjectionStore& store, std::string ten
 void ExportReactor::Begin() {
   absl::StatusOr<Head> head = view_.LoadHead(tenant_);
   if (!head.ok()) {
+    {
+      std::lock_guard lock(mutex_);
+      finishing_ = true;
+    }
     Fail(rpc::ToGrpcStatus(head.status()));
     return;
   }
   head_ = *head;
   entries_ = view_.Entries(tenant_, 1);
-  WriteNext();
+  filler_ = std::thread([this] { Fill(); });
 }
 
-void ExportReactor::WriteNext() {
-  if (trailer_written_) {
-    metrics_.CountRequest("ExportAuditLog", "OK");
-    metrics_.CountExportRows(format_ == v1::AUDIT_EXPORT_FORMAT_CSV ? "csv" : "jsonl",
-                             static_cast<double>(rows_));
-    Finish(grpc::Status::OK);
-    return;
+void ExportReactor::Fill() {
+  while (true) {
+    size_t slot = 0;
+    {
+      std::unique_lock lock(mutex_);
+      slot_freed_.wait(lock, [this] { return stopping_ || !free_.empty(); });
+      if (stopping_) return;
+      slot = free_.back();
+      free_.pop_back();
+    }
+    Prepared& prepared = slots_[slot];
+    FillChunk(prepared);
+    const bool end = prepared.last || prepared.failure.has_value();
+    Step step;
+    {
+      std::lock_guard lock(mutex_);
+      ready_.push_back(slot);
+      step = NextStep();
+    }
+    Take(step);
+    if (end) return;
   }
-  std::string* data = response_.mutable_data();
+}
+
+void ExportReactor::FillChunk(Prepared& prepared) {
+  prepared.failure.reset();
+  prepared.last = false;
+  // Reused from chunk to chunk: the buffer keeps its capacity.
+  std::string* data = prepared.message.mutable_data();
   data->clear();
   data->reserve(chunk_bytes_ + kRowReserve);
-  if (!header_written_ && format_ == v1::AUDIT_EXPORT_FORMAT_CSV) *data = audit::CsvHeader();
+  if (!header_written_ && format_ == v1::AUDIT_EXPORT_FORMAT_CSV) data->append(audit::CsvHeader());
   header_written_ = true;
   while (data->size() < chunk_bytes_ && entries_->Valid()) {
     const std::optional<int64_t> sequence =
@@ -62,9 +86,10 @@ void ExportReactor::WriteNext() {
     if (!sequence || *sequence > head_.sequence) break;
     absl::StatusOr<audit::StoredView> entry = audit::ViewStored(entries_->value().ToStringView());
     if (!entry.ok()) {
-      Fail(grpc::Status(grpc::StatusCode::DATA_LOSS,
-                        absl::StrCat("audit entry ", *sequence,
-                                     " is damaged; VerifyAuditLog names the first broken entry")));
+      prepared.failure =
+          grpc::Status(grpc::StatusCode::DATA_LOSS,
+                       absl::StrCat("audit entry ", *sequence,
+                                    " is damaged; VerifyAuditLog names the first broken entry"));
       return;
     }
     if (filter_.Matches(*entry)) {
@@ -74,7 +99,7 @@ void ExportReactor::WriteNext() {
     entries_->Next();
   }
   if (!entries_->status().ok()) {
-    Fail(grpc::Status(grpc::StatusCode::INTERNAL, entries_->status().ToString()));
+    prepared.failure = grpc::Status(grpc::StatusCode::INTERNAL, entries_->status().ToString());
     return;
   }
   const bool exhausted =
@@ -82,15 +107,14 @@ void ExportReactor::WriteNext() {
       SequenceOfEntryKey(tenant_, entries_->key().ToStringView()).value_or(head_.sequence + 1) >
           head_.sequence;
   if (data->empty() && exhausted) {
-    v1::ExportTrailer* trailer = response_.mutable_trailer();
+    v1::ExportTrailer* trailer = prepared.message.mutable_trailer();
     trailer->set_entries_exported(rows_);
     trailer->set_head_sequence(head_.sequence);
     trailer->set_head_hash(head_.hash);
     trailer->set_canonical_encoding(std::string(audit::kCanonicalTag));
     trailer->set_how_to_verify(kHowToVerify);
-    trailer_written_ = true;
+    prepared.last = true;
   }
-  StartWrite(&response_);
 }
 
 void ExportReactor::AppendRow(const audit::StoredView& entry, std::string& data) const {
@@ -113,12 +137,55 @@ void ExportReactor::AppendRow(const audit::StoredView& entry, std::string& data)
   }
 }
 
+ExportReactor::Step ExportReactor::NextStep() {
+  Step step;
+  if (finishing_ || in_flight_ || ready_.empty()) return step;
+  const size_t slot = ready_.front();
+  ready_.pop_front();
+  if (slots_[slot].failure) {
+    finishing_ = true;
+    step.finish = slots_[slot].failure;
+    return step;
+  }
+  in_flight_ = slot;
+  step.write = &slots_[slot].message;
+  return step;
+}
+
+void ExportReactor::Take(const Step& step) {
+  if (step.write != nullptr) StartWrite(step.write);
+  if (step.finish) Fail(*step.finish);
+}
+
 void ExportReactor::OnWriteDone(bool ok) {
+  Step step;
+  bool done = false;
+  {
+    std::lock_guard lock(mutex_);
+    const size_t slot = *in_flight_;
+    in_flight_.reset();
+    done = ok && slots_[slot].last;
+    free_.push_back(slot);
+    if (!ok || done) {
+      finishing_ = true;
+      stopping_ = true;
+    } else {
+      step = NextStep();
+    }
+  }
+  slot_freed_.notify_one();
   if (!ok) {
     Fail(grpc::Status(grpc::StatusCode::CANCELLED, "the client went away"));
     return;
   }
-  WriteNext();
+  if (done) {
+    metrics_.CountRequest("ExportAuditLog", "OK");
+    metrics_.CountExportRows(format_ == v1::AUDIT_EXPORT_FORMAT_CSV ? "csv" : "jsonl",
+                             static_cast<double>(rows_));
+    Finish(grpc::Status::OK);
+    return;
+  }
+  Take(step);
 }
 
 void ExportReactor::Fail(const grpc::Status& status) {
@@ -127,6 +194,14 @@ void ExportReactor::Fail(const grpc::Status& status) {
   Finish(status);
 }
 
-void ExportReactor::OnDone() { delete this; }
+void ExportReactor::OnDone() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  slot_freed_.notify_one();
+  if (filler_.joinable()) filler_.join();
+  delete this;
+}
 
 }  // namespace reviewtrail::audit_service

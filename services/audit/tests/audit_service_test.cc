@@ -192,6 +192,32 @@ TEST_F(AuditExportTest, ALargeExportStreamsInManyBoundedMessages) {
   EXPECT_GT(exported.messages, 601 * 300 / 4096);  // ~4 KiB per message, not one big one
 }
 
+TEST_F(AuditExportTest, AClientThatLeavesMidExportEndsItAndTheServiceServesOn) {
+  StopService();
+  StartService(/*chunk_bytes=*/1024);
+  std::vector<v1::EventEnvelope> events;
+  events.push_back(acme_.Assign("rev-1", "dec-1", "act-1", "Training", "olga", 15));
+  for (int i = 0; i < 600; ++i) events.push_back(acme_.Progress("act-1", "olga", "step", i % 100));
+  Append(events);
+  v1::ExportAuditLogRequest request;
+  request.set_format(v1::AUDIT_EXPORT_FORMAT_JSON_LINES);
+  for (int round = 0; round < 3; ++round) {
+    grpc::ClientContext context;
+    context.AddMetadata("authorization", "Bearer " + Auditor());
+    auto reader = stub_->ExportAuditLog(&context, request);
+    v1::ExportAuditLogResponse message;
+    ASSERT_TRUE(reader->Read(&message));
+    ASSERT_TRUE(reader->Read(&message));
+    context.TryCancel();
+    while (reader->Read(&message)) {
+    }
+    EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::CANCELLED);
+  }
+  const Export exported = ExportLog(request, Auditor());
+  ASSERT_TRUE(exported.status.ok()) << exported.status.error_message();
+  EXPECT_EQ(exported.trailer.entries_exported(), 601);
+}
+
 TEST_F(AuditServiceTest, OnlyAuditorsAndIsmsManagersOfTheTenantMayReadIt) {
   Append({acme_.Review("rev-1", "Q4 review")});
   v1::VerifyAuditLogRequest request;

@@ -27,7 +27,9 @@ struct AuditServiceOptions {
   size_t max_batch = 1000;  // events per committed projection batch
   // How long a request with `after` waits for the audit log to apply that position.
   std::chrono::milliseconds wait_for_position{10'000};
-  size_t export_chunk_bytes = 64 * 1024;  // bytes per streamed export message
+  // Bytes per streamed export message: large enough that per-message costs stay small, far below
+  // gRPC's default 4 MiB receive limit.
+  size_t export_chunk_bytes = 256 * 1024;
   // Threads that decode and hash entries during one verification (0: one per CPU core).
   size_t verify_threads = 0;
 };
