@@ -1,7 +1,7 @@
 #include "reviewtrail/audit/export_encoders.h"
 
-#include <algorithm>
 #include <array>
+#include <cstring>
 #include <vector>
 
 #include "reviewtrail/audit/canonical.h"
@@ -9,20 +9,128 @@
 namespace reviewtrail::audit {
 namespace {
 
-bool NeedsNeutralising(std::string_view value) {
-  if (value.empty()) return false;
-  switch (value.front()) {
-    case '=':
-    case '+':
-    case '-':
-    case '@':
-    case '\t':
-    case '\r':
-    case '\'':
-      return true;
-    default:
-      return false;
+// The writers below put their bytes at `out`, which must have room for the bound stated, and
+// return the end of what they wrote.
+
+// At most 2 * value.size() + 3 bytes.
+char* PutCsvCell(std::string_view value, char* out) {
+  bool neutralise = false;
+  if (!value.empty()) {
+    switch (value.front()) {
+      case '=':
+      case '+':
+      case '-':
+      case '@':
+      case '\t':
+      case '\r':
+      case '\'':
+        neutralise = true;
+        break;
+      default:
+        break;
+    }
   }
+  bool quote = false;
+  for (char c : value) quote |= c == ',' || c == '"' || c == '\r' || c == '\n';
+  if (quote) *out++ = '"';
+  if (neutralise) *out++ = '\'';
+  if (quote) {
+    for (char c : value) {
+      if (c == '"') *out++ = '"';
+      *out++ = c;
+    }
+    *out++ = '"';
+  } else {
+    std::memcpy(out, value.data(), value.size());
+    out += value.size();
+  }
+  return out;
+}
+
+// At most 6 * value.size() + 2 bytes.
+char* PutJsonString(std::string_view value, char* out) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  *out++ = '"';
+  for (char c : value) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte >= 0x20 && c != '"' && c != '\\') {
+      *out++ = c;
+      continue;
+    }
+    *out++ = '\\';
+    switch (c) {
+      case '"':
+        *out++ = '"';
+        break;
+      case '\\':
+        *out++ = '\\';
+        break;
+      case '\n':
+        *out++ = 'n';
+        break;
+      case '\r':
+        *out++ = 'r';
+        break;
+      case '\t':
+        *out++ = 't';
+        break;
+      default:
+        *out++ = 'u';
+        *out++ = '0';
+        *out++ = '0';
+        *out++ = kHex[byte >> 4];
+        *out++ = kHex[byte & 0x0F];
+    }
+  }
+  *out++ = '"';
+  return out;
+}
+
+// A list stored joined with ',' as a JSON array of strings (empty text: no element). At most
+// 6 * joined.size() + 4 bytes.
+char* PutJsonJoinedList(std::string_view joined, char* out) {
+  *out++ = '[';
+  if (!joined.empty()) {
+    for (size_t comma = joined.find(','); comma != std::string_view::npos;
+         comma = joined.find(',')) {
+      out = PutJsonString(joined.substr(0, comma), out);
+      *out++ = ',';
+      joined.remove_prefix(comma + 1);
+    }
+    out = PutJsonString(joined, out);
+  }
+  *out++ = ']';
+  return out;
+}
+
+char* Put(std::string_view bytes, char* out) {
+  std::memcpy(out, bytes.data(), bytes.size());
+  return out + bytes.size();
+}
+
+// Runs `write` at the end of `out` with room for `bound` bytes, keeping what it wrote.
+template <typename Write>
+void AppendWith(std::string& out, size_t bound, const Write& write) {
+  const size_t size = out.size();
+  out.resize(size + bound);
+  char* const end = write(out.data() + size);
+  out.resize(static_cast<size_t>(end - out.data()));
+}
+
+// A row is written into this thread's scratch buffer, then appended in one copy.
+template <typename Write>
+void AppendRowWith(std::string& out, size_t bound, const Write& write) {
+  thread_local std::vector<char> scratch;
+  if (scratch.size() < bound) scratch.resize(bound);
+  const char* const end = write(scratch.data());
+  out.append(scratch.data(), static_cast<size_t>(end - scratch.data()));
+}
+
+// What any row of `view` can take: every byte escaped at the longest, plus the fixed parts.
+size_t RowBound(const StoredView& view) {
+  size_t bytes = view.prev_hash.size() + view.hash.size();
+  for (std::string_view value : view.fields) bytes += value.size();
+  return 6 * bytes + 512;
 }
 
 void AppendJsonStringList(const std::vector<std::string>& values, std::string& out) {
@@ -34,40 +142,10 @@ void AppendJsonStringList(const std::vector<std::string>& values, std::string& o
   out.push_back(']');
 }
 
-// A list stored joined with ',' as a JSON array of strings (empty text: no element).
-void AppendJsonJoinedList(std::string_view joined, std::string& out) {
-  out.push_back('[');
-  if (!joined.empty()) {
-    for (size_t comma = joined.find(','); comma != std::string_view::npos;
-         comma = joined.find(',')) {
-      AppendJsonString(joined.substr(0, comma), out);
-      out.push_back(',');
-      joined.remove_prefix(comma + 1);
-    }
-    AppendJsonString(joined, out);
-  }
-  out.push_back(']');
-}
-
 }  // namespace
 
 void AppendCsvCell(std::string_view value, std::string& out) {
-  const bool neutralise = NeedsNeutralising(value);
-  const bool quote = std::any_of(value.begin(), value.end(), [](char c) {
-    return c == ',' || c == '"' || c == '\r' || c == '\n';
-  });
-  if (quote) out.push_back('"');
-  if (neutralise) out.push_back('\'');
-  if (quote) {
-    for (size_t quote_at = value.find('"'); quote_at != std::string_view::npos;
-         quote_at = value.find('"')) {
-      out.append(value.substr(0, quote_at + 1));
-      out.push_back('"');
-      value.remove_prefix(quote_at + 1);
-    }
-  }
-  out.append(value);
-  if (quote) out.push_back('"');
+  AppendWith(out, 2 * value.size() + 3, [&](char* at) { return PutCsvCell(value, at); });
 }
 
 std::string CsvHeader() {
@@ -92,45 +170,7 @@ void AppendCsvRow(const Entry& entry, std::string& out) {
 }
 
 void AppendJsonString(std::string_view value, std::string& out) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out.push_back('"');
-  const auto plain = [](char c) {
-    return static_cast<unsigned char>(c) >= 0x20 && c != '"' && c != '\\';
-  };
-  // The longest prefix that needs no escape is copied at once (for most values, all of it).
-  size_t clean = 0;
-  while (clean < value.size() && plain(value[clean])) ++clean;
-  out.append(value.substr(0, clean));
-  value.remove_prefix(clean);
-  for (char c : value) {
-    const auto byte = static_cast<unsigned char>(c);
-    switch (c) {
-      case '"':
-        out.append("\\\"");
-        break;
-      case '\\':
-        out.append("\\\\");
-        break;
-      case '\n':
-        out.append("\\n");
-        break;
-      case '\r':
-        out.append("\\r");
-        break;
-      case '\t':
-        out.append("\\t");
-        break;
-      default:
-        if (byte < 0x20) {
-          out.append("\\u00");
-          out.push_back(kHex[byte >> 4]);
-          out.push_back(kHex[byte & 0x0F]);
-        } else {
-          out.push_back(c);
-        }
-    }
-  }
-  out.push_back('"');
+  AppendWith(out, 6 * value.size() + 2, [&](char* at) { return PutJsonString(value, at); });
 }
 
 void AppendJsonLine(const Entry& entry, std::string& out) {
@@ -203,18 +243,20 @@ void AppendJsonLine(const Entry& entry, std::string& out) {
 }
 
 void AppendCsvRow(const StoredView& view, std::string& out) {
-  for (std::string_view value : view.fields) {
-    AppendCsvCell(value, out);
-    out.push_back(',');
-  }
-  AppendCsvCell(view.prev_hash, out);
-  out.push_back(',');
-  AppendCsvCell(view.hash, out);
-  out.append("\r\n");
+  AppendRowWith(out, RowBound(view), [&](char* at) {
+    for (std::string_view value : view.fields) {
+      at = PutCsvCell(value, at);
+      *at++ = ',';
+    }
+    at = PutCsvCell(view.prev_hash, at);
+    *at++ = ',';
+    at = PutCsvCell(view.hash, at);
+    return Put("\r\n", at);
+  });
 }
 
 void AppendJsonLine(const StoredView& view, std::string& out) {
-  // What opens each field in the line, and how its text is written.
+  // What opens each field in the line (at most 22 bytes each), and how its text is written.
   enum class Kind { kString, kNumber, kList };
   struct Column {
     std::string_view opening;
@@ -240,26 +282,28 @@ void AppendJsonLine(const StoredView& view, std::string& out) {
       {",\"evidence_sha256\":", Kind::kList},
       {",\"event_sha256\":", Kind::kString},
   }};
-  for (size_t i = 0; i < kCanonicalFieldCount; ++i) {
-    out.append(kColumns[i].opening);
-    const std::string_view value = view.fields[i];
-    switch (kColumns[i].kind) {
-      case Kind::kString:
-        AppendJsonString(value, out);
-        break;
-      case Kind::kNumber:
-        out.append(value);  // canonical decimal, as a JSON number
-        break;
-      case Kind::kList:
-        AppendJsonJoinedList(value, out);
-        break;
+  AppendRowWith(out, RowBound(view), [&](char* at) {
+    for (size_t i = 0; i < kCanonicalFieldCount; ++i) {
+      at = Put(kColumns[i].opening, at);
+      const std::string_view value = view.fields[i];
+      switch (kColumns[i].kind) {
+        case Kind::kString:
+          at = PutJsonString(value, at);
+          break;
+        case Kind::kNumber:
+          at = Put(value, at);  // canonical decimal, as a JSON number
+          break;
+        case Kind::kList:
+          at = PutJsonJoinedList(value, at);
+          break;
+      }
     }
-  }
-  out.append(",\"prev_hash\":");
-  AppendJsonString(view.prev_hash, out);
-  out.append(",\"hash\":");
-  AppendJsonString(view.hash, out);
-  out.append("}\n");
+    at = Put(",\"prev_hash\":", at);
+    at = PutJsonString(view.prev_hash, at);
+    at = Put(",\"hash\":", at);
+    at = PutJsonString(view.hash, at);
+    return Put("}\n", at);
+  });
 }
 
 }  // namespace reviewtrail::audit

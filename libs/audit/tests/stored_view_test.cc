@@ -17,7 +17,7 @@ namespace {
 // Entries with the texts an export has to get right: empty and one-element lists, lists with
 // empty elements, quotes, separators, formula prefixes, control characters and UTF-8.
 std::vector<Entry> AwkwardEntries() {
-  std::vector<Entry> entries = testing::MakeChain(3);
+  std::vector<Entry> entries = testing::MakeChain(4);
   Entry& empty = entries[0];
   empty.actor_roles.clear();
   empty.evidence_sha256.clear();
@@ -35,6 +35,11 @@ std::vector<Entry> AwkwardEntries() {
   far.occurred_at = -1;
   far.recorded_at = 253'402'300'799'999'999;  // 9999-12-31T23:59:59.999999Z
   far.summary = "Zoë Ångström's \"plan\"";
+  Entry& escaped = entries[3];  // every byte escaped at its longest
+  escaped.summary = std::string(5000, '\x01');
+  escaped.actor_id = std::string(300, '"');
+  escaped.actor_roles = {std::string(200, '\x1f'), "", std::string(100, '\\')};
+  escaped.event_id = "=" + std::string(400, '\n');
   std::string prev(kGenesisHash);
   for (Entry& entry : entries) {
     Seal(entry, prev);
