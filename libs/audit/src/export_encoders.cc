@@ -1,6 +1,7 @@
 #include "reviewtrail/audit/export_encoders.h"
 
 #include <array>
+#include <cstdint>
 #include <cstring>
 #include <vector>
 
@@ -9,8 +10,57 @@
 namespace reviewtrail::audit {
 namespace {
 
+// Eight bytes at a time (SWAR): whether any byte of `word` is `byte`, or below 0x20. Exact for
+// "any byte", which is all that is asked here.
+constexpr uint64_t kOnes = 0x0101010101010101ULL;
+constexpr uint64_t kHighs = 0x8080808080808080ULL;
+constexpr uint64_t HasZero(uint64_t word) { return (word - kOnes) & ~word & kHighs; }
+constexpr uint64_t HasByte(uint64_t word, char byte) {
+  return HasZero(word ^ (kOnes * static_cast<unsigned char>(byte)));
+}
+constexpr uint64_t HasControl(uint64_t word) { return (word - kOnes * 0x20) & ~word & kHighs; }
+
+uint64_t Word(const char* at) {
+  uint64_t word = 0;
+  std::memcpy(&word, at, sizeof(word));
+  return word;
+}
+
+bool CsvNeedsQuotes(std::string_view value) {
+  size_t i = 0;
+  for (; i + 8 <= value.size(); i += 8) {
+    const uint64_t word = Word(value.data() + i);
+    if (HasByte(word, ',') | HasByte(word, '"') | HasByte(word, '\r') | HasByte(word, '\n')) {
+      return true;
+    }
+  }
+  for (; i < value.size(); ++i) {
+    const char c = value[i];
+    if (c == ',' || c == '"' || c == '\r' || c == '\n') return true;
+  }
+  return false;
+}
+
+bool JsonPlain(char c) { return static_cast<unsigned char>(c) >= 0x20 && c != '"' && c != '\\'; }
+
+// How many bytes from the start of `value` need no JSON escape.
+size_t JsonPlainPrefix(std::string_view value) {
+  size_t i = 0;
+  for (; i + 8 <= value.size(); i += 8) {
+    const uint64_t word = Word(value.data() + i);
+    if (HasControl(word) | HasByte(word, '"') | HasByte(word, '\\')) break;
+  }
+  while (i < value.size() && JsonPlain(value[i])) ++i;
+  return i;
+}
+
 // The writers below put their bytes at `out`, which must have room for the bound stated, and
 // return the end of what they wrote.
+
+char* Put(std::string_view bytes, char* out) {
+  if (!bytes.empty()) std::memcpy(out, bytes.data(), bytes.size());
+  return out + bytes.size();
+}
 
 // At most 2 * value.size() + 3 bytes.
 char* PutCsvCell(std::string_view value, char* out) {
@@ -30,8 +80,7 @@ char* PutCsvCell(std::string_view value, char* out) {
         break;
     }
   }
-  bool quote = false;
-  for (char c : value) quote |= c == ',' || c == '"' || c == '\r' || c == '\n';
+  const bool quote = CsvNeedsQuotes(value);
   if (quote) *out++ = '"';
   if (neutralise) *out++ = '\'';
   if (quote) {
@@ -41,8 +90,7 @@ char* PutCsvCell(std::string_view value, char* out) {
     }
     *out++ = '"';
   } else {
-    std::memcpy(out, value.data(), value.size());
-    out += value.size();
+    out = Put(value, out);
   }
   return out;
 }
@@ -51,12 +99,15 @@ char* PutCsvCell(std::string_view value, char* out) {
 char* PutJsonString(std::string_view value, char* out) {
   static constexpr char kHex[] = "0123456789abcdef";
   *out++ = '"';
-  for (char c : value) {
+  while (true) {
+    // The bytes that need no escape are copied at once (for most values, all of them).
+    const size_t plain = JsonPlainPrefix(value);
+    out = Put(value.substr(0, plain), out);
+    value.remove_prefix(plain);
+    if (value.empty()) break;
+    const char c = value.front();
+    value.remove_prefix(1);
     const auto byte = static_cast<unsigned char>(c);
-    if (byte >= 0x20 && c != '"' && c != '\\') {
-      *out++ = c;
-      continue;
-    }
     *out++ = '\\';
     switch (c) {
       case '"':
@@ -101,11 +152,6 @@ char* PutJsonJoinedList(std::string_view joined, char* out) {
   }
   *out++ = ']';
   return out;
-}
-
-char* Put(std::string_view bytes, char* out) {
-  std::memcpy(out, bytes.data(), bytes.size());
-  return out + bytes.size();
 }
 
 // Runs `write` at the end of `out` with room for `bound` bytes, keeping what it wrote.
