@@ -22,25 +22,21 @@ struct SelfCheck {
   bool event_matches = true;  // the stored event (when present) has the entry's event_sha256
 };
 
-SelfCheck CheckSelf(const StoredEntry& entry) {
-  SelfCheck check;
-  absl::StatusOr<StoredView> view = ViewStored(entry.stored);
-  if (!view.ok()) {
-    check.decoded = view.status();
-    return check;
-  }
-  check.sequence = view->sequence;
-  check.prev_hash = view->prev_hash;
-  check.hash = view->hash;
-  check.event_sha256 = (*view)[Field::kEventSha256];
+void CheckSelf(const StoredEntry& entry, SelfCheck& check) {
+  StoredView view;
+  check.decoded = ViewStored(entry.stored, view);
+  if (!check.decoded.ok()) return;
+  check.sequence = view.sequence;
+  check.prev_hash = view.prev_hash;
+  check.hash = view.hash;
+  check.event_sha256 = view[Field::kEventSha256];
   // The stored bytes before prev_hash are the canonical bytes, unless a number was stored in a
   // non-canonical form: then hash what the entry re-encodes to.
-  check.computed = view->canonical ? Sha256Of(view->prev_hash, view->framed)
-                                   : Sha256Of(view->prev_hash, CanonicalBytes(ToEntry(*view)));
+  check.computed = view.canonical ? Sha256Of(view.prev_hash, view.framed)
+                                  : Sha256Of(view.prev_hash, CanonicalBytes(ToEntry(view)));
   if (entry.event_state == StoredEntry::Event::kPresent) {
     check.event_matches = Sha256Of(entry.event).view() == check.event_sha256;
   }
-  return check;
 }
 
 }  // namespace
@@ -67,7 +63,7 @@ bool ChainVerifier::AddAll(std::span<const StoredEntry> entries, WorkerPool* poo
   if (broken_) return false;
   std::vector<SelfCheck> checks(entries.size());
   const auto check_part = [&](size_t begin, size_t end) {
-    for (size_t i = begin; i < end; ++i) checks[i] = CheckSelf(entries[i]);
+    for (size_t i = begin; i < end; ++i) CheckSelf(entries[i], checks[i]);
   };
   if (pool != nullptr) {
     pool->Run(entries.size(), check_part);

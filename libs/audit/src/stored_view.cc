@@ -58,11 +58,11 @@ std::vector<std::string> SplitList(std::string_view joined) {
 
 }  // namespace
 
-absl::StatusOr<StoredView> ViewStored(std::string_view stored) {
+absl::Status ViewStored(std::string_view stored, StoredView& view) {
   // The tag, every canonical field, prev_hash and hash.
   constexpr size_t kExpected = 1 + kCanonicalFieldCount + 2;
-  std::array<std::string_view, kExpected> framed;
-  std::array<size_t, kExpected> frame_starts{};
+  std::string_view tag;
+  size_t prev_hash_frame = 0;
   size_t count = 0;
   size_t at = 0;
   while (at < stored.size()) {
@@ -73,22 +73,25 @@ absl::StatusOr<StoredView> ViewStored(std::string_view stored) {
     if (!ok) {
       return absl::InvalidArgumentError("stored entry: bad framing at byte " + std::to_string(at));
     }
-    if (count < kExpected) {
-      framed[count] = stored.substr(colon + 1, length);
-      frame_starts[count] = at;
+    const std::string_view value(stored.data() + colon + 1, length);
+    if (count == 0) {
+      tag = value;
+    } else if (count <= kCanonicalFieldCount) {
+      view.fields[count - 1] = value;
+    } else if (count == kExpected - 2) {
+      view.prev_hash = value;
+      prev_hash_frame = at;
+    } else if (count == kExpected - 1) {
+      view.hash = value;
     }
     ++count;
     at = colon + 1 + length + 1;
   }
-  if (count != kExpected || framed[0] != kCanonicalTag) {
+  if (count != kExpected || tag != kCanonicalTag) {
     return absl::InvalidArgumentError("stored entry: expected " + std::to_string(kExpected) +
                                       " fields starting with the tag");
   }
-  StoredView view;
-  for (size_t i = 0; i < kCanonicalFieldCount; ++i) view.fields[i] = framed[1 + i];
-  view.prev_hash = framed[kExpected - 2];
-  view.hash = framed[kExpected - 1];
-  view.framed = stored.substr(0, frame_starts[kExpected - 2]);
+  view.framed = stored.substr(0, prev_hash_frame);
 
   bool numbers = ParseNumber(view[Field::kSequence], view.sequence);
   numbers = ParseNumber(view[Field::kLogPartition], view.log_partition) && numbers;
@@ -105,6 +108,12 @@ absl::StatusOr<StoredView> ViewStored(std::string_view stored) {
                    !NonCanonicalNumber(view[Field::kLogPartition]) &&
                    !NonCanonicalNumber(view[Field::kLogOffset]) &&
                    !NonCanonicalNumber(view[Field::kAggregateVersion]);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<StoredView> ViewStored(std::string_view stored) {
+  StoredView view;
+  if (absl::Status status = ViewStored(stored, view); !status.ok()) return status;
   return view;
 }
 

@@ -80,20 +80,20 @@ void ExportReactor::FillChunk(Prepared& prepared) {
   data->reserve(chunk_bytes_ + kRowReserve);
   if (!header_written_ && format_ == v1::AUDIT_EXPORT_FORMAT_CSV) data->append(audit::CsvHeader());
   header_written_ = true;
+  audit::StoredView entry;
   while (data->size() < chunk_bytes_ && entries_->Valid()) {
     const std::optional<int64_t> sequence =
         SequenceOfEntryKey(tenant_, entries_->key().ToStringView());
     if (!sequence || *sequence > head_.sequence) break;
-    absl::StatusOr<audit::StoredView> entry = audit::ViewStored(entries_->value().ToStringView());
-    if (!entry.ok()) {
+    if (!audit::ViewStored(entries_->value().ToStringView(), entry).ok()) {
       prepared.failure =
           grpc::Status(grpc::StatusCode::DATA_LOSS,
                        absl::StrCat("audit entry ", *sequence,
                                     " is damaged; VerifyAuditLog names the first broken entry"));
       return;
     }
-    if (filter_.Matches(*entry)) {
-      AppendRow(*entry, *data);
+    if (filter_.Matches(entry)) {
+      AppendRow(entry, *data);
       ++rows_;
     }
     entries_->Next();

@@ -37,6 +37,8 @@ struct StoredView {
 
 // Reads `stored` in place; the same errors as DecodeStored.
 [[nodiscard]] absl::StatusOr<StoredView> ViewStored(std::string_view stored);
+// The same into `view` (for loops that reuse one; what it holds after an error is unspecified).
+[[nodiscard]] absl::Status ViewStored(std::string_view stored, StoredView& view);
 
 // The entry a view holds (copies every field).
 [[nodiscard]] Entry ToEntry(const StoredView& view);
