@@ -11,18 +11,8 @@
 namespace reviewtrail::audit {
 namespace {
 
-// What one entry says about itself, found without the entries around it.
-struct SelfCheck {
-  absl::Status decoded;  // UNDECODABLE unless ok; nothing below is set then
-  int64_t sequence = 0;
-  std::string_view prev_hash;  // as stored
-  std::string_view hash;       // as stored
-  std::string_view event_sha256;
-  Sha256Digits computed;      // SHA-256(stored prev_hash || canonical bytes)
-  bool event_matches = true;  // the stored event (when present) has the entry's event_sha256
-};
-
-void CheckSelf(const StoredEntry& entry, SelfCheck& check) {
+void CheckSelf(const StoredEntry& entry, ChainVerifier::SelfCheck& check) {
+  check = {};
   StoredView view;
   check.decoded = ViewStored(entry.stored, view);
   if (!check.decoded.ok()) return;
@@ -61,7 +51,8 @@ bool ChainVerifier::Add(int64_t key_sequence, std::string_view stored,
 
 bool ChainVerifier::AddAll(std::span<const StoredEntry> entries, WorkerPool* pool) {
   if (broken_) return false;
-  std::vector<SelfCheck> checks(entries.size());
+  std::vector<SelfCheck>& checks = checks_;  // reused from batch to batch
+  checks.resize(entries.size());
   const auto check_part = [&](size_t begin, size_t end) {
     for (size_t i = begin; i < end; ++i) CheckSelf(entries[i], checks[i]);
   };

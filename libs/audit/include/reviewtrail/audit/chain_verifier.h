@@ -5,8 +5,11 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "absl/status/status.h"
 #include "reviewtrail/audit/entry.h"
+#include "reviewtrail/audit/sha256.h"
 
 namespace reviewtrail::audit {
 
@@ -66,6 +69,17 @@ class ChainVerifier {
   [[nodiscard]] const std::string& last_hash() const { return prev_hash_; }
   [[nodiscard]] int64_t next_sequence() const { return next_; }
 
+  // What one stored entry says about itself, found without the entries around it.
+  struct SelfCheck {
+    absl::Status decoded;  // UNDECODABLE unless ok; nothing below is set then
+    int64_t sequence = 0;
+    std::string_view prev_hash;  // as stored
+    std::string_view hash;       // as stored
+    std::string_view event_sha256;
+    Sha256Digits computed;      // SHA-256(stored prev_hash || canonical bytes)
+    bool event_matches = true;  // the stored event (when present) has the entry's event_sha256
+  };
+
  private:
   void Break(int64_t sequence, std::string reason, std::string description);
 
@@ -73,6 +87,7 @@ class ChainVerifier {
   std::string prev_hash_;
   int64_t checked_ = 0;
   std::optional<ChainBreak> broken_;
+  std::vector<SelfCheck> checks_;  // AddAll's, kept for the next batch
 };
 
 }  // namespace reviewtrail::audit
