@@ -90,7 +90,7 @@ int main(int argc, char** argv) {
   bool reuse = false;
   bool keep = false;
   size_t chunk_bytes = audit_service::AuditServiceOptions().export_chunk_bytes;
-  size_t verify_threads = 0;
+  size_t request_threads = 0;
   app.add_option("--dir", dir, "scratch directory (wiped unless reused)");
   app.add_flag("--reuse", reuse,
                "skip the append when --dir holds a log filled by an earlier run with --keep and "
@@ -101,8 +101,8 @@ int main(int argc, char** argv) {
   app.add_flag("--no-export", no_export, "skip the exports");
   app.add_flag("--no-verify", no_verify, "skip the verification");
   app.add_option("--chunk-bytes", chunk_bytes, "bytes per export message (the service's option)");
-  app.add_option("--verify-threads", verify_threads,
-                 "verification threads (the service's option; 0: one per core)");
+  app.add_option("--threads", request_threads,
+                 "threads per export or verification (the service's option; 0: one per core)");
   CLI11_PARSE(app, argc, argv);
 
   const std::string store_path = dir + "/audit";
@@ -156,7 +156,7 @@ int main(int argc, char** argv) {
   auto service = *audit_service::AuditService::Start(*log, verifier, clock, registry,
                                                      {.store_path = store_path,
                                                       .export_chunk_bytes = chunk_bytes,
-                                                      .verify_threads = verify_threads});
+                                                      .request_threads = request_threads});
   grpc::ServerBuilder builder;
   int port = 0;
   builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);

@@ -31,9 +31,14 @@ WorkerPool::~WorkerPool() {
 }
 
 void WorkerPool::Run(size_t n, const std::function<void(size_t begin, size_t end)>& work) {
+  RunParts(n, [&work](size_t, size_t begin, size_t end) { work(begin, end); });
+}
+
+void WorkerPool::RunParts(size_t n,
+                          const std::function<void(size_t part, size_t begin, size_t end)>& work) {
   const size_t parts = threads();
   if (parts == 1 || n < parts) {
-    work(0, n);
+    work(0, 0, n);
     return;
   }
   {
@@ -45,7 +50,7 @@ void WorkerPool::Run(size_t n, const std::function<void(size_t begin, size_t end
   }
   work_ready_.notify_all();
   const auto [begin, end] = PartOf(n, parts, 0);
-  work(begin, end);
+  work(0, begin, end);
   std::unique_lock lock(mutex_);
   work_done_.wait(lock, [this] { return pending_ == 0; });
   work_ = nullptr;
@@ -61,7 +66,7 @@ void WorkerPool::Serve(size_t part) {
     const auto* work = work_;
     const auto [begin, end] = PartOf(n_, threads_, part);
     lock.unlock();
-    (*work)(begin, end);
+    (*work)(part, begin, end);
     lock.lock();
     if (--pending_ == 0) work_done_.notify_one();
   }

@@ -98,6 +98,11 @@ grpc::Status AuditService::Admit(const grpc::CallbackServerContext& context, std
   return grpc::Status::OK;
 }
 
+size_t AuditService::RequestThreads() const {
+  return options_.request_threads != 0 ? options_.request_threads
+                                       : std::max<size_t>(std::thread::hardware_concurrency(), 1);
+}
+
 grpc::Status AuditService::WaitForAfter(const v1::LogPosition* after) {
   if (after == nullptr) return grpc::Status::OK;
   const auto deadline = std::chrono::steady_clock::now() + options_.wait_for_position;
@@ -138,7 +143,7 @@ grpc::ServerWriteReactor<v1::ExportAuditLogResponse>* AuditService::ExportAuditL
     return new Refusal(admitted);
   }
   auto* reactor = new ExportReactor(*store_, tenant, request->format(), FilterOf(*request),
-                                    options_.export_chunk_bytes, *metrics_);
+                                    options_.export_chunk_bytes, RequestThreads(), *metrics_);
   reactor->Begin();
   return reactor;
 }
@@ -161,9 +166,7 @@ grpc::Status AuditService::DoVerify(const std::string& tenant,
                                     const v1::VerifyAuditLogRequest& request,
                                     v1::VerifyAuditLogResponse& response) {
   AuditView view(*store_);
-  audit::WorkerPool pool(options_.verify_threads != 0
-                             ? options_.verify_threads
-                             : std::max<size_t>(std::thread::hardware_concurrency(), 1));
+  audit::WorkerPool pool(RequestThreads());
   absl::StatusOr<AuditView::Verification> verification =
       view.Verify(tenant, request.from_sequence(), request.to_sequence(), &pool);
   if (!verification.ok()) return rpc::ToGrpcStatus(verification.status());

@@ -16,19 +16,21 @@
 #include "audit_reader.h"
 #include "reviewtrail/audit/export_filter.h"
 #include "reviewtrail/audit/stored_view.h"
+#include "reviewtrail/audit/worker_pool.h"
 #include "reviewtrail/v1/audit_service.pb.h"
 
 namespace reviewtrail::audit_service {
 
 // Streams one export: a thread of its own reads entries through a snapshot iterator and writes
-// them into chunks of about `chunk_bytes`, while gRPC sends the chunk before (flow control: two
-// chunks at most, one being sent and one being filled or waiting, whatever the log's size). Ends
-// with the trailer (chain head as of the snapshot). Deletes itself when gRPC is done with it.
+// their rows (on `format_threads` threads, its own included) into chunks of about `chunk_bytes`,
+// while gRPC sends the chunk before (flow control: two chunks at most, one being sent and one
+// being filled or waiting, whatever the log's size). Ends with the trailer (chain head as of the
+// snapshot). Deletes itself when gRPC is done with it.
 class ExportReactor final : public grpc::ServerWriteReactor<v1::ExportAuditLogResponse> {
  public:
   ExportReactor(projection::ProjectionStore& store, std::string tenant,
                 v1::AuditExportFormat format, audit::ExportFilter filter, size_t chunk_bytes,
-                AuditMetrics& metrics);
+                size_t format_threads, AuditMetrics& metrics);
 
   // Starts streaming (the first chunk is the CSV header or the first rows).
   void Begin();
@@ -50,8 +52,28 @@ class ExportReactor final : public grpc::ServerWriteReactor<v1::ExportAuditLogRe
     std::optional<grpc::Status> finish;
   };
 
-  void Fill();                         // the filling thread
+  void Fill();  // the filling thread
+  // The rows one thread writes from a consecutive part of the entries read.
+  struct Part {
+    std::string rows;
+    int64_t count = 0;
+    std::optional<size_t> damaged;  // the first entry of the part that does not decode
+
+    void Clear() {
+      rows.clear();
+      count = 0;
+      damaged.reset();
+    }
+  };
+  // A stored entry read for the chunk being filled, in read_bytes_.
+  struct Read {
+    int64_t sequence;
+    size_t at;
+    size_t size;
+  };
+
   void FillChunk(Prepared& prepared);  // the next chunk, trailer or failure
+  void WriteRows(size_t begin, size_t end, Part& part) const;
   void AppendRow(const audit::StoredView& entry, std::string& data) const;
   [[nodiscard]] Step NextStep();  // with mutex_ held
   void Take(const Step& step);
@@ -64,8 +86,12 @@ class ExportReactor final : public grpc::ServerWriteReactor<v1::ExportAuditLogRe
   size_t chunk_bytes_;
   AuditMetrics& metrics_;
   Head head_;
-  // Used by the filling thread only.
+  // Used by the filling thread (and its pool) only.
+  audit::WorkerPool format_pool_;
   std::unique_ptr<rocksdb::Iterator> entries_;
+  std::string read_bytes_;
+  std::vector<Read> reads_;
+  std::vector<Part> parts_;
   int64_t rows_ = 0;
   bool header_written_ = false;
 

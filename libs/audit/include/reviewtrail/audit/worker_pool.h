@@ -24,6 +24,9 @@ class WorkerPool {
   [[nodiscard]] size_t threads() const { return threads_; }
 
   void Run(size_t n, const std::function<void(size_t begin, size_t end)>& work);
+  // The same, telling each call which part it is (0 is the first, on the caller's thread); when n
+  // is smaller than threads(), part 0 is all of it.
+  void RunParts(size_t n, const std::function<void(size_t part, size_t begin, size_t end)>& work);
 
  private:
   void Serve(size_t part);
@@ -32,7 +35,7 @@ class WorkerPool {
   std::mutex mutex_;
   std::condition_variable work_ready_;
   std::condition_variable work_done_;
-  const std::function<void(size_t, size_t)>* work_ = nullptr;
+  const std::function<void(size_t, size_t, size_t)>* work_ = nullptr;
   size_t n_ = 0;
   uint64_t generation_ = 0;
   size_t pending_ = 0;

@@ -30,8 +30,9 @@ struct AuditServiceOptions {
   // Bytes per streamed export message: large enough that per-message costs stay small, far below
   // gRPC's default 4 MiB receive limit.
   size_t export_chunk_bytes = 256 * 1024;
-  // Threads that decode and hash entries during one verification (0: one per CPU core).
-  size_t verify_threads = 0;
+  // Threads one export (writing rows) or one verification (decoding and hashing entries) works
+  // on, the request's own included (0: one per CPU core).
+  size_t request_threads = 0;
 };
 
 // The audit service: runs the audit projection (libs/projection's Projector over the log into its
@@ -81,6 +82,7 @@ class AuditService final : public v1::AuditService::CallbackService {
   [[nodiscard]] grpc::Status Admit(const grpc::CallbackServerContext& context, std::string* tenant);
   // Waits (bounded) until the audit log applied `after`, when set; UNAVAILABLE otherwise.
   [[nodiscard]] grpc::Status WaitForAfter(const v1::LogPosition* after);
+  [[nodiscard]] size_t RequestThreads() const;
   grpc::ServerUnaryReactor* Finish(grpc::CallbackServerContext* context, const char* rpc,
                                    const grpc::Status& status);
 
