@@ -37,8 +37,10 @@ struct AuditServiceOptions {
 
 // The audit service: runs the audit projection (libs/projection's Projector over the log into its
 // own store) and serves reviewtrail.v1.AuditService — exports streamed with flow control (one
-// chunk in flight per call, read from a RocksDB snapshot), chain verification, state as of an
-// instant and audit packs. Only `auditor` and `isms_manager` principals, for their own tenant.
+// chunk being sent and one being filled per call, read from a RocksDB snapshot), chain
+// verification, state as of an instant and audit packs. Exports and verifications work on
+// `request_threads` threads each. Only `auditor` and `isms_manager` principals, for their own
+// tenant.
 //
 // Metrics: reviewtrail_audit_requests_total{rpc, code}, reviewtrail_audit_export_rows_total
 // {format}, reviewtrail_audit_verifications_total{result},
