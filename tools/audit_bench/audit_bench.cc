@@ -5,7 +5,9 @@
 // Peak RSS is reset (/proc/self/clear_refs) before the export and read (VmHWM) after it; it covers
 // server and client, which share this process.
 #include <grpcpp/grpcpp.h>
+#include <malloc.h>
 #include <prometheus/registry.h>
+#include <sys/resource.h>
 
 #include <CLI/CLI.hpp>
 #include <chrono>
@@ -36,6 +38,16 @@ long PeakRssKiB() {
     if (line.rfind("VmHWM:", 0) == 0) return std::stol(line.substr(6));
   }
   return -1;
+}
+
+// CPU time of the whole process (every thread: server, client and gRPC), user and system.
+double CpuSeconds() {
+  rusage usage{};
+  ::getrusage(RUSAGE_SELF, &usage);
+  const auto seconds = [](const timeval& time) {
+    return static_cast<double>(time.tv_sec) + static_cast<double>(time.tv_usec) / 1e6;
+  };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 }
 
 void ResetPeakRss() { std::ofstream("/proc/self/clear_refs") << "5"; }
@@ -86,13 +98,39 @@ int main(int argc, char** argv) {
   int64_t entries = 1'000'000;
   std::string dir = "/tmp/audit_bench";
   app.add_option("--entries", entries, "audit entries of one tenant");
-  app.add_option("--dir", dir, "scratch directory (wiped)");
+  bool reuse = false;
+  bool keep = false;
+  size_t chunk_bytes = audit_service::AuditServiceOptions().export_chunk_bytes;
+  size_t request_threads = 0;
+  app.add_option("--dir", dir, "scratch directory (wiped unless reused)");
+  app.add_flag("--reuse", reuse,
+               "skip the append when --dir holds a log filled by an earlier run with --keep and "
+               "the same --entries (no append figure then)");
+  app.add_flag("--keep", keep, "keep the filled log in --dir for a later --reuse");
+  bool no_export = false;
+  bool no_verify = false;
+  app.add_flag("--no-export", no_export, "skip the exports");
+  app.add_flag("--no-verify", no_verify, "skip the verification");
+  app.add_option("--chunk-bytes", chunk_bytes, "bytes per export message (the service's option)");
+  app.add_option("--threads", request_threads,
+                 "threads per export or verification (the service's option; 0: one per core)");
   CLI11_PARSE(app, argc, argv);
 
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
   const std::string store_path = dir + "/audit";
-  {
+  const std::string filled_marker = dir + "/filled-entries";
+  const bool reusing = reuse && [&] {
+    std::ifstream marker(filled_marker);
+    int64_t filled = -1;
+    return marker >> filled && filled == entries;
+  }();
+  if (!reusing) {
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+  }
+  std::filesystem::remove_all(dir + "/log");
+  if (reusing) {
+    std::cout << "append: skipped, reusing the " << entries << " entries in " << dir << "\n";
+  } else {
     audit_service::AuditProjection projection;
     auto store = *projection::ProjectionStore::Open(store_path, projection.Tables());
     const auto start = Steady::now();
@@ -107,10 +145,15 @@ int main(int argc, char** argv) {
     std::cout << "append: " << entries << " entries in " << seconds
               << " s = " << static_cast<int64_t>(static_cast<double>(entries) / seconds)
               << " entries/s\n";
-    store->db()
-        .CompactRange({}, store->Table("audit_entries"), nullptr, nullptr)
-        .PermitUncheckedError();
+    // Every table flushed and compacted, as in a long-lived store: the service's own RocksDB then
+    // has no compaction left to run while it is measured.
+    for (const std::string& table : projection.Tables()) {
+      store->db().CompactRange({}, store->Table(table), nullptr, nullptr).PermitUncheckedError();
+    }
+    std::ofstream(filled_marker) << entries << "\n";
   }
+  // What the fill freed goes back to the system, so RSS is the service's and the client's.
+  ::malloc_trim(0);
 
   // The real service over an empty embedded log (the entries above were applied directly, so no
   // log positions were committed and the projector has nothing to do).
@@ -122,7 +165,9 @@ int main(int argc, char** argv) {
   runtime::SystemClock clock;
   prometheus::Registry registry;
   auto service = *audit_service::AuditService::Start(*log, verifier, clock, registry,
-                                                     {.store_path = store_path});
+                                                     {.store_path = store_path,
+                                                      .export_chunk_bytes = chunk_bytes,
+                                                      .request_threads = request_threads});
   grpc::ServerBuilder builder;
   int port = 0;
   builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
@@ -136,6 +181,7 @@ int main(int argc, char** argv) {
                                              clock.Now(), std::chrono::hours(1), "bench");
 
   for (const auto format : {v1::AUDIT_EXPORT_FORMAT_CSV, v1::AUDIT_EXPORT_FORMAT_JSON_LINES}) {
+    if (no_export) break;
     ResetPeakRss();
     const long rss_before = PeakRssKiB();
     grpc::ClientContext context;
@@ -143,6 +189,7 @@ int main(int argc, char** argv) {
     v1::ExportAuditLogRequest request;
     request.set_format(format);
     const auto start = Steady::now();
+    const double cpu_start = CpuSeconds();
     auto reader = stub->ExportAuditLog(&context, request);
     v1::ExportAuditLogResponse message;
     int64_t bytes = 0;
@@ -153,6 +200,7 @@ int main(int argc, char** argv) {
     }
     const grpc::Status status = reader->Finish();
     const double seconds = Seconds(start);
+    const double cpu = CpuSeconds() - cpu_start;
     if (!status.ok() || rows != entries) {
       std::cerr << "export failed: " << status.error_message() << " rows " << rows << "\n";
       return 1;
@@ -161,26 +209,28 @@ int main(int argc, char** argv) {
               << rows << " rows, " << bytes / (1 << 20) << " MiB in " << seconds
               << " s = " << static_cast<int64_t>(static_cast<double>(rows) / seconds)
               << " rows/s; peak RSS " << rss_before / 1024 << " MiB before, " << PeakRssKiB() / 1024
-              << " MiB during\n";
+              << " MiB during; " << cpu << " s of CPU\n";
   }
-  {
+  if (!no_verify) {
     grpc::ClientContext context;
     context.AddMetadata("authorization", "Bearer " + token);
     v1::VerifyAuditLogRequest request;
     v1::VerifyAuditLogResponse response;
     const auto start = Steady::now();
+    const double cpu_start = CpuSeconds();
     const grpc::Status status = stub->VerifyAuditLog(&context, request, &response);
     const double seconds = Seconds(start);
+    const double cpu = CpuSeconds() - cpu_start;
     if (!status.ok() || !response.intact() || response.entries_checked() != entries) {
       std::cerr << "verify failed: " << status.error_message() << "\n";
       return 1;
     }
     std::cout << "verify: " << response.entries_checked() << " entries in " << seconds
               << " s = " << static_cast<int64_t>(static_cast<double>(entries) / seconds)
-              << " entries/s (chain and stored events)\n";
+              << " entries/s (chain and stored events); " << cpu << " s of CPU\n";
   }
   server->Shutdown();
   service->Stop();
-  std::filesystem::remove_all(dir);
+  if (!keep) std::filesystem::remove_all(dir);
   return 0;
 }

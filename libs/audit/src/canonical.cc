@@ -1,9 +1,11 @@
 #include "reviewtrail/audit/canonical.h"
 
 #include <charconv>
+#include <cstdio>
 #include <vector>
 
 #include "reviewtrail/audit/sha256.h"
+#include "reviewtrail/audit/stored_view.h"
 
 namespace reviewtrail::audit {
 namespace {
@@ -12,7 +14,8 @@ constexpr int64_t kMicrosPerSecond = 1'000'000;
 constexpr int64_t kSecondsPerDay = 86'400;
 
 void AppendField(std::string& out, std::string_view value) {
-  out.append(std::to_string(value.size()));
+  char length[24];
+  out.append(length, std::to_chars(length, length + sizeof(length), value.size()).ptr);
   out.push_back(':');
   out.append(value);
   out.push_back('\n');
@@ -40,13 +43,6 @@ int64_t DaysFromCivil(int64_t year, int month, int day) {
   return era * 146097 + doe - 719468;
 }
 
-template <typename T>
-bool ParseNumber(std::string_view text, T& value) {
-  if (text.empty() || (text.size() > 1 && text[0] == '0')) return false;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  return error == std::errc() && end == text.data() + text.size();
-}
-
 bool ParseDigits(std::string_view text, int64_t& value) {
   value = 0;
   for (char c : text) {
@@ -56,22 +52,30 @@ bool ParseDigits(std::string_view text, int64_t& value) {
   return !text.empty();
 }
 
-std::vector<std::string> SplitList(std::string_view joined) {
-  std::vector<std::string> parts;
-  if (joined.empty()) return parts;
-  size_t start = 0;
-  for (size_t comma = joined.find(','); comma != std::string_view::npos;
-       comma = joined.find(',', start)) {
-    parts.emplace_back(joined.substr(start, comma - start));
-    start = comma + 1;
+bool IsLeapYear(int64_t year) { return year % 4 == 0 && (year % 100 != 0 || year % 400 == 0); }
+
+int64_t DaysInMonth(int64_t year, int64_t month) {
+  static constexpr int64_t kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return month == 2 && IsLeapYear(year) ? 29 : kDays[month - 1];
+}
+
+// Writes `value` as exactly `width` decimal digits ending just before `end`.
+void PutDigits(char* end, int64_t value, int width) {
+  for (int i = 0; i < width; ++i) {
+    *--end = static_cast<char>('0' + value % 10);
+    value /= 10;
   }
-  parts.emplace_back(joined.substr(start));
-  return parts;
+}
+
+void AppendDecimal(std::string& out, int64_t value) {
+  char buffer[24];
+  const auto result = std::to_chars(buffer, buffer + sizeof(buffer), value);
+  out.append(buffer, result.ptr);
 }
 
 }  // namespace
 
-std::string FormatMicros(Micros micros) {
+void AppendMicros(Micros micros, std::string& out) {
   int64_t seconds = micros / kMicrosPerSecond;
   int64_t fraction = micros % kMicrosPerSecond;
   if (fraction < 0) {
@@ -88,12 +92,31 @@ std::string FormatMicros(Micros micros) {
   int month = 0;
   int day = 0;
   CivilFromDays(days, year, month, day);
-  char buffer[96];
-  std::snprintf(buffer, sizeof(buffer), "%04lld-%02d-%02dT%02lld:%02lld:%02lld.%06lldZ",
-                static_cast<long long>(year), month, day, static_cast<long long>(of_day / 3600),
-                static_cast<long long>(of_day / 60 % 60), static_cast<long long>(of_day % 60),
-                static_cast<long long>(fraction));
-  return buffer;
+  if (year < 0 || year > 9999) {
+    // Outside four-digit years (never for real entries): the general form.
+    char buffer[96];
+    std::snprintf(buffer, sizeof(buffer), "%04lld-%02d-%02dT%02lld:%02lld:%02lld.%06lldZ",
+                  static_cast<long long>(year), month, day, static_cast<long long>(of_day / 3600),
+                  static_cast<long long>(of_day / 60 % 60), static_cast<long long>(of_day % 60),
+                  static_cast<long long>(fraction));
+    out.append(buffer);
+    return;
+  }
+  char text[] = "YYYY-MM-DDTHH:MM:SS.ffffffZ";
+  PutDigits(text + 4, year, 4);
+  PutDigits(text + 7, month, 2);
+  PutDigits(text + 10, day, 2);
+  PutDigits(text + 13, of_day / 3600, 2);
+  PutDigits(text + 16, of_day / 60 % 60, 2);
+  PutDigits(text + 19, of_day % 60, 2);
+  PutDigits(text + 26, fraction, 6);
+  out.append(text, sizeof(text) - 1);
+}
+
+std::string FormatMicros(Micros micros) {
+  std::string text;
+  AppendMicros(micros, text);
+  return text;
 }
 
 absl::StatusOr<Micros> ParseMicros(std::string_view text) {
@@ -111,29 +134,61 @@ absl::StatusOr<Micros> ParseMicros(std::string_view text) {
       !ParseDigits(text.substr(8, 2), day) || !ParseDigits(text.substr(11, 2), hour) ||
       !ParseDigits(text.substr(14, 2), minute) || !ParseDigits(text.substr(17, 2), second) ||
       !ParseDigits(text.substr(20, 6), fraction) || month < 1 || month > 12 || day < 1 ||
-      day > 31 || hour > 23 || minute > 59 || second > 59) {
-    return bad();
+      day > DaysInMonth(year, month) || hour > 23 || minute > 59 || second > 59) {
+    return bad();  // e.g. February 30th
   }
   const int64_t days = DaysFromCivil(year, static_cast<int>(month), static_cast<int>(day));
   const Micros micros =
       ((days * kSecondsPerDay) + hour * 3600 + minute * 60 + second) * kMicrosPerSecond + fraction;
-  if (FormatMicros(micros) != text) return bad();  // e.g. February 30th
   return micros;
 }
 
 std::string CanonicalBytes(const Entry& entry) {
   std::string out;
   out.reserve(512 + entry.summary.size());
+  std::string text;
+  const auto number = [&](int64_t value) {
+    text.clear();
+    AppendDecimal(text, value);
+    AppendField(out, text);
+  };
+  const auto time = [&](Micros value) {
+    text.clear();
+    AppendMicros(value, text);
+    AppendField(out, text);
+  };
+  const auto list = [&](const std::vector<std::string>& values) {
+    text.clear();
+    for (size_t i = 0; i < values.size(); ++i) {
+      if (i > 0) text.push_back(',');
+      text.append(values[i]);
+    }
+    AppendField(out, text);
+  };
   AppendField(out, kCanonicalTag);
-  for (const std::string& value : CanonicalFieldValues(entry)) AppendField(out, value);
+  AppendField(out, entry.tenant_id);
+  number(entry.sequence);
+  number(entry.log_partition);
+  number(entry.log_offset);
+  AppendField(out, entry.event_id);
+  time(entry.occurred_at);
+  time(entry.recorded_at);
+  AppendField(out, entry.actor_id);
+  list(entry.actor_roles);
+  AppendField(out, entry.aggregate_type);
+  AppendField(out, entry.aggregate_id);
+  number(entry.aggregate_version);
+  AppendField(out, entry.event_type);
+  AppendField(out, entry.review_id);
+  AppendField(out, entry.action_id);
+  AppendField(out, entry.summary);
+  list(entry.evidence_sha256);
+  AppendField(out, entry.event_sha256);
   return out;
 }
 
 std::string ChainHash(std::string_view prev_hash, std::string_view canonical) {
-  Sha256 hasher;
-  hasher.Update(prev_hash);
-  hasher.Update(canonical);
-  return hasher.FinishHex();
+  return Sha256Of(prev_hash, canonical).str();
 }
 
 void Seal(Entry& entry, std::string_view prev_hash) {
@@ -150,54 +205,9 @@ std::string EncodeStored(const Entry& entry) {
 }
 
 absl::StatusOr<Entry> DecodeStored(std::string_view stored) {
-  std::vector<std::string_view> fields;
-  size_t at = 0;
-  while (at < stored.size()) {
-    const size_t colon = stored.find(':', at);
-    size_t length = 0;
-    const bool framed = colon != std::string_view::npos &&
-                        ParseNumber(stored.substr(at, colon - at), length) &&
-                        length < stored.size() - colon - 1 && stored[colon + 1 + length] == '\n';
-    if (!framed) {
-      return absl::InvalidArgumentError("stored entry: bad framing at byte " + std::to_string(at));
-    }
-    fields.push_back(stored.substr(colon + 1, length));
-    at = colon + 1 + length + 1;
-  }
-  const size_t expected = 1 + CanonicalFieldNames().size() + 2;
-  if (fields.size() != expected || fields[0] != kCanonicalTag) {
-    return absl::InvalidArgumentError("stored entry: expected " + std::to_string(expected) +
-                                      " fields starting with the tag");
-  }
-  Entry entry;
-  size_t i = 1;
-  const auto next = [&]() { return fields[i++]; };
-  entry.tenant_id = next();
-  bool numbers = ParseNumber(next(), entry.sequence);
-  numbers = ParseNumber(next(), entry.log_partition) && numbers;
-  numbers = ParseNumber(next(), entry.log_offset) && numbers;
-  entry.event_id = next();
-  absl::StatusOr<Micros> occurred = ParseMicros(next());
-  absl::StatusOr<Micros> recorded = ParseMicros(next());
-  if (!occurred.ok()) return occurred.status();
-  if (!recorded.ok()) return recorded.status();
-  entry.occurred_at = *occurred;
-  entry.recorded_at = *recorded;
-  entry.actor_id = next();
-  entry.actor_roles = SplitList(next());
-  entry.aggregate_type = next();
-  entry.aggregate_id = next();
-  numbers = ParseNumber(next(), entry.aggregate_version) && numbers;
-  entry.event_type = next();
-  entry.review_id = next();
-  entry.action_id = next();
-  entry.summary = next();
-  entry.evidence_sha256 = SplitList(next());
-  entry.event_sha256 = next();
-  entry.prev_hash = next();
-  entry.hash = next();
-  if (!numbers) return absl::InvalidArgumentError("stored entry: a number field is malformed");
-  return entry;
+  absl::StatusOr<StoredView> view = ViewStored(stored);
+  if (!view.ok()) return view.status();
+  return ToEntry(*view);
 }
 
 }  // namespace reviewtrail::audit

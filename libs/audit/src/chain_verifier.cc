@@ -1,10 +1,35 @@
 #include "reviewtrail/audit/chain_verifier.h"
 
+#include <vector>
+
 #include "absl/strings/str_cat.h"
 #include "reviewtrail/audit/canonical.h"
 #include "reviewtrail/audit/sha256.h"
+#include "reviewtrail/audit/stored_view.h"
+#include "reviewtrail/audit/worker_pool.h"
 
 namespace reviewtrail::audit {
+namespace {
+
+void CheckSelf(const StoredEntry& entry, ChainVerifier::SelfCheck& check) {
+  check = {};
+  StoredView view;
+  check.decoded = ViewStored(entry.stored, view);
+  if (!check.decoded.ok()) return;
+  check.sequence = view.sequence;
+  check.prev_hash = view.prev_hash;
+  check.hash = view.hash;
+  check.event_sha256 = view[Field::kEventSha256];
+  // The stored bytes before prev_hash are the canonical bytes, unless a number was stored in a
+  // non-canonical form: then hash what the entry re-encodes to.
+  check.computed = view.canonical ? Sha256Of(view.prev_hash, view.framed)
+                                  : Sha256Of(view.prev_hash, CanonicalBytes(ToEntry(view)));
+  if (entry.event_state == StoredEntry::Event::kPresent) {
+    check.event_matches = Sha256Of(entry.event).view() == check.event_sha256;
+  }
+}
+
+}  // namespace
 
 ChainVerifier::ChainVerifier(int64_t first_sequence, std::string prev_hash)
     : next_(first_sequence), prev_hash_(std::move(prev_hash)) {}
@@ -15,45 +40,72 @@ void ChainVerifier::Break(int64_t sequence, std::string reason, std::string desc
 
 bool ChainVerifier::Add(int64_t key_sequence, std::string_view stored,
                         const std::string* event_bytes) {
+  const StoredEntry entry{
+      .key_sequence = key_sequence,
+      .stored = stored,
+      .event_state =
+          event_bytes == nullptr ? StoredEntry::Event::kUnchecked : StoredEntry::Event::kPresent,
+      .event = event_bytes == nullptr ? std::string_view() : std::string_view(*event_bytes)};
+  return AddAll({&entry, 1}, nullptr);
+}
+
+bool ChainVerifier::AddAll(std::span<const StoredEntry> entries, WorkerPool* pool) {
   if (broken_) return false;
-  if (key_sequence != next_) {
-    Break(next_, "MISSING_ENTRY",
-          absl::StrCat("entry ", next_, " is missing: the next stored entry is ", key_sequence));
-    return false;
+  std::vector<SelfCheck>& checks = checks_;  // reused from batch to batch
+  checks.resize(entries.size());
+  const auto check_part = [&](size_t begin, size_t end) {
+    for (size_t i = begin; i < end; ++i) CheckSelf(entries[i], checks[i]);
+  };
+  if (pool != nullptr) {
+    pool->Run(entries.size(), check_part);
+  } else {
+    check_part(0, entries.size());
   }
-  absl::StatusOr<Entry> entry = DecodeStored(stored);
-  if (!entry.ok()) {
-    Break(key_sequence, "UNDECODABLE",
-          absl::StrCat("entry ", key_sequence, " does not decode: ", entry.status().message()));
-    return false;
+  for (size_t i = 0; i < entries.size(); ++i) {
+    const int64_t key_sequence = entries[i].key_sequence;
+    const SelfCheck& check = checks[i];
+    if (key_sequence != next_) {
+      Break(next_, "MISSING_ENTRY",
+            absl::StrCat("entry ", next_, " is missing: the next stored entry is ", key_sequence));
+      return false;
+    }
+    if (!check.decoded.ok()) {
+      Break(key_sequence, "UNDECODABLE",
+            absl::StrCat("entry ", key_sequence, " does not decode: ", check.decoded.message()));
+      return false;
+    }
+    if (check.sequence != key_sequence) {
+      Break(
+          key_sequence, "SEQUENCE_MISMATCH",
+          absl::StrCat("the entry stored as ", key_sequence, " says it is entry ", check.sequence));
+      return false;
+    }
+    if (check.prev_hash != prev_hash_) {
+      Break(key_sequence, "PREV_HASH_MISMATCH",
+            absl::StrCat("entry ", key_sequence, " has prev_hash ", std::string(check.prev_hash),
+                         " but the entry before it hashes to ", prev_hash_));
+      return false;
+    }
+    if (check.computed.view() != check.hash) {
+      Break(key_sequence, "HASH_MISMATCH",
+            absl::StrCat("entry ", key_sequence, " hashes to ", check.computed.str(),
+                         " but records ", std::string(check.hash)));
+      return false;
+    }
+    if (!check.event_matches) {
+      Break(key_sequence, "EVENT_MISMATCH",
+            absl::StrCat("the stored event of entry ", key_sequence, " no longer has SHA-256 ",
+                         std::string(check.event_sha256)));
+      return false;
+    }
+    prev_hash_.assign(check.hash);
+    ++checked_;
+    ++next_;
+    if (entries[i].event_state == StoredEntry::Event::kMissing) {
+      EventMissing(key_sequence);
+      return false;
+    }
   }
-  if (entry->sequence != key_sequence) {
-    Break(
-        key_sequence, "SEQUENCE_MISMATCH",
-        absl::StrCat("the entry stored as ", key_sequence, " says it is entry ", entry->sequence));
-    return false;
-  }
-  if (entry->prev_hash != prev_hash_) {
-    Break(key_sequence, "PREV_HASH_MISMATCH",
-          absl::StrCat("entry ", key_sequence, " has prev_hash ", entry->prev_hash,
-                       " but the entry before it hashes to ", prev_hash_));
-    return false;
-  }
-  const std::string hash = ChainHash(entry->prev_hash, CanonicalBytes(*entry));
-  if (hash != entry->hash) {
-    Break(key_sequence, "HASH_MISMATCH",
-          absl::StrCat("entry ", key_sequence, " hashes to ", hash, " but records ", entry->hash));
-    return false;
-  }
-  if (event_bytes != nullptr && Sha256Hex(*event_bytes) != entry->event_sha256) {
-    Break(key_sequence, "EVENT_MISMATCH",
-          absl::StrCat("the stored event of entry ", key_sequence, " no longer has SHA-256 ",
-                       entry->event_sha256));
-    return false;
-  }
-  prev_hash_ = entry->hash;
-  ++checked_;
-  ++next_;
   return true;
 }
 

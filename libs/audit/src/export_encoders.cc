@@ -1,5 +1,8 @@
 #include "reviewtrail/audit/export_encoders.h"
 
+#include <array>
+#include <cstdint>
+#include <cstring>
 #include <vector>
 
 #include "reviewtrail/audit/canonical.h"
@@ -7,20 +10,173 @@
 namespace reviewtrail::audit {
 namespace {
 
-bool NeedsNeutralising(std::string_view value) {
-  if (value.empty()) return false;
-  switch (value.front()) {
-    case '=':
-    case '+':
-    case '-':
-    case '@':
-    case '\t':
-    case '\r':
-    case '\'':
+// Eight bytes at a time (SWAR): whether any byte of `word` is `byte`, or below 0x20. Exact for
+// "any byte", which is all that is asked here.
+constexpr uint64_t kOnes = 0x0101010101010101ULL;
+constexpr uint64_t kHighs = 0x8080808080808080ULL;
+constexpr uint64_t HasZero(uint64_t word) { return (word - kOnes) & ~word & kHighs; }
+constexpr uint64_t HasByte(uint64_t word, char byte) {
+  return HasZero(word ^ (kOnes * static_cast<unsigned char>(byte)));
+}
+constexpr uint64_t HasControl(uint64_t word) { return (word - kOnes * 0x20) & ~word & kHighs; }
+
+uint64_t Word(const char* at) {
+  uint64_t word = 0;
+  std::memcpy(&word, at, sizeof(word));
+  return word;
+}
+
+bool CsvNeedsQuotes(std::string_view value) {
+  size_t i = 0;
+  for (; i + 8 <= value.size(); i += 8) {
+    const uint64_t word = Word(value.data() + i);
+    if (HasByte(word, ',') | HasByte(word, '"') | HasByte(word, '\r') | HasByte(word, '\n')) {
       return true;
-    default:
-      return false;
+    }
   }
+  for (; i < value.size(); ++i) {
+    const char c = value[i];
+    if (c == ',' || c == '"' || c == '\r' || c == '\n') return true;
+  }
+  return false;
+}
+
+bool JsonPlain(char c) { return static_cast<unsigned char>(c) >= 0x20 && c != '"' && c != '\\'; }
+
+// How many bytes from the start of `value` need no JSON escape.
+size_t JsonPlainPrefix(std::string_view value) {
+  size_t i = 0;
+  for (; i + 8 <= value.size(); i += 8) {
+    const uint64_t word = Word(value.data() + i);
+    if (HasControl(word) | HasByte(word, '"') | HasByte(word, '\\')) break;
+  }
+  while (i < value.size() && JsonPlain(value[i])) ++i;
+  return i;
+}
+
+// The writers below put their bytes at `out`, which must have room for the bound stated, and
+// return the end of what they wrote.
+
+char* Put(std::string_view bytes, char* out) {
+  if (!bytes.empty()) std::memcpy(out, bytes.data(), bytes.size());
+  return out + bytes.size();
+}
+
+// At most 2 * value.size() + 3 bytes.
+char* PutCsvCell(std::string_view value, char* out) {
+  bool neutralise = false;
+  if (!value.empty()) {
+    switch (value.front()) {
+      case '=':
+      case '+':
+      case '-':
+      case '@':
+      case '\t':
+      case '\r':
+      case '\'':
+        neutralise = true;
+        break;
+      default:
+        break;
+    }
+  }
+  const bool quote = CsvNeedsQuotes(value);
+  if (quote) *out++ = '"';
+  if (neutralise) *out++ = '\'';
+  if (quote) {
+    for (char c : value) {
+      if (c == '"') *out++ = '"';
+      *out++ = c;
+    }
+    *out++ = '"';
+  } else {
+    out = Put(value, out);
+  }
+  return out;
+}
+
+// At most 6 * value.size() + 2 bytes.
+char* PutJsonString(std::string_view value, char* out) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  *out++ = '"';
+  while (true) {
+    // The bytes that need no escape are copied at once (for most values, all of them).
+    const size_t plain = JsonPlainPrefix(value);
+    out = Put(value.substr(0, plain), out);
+    value.remove_prefix(plain);
+    if (value.empty()) break;
+    const char c = value.front();
+    value.remove_prefix(1);
+    const auto byte = static_cast<unsigned char>(c);
+    *out++ = '\\';
+    switch (c) {
+      case '"':
+        *out++ = '"';
+        break;
+      case '\\':
+        *out++ = '\\';
+        break;
+      case '\n':
+        *out++ = 'n';
+        break;
+      case '\r':
+        *out++ = 'r';
+        break;
+      case '\t':
+        *out++ = 't';
+        break;
+      default:
+        *out++ = 'u';
+        *out++ = '0';
+        *out++ = '0';
+        *out++ = kHex[byte >> 4];
+        *out++ = kHex[byte & 0x0F];
+    }
+  }
+  *out++ = '"';
+  return out;
+}
+
+// A list stored joined with ',' as a JSON array of strings (empty text: no element). At most
+// 6 * joined.size() + 4 bytes.
+char* PutJsonJoinedList(std::string_view joined, char* out) {
+  *out++ = '[';
+  if (!joined.empty()) {
+    for (size_t comma = joined.find(','); comma != std::string_view::npos;
+         comma = joined.find(',')) {
+      out = PutJsonString(joined.substr(0, comma), out);
+      *out++ = ',';
+      joined.remove_prefix(comma + 1);
+    }
+    out = PutJsonString(joined, out);
+  }
+  *out++ = ']';
+  return out;
+}
+
+// Runs `write` at the end of `out` with room for `bound` bytes, keeping what it wrote.
+template <typename Write>
+void AppendWith(std::string& out, size_t bound, const Write& write) {
+  const size_t size = out.size();
+  out.resize(size + bound);
+  char* const end = write(out.data() + size);
+  out.resize(static_cast<size_t>(end - out.data()));
+}
+
+// A row is written into this thread's scratch buffer, then appended in one copy.
+template <typename Write>
+void AppendRowWith(std::string& out, size_t bound, const Write& write) {
+  thread_local std::vector<char> scratch;
+  if (scratch.size() < bound) scratch.resize(bound);
+  const char* const end = write(scratch.data());
+  out.append(scratch.data(), static_cast<size_t>(end - scratch.data()));
+}
+
+// What any row of `view` can take: every byte escaped at the longest, plus the fixed parts.
+size_t RowBound(const StoredView& view) {
+  size_t bytes = view.prev_hash.size() + view.hash.size();
+  for (std::string_view value : view.fields) bytes += value.size();
+  return 6 * bytes + 512;
 }
 
 void AppendJsonStringList(const std::vector<std::string>& values, std::string& out) {
@@ -35,15 +191,7 @@ void AppendJsonStringList(const std::vector<std::string>& values, std::string& o
 }  // namespace
 
 void AppendCsvCell(std::string_view value, std::string& out) {
-  const bool neutralise = NeedsNeutralising(value);
-  const bool quote = value.find_first_of(",\"\r\n") != std::string_view::npos;
-  if (quote) out.push_back('"');
-  if (neutralise) out.push_back('\'');
-  for (char c : value) {
-    if (c == '"') out.push_back('"');
-    out.push_back(c);
-  }
-  if (quote) out.push_back('"');
+  AppendWith(out, 2 * value.size() + 3, [&](char* at) { return PutCsvCell(value, at); });
 }
 
 std::string CsvHeader() {
@@ -68,37 +216,7 @@ void AppendCsvRow(const Entry& entry, std::string& out) {
 }
 
 void AppendJsonString(std::string_view value, std::string& out) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out.push_back('"');
-  for (char c : value) {
-    const auto byte = static_cast<unsigned char>(c);
-    switch (c) {
-      case '"':
-        out.append("\\\"");
-        break;
-      case '\\':
-        out.append("\\\\");
-        break;
-      case '\n':
-        out.append("\\n");
-        break;
-      case '\r':
-        out.append("\\r");
-        break;
-      case '\t':
-        out.append("\\t");
-        break;
-      default:
-        if (byte < 0x20) {
-          out.append("\\u00");
-          out.push_back(kHex[byte >> 4]);
-          out.push_back(kHex[byte & 0x0F]);
-        } else {
-          out.push_back(c);
-        }
-    }
-  }
-  out.push_back('"');
+  AppendWith(out, 6 * value.size() + 2, [&](char* at) { return PutJsonString(value, at); });
 }
 
 void AppendJsonLine(const Entry& entry, std::string& out) {
@@ -168,6 +286,70 @@ void AppendJsonLine(const Entry& entry, std::string& out) {
   key("hash");
   AppendJsonString(entry.hash, out);
   out.append("}\n");
+}
+
+void AppendCsvRow(const StoredView& view, std::string& out) {
+  AppendRowWith(out, RowBound(view), [&](char* at) {
+    for (std::string_view value : view.fields) {
+      at = PutCsvCell(value, at);
+      *at++ = ',';
+    }
+    at = PutCsvCell(view.prev_hash, at);
+    *at++ = ',';
+    at = PutCsvCell(view.hash, at);
+    return Put("\r\n", at);
+  });
+}
+
+void AppendJsonLine(const StoredView& view, std::string& out) {
+  // What opens each field in the line (at most 22 bytes each), and how its text is written.
+  enum class Kind { kString, kNumber, kList };
+  struct Column {
+    std::string_view opening;
+    Kind kind;
+  };
+  static constexpr std::array<Column, kCanonicalFieldCount> kColumns = {{
+      {"{\"tenant_id\":", Kind::kString},
+      {",\"sequence\":", Kind::kNumber},
+      {",\"log_partition\":", Kind::kNumber},
+      {",\"log_offset\":", Kind::kNumber},
+      {",\"event_id\":", Kind::kString},
+      {",\"occurred_at\":", Kind::kString},
+      {",\"recorded_at\":", Kind::kString},
+      {",\"actor_id\":", Kind::kString},
+      {",\"actor_roles\":", Kind::kList},
+      {",\"aggregate_type\":", Kind::kString},
+      {",\"aggregate_id\":", Kind::kString},
+      {",\"aggregate_version\":", Kind::kNumber},
+      {",\"event_type\":", Kind::kString},
+      {",\"review_id\":", Kind::kString},
+      {",\"action_id\":", Kind::kString},
+      {",\"summary\":", Kind::kString},
+      {",\"evidence_sha256\":", Kind::kList},
+      {",\"event_sha256\":", Kind::kString},
+  }};
+  AppendRowWith(out, RowBound(view), [&](char* at) {
+    for (size_t i = 0; i < kCanonicalFieldCount; ++i) {
+      at = Put(kColumns[i].opening, at);
+      const std::string_view value = view.fields[i];
+      switch (kColumns[i].kind) {
+        case Kind::kString:
+          at = PutJsonString(value, at);
+          break;
+        case Kind::kNumber:
+          at = Put(value, at);  // canonical decimal, as a JSON number
+          break;
+        case Kind::kList:
+          at = PutJsonJoinedList(value, at);
+          break;
+      }
+    }
+    at = Put(",\"prev_hash\":", at);
+    at = PutJsonString(view.prev_hash, at);
+    at = Put(",\"hash\":", at);
+    at = PutJsonString(view.hash, at);
+    return Put("}\n", at);
+  });
 }
 
 }  // namespace reviewtrail::audit

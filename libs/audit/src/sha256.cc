@@ -1,40 +1,76 @@
 #include "reviewtrail/audit/sha256.h"
 
 #include <algorithm>
+#include <cstdlib>
+#include <iostream>
 
 namespace reviewtrail::audit {
 namespace {
 
 constexpr char kHexDigits[] = "0123456789abcdef";
 
+// The SHA-256 implementation, fetched once: EVP_sha256() would be looked up again on every
+// initialisation. Never freed (it lives as long as the process).
+const EVP_MD* Sha256Md() {
+  static const EVP_MD* const kMd = [] {
+    EVP_MD* md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+    if (md == nullptr) {
+      std::cerr << "reviewtrail: OpenSSL has no SHA-256 implementation\n";
+      std::abort();
+    }
+    return md;
+  }();
+  return kMd;
+}
+
+Sha256Digits ToDigits(const unsigned char (&digest)[EVP_MAX_MD_SIZE]) {
+  static_assert(EVP_MAX_MD_SIZE >= 32);
+  Sha256Digits hex;
+  char* out = hex.digits.data();
+  for (size_t i = 0; i < 32; ++i) {
+    *out++ = kHexDigits[digest[i] >> 4];
+    *out++ = kHexDigits[digest[i] & 0x0F];
+  }
+  return hex;
+}
+
+void Init(EVP_MD_CTX* context) { EVP_DigestInit_ex2(context, Sha256Md(), nullptr); }
+
+Sha256Digits Finish(EVP_MD_CTX* context) {
+  unsigned char digest[EVP_MAX_MD_SIZE] = {};
+  unsigned int length = 0;
+  EVP_DigestFinal_ex(context, digest, &length);
+  return ToDigits(digest);
+}
+
 }  // namespace
 
-Sha256::Sha256() : context_(EVP_MD_CTX_new()) {
-  EVP_DigestInit_ex(context_.get(), EVP_sha256(), nullptr);
-}
+Sha256::Sha256() : context_(EVP_MD_CTX_new()) { Init(context_.get()); }
 
 void Sha256::Update(std::string_view bytes) {
   EVP_DigestUpdate(context_.get(), bytes.data(), bytes.size());
 }
 
-std::string Sha256::FinishHex() {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_DigestFinal_ex(context_.get(), digest, &length);
-  EVP_DigestInit_ex(context_.get(), EVP_sha256(), nullptr);
-  std::string hex(static_cast<size_t>(length) * 2, '0');
-  for (unsigned int i = 0; i < length; ++i) {
-    hex[2 * i] = kHexDigits[digest[i] >> 4];
-    hex[2 * i + 1] = kHexDigits[digest[i] & 0x0F];
-  }
+Sha256Digits Sha256::FinishDigits() {
+  Sha256Digits hex = Finish(context_.get());
+  Init(context_.get());
   return hex;
 }
 
-std::string Sha256Hex(std::string_view bytes) {
-  Sha256 hasher;
-  hasher.Update(bytes);
-  return hasher.FinishHex();
+std::string Sha256::FinishHex() { return FinishDigits().str(); }
+
+Sha256Digits Sha256Of(std::string_view first, std::string_view second) {
+  struct Free {
+    void operator()(EVP_MD_CTX* context) const { EVP_MD_CTX_free(context); }
+  };
+  thread_local const std::unique_ptr<EVP_MD_CTX, Free> context(EVP_MD_CTX_new());
+  Init(context.get());
+  EVP_DigestUpdate(context.get(), first.data(), first.size());
+  if (!second.empty()) EVP_DigestUpdate(context.get(), second.data(), second.size());
+  return Finish(context.get());
 }
+
+std::string Sha256Hex(std::string_view bytes) { return Sha256Of(bytes).str(); }
 
 bool IsSha256Hex(std::string_view text) {
   return text.size() == 64 && std::all_of(text.begin(), text.end(), [](char c) {

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "reviewtrail/audit/sha256.h"
 #include "test_entries.h"
 
@@ -12,6 +14,25 @@ TEST(Sha256Test, MatchesTheKnownDigestOfAbc) {
   EXPECT_EQ(Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   EXPECT_TRUE(IsSha256Hex(Sha256Hex("")));
   EXPECT_FALSE(IsSha256Hex(std::string(64, 'A')));
+}
+
+TEST(Sha256Test, OneShotAndIncrementalAgreeOnEveryLength) {
+  std::string bytes;
+  for (int length = 0; length < 300; ++length) {
+    Sha256 hasher;
+    hasher.Update(std::string_view(bytes).substr(0, length / 2));
+    hasher.Update(std::string_view(bytes).substr(length / 2));
+    const Sha256Digits incremental = hasher.FinishDigits();
+    EXPECT_EQ(Sha256Of(bytes).view(), incremental.view());
+    const size_t split = std::min<size_t>(7, bytes.size());
+    EXPECT_EQ(
+        Sha256Of(std::string_view(bytes).substr(0, split), std::string_view(bytes).substr(split))
+            .view(),
+        Sha256Hex(bytes));
+    bytes.push_back(static_cast<char>('a' + length % 26));
+  }
+  EXPECT_EQ(Sha256Of("ab", "c").view(),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
 TEST(TimeTextTest, FormatsAndParsesRfc3339WithSixFractionalDigits) {

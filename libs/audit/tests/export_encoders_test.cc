@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <nlohmann/json.hpp>
 
 #include "test_entries.h"
@@ -69,6 +70,64 @@ TEST(JsonLinesTest, EscapesControlCharacters) {
   std::string out;
   AppendJsonString(std::string("a\x01\"\\\t\xc3\xa9", 7), out);
   EXPECT_EQ(out, "\"a\\u0001\\\"\\\\\\t\xc3\xa9\"");
+}
+
+// Plain per-character forms of the rules above, to check the word-at-a-time scans against.
+std::string ReferenceCell(std::string_view value) {
+  const bool neutralise =
+      !value.empty() && std::string_view("=+-@\t\r'").find(value.front()) != std::string_view::npos;
+  const bool quote = value.find_first_of(",\"\r\n") != std::string_view::npos;
+  std::string out;
+  if (quote) out += '"';
+  if (neutralise) out += '\'';
+  for (char c : value) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  if (quote) out += '"';
+  return out;
+}
+std::string ReferenceJson(std::string_view value) {
+  std::string out = "\"";
+  for (char c : value) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (byte < 0x20) {
+      char escaped[8];
+      std::snprintf(escaped, sizeof(escaped), "\\u%04x", byte);
+      out += escaped;
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
+TEST(EncodersTest, EverySpecialByteIsFoundWhereverItStands) {
+  // Each byte that matters, at every position of texts up to 3 words long, among plain ASCII and
+  // UTF-8 bytes.
+  for (const char special : {',', '"', '\r', '\n', '\\', '\x01', '\x1f', '\t', ' ', '\x7f'}) {
+    for (size_t length = 1; length <= 24; ++length) {
+      for (size_t at = 0; at < length; ++at) {
+        for (const char filler : {'a', '\xc3'}) {
+          std::string value(length, filler);
+          value[at] = special;
+          EXPECT_EQ(Cell(value), ReferenceCell(value)) << int{special} << " at " << at;
+          std::string json;
+          AppendJsonString(value, json);
+          EXPECT_EQ(json, ReferenceJson(value)) << int{special} << " at " << at;
+        }
+      }
+    }
+  }
 }
 
 }  // namespace

@@ -14,6 +14,10 @@
 #include "reviewtrail/projection/projection_store.h"
 #include "reviewtrail/v1/events.pb.h"
 
+namespace reviewtrail::audit {
+class WorkerPool;
+}  // namespace reviewtrail::audit
+
 namespace reviewtrail::audit_service {
 
 // A consistent view of the audit store (one RocksDB snapshot) for one request: the head and the
@@ -28,7 +32,8 @@ class AuditView {
 
   [[nodiscard]] absl::StatusOr<Head> LoadHead(const std::string& tenant) const;
 
-  // An iterator over `tenant`'s stored entries from `from_sequence` on, in sequence order.
+  // An iterator over `tenant`'s stored entries from `from_sequence` on, in sequence order (a scan:
+  // large readahead, blocks not kept in the cache).
   [[nodiscard]] std::unique_ptr<rocksdb::Iterator> Entries(const std::string& tenant,
                                                            int64_t from_sequence) const;
 
@@ -42,9 +47,11 @@ class AuditView {
     std::optional<audit::ChainBreak> broken;
   };
   // Recomputes the chain of `tenant` over sequences [from, to] (to = 0: up to the head), checking
-  // each stored event against its entry too.
+  // each stored event against its entry too. Entries are decoded and hashed on `pool`'s threads
+  // (the caller's only when null); the outcome does not depend on how many there are.
   [[nodiscard]] absl::StatusOr<Verification> Verify(const std::string& tenant, int64_t from,
-                                                    int64_t to) const;
+                                                    int64_t to,
+                                                    audit::WorkerPool* pool = nullptr) const;
 
   // An entry with its event, checked against the entry's event_sha256.
   struct Record {
@@ -59,6 +66,7 @@ class AuditView {
 
  private:
   [[nodiscard]] rocksdb::ReadOptions Options() const;
+  [[nodiscard]] rocksdb::ReadOptions ScanOptions() const;
 
   projection::ProjectionStore& store_;
   const rocksdb::Snapshot* snapshot_;

@@ -1,5 +1,8 @@
 #include "reviewtrail/audit_service/audit_service.h"
 
+#include <algorithm>
+#include <thread>
+
 #include "absl/strings/str_cat.h"
 #include "audit_metrics.h"
 #include "audit_projection.h"
@@ -9,6 +12,7 @@
 #include "request_checks.h"
 #include "reviewtrail/audit/audit_pack.h"
 #include "reviewtrail/audit/sha256.h"
+#include "reviewtrail/audit/worker_pool.h"
 #include "reviewtrail/projection/projection_store.h"
 #include "reviewtrail/projection/projector.h"
 #include "reviewtrail/rpc/authenticate.h"
@@ -94,6 +98,11 @@ grpc::Status AuditService::Admit(const grpc::CallbackServerContext& context, std
   return grpc::Status::OK;
 }
 
+size_t AuditService::RequestThreads() const {
+  return options_.request_threads != 0 ? options_.request_threads
+                                       : std::max<size_t>(std::thread::hardware_concurrency(), 1);
+}
+
 grpc::Status AuditService::WaitForAfter(const v1::LogPosition* after) {
   if (after == nullptr) return grpc::Status::OK;
   const auto deadline = std::chrono::steady_clock::now() + options_.wait_for_position;
@@ -134,7 +143,7 @@ grpc::ServerWriteReactor<v1::ExportAuditLogResponse>* AuditService::ExportAuditL
     return new Refusal(admitted);
   }
   auto* reactor = new ExportReactor(*store_, tenant, request->format(), FilterOf(*request),
-                                    options_.export_chunk_bytes, *metrics_);
+                                    options_.export_chunk_bytes, RequestThreads(), *metrics_);
   reactor->Begin();
   return reactor;
 }
@@ -157,8 +166,9 @@ grpc::Status AuditService::DoVerify(const std::string& tenant,
                                     const v1::VerifyAuditLogRequest& request,
                                     v1::VerifyAuditLogResponse& response) {
   AuditView view(*store_);
+  audit::WorkerPool pool(RequestThreads());
   absl::StatusOr<AuditView::Verification> verification =
-      view.Verify(tenant, request.from_sequence(), request.to_sequence());
+      view.Verify(tenant, request.from_sequence(), request.to_sequence(), &pool);
   if (!verification.ok()) return rpc::ToGrpcStatus(verification.status());
   response.set_intact(!verification->broken.has_value());
   response.set_entries_checked(verification->checked);

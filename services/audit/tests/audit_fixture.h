@@ -172,11 +172,13 @@ class AuditServiceTest : public ::testing::Test {
 
   std::string StorePath() const { return (dir_ / "audit").string(); }
 
-  void StartService(size_t chunk_bytes = 64 * 1024) {
+  void StartService(size_t chunk_bytes = 64 * 1024, size_t request_threads = 0) {
     registry_ = std::make_shared<prometheus::Registry>();
-    auto service = AuditService::Start(
-        *log_, *verifier_, clock_, *registry_,
-        {.store_path = StorePath(), .max_batch = 7, .export_chunk_bytes = chunk_bytes});
+    auto service = AuditService::Start(*log_, *verifier_, clock_, *registry_,
+                                       {.store_path = StorePath(),
+                                        .max_batch = 7,
+                                        .export_chunk_bytes = chunk_bytes,
+                                        .request_threads = request_threads});
     ASSERT_TRUE(service.ok()) << service.status();
     service_ = *std::move(service);
     grpc::ServerBuilder builder;

@@ -192,6 +192,60 @@ TEST_F(AuditExportTest, ALargeExportStreamsInManyBoundedMessages) {
   EXPECT_GT(exported.messages, 601 * 300 / 4096);  // ~4 KiB per message, not one big one
 }
 
+TEST_F(AuditExportTest, AnExportIsTheSameWhateverItsChunkSizeAndThreads) {
+  RecordATrail();
+  std::vector<v1::EventEnvelope> events;
+  for (int i = 0; i < 300; ++i) {
+    events.push_back(acme_.Progress("act-1", "olga", kNastyNotes[i % kNastyNotes.size()], i % 100));
+  }
+  Append(events);
+  for (const auto format : {v1::AUDIT_EXPORT_FORMAT_CSV, v1::AUDIT_EXPORT_FORMAT_JSON_LINES}) {
+    v1::ExportAuditLogRequest request;
+    request.set_format(format);
+    StopService();
+    StartService(/*chunk_bytes=*/64 * 1024, /*request_threads=*/1);
+    const Export reference = ExportLog(request, Auditor());
+    ASSERT_TRUE(reference.status.ok());
+    for (const auto& [chunk_bytes, threads] : std::vector<std::pair<size_t, size_t>>{
+             {1, 3}, {700, 2}, {700, 3}, {4096, 2}, {256 * 1024, 2}}) {
+      SCOPED_TRACE(::testing::Message() << chunk_bytes << " bytes, " << threads << " threads");
+      StopService();
+      StartService(chunk_bytes, threads);
+      const Export exported = ExportLog(request, Auditor());
+      ASSERT_TRUE(exported.status.ok());
+      EXPECT_EQ(exported.data, reference.data);
+      EXPECT_EQ(exported.trailer.entries_exported(), reference.trailer.entries_exported());
+      EXPECT_EQ(exported.trailer.head_hash(), reference.trailer.head_hash());
+    }
+  }
+}
+
+TEST_F(AuditExportTest, AClientThatLeavesMidExportEndsItAndTheServiceServesOn) {
+  StopService();
+  StartService(/*chunk_bytes=*/1024);
+  std::vector<v1::EventEnvelope> events;
+  events.push_back(acme_.Assign("rev-1", "dec-1", "act-1", "Training", "olga", 15));
+  for (int i = 0; i < 600; ++i) events.push_back(acme_.Progress("act-1", "olga", "step", i % 100));
+  Append(events);
+  v1::ExportAuditLogRequest request;
+  request.set_format(v1::AUDIT_EXPORT_FORMAT_JSON_LINES);
+  for (int round = 0; round < 3; ++round) {
+    grpc::ClientContext context;
+    context.AddMetadata("authorization", "Bearer " + Auditor());
+    auto reader = stub_->ExportAuditLog(&context, request);
+    v1::ExportAuditLogResponse message;
+    ASSERT_TRUE(reader->Read(&message));
+    ASSERT_TRUE(reader->Read(&message));
+    context.TryCancel();
+    while (reader->Read(&message)) {
+    }
+    EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::CANCELLED);
+  }
+  const Export exported = ExportLog(request, Auditor());
+  ASSERT_TRUE(exported.status.ok()) << exported.status.error_message();
+  EXPECT_EQ(exported.trailer.entries_exported(), 601);
+}
+
 TEST_F(AuditServiceTest, OnlyAuditorsAndIsmsManagersOfTheTenantMayReadIt) {
   Append({acme_.Review("rev-1", "Q4 review")});
   v1::VerifyAuditLogRequest request;

@@ -5,6 +5,7 @@
 #include "audit_keys.h"
 #include "audit_projection.h"
 #include "reviewtrail/audit/canonical.h"
+#include "reviewtrail/audit/stored_view.h"
 #include "reviewtrail/projection/projection_store.h"
 
 namespace reviewtrail::audit_service::testing {
@@ -146,6 +147,56 @@ TEST_F(TamperTest, ARangeVerifiesFromItsStartAndStillNamesTheBreak) {
   const auto clean = Verify(15, 18);
   EXPECT_TRUE(clean.intact());
   EXPECT_EQ(clean.entries_checked(), 4);
+}
+
+TEST_F(TamperTest, ADamagedEntryEndsAnExportWithDataLossAfterTheRowsBeforeIt) {
+  StopService();
+  {
+    auto store = projection::ProjectionStore::Open(StorePath(), AuditProjection().Tables());
+    ASSERT_TRUE(store.ok()) << store.status();
+    Put(**store, kEntries, 12, "garbage");
+  }
+  StartService(/*chunk_bytes=*/512);  // several messages before the damage
+  for (const auto format : {v1::AUDIT_EXPORT_FORMAT_CSV, v1::AUDIT_EXPORT_FORMAT_JSON_LINES}) {
+    v1::ExportAuditLogRequest request;
+    request.set_format(format);
+    const Export exported = ExportLog(request, Auditor());
+    EXPECT_EQ(exported.status.error_code(), grpc::StatusCode::DATA_LOSS);
+    EXPECT_NE(exported.status.error_message().find("audit entry 12 is damaged"), std::string::npos)
+        << exported.status.error_message();
+    EXPECT_GT(exported.messages, 1);
+    EXPECT_FALSE(exported.data.empty());
+  }
+  EXPECT_FALSE(Verify().intact());
+}
+
+TEST_F(TamperTest, ANumberStoredInANonCanonicalFormVerifiesAndExportsAsItsValue) {
+  // The first entry's log_offset is 0; stored as "-0" it decodes to the same value, so verification
+  // and exports give what they gave for "0" (the export writes the canonical "0").
+  v1::ExportAuditLogRequest request;
+  request.set_format(v1::AUDIT_EXPORT_FORMAT_CSV);
+  const Export before = ExportLog(request, Auditor());
+  ASSERT_TRUE(before.status.ok());
+  const auto response = TamperAndVerify([](projection::ProjectionStore& store) {
+    const std::string stored = Get(store, kEntries, 1);
+    const audit::StoredView view = *audit::ViewStored(stored);
+    ASSERT_EQ(view[audit::Field::kLogOffset], "0");
+    std::string rewritten;
+    const auto frame = [&](std::string_view value) {
+      rewritten += std::to_string(value.size()) + ":" + std::string(value) + "\n";
+    };
+    frame(audit::kCanonicalTag);
+    for (size_t i = 0; i < audit::kCanonicalFieldCount; ++i) {
+      frame(i == static_cast<size_t>(audit::Field::kLogOffset) ? "-0" : view.fields[i]);
+    }
+    frame(view.prev_hash);
+    frame(view.hash);
+    Put(store, kEntries, 1, rewritten);
+  });
+  EXPECT_TRUE(response.intact()) << response.DebugString();
+  const Export after = ExportLog(request, Auditor());
+  ASSERT_TRUE(after.status.ok());
+  EXPECT_EQ(after.data, before.data);
 }
 
 }  // namespace

@@ -27,6 +27,7 @@ void Seal(Entry& entry, std::string_view prev_hash);
 
 // RFC 3339 UTC with exactly 6 fractional digits, e.g. "2026-11-23T09:00:00.000000Z", and back.
 [[nodiscard]] std::string FormatMicros(Micros micros);
+void AppendMicros(Micros micros, std::string& out);
 [[nodiscard]] absl::StatusOr<Micros> ParseMicros(std::string_view text);
 
 }  // namespace reviewtrail::audit

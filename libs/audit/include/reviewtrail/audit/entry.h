@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -43,6 +44,29 @@ struct Entry {
 
   friend bool operator==(const Entry&, const Entry&) = default;
 };
+
+// The canonical fields in canonical order (after the version tag), as indexes.
+enum class Field : size_t {
+  kTenantId,
+  kSequence,
+  kLogPartition,
+  kLogOffset,
+  kEventId,
+  kOccurredAt,
+  kRecordedAt,
+  kActorId,
+  kActorRoles,
+  kAggregateType,
+  kAggregateId,
+  kAggregateVersion,
+  kEventType,
+  kReviewId,
+  kActionId,
+  kSummary,
+  kEvidenceSha256,
+  kEventSha256,
+};
+inline constexpr size_t kCanonicalFieldCount = static_cast<size_t>(Field::kEventSha256) + 1;
 
 // The names of the canonical fields in canonical order (after the version tag), which are also the
 // CSV columns and JSON keys of an export (followed by prev_hash and hash).

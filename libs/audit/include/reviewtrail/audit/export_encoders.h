@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "reviewtrail/audit/entry.h"
+#include "reviewtrail/audit/stored_view.h"
 
 namespace reviewtrail::audit {
 
@@ -13,6 +14,9 @@ namespace reviewtrail::audit {
 // Columns: CanonicalFieldNames() then prev_hash, hash.
 [[nodiscard]] std::string CsvHeader();
 void AppendCsvRow(const Entry& entry, std::string& out);
+// The same row straight from a stored entry; requires view.canonical (otherwise decode it and use
+// the Entry form, which writes the canonical text).
+void AppendCsvRow(const StoredView& view, std::string& out);
 // One cell, neutralised and quoted as above.
 void AppendCsvCell(std::string_view value, std::string& out);
 
@@ -20,6 +24,8 @@ void AppendCsvCell(std::string_view value, std::string& out);
 // log_offset and aggregate_version are numbers, actor_roles and evidence_sha256 arrays of strings,
 // everything else strings. UTF-8 is written as is; '"', '\\' and control characters are escaped.
 void AppendJsonLine(const Entry& entry, std::string& out);
+// The same line straight from a stored entry; requires view.canonical, as AppendCsvRow.
+void AppendJsonLine(const StoredView& view, std::string& out);
 void AppendJsonString(std::string_view value, std::string& out);
 
 }  // namespace reviewtrail::audit

@@ -27,13 +27,20 @@ struct AuditServiceOptions {
   size_t max_batch = 1000;  // events per committed projection batch
   // How long a request with `after` waits for the audit log to apply that position.
   std::chrono::milliseconds wait_for_position{10'000};
-  size_t export_chunk_bytes = 64 * 1024;  // bytes per streamed export message
+  // Bytes per streamed export message: large enough that per-message costs stay small, far below
+  // gRPC's default 4 MiB receive limit.
+  size_t export_chunk_bytes = 256 * 1024;
+  // Threads one export (writing rows) or one verification (decoding and hashing entries) works
+  // on, the request's own included (0: one per CPU core).
+  size_t request_threads = 0;
 };
 
 // The audit service: runs the audit projection (libs/projection's Projector over the log into its
 // own store) and serves reviewtrail.v1.AuditService — exports streamed with flow control (one
-// chunk in flight per call, read from a RocksDB snapshot), chain verification, state as of an
-// instant and audit packs. Only `auditor` and `isms_manager` principals, for their own tenant.
+// chunk being sent and one being filled per call, read from a RocksDB snapshot), chain
+// verification, state as of an instant and audit packs. Exports and verifications work on
+// `request_threads` threads each. Only `auditor` and `isms_manager` principals, for their own
+// tenant.
 //
 // Metrics: reviewtrail_audit_requests_total{rpc, code}, reviewtrail_audit_export_rows_total
 // {format}, reviewtrail_audit_verifications_total{result},
@@ -77,6 +84,7 @@ class AuditService final : public v1::AuditService::CallbackService {
   [[nodiscard]] grpc::Status Admit(const grpc::CallbackServerContext& context, std::string* tenant);
   // Waits (bounded) until the audit log applied `after`, when set; UNAVAILABLE otherwise.
   [[nodiscard]] grpc::Status WaitForAfter(const v1::LogPosition* after);
+  [[nodiscard]] size_t RequestThreads() const;
   grpc::ServerUnaryReactor* Finish(grpc::CallbackServerContext* context, const char* rpc,
                                    const grpc::Status& status);
 
