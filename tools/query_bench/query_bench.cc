@@ -117,6 +117,7 @@ void CountOperations(eventlog::EventLog& log, int64_t limit) {
         (void)projection.Apply(record.position, event, changes);
         ++events;
       }
+      (void)projection.Flush(changes);
       next = records->back().position.offset + 1;
     }
   }
