@@ -140,6 +140,18 @@ absl::Status ProjectionStore::Commit(Batch& batch, const std::map<int32_t, int64
   return ToStatus(db_->Write(options, &write), "committing a projection batch");
 }
 
+absl::Status ProjectionStore::Compact() {
+  for (rocksdb::ColumnFamilyHandle* handle : handles_) {
+    if (absl::Status compacted =
+            ToStatus(db_->CompactRange(rocksdb::CompactRangeOptions(), handle, nullptr, nullptr),
+                     "compacting the projection store");
+        !compacted.ok()) {
+      return compacted;
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::Status ProjectionStore::Flush() {
   return ToStatus(db_->Flush(rocksdb::FlushOptions(), handles_), "flushing the projection store");
 }

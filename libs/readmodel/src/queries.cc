@@ -327,22 +327,16 @@ absl::StatusOr<v1::Dashboard> Queries::GetDashboard(const std::string& tenant_id
   dashboard.set_owner_id(owner_id);
   *dashboard.mutable_today() = today.ToProto();
 
-  // One pass over the scope's open actions due before today + 8 days: before today is overdue,
-  // from today on is due within 7 days.
+  // The scope's open actions due before today are overdue; from today on, for 8 days, due soon.
   const std::string prefix = Prefix({tenant_id, scope});
   const std::string today_key = prefix + DayKey(today);
-  const std::string soon_end = prefix + DayKey(today.AddDays(8));
-  int64_t overdue = 0;
-  int64_t due_soon = 0;
-  absl::Status scanned =
-      view_.Scan(kOpenActionsByDue, prefix, prefix, [&](std::string_view key, std::string_view) {
-        if (key >= soon_end) return false;
-        ++(key < today_key ? overdue : due_soon);
-        return true;
-      });
-  if (!scanned.ok()) return scanned;
-  dashboard.set_overdue(overdue);
-  dashboard.set_due_within_7_days(due_soon);
+  absl::StatusOr<int64_t> overdue = view_.Count(kOpenActionsByDue, prefix, today_key);
+  if (!overdue.ok()) return overdue.status();
+  absl::StatusOr<int64_t> due_soon =
+      view_.Count(kOpenActionsByDue, today_key, prefix + DayKey(today.AddDays(8)));
+  if (!due_soon.ok()) return due_soon.status();
+  dashboard.set_overdue(*overdue);
+  dashboard.set_due_within_7_days(*due_soon);
   dashboard.set_median_days_to_close(MedianDaysToClose(dashboard));
   const int64_t closed = dashboard.closed_on_time() + dashboard.closed_late();
   dashboard.set_evidence_closure_share(

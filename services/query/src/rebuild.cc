@@ -36,6 +36,9 @@ absl::Status RebuildReadModel(eventlog::EventLog& log, const std::string& store_
     // Written without a log (a crash before the swap restarts the rebuild): the files must hold
     // everything before it is swapped in.
     if (absl::Status flushed = (*store)->Flush(); !flushed.ok()) return flushed;
+    // The flushes left several files per table: the queries should not pay for merging them, nor
+    // share the machine with the compactions that would follow the swap.
+    if (absl::Status compacted = (*store)->Compact(); !compacted.ok()) return compacted;
   }  // closed before the swap
   std::filesystem::remove_all(old, error);
   if (error) return FileError("removing " + old, error);

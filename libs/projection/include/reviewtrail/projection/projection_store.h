@@ -81,6 +81,9 @@ class ProjectionStore {
 
   // Writes everything committed so far to the store's files (needed with `without_wal`).
   [[nodiscard]] absl::Status Flush();
+  // Compacts every table into one sorted run: for a store built in bulk, so that it starts serving
+  // without compactions pending.
+  [[nodiscard]] absl::Status Compact();
 
   [[nodiscard]] rocksdb::DB& db() { return *db_; }
   // The column family of `table`; nullptr for an unknown table.
