@@ -89,5 +89,22 @@ TEST_F(ChunkedFoldTest, ARebuildWithoutALogEqualsOneEventPerCommitAndResumesFrom
   }
 }
 
+TEST_F(ChunkedFoldTest, ARebuildInterruptedBeforeTheSwapStartsAgainFromNothing) {
+  const auto one_by_one = StoreContents(Built("one-by-one", 1, 1));
+  const std::string rebuilt = (dir_ / "rebuilt").string();
+  {
+    // What a crash mid-rebuild leaves: a partly built store beside the path, never swapped in.
+    auto partial = projection::ProjectionStore::Open(rebuilt + ".rebuild", readmodel::AllTables(),
+                                                     {.without_wal = true});
+    ASSERT_TRUE(partial.ok());
+    projection::ProjectionStore::Batch batch(**partial);
+    batch.Put(readmodel::kActions, "stale", "left by the interrupted rebuild");
+    ASSERT_TRUE((*partial)->Commit(batch, {{0, 5}}).ok());
+  }
+  prometheus::Registry registry;
+  ASSERT_TRUE(RebuildReadModel(*log_, rebuilt, readmodel::TenantTimeZones(), registry).ok());
+  EXPECT_EQ(StoreContents(rebuilt), one_by_one);
+}
+
 }  // namespace
 }  // namespace reviewtrail::query::testing
