@@ -12,6 +12,7 @@
 #include <grpcpp/health_check_service_interface.h>
 #include <prometheus/registry.h>
 #include <rocksdb/db.h>
+#include <sys/resource.h>
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
@@ -36,6 +37,16 @@ using SteadyClock = std::chrono::steady_clock;
 
 double Seconds(SteadyClock::time_point since) {
   return std::chrono::duration<double>(SteadyClock::now() - since).count();
+}
+
+// CPU seconds used so far by the calling thread (`who` = RUSAGE_THREAD) or the whole process.
+double CpuSeconds(int who) {
+  rusage usage{};
+  ::getrusage(who, &usage);
+  const auto seconds = [](const timeval& t) {
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
+  };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 }
 
 double Percentile(std::vector<double> values, double p) {
@@ -117,6 +128,7 @@ void CountOperations(eventlog::EventLog& log, int64_t limit) {
         (void)projection.Apply(record.position, event, changes);
         ++events;
       }
+      (void)projection.Flush(changes);
       next = records->back().position.offset + 1;
     }
   }
@@ -171,6 +183,8 @@ int Run(const Options& options) {
     const std::string value(300, 'v');
     std::mt19937_64 random(42);
     started = SteadyClock::now();
+    const double thread_cpu = CpuSeconds(RUSAGE_THREAD);
+    const double process_cpu = CpuSeconds(RUSAGE_SELF);
     for (int64_t done = 0; done < appended;) {
       rocksdb::WriteBatch batch;
       for (int i = 0; i < 1000 && done < appended; ++i, ++done) {
@@ -182,13 +196,16 @@ int Run(const Options& options) {
     const double seconds = Seconds(started);
     std::cout << "raw rocksdb: " << appended << " puts (300 B values, batches of 1000) in "
               << seconds << " s = " << static_cast<int64_t>(static_cast<double>(appended) / seconds)
-              << " puts/s\n";
+              << " puts/s (CPU: writer thread " << CpuSeconds(RUSAGE_THREAD) - thread_cpu
+              << " s, process " << CpuSeconds(RUSAGE_SELF) - process_cpu << " s)\n";
   }
 
   // 3. Rebuild.
   prometheus::Registry registry;
   const std::string store = options.dir + "/query";
   started = SteadyClock::now();
+  const double rebuild_thread_cpu = CpuSeconds(RUSAGE_THREAD);
+  const double rebuild_process_cpu = CpuSeconds(RUSAGE_SELF);
   if (absl::Status rebuilt =
           query::RebuildReadModel(**log, store, readmodel::TenantTimeZones(), registry);
       !rebuilt.ok()) {
@@ -197,7 +214,8 @@ int Run(const Options& options) {
   double seconds = Seconds(started);
   std::cout << "rebuild: " << appended << " events in " << seconds
             << " s = " << static_cast<int64_t>(static_cast<double>(appended) / seconds)
-            << " events/s\n";
+            << " events/s (CPU: projector thread " << CpuSeconds(RUSAGE_THREAD) - rebuild_thread_cpu
+            << " s, process " << CpuSeconds(RUSAGE_SELF) - rebuild_process_cpu << " s)\n";
 
   CountOperations(**log, 100'000);
 

@@ -1,16 +1,18 @@
 #include "reviewtrail/projection/projection_store.h"
 
-#include <cassert>
+#include <rocksdb/cache.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/table.h>
+
+#include <algorithm>
+
+#include "store_status.h"
 
 namespace reviewtrail::projection {
 namespace {
 
 constexpr char kPositions[] = "positions";
-
-absl::Status ToStatus(const rocksdb::Status& status, std::string_view what) {
-  if (status.ok()) return absl::OkStatus();
-  return absl::InternalError(std::string(what) + ": " + status.ToString());
-}
+constexpr size_t kBlockCacheBytes = 64 << 20;
 
 std::string PartitionKey(int32_t partition) {
   std::string key(4, '\0');
@@ -32,21 +34,40 @@ int64_t ParseOffset(std::string_view value) {
   return static_cast<int64_t>(offset);
 }
 
+// Every table: bloom filters over whole keys, in the files and in the memtables, so the reads of
+// keys that do not exist yet (a new action, its first index entries) and the check before a
+// deletion skip the files; one block cache shared by the tables.
+rocksdb::ColumnFamilyOptions TableOptions(const std::shared_ptr<rocksdb::Cache>& cache) {
+  rocksdb::ColumnFamilyOptions options;
+  rocksdb::BlockBasedTableOptions table;
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  table.block_cache = cache;
+  options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  options.memtable_whole_key_filtering = true;
+  options.memtable_prefix_bloom_size_ratio = 0.02;
+  return options;
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<ProjectionStore>> ProjectionStore::Open(
-    const std::string& path, const std::vector<std::string>& tables) {
+    const std::string& path, const std::vector<std::string>& tables,
+    ProjectionStoreOptions store_options) {
   rocksdb::DBOptions options;
   options.create_if_missing = true;
   options.create_missing_column_families = true;
   options.IncreaseParallelism(2);
+  // Without a log, only flushes persist: flushing the tables together keeps the files consistent
+  // with the positions.
+  options.atomic_flush = store_options.without_wal;
+  const rocksdb::ColumnFamilyOptions table_options =
+      TableOptions(rocksdb::NewLRUCache(kBlockCacheBytes));
   std::vector<rocksdb::ColumnFamilyDescriptor> families;
-  families.emplace_back(rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions());
-  families.emplace_back(kPositions, rocksdb::ColumnFamilyOptions());
-  for (const std::string& table : tables) {
-    families.emplace_back(table, rocksdb::ColumnFamilyOptions());
-  }
+  families.emplace_back(rocksdb::kDefaultColumnFamilyName, table_options);
+  families.emplace_back(kPositions, table_options);
+  for (const std::string& table : tables) families.emplace_back(table, table_options);
   std::unique_ptr<ProjectionStore> store(new ProjectionStore());
+  store->options_ = store_options;
   rocksdb::DB* db = nullptr;
   const rocksdb::Status status = rocksdb::DB::Open(options, path, families, &store->handles_, &db);
   if (!status.ok()) return ToStatus(status, "opening projection store " + path);
@@ -81,46 +102,58 @@ rocksdb::ColumnFamilyHandle* ProjectionStore::Table(std::string_view table) cons
   return it == tables_.end() ? nullptr : it->second;
 }
 
-ProjectionStore::Batch::Batch(ProjectionStore& store)
-    : store_(store), batch_(rocksdb::BytewiseComparator(), 0, /*overwrite_key=*/true) {}
-
-std::optional<std::string> ProjectionStore::Batch::Get(std::string_view table,
-                                                       std::string_view key) {
-  rocksdb::ColumnFamilyHandle* family = store_.Table(table);
-  assert(family != nullptr && "table not declared by the projection");
-  std::string value;
-  const rocksdb::Status status =
-      batch_.GetFromBatchAndDB(store_.db_.get(), rocksdb::ReadOptions(), family,
-                               rocksdb::Slice(key.data(), key.size()), &value);
-  if (status.IsNotFound()) return std::nullopt;
-  if (!status.ok()) {
-    if (error_.ok()) error_ = ToStatus(status, "reading " + std::string(table));
-    return std::nullopt;
-  }
-  return value;
-}
-
-void ProjectionStore::Batch::Put(std::string_view table, std::string_view key,
-                                 std::string_view value) {
-  batch_
-      .Put(store_.Table(table), rocksdb::Slice(key.data(), key.size()),
-           rocksdb::Slice(value.data(), value.size()))
-      .PermitUncheckedError();
-}
-
-void ProjectionStore::Batch::Delete(std::string_view table, std::string_view key) {
-  batch_.Delete(store_.Table(table), rocksdb::Slice(key.data(), key.size())).PermitUncheckedError();
-}
-
 absl::Status ProjectionStore::Commit(Batch& batch, const std::map<int32_t, int64_t>& next_offsets) {
   if (!batch.error_.ok()) return batch.error_;
+  rocksdb::WriteBatch write;
+  std::string scratch;
+  std::vector<const Batch::Entries::value_type*> changed;
+  for (size_t id = 0; id < batch.tables_.size(); ++id) {
+    if (batch.tables_[id].empty()) continue;
+    rocksdb::ColumnFamilyHandle* family = handles_[id];
+    changed.clear();
+    for (const auto& item : batch.tables_[id]) {
+      if (item.second.changed) changed.push_back(&item);
+    }
+    // In key order: the memtable inserts each key next to the previous one.
+    std::sort(changed.begin(), changed.end(),
+              [](const auto* a, const auto* b) { return a->first < b->first; });
+    for (const auto* item : changed) {
+      const std::string& key = item->first;
+      const Batch::Entry& entry = item->second;
+      rocksdb::Status staged;
+      if (entry.value.has_value()) {
+        staged = write.Put(family, key, *entry.value);
+      } else if (entry.stored == Batch::Stored::kPresent ||
+                 (entry.stored == Batch::Stored::kUnknown &&
+                  db_->KeyMayExist(rocksdb::ReadOptions(), family, key, &scratch))) {
+        staged = write.Delete(family, key);
+      }
+      if (!staged.ok()) return ToStatus(staged, "staging a projection batch");
+    }
+  }
   for (const auto& [partition, offset] : next_offsets) {
-    const rocksdb::Status put =
-        batch.batch_.Put(positions_, PartitionKey(partition), OffsetValue(offset));
+    const rocksdb::Status put = write.Put(positions_, PartitionKey(partition), OffsetValue(offset));
     if (!put.ok()) return ToStatus(put, "staging positions");
   }
-  return ToStatus(db_->Write(rocksdb::WriteOptions(), batch.batch_.GetWriteBatch()),
-                  "committing a projection batch");
+  rocksdb::WriteOptions options;
+  options.disableWAL = options_.without_wal;
+  return ToStatus(db_->Write(options, &write), "committing a projection batch");
+}
+
+absl::Status ProjectionStore::Compact() {
+  for (rocksdb::ColumnFamilyHandle* handle : handles_) {
+    if (absl::Status compacted =
+            ToStatus(db_->CompactRange(rocksdb::CompactRangeOptions(), handle, nullptr, nullptr),
+                     "compacting the projection store");
+        !compacted.ok()) {
+      return compacted;
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ProjectionStore::Flush() {
+  return ToStatus(db_->Flush(rocksdb::FlushOptions(), handles_), "flushing the projection store");
 }
 
 }  // namespace reviewtrail::projection

@@ -1,13 +1,15 @@
 #include "reviewtrail/projection/projector.h"
 
+#include <optional>
+
 #include "google/protobuf/util/time_util.h"
 #include "spdlog/spdlog.h"
 
 namespace reviewtrail::projection {
 namespace {
 
-std::string PayloadName(const v1::EventEnvelope& event) {
-  const auto* field = event.GetDescriptor()->FindFieldByNumber(event.payload_case());
+std::string PayloadName(int payload_case) {
+  const auto* field = v1::EventEnvelope::descriptor()->FindFieldByNumber(payload_case);
   return field == nullptr ? "unknown" : field->name();
 }
 
@@ -75,77 +77,96 @@ void Projector::Stop() {
 }
 
 void Projector::Run() {
-  while (true) {
-    {
-      std::lock_guard lock(mutex_);
-      if (stopping_) return;
-    }
-    absl::StatusOr<std::vector<eventlog::Record>> records =
-        subscription_->Poll(options_.max_batch, options_.poll_timeout);
-    absl::Status applied = records.ok() ? ApplyBatch(*records) : records.status();
-    if (!applied.ok()) {
-      spdlog::error("projection {}: {}", options_.name, applied.ToString());
-      std::unique_lock lock(mutex_);
-      health_ = applied;
+  const auto stopping = [this] {
+    std::lock_guard lock(mutex_);
+    return stopping_;
+  };
+  while (!stopping()) {
+    Chunk chunk(store_);
+    absl::Status log_failure;
+    absl::Status applied;
+    // Folds one poll into the chunk; true when it came back full (the runner is behind).
+    const auto poll = [&](std::chrono::milliseconds timeout) {
+      absl::StatusOr<std::vector<eventlog::Record>> records =
+          subscription_->Poll(options_.max_batch, timeout);
       if (!records.ok()) {
-        // A passing failure of the log: retry after a pause.
-        progressed_.wait_for(lock, std::chrono::seconds(1),
-                             [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) { return stopping_; });
-        continue;
+        log_failure = records.status();
+        return false;
       }
-      return;  // the projection itself failed: stop rather than skip events
+      applied = Fold(*records, chunk);
+      return applied.ok() && records->size() >= options_.max_batch;
+    };
+    bool full = poll(options_.poll_timeout);
+    while (full && chunk.records < options_.catch_up_chunk && !stopping()) {
+      full = poll(std::chrono::milliseconds(0));
     }
-    UpdateLag();
+    // What was folded is committed even when a later poll failed: the subscription is past it.
+    if (applied.ok()) applied = Commit(chunk);
+    if (applied.ok() && log_failure.ok()) {
+      UpdateLag();
+      continue;
+    }
+    const absl::Status failure = applied.ok() ? log_failure : applied;
+    spdlog::error("projection {}: {}", options_.name, failure.ToString());
+    std::unique_lock lock(mutex_);
+    health_ = failure;
+    if (!applied.ok()) return;  // the projection itself failed: stop rather than skip events
+    // A passing failure of the log: retry after a pause.
+    progressed_.wait_for(lock, std::chrono::seconds(1),
+                         [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) { return stopping_; });
   }
 }
 
-absl::Status Projector::ApplyBatch(const std::vector<eventlog::Record>& records) {
-  if (records.empty()) return absl::OkStatus();
-  ProjectionStore::Batch batch(store_);
-  std::map<int32_t, int64_t> next_offsets;
-  std::map<std::string, double> applied_types;
-  std::map<std::string, double> skipped_reasons;
-  std::map<int32_t, double> event_times;
+absl::Status Projector::Fold(const std::vector<eventlog::Record>& records, Chunk& chunk) {
   for (const eventlog::Record& record : records) {
-    next_offsets[record.position.partition] = record.position.offset + 1;
+    ++chunk.records;
+    chunk.next_offsets[record.position.partition] = record.position.offset + 1;
     v1::EventEnvelope event;
     if (!event.ParseFromString(record.value)) {
       spdlog::warn("projection {}: skipping undecodable record at {}:{}", options_.name,
                    record.position.partition, record.position.offset);
-      skipped_reasons["undecodable"] += 1;
+      chunk.skipped_reasons["undecodable"] += 1;
       continue;
     }
     if (event.payload_case() == v1::EventEnvelope::PAYLOAD_NOT_SET) {
-      skipped_reasons["unknown_payload"] += 1;
+      chunk.skipped_reasons["unknown_payload"] += 1;
       continue;
     }
-    if (absl::Status status = projection_.Apply(record.position, event, batch); !status.ok()) {
-      return absl::Status(status.code(), "applying " + PayloadName(event) + " at " +
+    if (absl::Status status = projection_.Apply(record.position, event, chunk.batch);
+        !status.ok()) {
+      projection_.Discard();
+      return absl::Status(status.code(), "applying " + PayloadName(event.payload_case()) + " at " +
                                              std::to_string(record.position.partition) + ":" +
                                              std::to_string(record.position.offset) + ": " +
                                              std::string(status.message()));
     }
-    applied_types[PayloadName(event)] += 1;
-    event_times[record.position.partition] =
+    chunk.applied_payloads[event.payload_case()] += 1;
+    chunk.event_times[record.position.partition] =
         static_cast<double>(
             google::protobuf::util::TimeUtil::TimestampToMilliseconds(event.recorded_at())) /
         1000.0;
   }
-  if (absl::Status committed = store_.Commit(batch, next_offsets); !committed.ok()) {
+  return absl::OkStatus();
+}
+
+absl::Status Projector::Commit(Chunk& chunk) {
+  if (chunk.records == 0) return absl::OkStatus();
+  if (absl::Status flushed = projection_.Flush(chunk.batch); !flushed.ok()) return flushed;
+  if (absl::Status committed = store_.Commit(chunk.batch, chunk.next_offsets); !committed.ok()) {
     return committed;
   }
-  for (const auto& [type, count] : applied_types) {
-    events_.Add({{"projection", options_.name}, {"type", type}}).Increment(count);
+  for (const auto& [payload, count] : chunk.applied_payloads) {
+    events_.Add({{"projection", options_.name}, {"type", PayloadName(payload)}}).Increment(count);
   }
-  for (const auto& [reason, count] : skipped_reasons) {
+  for (const auto& [reason, count] : chunk.skipped_reasons) {
     skipped_.Add({{"projection", options_.name}, {"reason", reason}}).Increment(count);
   }
   {
     std::lock_guard lock(mutex_);
-    for (const auto& [partition, offset] : next_offsets) {
+    for (const auto& [partition, offset] : chunk.next_offsets) {
       applied_[static_cast<size_t>(partition)] = offset;
     }
-    for (const auto& [partition, time] : event_times) {
+    for (const auto& [partition, time] : chunk.event_times) {
       last_event_time_[static_cast<size_t>(partition)] = time;
     }
   }
@@ -157,6 +178,8 @@ absl::Status Projector::CatchUp() {
   absl::StatusOr<std::vector<eventlog::Position>> positions =
       store_.LoadPositions(log_.PartitionCount());
   if (!positions.ok()) return positions.status();
+  std::optional<Chunk> chunk;
+  chunk.emplace(store_);
   for (const eventlog::Position& start : *positions) {
     absl::StatusOr<int64_t> end = log_.EndOffset(start.partition);
     if (!end.ok()) return end.status();
@@ -165,11 +188,15 @@ absl::Status Projector::CatchUp() {
           log_.Read(start.partition, next, options_.max_batch);
       if (!records.ok()) return records.status();
       if (records->empty()) break;
-      if (absl::Status applied = ApplyBatch(*records); !applied.ok()) return applied;
+      if (absl::Status folded = Fold(*records, *chunk); !folded.ok()) return folded;
       next = records->back().position.offset + 1;
+      if (chunk->records >= options_.catch_up_chunk) {
+        if (absl::Status committed = Commit(*chunk); !committed.ok()) return committed;
+        chunk.emplace(store_);
+      }
     }
   }
-  return absl::OkStatus();
+  return Commit(*chunk);
 }
 
 bool Projector::WaitFor(const eventlog::Position& position,

@@ -120,5 +120,34 @@ TEST_F(ProjectorTest, StoppingAndRestartingMidStreamEqualsAFreshRebuild) {
   EXPECT_EQ(Contents(*fresh).at("acme"), "150");
 }
 
+TEST_F(ProjectorTest, ChunkedCatchUpEqualsEventByEventApplication) {
+  AppendEvents(120);
+  const auto built = [&](const std::string& name, size_t max_batch, size_t chunk) {
+    auto store = *ProjectionStore::Open((dir_ / name).string(), projection_.Tables());
+    Projector projector(*log_, *store, projection_, registry_,
+                        {.name = "test", .max_batch = max_batch, .catch_up_chunk = chunk});
+    EXPECT_TRUE(projector.CatchUp().ok());
+    return Contents(*store);
+  };
+  const auto one_by_one = built("one-by-one", 1, 1);
+  EXPECT_EQ(one_by_one.at("acme"), "120");
+  EXPECT_EQ(built("chunks-of-13", 5, 13), one_by_one);
+  EXPECT_EQ(built("one-chunk", 1000, 1'000'000), one_by_one);
+}
+
+TEST_F(ProjectorTest, ARunnerBehindFoldsChunksAndStillReachesEveryPosition) {
+  const eventlog::Position last = AppendEvents(200);
+  auto store = *ProjectionStore::Open((dir_ / "store").string(), projection_.Tables());
+  Projector projector(*log_, *store, projection_, registry_,
+                      {.name = "test", .max_batch = 4, .catch_up_chunk = 64});
+  ASSERT_TRUE(projector.Start().ok());
+  ASSERT_TRUE(projector.WaitFor(last, std::chrono::steady_clock::now() + std::chrono::seconds(10)));
+  projector.Stop();
+  const auto contents = Contents(*store);
+  for (const std::string tenant : {"acme", "globex", "initech", "umbrella"}) {
+    EXPECT_EQ(contents.at(tenant), "200") << tenant;
+  }
+}
+
 }  // namespace
 }  // namespace reviewtrail::projection

@@ -1,7 +1,5 @@
 #include "reviewtrail/readmodel/keys.h"
 
-#include <cstdio>
-
 namespace reviewtrail::readmodel {
 
 std::vector<std::string> AllTables() {
@@ -12,6 +10,9 @@ std::vector<std::string> AllTables() {
 
 std::string Key(std::initializer_list<std::string_view> parts) {
   std::string key;
+  size_t size = parts.size();
+  for (std::string_view part : parts) size += part.size();
+  key.reserve(size);
   bool first = true;
   for (std::string_view part : parts) {
     if (!first) key.push_back('\0');
@@ -32,22 +33,40 @@ std::string_view LastComponent(std::string_view key) {
   return nul == std::string_view::npos ? key : key.substr(nul + 1);
 }
 
+namespace {
+
+// `value` as exactly `width` decimal digits (the lowest ones), zero-padded.
+void AppendDigits(std::string& out, uint64_t value, size_t width) {
+  const size_t end = out.size() + width;
+  out.resize(end);
+  for (size_t i = end; i > end - width; --i) {
+    out[i - 1] = static_cast<char>('0' + value % 10);
+    value /= 10;
+  }
+}
+
+}  // namespace
+
 std::string DayKey(const domain::CivilDate& day) {
-  char buffer[16];
-  std::snprintf(buffer, sizeof(buffer), "%04d%02d%02d", day.year, day.month, day.day);
-  return buffer;
+  std::string key;
+  key.reserve(8);
+  AppendDigits(key, static_cast<uint64_t>(day.year), 4);
+  AppendDigits(key, static_cast<uint64_t>(day.month), 2);
+  AppendDigits(key, static_cast<uint64_t>(day.day), 2);
+  return key;
 }
 
 std::string VersionKey(int64_t version) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof(buffer), "%020lld", static_cast<long long>(version));
-  return buffer;
+  std::string key;
+  key.reserve(20);
+  AppendDigits(key, static_cast<uint64_t>(version), 20);
+  return key;
 }
 
 std::string StatusKey(int status) {
-  char buffer[8];
-  std::snprintf(buffer, sizeof(buffer), "%02d", status);
-  return buffer;
+  std::string key;
+  AppendDigits(key, static_cast<uint64_t>(status), 2);
+  return key;
 }
 
 std::string TenantScope() { return "T"; }

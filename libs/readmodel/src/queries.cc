@@ -97,21 +97,6 @@ absl::StatusOr<Response> ListTable(const ReadView& view, std::string_view table,
   return response;
 }
 
-// Keys of `table` from `from` (inclusive) to `to` (exclusive) under `prefix`.
-absl::StatusOr<int64_t> CountRange(const ReadView& view, std::string_view table,
-                                   const std::string& prefix, const std::string& from,
-                                   const std::string& to) {
-  int64_t count = 0;
-  absl::Status scanned =
-      view.Scan(table, prefix, from, [&](std::string_view key, std::string_view) {
-        if (key >= to) return false;
-        ++count;
-        return true;
-      });
-  if (!scanned.ok()) return scanned;
-  return count;
-}
-
 // Copies each decision's action count (kept in the decisions table) into the review.
 absl::Status FillActionCounts(const ReadView& view, const std::string& tenant_id,
                               v1::ReviewView& review) {
@@ -226,39 +211,50 @@ absl::StatusOr<v1::ListActionsResponse> Queries::ListActions(const std::string& 
   const int32_t size = EffectivePageSize(request.page_size());
   v1::ListActionsResponse response;
   std::string last_key;
-  absl::Status failure;
-  absl::Status scanned =
-      view_.Scan(index, prefix, start_key, [&](std::string_view key, std::string_view value) {
-        if (end_key.has_value() && key >= *end_key) return false;
-        absl::StatusOr<std::optional<v1::ActionView>> action;
-        if (index == kActions) {
-          absl::StatusOr<v1::ActionView> parsed = Parse<v1::ActionView>(kActions, value);
-          if (parsed.ok()) {
-            action = std::optional<v1::ActionView>(*std::move(parsed));
-          } else {
-            action = parsed.status();
-          }
-        } else {
-          action = Read<v1::ActionView>(view_, kActions,
-                                        Key({tenant_id, std::string(LastComponent(key))}));
-        }
-        if (!action.ok()) {
-          failure = action.status();
-          return false;
-        }
-        if (!action->has_value() || !matches(**action)) return true;
-        if (response.actions_size() == size) {
-          // One more match exists: the list goes on after the last key returned.
-          response.set_next_page_token(EncodePageToken({index, last_key}));
-          return false;
-        }
-        (*action)->set_overdue(IsOverdue(**action, today));
-        *response.add_actions() = **std::move(action);
-        last_key = std::string(key);
-        return true;
-      });
-  if (!scanned.ok()) return scanned;
-  if (!failure.ok()) return failure;
+  // The index in order, a slice at a time: as many keys as matches are still wanted, their actions
+  // read together (the actions table itself holds them), then filtered.
+  std::string slice_start = start_key;
+  while (true) {
+    const size_t wanted = static_cast<size_t>(size - response.actions_size()) + 1;
+    std::vector<std::string> index_keys;
+    std::vector<std::optional<std::string>> values;
+    absl::Status scanned =
+        view_.Scan(index, prefix, slice_start, [&](std::string_view key, std::string_view value) {
+          if (end_key.has_value() && key >= *end_key) return false;
+          index_keys.emplace_back(key);
+          if (index == kActions) values.emplace_back(value);
+          return index_keys.size() < wanted;
+        });
+    if (!scanned.ok()) return scanned;
+    if (index_keys.empty()) break;
+    if (index != kActions) {
+      std::vector<std::string> action_keys;
+      action_keys.reserve(index_keys.size());
+      for (const std::string& key : index_keys) {
+        action_keys.push_back(Key({tenant_id, LastComponent(key)}));
+      }
+      absl::StatusOr<std::vector<std::optional<std::string>>> read =
+          view_.MultiGet(kActions, action_keys);
+      if (!read.ok()) return read.status();
+      values = *std::move(read);
+    }
+    for (size_t i = 0; i < index_keys.size(); ++i) {
+      if (!values[i].has_value()) continue;
+      absl::StatusOr<v1::ActionView> action = Parse<v1::ActionView>(kActions, *values[i]);
+      if (!action.ok()) return action.status();
+      if (!matches(*action)) continue;
+      if (response.actions_size() == size) {
+        // One more match exists: the list goes on after the last key returned.
+        response.set_next_page_token(EncodePageToken({index, last_key}));
+        return response;
+      }
+      action->set_overdue(IsOverdue(*action, today));
+      *response.add_actions() = *std::move(action);
+      last_key = index_keys[i];
+    }
+    if (index_keys.size() < wanted) break;   // the index has no more keys
+    slice_start = index_keys.back() + '\0';  // the smallest key after the slice
+  }
   return response;
 }
 
@@ -331,12 +327,13 @@ absl::StatusOr<v1::Dashboard> Queries::GetDashboard(const std::string& tenant_id
   dashboard.set_owner_id(owner_id);
   *dashboard.mutable_today() = today.ToProto();
 
+  // The scope's open actions due before today are overdue; from today on, for 8 days, due soon.
   const std::string prefix = Prefix({tenant_id, scope});
   const std::string today_key = prefix + DayKey(today);
-  absl::StatusOr<int64_t> overdue = CountRange(view_, kOpenActionsByDue, prefix, prefix, today_key);
+  absl::StatusOr<int64_t> overdue = view_.Count(kOpenActionsByDue, prefix, today_key);
   if (!overdue.ok()) return overdue.status();
   absl::StatusOr<int64_t> due_soon =
-      CountRange(view_, kOpenActionsByDue, prefix, today_key, prefix + DayKey(today.AddDays(8)));
+      view_.Count(kOpenActionsByDue, today_key, prefix + DayKey(today.AddDays(8)));
   if (!due_soon.ok()) return due_soon.status();
   dashboard.set_overdue(*overdue);
   dashboard.set_due_within_7_days(*due_soon);

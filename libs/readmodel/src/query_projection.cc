@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <map>
-#include <set>
 #include <utility>
 
 #include "reviewtrail/readmodel/action_fold.h"
@@ -12,7 +11,16 @@
 namespace reviewtrail::readmodel {
 namespace {
 
-using IndexEntry = std::pair<std::string, std::string>;  // table, key
+struct IndexEntry {
+  const char* table;  // one of the constants of keys.h
+  std::string key;
+
+  friend bool operator==(const IndexEntry& a, const IndexEntry& b) {
+    return a.key == b.key && std::string_view(a.table) == b.table;
+  }
+};
+// At most 7 entries each: a linear search beats building sets.
+using IndexEntries = std::vector<IndexEntry>;
 
 template <typename Message>
 absl::Status Load(projection::Changes& changes, std::string_view table, const std::string& key,
@@ -35,46 +43,48 @@ bool IsFinal(v1::ActionStatus status) {
   return status == v1::ACTION_STATUS_CLOSED || status == v1::ACTION_STATUS_CANCELLED;
 }
 
-std::set<IndexEntry> IndexEntriesOf(const std::string& tenant, const v1::ActionView& action) {
-  std::set<IndexEntry> entries;
+IndexEntries IndexEntriesOf(const std::string& tenant, const v1::ActionView& action) {
+  IndexEntries entries;
+  entries.reserve(7);
   const std::string& id = action.action_id();
   if (!action.owner_id().empty()) {
-    entries.emplace(kActionsByOwner, Key({tenant, action.owner_id(), id}));
+    entries.push_back({kActionsByOwner, Key({tenant, action.owner_id(), id})});
   }
-  entries.emplace(kActionsByStatus, Key({tenant, StatusKey(action.status()), id}));
+  entries.push_back({kActionsByStatus, Key({tenant, StatusKey(action.status()), id})});
   if (!action.review_id().empty()) {
-    entries.emplace(kActionsByReview, Key({tenant, action.review_id(), id}));
+    entries.push_back({kActionsByReview, Key({tenant, action.review_id(), id})});
   }
   if (!action.decision_id().empty()) {
-    entries.emplace(kActionsByDecision, Key({tenant, action.decision_id(), id}));
+    entries.push_back({kActionsByDecision, Key({tenant, action.decision_id(), id})});
   }
   const domain::CivilDate due = domain::CivilDate::FromProto(action.due_date());
   if (!IsFinal(action.status()) && due.IsValid()) {
     const std::string day = DayKey(due);
     for (const std::string& scope : ScopesOf(action)) {
-      entries.emplace(kOpenActionsByDue, Key({tenant, scope, day, id}));
+      entries.push_back({kOpenActionsByDue, Key({tenant, scope, day, id})});
     }
   }
   return entries;
 }
 
-// The decision's action count lives in the decisions table only (queries copy it into the review's
-// decisions), so an assignment does not rewrite the whole review.
-absl::Status CountActionOfDecision(projection::Changes& changes, const std::string& tenant,
-                                   const v1::ActionView& action) {
-  v1::DecisionView decision;
-  bool found = false;
-  const std::string decision_key = Key({tenant, action.decision_id()});
-  if (absl::Status s = Load(changes, kDecisions, decision_key, decision, found); !s.ok()) return s;
-  if (!found) return absl::OkStatus();  // an action of an unknown decision: nothing to count
-  decision.set_action_count(decision.action_count() + 1);
-  Store(changes, kDecisions, decision_key, decision);
-  return absl::OkStatus();
+bool Contains(const IndexEntries& entries, const IndexEntry& entry) {
+  return std::find(entries.begin(), entries.end(), entry) != entries.end();
 }
 
 }  // namespace
 
 std::vector<std::string> QueryProjection::Tables() const { return AllTables(); }
+
+absl::Status QueryProjection::Flush(projection::Changes& changes) {
+  counters_.Flush(changes);
+  decisions_.Flush(changes);
+  return absl::OkStatus();
+}
+
+void QueryProjection::Discard() {
+  counters_.Clear();
+  decisions_.Clear();
+}
 
 absl::Status QueryProjection::Apply(const eventlog::Position& position,
                                     const v1::EventEnvelope& event, projection::Changes& changes) {
@@ -135,7 +145,10 @@ absl::Status QueryProjection::Apply(const eventlog::Position& position,
       if (absl::Status s = Load(changes, kReviews, key, review, found); !s.ok()) return s;
       if (found && event.aggregate_version() <= review.version()) return absl::OkStatus();
       review.set_review_id(recorded.review_id());
-      Store(changes, kDecisions, Key({tenant, decision.decision_id()}), decision);
+      absl::StatusOr<std::optional<v1::DecisionView>*> stored =
+          decisions_.Change(changes, Key({tenant, decision.decision_id()}));
+      if (!stored.ok()) return stored.status();
+      **stored = decision;
       *review.add_decisions() = decision;
       review.set_version(event.aggregate_version());
       Store(changes, kReviews, key, review);
@@ -163,28 +176,22 @@ absl::Status QueryProjection::ApplyAction(const eventlog::Position& position,
   if (after.action_id().empty()) after.set_action_id(action_id);
 
   // Indexes: delete what no longer holds, add what is new.
-  const std::set<IndexEntry> old_entries =
-      existed ? IndexEntriesOf(tenant, before) : std::set<IndexEntry>();
-  const std::set<IndexEntry> new_entries = IndexEntriesOf(tenant, after);
+  const IndexEntries old_entries = existed ? IndexEntriesOf(tenant, before) : IndexEntries();
+  const IndexEntries new_entries = IndexEntriesOf(tenant, after);
   for (const IndexEntry& entry : old_entries) {
-    if (!new_entries.contains(entry)) changes.Delete(entry.first, entry.second);
+    if (!Contains(new_entries, entry)) changes.Delete(entry.table, entry.key);
   }
   for (const IndexEntry& entry : new_entries) {
-    if (!old_entries.contains(entry)) changes.Put(entry.first, entry.second, "");
+    if (!Contains(old_entries, entry)) changes.Put(entry.table, entry.key, "");
   }
 
-  // Counters: the action's old contribution out, its new one in.
-  std::map<std::string, v1::Dashboard> counters;
+  // Counters: the action's old contribution out, its new one in (merged in memory until Flush).
   const auto counters_of = [&](const std::string& scope) -> absl::StatusOr<v1::Dashboard*> {
-    auto it = counters.find(scope);
-    if (it != counters.end()) return &it->second;
-    v1::Dashboard loaded;
-    bool found = false;
-    if (absl::Status s = Load(changes, kDashboardCounters, Key({tenant, scope}), loaded, found);
-        !s.ok()) {
-      return s;
-    }
-    return &counters.emplace(scope, std::move(loaded)).first->second;
+    absl::StatusOr<std::optional<v1::Dashboard>*> counters =
+        counters_.Change(changes, Key({tenant, scope}));
+    if (!counters.ok()) return counters.status();
+    if (!(*counters)->has_value()) (*counters)->emplace();
+    return &***counters;
   };
   if (existed) {
     for (const std::string& scope : ScopesOf(before)) {
@@ -198,12 +205,12 @@ absl::Status QueryProjection::ApplyAction(const eventlog::Position& position,
     if (!scoped.ok()) return scoped.status();
     AddContribution(**scoped, after, zones_, tenant, +1);
   }
-  for (const auto& [scope, scoped] : counters) {
-    if (scoped.total_actions() == 0) {
-      changes.Delete(kDashboardCounters, Key({tenant, scope}));
-    } else {
-      Store(changes, kDashboardCounters, Key({tenant, scope}), scoped);
-    }
+  // A scope left without actions has no record (it reads as all zeros).
+  for (const std::string& scope : existed ? ScopesOf(before) : std::vector<std::string>()) {
+    absl::StatusOr<std::optional<v1::Dashboard>*> counters =
+        counters_.Change(changes, Key({tenant, scope}));
+    if (!counters.ok()) return counters.status();
+    if ((*counters)->has_value() && (**counters)->total_actions() == 0) (*counters)->reset();
   }
 
   v1::LogPosition logged;
@@ -213,7 +220,13 @@ absl::Status QueryProjection::ApplyAction(const eventlog::Position& position,
         HistoryOf(before, after, event, logged));
   Store(changes, kActions, key, after);
   if (!existed && event.payload_case() == v1::EventEnvelope::kActionAssigned) {
-    return CountActionOfDecision(changes, tenant, after);
+    // The decision's action count lives in the decisions table only (queries copy it into the
+    // review's decisions), so an assignment does not rewrite the whole review.
+    absl::StatusOr<std::optional<v1::DecisionView>*> decision =
+        decisions_.Change(changes, Key({tenant, after.decision_id()}));
+    if (!decision.ok()) return decision.status();
+    // An action of an unknown decision: nothing to count.
+    if ((*decision)->has_value()) (**decision)->set_action_count((**decision)->action_count() + 1);
   }
   return absl::OkStatus();
 }

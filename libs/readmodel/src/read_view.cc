@@ -15,6 +15,30 @@ std::string_view SeekTarget(std::string_view prefix, std::string_view start) {
 
 }  // namespace
 
+absl::StatusOr<std::vector<std::optional<std::string>>> ReadView::MultiGet(
+    std::string_view table, const std::vector<std::string>& keys) const {
+  std::vector<std::optional<std::string>> values;
+  values.reserve(keys.size());
+  for (const std::string& key : keys) {
+    absl::StatusOr<std::optional<std::string>> value = Get(table, key);
+    if (!value.ok()) return value.status();
+    values.push_back(*std::move(value));
+  }
+  return values;
+}
+
+absl::StatusOr<int64_t> ReadView::Count(std::string_view table, std::string_view from,
+                                        std::string_view to) const {
+  int64_t count = 0;
+  absl::Status scanned = Scan(table, "", from, [&](std::string_view key, std::string_view) {
+    if (key >= to) return false;
+    ++count;
+    return true;
+  });
+  if (!scanned.ok()) return scanned;
+  return count;
+}
+
 absl::StatusOr<std::optional<std::string>> MemoryReadView::Get(std::string_view table,
                                                                std::string_view key) const {
   auto t = changes_.tables().find(table);
@@ -53,6 +77,44 @@ absl::StatusOr<std::optional<std::string>> StoreReadView::Get(std::string_view t
   if (!status.ok())
     return absl::InternalError("reading " + std::string(table) + ": " + status.ToString());
   return value;
+}
+
+absl::StatusOr<std::vector<std::optional<std::string>>> StoreReadView::MultiGet(
+    std::string_view table, const std::vector<std::string>& keys) const {
+  rocksdb::ColumnFamilyHandle* family = store_.Table(table);
+  if (family == nullptr) return absl::InternalError("unknown table " + std::string(table));
+  rocksdb::ReadOptions options;
+  options.snapshot = snapshot_;
+  std::vector<rocksdb::Slice> slices(keys.begin(), keys.end());
+  std::vector<rocksdb::PinnableSlice> found(keys.size());
+  std::vector<rocksdb::Status> statuses(keys.size());
+  store_.db().MultiGet(options, family, keys.size(), slices.data(), found.data(), statuses.data());
+  std::vector<std::optional<std::string>> values(keys.size());
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (statuses[i].IsNotFound()) continue;
+    if (!statuses[i].ok()) {
+      return absl::InternalError("reading " + std::string(table) + ": " + statuses[i].ToString());
+    }
+    values[i].emplace(found[i].data(), found[i].size());
+  }
+  return values;
+}
+
+absl::StatusOr<int64_t> StoreReadView::Count(std::string_view table, std::string_view from,
+                                             std::string_view to) const {
+  rocksdb::ColumnFamilyHandle* family = store_.Table(table);
+  if (family == nullptr) return absl::InternalError("unknown table " + std::string(table));
+  const rocksdb::Slice upper(to.data(), to.size());
+  rocksdb::ReadOptions options;
+  options.snapshot = snapshot_;
+  options.iterate_upper_bound = &upper;
+  std::unique_ptr<rocksdb::Iterator> it(store_.db().NewIterator(options, family));
+  int64_t count = 0;
+  for (it->Seek(rocksdb::Slice(from.data(), from.size())); it->Valid(); it->Next()) ++count;
+  if (!it->status().ok()) {
+    return absl::InternalError("counting " + std::string(table) + ": " + it->status().ToString());
+  }
+  return count;
 }
 
 absl::Status StoreReadView::Scan(std::string_view table, std::string_view prefix,

@@ -67,6 +67,30 @@ TEST_F(GoldenReadModelTest, DecisionsCountTheirActions) {
   EXPECT_EQ(review->decisions(2).action_count(), 0);  // D3
 }
 
+TEST_F(GoldenReadModelTest, FlushingAfterEveryEventEqualsFlushingOnceAtTheEnd) {
+  QueryProjection projection{TenantTimeZones()};
+  projection::MemoryChanges one_by_one;
+  int64_t offset = 0;
+  for (const v1::EventEnvelope& event : scenario_.events) {
+    ASSERT_TRUE(projection.Apply({0, offset++}, event, one_by_one).ok());
+    ASSERT_TRUE(projection.Flush(one_by_one).ok());
+  }
+  EXPECT_EQ(one_by_one.tables(), changes_.tables());
+  EXPECT_FALSE(changes_.table(kDashboardCounters).empty());
+}
+
+TEST_F(GoldenReadModelTest, DiscardForgetsWhatABatchKeptInMemory) {
+  QueryProjection projection{TenantTimeZones()};
+  projection::MemoryChanges changes;
+  int64_t offset = 0;
+  for (const v1::EventEnvelope& event : scenario_.events) {
+    ASSERT_TRUE(projection.Apply({0, offset++}, event, changes).ok());
+  }
+  projection.Discard();
+  ASSERT_TRUE(projection.Flush(changes).ok());
+  EXPECT_TRUE(changes.table(kDashboardCounters).empty());
+}
+
 TEST(QueryProjectionTest, IgnoresEventsItDoesNotHandle) {
   QueryProjection projection{TenantTimeZones()};
   projection::MemoryChanges changes;

@@ -19,6 +19,7 @@ class GoldenReadModelTest : public ::testing::Test {
     for (const v1::EventEnvelope& event : scenario_.events) {
       ASSERT_TRUE(projection_.Apply({0, offset++}, event, changes).ok());
     }
+    ASSERT_TRUE(projection_.Flush(changes).ok());
   }
 
   const std::string& Id(const std::string& name) { return scenario_.ids.at(name); }

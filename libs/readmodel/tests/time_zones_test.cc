@@ -40,6 +40,7 @@ TEST(TenantTimeZonesTest, TheDaysBeforeMidnightUtcAreOverdueEastOfGreenwich) {
   int64_t offset = 0;
   for (const auto& event : scenario.events)
     ASSERT_TRUE(projection.Apply({0, offset++}, event, changes).ok());
+  ASSERT_TRUE(projection.Flush(changes).ok());
   MemoryReadView view(changes);
   Queries queries(view);
   // A4 is due 2026-02-15. At 2026-02-15T23:30Z it is not yet overdue in UTC, but it is in +01:00.

@@ -48,8 +48,9 @@ int main(int argc, char** argv) {
     return 1;
   }
   prometheus::Registry registry;
-  reviewtrail::projection::Projector projector(**log, **store, projection, registry,
-                                               {.name = "audit", .max_batch = 5});
+  reviewtrail::projection::Projector projector(
+      **log, **store, projection, registry,
+      {.name = "audit", .max_batch = 5, .catch_up_chunk = 25});
   if (!projector.Start().ok()) return 1;
   for (int32_t partition = 0; partition < (*log)->PartitionCount(); ++partition) {
     const int64_t end = *(*log)->EndOffset(partition);

@@ -27,12 +27,18 @@ absl::Status RebuildReadModel(eventlog::EventLog& log, const std::string& store_
   if (error) return FileError("removing " + fresh, error);
   {
     absl::StatusOr<std::unique_ptr<projection::ProjectionStore>> store =
-        projection::ProjectionStore::Open(fresh, readmodel::AllTables());
+        projection::ProjectionStore::Open(fresh, readmodel::AllTables(), {.without_wal = true});
     if (!store.ok()) return store.status();
     readmodel::QueryProjection projection(time_zones);
     projection::Projector projector(log, **store, projection, registry,
                                     {.name = "query", .max_batch = max_batch});
     if (absl::Status caught_up = projector.CatchUp(); !caught_up.ok()) return caught_up;
+    // Written without a log (a crash before the swap restarts the rebuild): the files must hold
+    // everything before it is swapped in.
+    if (absl::Status flushed = (*store)->Flush(); !flushed.ok()) return flushed;
+    // The flushes left several files per table: the queries should not pay for merging them, nor
+    // share the machine with the compactions that would follow the swap.
+    if (absl::Status compacted = (*store)->Compact(); !compacted.ok()) return compacted;
   }  // closed before the swap
   std::filesystem::remove_all(old, error);
   if (error) return FileError("removing " + old, error);

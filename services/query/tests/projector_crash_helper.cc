@@ -35,7 +35,7 @@ int main(int argc, char** argv) {
   readmodel::QueryProjection projection{readmodel::TenantTimeZones()};
   prometheus::Registry registry;
   projection::Projector projector(**log, **store, projection, registry,
-                                  {.name = "query", .max_batch = 3});
+                                  {.name = "query", .max_batch = 3, .catch_up_chunk = 30});
   int64_t total = 0;
   for (int32_t p = 0; p < (*log)->PartitionCount(); ++p) total += *(*log)->EndOffset(p);
   if (std::string(argv[3]) == "catchup") {

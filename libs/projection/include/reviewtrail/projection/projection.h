@@ -11,8 +11,9 @@
 namespace reviewtrail::projection {
 
 // A read model fed by the log: turns each event into writes on its tables. Implementations hold no
-// state of their own between calls (everything lives in Changes), so a replay rebuilds them
-// exactly. Called by one ProjectorRunner thread.
+// state of their own from one batch to the next (everything lives in Changes), so a replay
+// rebuilds them exactly. Within a batch they may keep records merged in memory (counters many
+// events update) and write them once in Flush. Called by one Projector thread.
 class Projection {
  public:
   virtual ~Projection() = default;
@@ -24,6 +25,12 @@ class Projection {
   // committed); an event the projection does not care about is simply ignored.
   [[nodiscard]] virtual absl::Status Apply(const eventlog::Position& position,
                                            const v1::EventEnvelope& event, Changes& changes) = 0;
+
+  // Ends a batch: writes to `changes` what Apply kept in memory, and forgets it. Called after the
+  // batch's last Apply and before its commit; callers of Apply outside a Projector call it too.
+  [[nodiscard]] virtual absl::Status Flush(Changes& /*changes*/) { return absl::OkStatus(); }
+  // Forgets what Apply kept in memory, unwritten: the batch is abandoned (an Apply failed).
+  virtual void Discard() {}
 };
 
 }  // namespace reviewtrail::projection

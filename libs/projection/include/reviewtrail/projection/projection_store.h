@@ -1,19 +1,26 @@
 #pragma once
 
 #include <rocksdb/db.h>
-#include <rocksdb/utilities/write_batch_with_index.h>
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "reviewtrail/eventlog/event_log.h"
 #include "reviewtrail/projection/changes.h"
 
 namespace reviewtrail::projection {
+
+struct ProjectionStoreOptions {
+  // No write-ahead log: for a store built from nothing and used only once complete (a rebuild,
+  // whose crash restarts it from scratch). Flush() must succeed before such a store is put to use.
+  bool without_wal = false;
+};
 
 // A projection's own RocksDB: one column family per table, plus "positions" holding, per log
 // partition, the next offset to apply. Commit() writes a batch's table changes and the new
@@ -24,15 +31,20 @@ namespace reviewtrail::projection {
 class ProjectionStore {
  public:
   [[nodiscard]] static absl::StatusOr<std::unique_ptr<ProjectionStore>> Open(
-      const std::string& path, const std::vector<std::string>& tables);
+      const std::string& path, const std::vector<std::string>& tables,
+      ProjectionStoreOptions options = {});
   ~ProjectionStore();
 
   // Next offset to apply for each of `partition_count` partitions (0 for a fresh store).
   [[nodiscard]] absl::StatusOr<std::vector<eventlog::Position>> LoadPositions(
       int32_t partition_count) const;
 
-  // A batch of changes; reads see the batch's own writes on top of the store. A failed read is
-  // remembered and fails the Commit, so a projection never commits on a state it could not see.
+  // A batch of changes held in memory: every key it read or wrote, with its latest value. Reads
+  // see the batch's own writes on top of the store, which is read once per key. Commit writes each
+  // changed key once, however many times the batch changed it, and leaves out the deletion of a key
+  // the store is known not to hold: a batch folding many events costs one write per key touched.
+  // A failed read is remembered and fails the Commit, so a projection never commits on a state it
+  // could not see. One thread.
   class Batch final : public Changes {
    public:
     explicit Batch(ProjectionStore& store);
@@ -41,15 +53,37 @@ class ProjectionStore {
     void Put(std::string_view table, std::string_view key, std::string_view value) override;
     void Delete(std::string_view table, std::string_view key) override;
 
+    // Keys held (read or written).
+    [[nodiscard]] size_t size() const { return size_; }
+
    private:
     friend class ProjectionStore;
+    // What the store held under a key before the batch, as far as the batch knows.
+    enum class Stored { kUnknown, kAbsent, kPresent };
+    struct Entry {
+      std::optional<std::string> value;  // nullopt: absent
+      Stored stored = Stored::kUnknown;
+      bool changed = false;
+    };
+    using Entries = absl::flat_hash_map<std::string, Entry>;
+
+    // The entry of `key` in `table`, created unread when new.
+    Entry& EntryOf(std::string_view table, std::string_view key, bool& created);
+
     ProjectionStore& store_;
-    rocksdb::WriteBatchWithIndex batch_;
+    std::vector<Entries> tables_;  // by column family id
+    size_t size_ = 0;
     absl::Status error_;
   };
 
   // Commits `batch` and the positions (partition -> next offset) atomically.
   [[nodiscard]] absl::Status Commit(Batch& batch, const std::map<int32_t, int64_t>& next_offsets);
+
+  // Writes everything committed so far to the store's files (needed with `without_wal`).
+  [[nodiscard]] absl::Status Flush();
+  // Compacts every table into one sorted run: for a store built in bulk, so that it starts serving
+  // without compactions pending.
+  [[nodiscard]] absl::Status Compact();
 
   [[nodiscard]] rocksdb::DB& db() { return *db_; }
   // The column family of `table`; nullptr for an unknown table.
@@ -59,6 +93,7 @@ class ProjectionStore {
   ProjectionStore() = default;
 
   std::unique_ptr<rocksdb::DB> db_;
+  ProjectionStoreOptions options_;
   std::map<std::string, rocksdb::ColumnFamilyHandle*, std::less<>> tables_;
   rocksdb::ColumnFamilyHandle* positions_ = nullptr;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;

@@ -22,12 +22,17 @@ namespace reviewtrail::projection {
 
 struct ProjectorOptions {
   std::string name;         // the metrics label, e.g. "query" or "audit"
-  size_t max_batch = 1000;  // events per committed batch
+  size_t max_batch = 1000;  // events per read from the log (and per commit when live)
   std::chrono::milliseconds poll_timeout{200};
+  // Events folded in memory before one commit while catching up: by CatchUp(), and by the runner
+  // while every poll comes back full (it is behind). Each key the chunk touches is written once.
+  size_t catch_up_chunk = 50'000;
 };
 
 // Feeds a Projection from the log: subscribes from the store's positions, applies each event to a
-// batch and commits the batch with the new positions. Records that do not decode, and events
+// batch and commits the batch with the new positions. While live, a batch is what one poll
+// returned; while catching up, a chunk of up to catch_up_chunk events is folded in one batch in
+// memory and committed with its positions in one write. Records that do not decode, and events
 // whose payload this build does not know, are counted, logged with their position and skipped —
 // never fatal. Exposes how far it got, so queries can wait for their own writes.
 //
@@ -62,8 +67,21 @@ class Projector {
   [[nodiscard]] absl::Status health() const;
 
  private:
+  // Records folded into one batch and what to account for once it is committed.
+  struct Chunk {
+    explicit Chunk(ProjectionStore& store) : batch(store) {}
+    ProjectionStore::Batch batch;
+    size_t records = 0;
+    std::map<int32_t, int64_t> next_offsets;
+    std::map<int, double> applied_payloads;  // by payload field number
+    std::map<std::string, double> skipped_reasons;
+    std::map<int32_t, double> event_times;
+  };
+
   void Run();
-  [[nodiscard]] absl::Status ApplyBatch(const std::vector<eventlog::Record>& records);
+  [[nodiscard]] absl::Status Fold(const std::vector<eventlog::Record>& records, Chunk& chunk);
+  // Commits the chunk with its positions, then publishes its progress and metrics.
+  [[nodiscard]] absl::Status Commit(Chunk& chunk);
   void UpdateLag();
 
   eventlog::EventLog& log_;

@@ -5,7 +5,10 @@
 
 #include "absl/status/status.h"
 #include "reviewtrail/projection/projection.h"
+#include "reviewtrail/readmodel/keys.h"
+#include "reviewtrail/readmodel/merged_records.h"
 #include "reviewtrail/readmodel/time_zones.h"
+#include "reviewtrail/v1/query_service.pb.h"
 
 namespace reviewtrail::readmodel {
 
@@ -18,7 +21,9 @@ namespace reviewtrail::readmodel {
 // changed, replaces the action's contribution to its scopes' counters and appends the history
 // entry. Payloads it does not handle are ignored (the Projector counts unknown ones).
 //
-// Holds no state between calls besides its immutable time zones; called by one runner thread.
+// Within a batch it keeps the dashboard counters and the decisions it updates merged in memory
+// (parsed once, written once by Flush); nothing outlives the batch besides the immutable time
+// zones. Called by one runner thread.
 class QueryProjection final : public projection::Projection {
  public:
   explicit QueryProjection(TenantTimeZones zones) : zones_(std::move(zones)) {}
@@ -27,6 +32,8 @@ class QueryProjection final : public projection::Projection {
   [[nodiscard]] absl::Status Apply(const eventlog::Position& position,
                                    const v1::EventEnvelope& event,
                                    projection::Changes& changes) override;
+  [[nodiscard]] absl::Status Flush(projection::Changes& changes) override;
+  void Discard() override;
 
  private:
   [[nodiscard]] absl::Status ApplyAction(const eventlog::Position& position,
@@ -34,6 +41,8 @@ class QueryProjection final : public projection::Projection {
                                          projection::Changes& changes);
 
   TenantTimeZones zones_;
+  MergedRecords<v1::Dashboard> counters_{kDashboardCounters};
+  MergedRecords<v1::DecisionView> decisions_{kDecisions};
 };
 
 }  // namespace reviewtrail::readmodel

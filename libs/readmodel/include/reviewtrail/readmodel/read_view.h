@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -24,6 +25,12 @@ class ReadView {
   virtual ~ReadView() = default;
   [[nodiscard]] virtual absl::StatusOr<std::optional<std::string>> Get(
       std::string_view table, std::string_view key) const = 0;
+  // Point reads of several keys of `table` at once, answered in the order of `keys`.
+  [[nodiscard]] virtual absl::StatusOr<std::vector<std::optional<std::string>>> MultiGet(
+      std::string_view table, const std::vector<std::string>& keys) const;
+  // The number of keys of `table` in [from, to).
+  [[nodiscard]] virtual absl::StatusOr<int64_t> Count(std::string_view table, std::string_view from,
+                                                      std::string_view to) const;
   // Visits the keys of `table` that start with `prefix` and are >= `start` (start may be empty or
   // shorter than the prefix: the scan then begins at the prefix).
   [[nodiscard]] virtual absl::Status Scan(std::string_view table, std::string_view prefix,
@@ -55,6 +62,12 @@ class StoreReadView final : public ReadView {
 
   [[nodiscard]] absl::StatusOr<std::optional<std::string>> Get(std::string_view table,
                                                                std::string_view key) const override;
+  // One batched lookup through the store (rocksdb MultiGet), not one search per key.
+  [[nodiscard]] absl::StatusOr<std::vector<std::optional<std::string>>> MultiGet(
+      std::string_view table, const std::vector<std::string>& keys) const override;
+  // One iterator bounded at `to`, no callback per key.
+  [[nodiscard]] absl::StatusOr<int64_t> Count(std::string_view table, std::string_view from,
+                                              std::string_view to) const override;
   [[nodiscard]] absl::Status Scan(std::string_view table, std::string_view prefix,
                                   std::string_view start, const Visitor& visit) const override;
 

@@ -1,0 +1,125 @@
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "reviewtrail/projection/projection_store.h"
+
+namespace reviewtrail::projection {
+namespace {
+
+class ProjectionBatchTest : public ::testing::Test {
+ protected:
+  ProjectionBatchTest() {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("projection-batch-test-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    store_ = *ProjectionStore::Open(dir_.string(), {"things"});
+  }
+  ~ProjectionBatchTest() override {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  std::optional<std::string> Stored(const std::string& key) {
+    std::string value;
+    const rocksdb::Status status =
+        store_->db().Get(rocksdb::ReadOptions(), store_->Table("things"), key, &value);
+    if (!status.ok()) return std::nullopt;
+    return value;
+  }
+  uint64_t Memtable(const std::string& property) {
+    uint64_t value = 0;
+    EXPECT_TRUE(store_->db().GetIntProperty(store_->Table("things"), property, &value));
+    return value;
+  }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<ProjectionStore> store_;
+};
+
+TEST_F(ProjectionBatchTest, ReadsSeeTheBatchsOwnWritesOnTopOfTheStore) {
+  {
+    ProjectionStore::Batch batch(*store_);
+    batch.Put("things", "a", "1");
+    ASSERT_TRUE(store_->Commit(batch, {{0, 1}}).ok());
+  }
+  ProjectionStore::Batch batch(*store_);
+  EXPECT_EQ(batch.Get("things", "a"), "1");
+  EXPECT_EQ(batch.Get("things", "b"), std::nullopt);
+  batch.Put("things", "b", "2");
+  batch.Delete("things", "a");
+  EXPECT_EQ(batch.Get("things", "a"), std::nullopt);
+  EXPECT_EQ(batch.Get("things", "b"), "2");
+  EXPECT_EQ(Stored("a"), "1") << "nothing is written before the commit";
+  ASSERT_TRUE(store_->Commit(batch, {{0, 2}}).ok());
+  EXPECT_EQ(Stored("a"), std::nullopt);
+  EXPECT_EQ(Stored("b"), "2");
+  auto positions = store_->LoadPositions(1);
+  ASSERT_TRUE(positions.ok());
+  EXPECT_EQ((*positions)[0].offset, 2);
+}
+
+TEST_F(ProjectionBatchTest, WritesEachKeyOnceWithItsLastValue) {
+  ProjectionStore::Batch batch(*store_);
+  for (int i = 0; i < 100; ++i) batch.Put("things", "counter", std::to_string(i));
+  EXPECT_EQ(batch.size(), 1u);
+  ASSERT_TRUE(store_->Commit(batch, {}).ok());
+  EXPECT_EQ(Stored("counter"), "99");
+  EXPECT_EQ(Memtable("rocksdb.num-entries-active-mem-table"), 1u);
+}
+
+TEST_F(ProjectionBatchTest, LeavesOutDeletionsOfKeysTheStoreDoesNotHold) {
+  {
+    ProjectionStore::Batch batch(*store_);
+    batch.Put("things", "kept", "1");
+    ASSERT_TRUE(store_->Commit(batch, {}).ok());
+  }
+  ProjectionStore::Batch batch(*store_);
+  batch.Put("things", "passing", "1");  // put and deleted in the same batch, never stored
+  batch.Delete("things", "passing");
+  EXPECT_EQ(batch.Get("things", "unread"), std::nullopt);
+  batch.Delete("things", "unread");  // read as absent
+  batch.Delete("things", "kept");    // stored: must go
+  ASSERT_TRUE(store_->Commit(batch, {}).ok());
+  EXPECT_EQ(Memtable("rocksdb.num-deletes-active-mem-table"), 1u);
+  EXPECT_EQ(Stored("kept"), std::nullopt);
+  EXPECT_EQ(Stored("passing"), std::nullopt);
+}
+
+TEST_F(ProjectionBatchTest, DeletesAKeyStoredInAFileWithoutReadingItFirst) {
+  {
+    ProjectionStore::Batch batch(*store_);
+    batch.Put("things", "old", "1");
+    ASSERT_TRUE(store_->Commit(batch, {}).ok());
+    ASSERT_TRUE(store_->Flush().ok());
+  }
+  ProjectionStore::Batch batch(*store_);
+  batch.Put("things", "old", "2");
+  batch.Delete("things", "old");
+  ASSERT_TRUE(store_->Commit(batch, {}).ok());
+  EXPECT_EQ(Stored("old"), std::nullopt);
+}
+
+TEST(ProjectionStoreTest, AStoreWithoutALogKeepsWhatWasFlushed) {
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("projection-store-nowal-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  {
+    auto store = *ProjectionStore::Open(dir.string(), {"things"}, {.without_wal = true});
+    ProjectionStore::Batch batch(*store);
+    batch.Put("things", "a", "1");
+    ASSERT_TRUE(store->Commit(batch, {{0, 7}}).ok());
+    ASSERT_TRUE(store->Flush().ok());
+  }
+  auto store = *ProjectionStore::Open(dir.string(), {"things"});
+  std::string value;
+  EXPECT_TRUE(store->db().Get(rocksdb::ReadOptions(), store->Table("things"), "a", &value).ok());
+  EXPECT_EQ(value, "1");
+  EXPECT_EQ((*store->LoadPositions(1))[0].offset, 7);
+  store.reset();
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace reviewtrail::projection
