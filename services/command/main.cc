@@ -23,8 +23,8 @@ int main(int argc, char** argv) {
   }
   auto service = reviewtrail::command::CommandService::Start(
       (*host)->log(), (*host)->verifier(), (*host)->clock(), (*host)->registry(),
-      {.write_model_path =
-           (std::filesystem::path((*host)->config().data_dir) / "command").string()});
+      {.write_model_path = (std::filesystem::path((*host)->config().data_dir) / "command").string(),
+       .time_zones = (*host)->time_zones()});
   if (!service.ok()) {
     std::cerr << "reviewtrail-command: " << service.status() << "\n";
     return 1;

@@ -13,15 +13,10 @@ int main(int argc, char** argv) {
   reviewtrail::server::ServerConfig config;
   reviewtrail::server::AddServerOptions(app, config);
   bool rebuild = false;
-  std::vector<std::string> offsets;
   int64_t wait_ms = 5000;
   app.add_flag("--rebuild", rebuild,
                "Rebuild the read model from log position 0 into a fresh store and swap it in "
                "before serving");
-  app.add_option("--tenant-utc-offset", offsets,
-                 "A tenant's time zone as a fixed UTC offset, e.g. acme=+01:00 (repeatable; "
-                 "default UTC)")
-      ->envname("REVIEWTRAIL_TENANT_UTC_OFFSET");
   app.add_option("--read-your-writes-timeout-ms", wait_ms,
                  "How long a query with min_position waits for the read model")
       ->check(CLI::Range(1, 60000));
@@ -29,11 +24,6 @@ int main(int argc, char** argv) {
   if (const std::string problem = reviewtrail::server::FinishKafkaConfig(config);
       !problem.empty()) {
     std::cerr << "reviewtrail-query: " << problem << "\n";
-    return 2;
-  }
-  auto zones = reviewtrail::readmodel::TenantTimeZones::Parse(offsets);
-  if (!zones.ok()) {
-    std::cerr << "reviewtrail-query: " << zones.status() << "\n";
     return 2;
   }
   auto host = reviewtrail::server::ServiceHost::Create(std::move(config));
@@ -45,8 +35,8 @@ int main(int argc, char** argv) {
       (std::filesystem::path((*host)->config().data_dir) / "query").string();
   if (rebuild) {
     std::cerr << "reviewtrail-query: rebuilding the read model from position 0\n";
-    if (absl::Status rebuilt = reviewtrail::query::RebuildReadModel((*host)->log(), store_path,
-                                                                    *zones, (*host)->registry());
+    if (absl::Status rebuilt = reviewtrail::query::RebuildReadModel(
+            (*host)->log(), store_path, (*host)->time_zones(), (*host)->registry());
         !rebuilt.ok()) {
       std::cerr << "reviewtrail-query: rebuild failed: " << rebuilt << "\n";
       return 1;
@@ -55,7 +45,7 @@ int main(int argc, char** argv) {
   auto service = reviewtrail::query::QueryService::Start(
       (*host)->log(), (*host)->verifier(), (*host)->clock(), (*host)->registry(),
       {.store_path = store_path,
-       .time_zones = *std::move(zones),
+       .time_zones = (*host)->time_zones(),
        .read_your_writes_timeout = std::chrono::milliseconds(wait_ms)});
   if (!service.ok()) {
     std::cerr << "reviewtrail-query: " << service.status() << "\n";

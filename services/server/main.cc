@@ -11,7 +11,6 @@
 #include "reviewtrail/notifier/token_source.h"
 #include "reviewtrail/query/query_service.h"
 #include "reviewtrail/query/rebuild.h"
-#include "reviewtrail/readmodel/time_zones.h"
 #include "reviewtrail/server/service_host.h"
 #include "token_command.h"
 
@@ -26,7 +25,6 @@ void Report(const absl::StatusOr<std::unique_ptr<Service>>& service, const char*
 // What the all-in-one adds to the common server options.
 struct AllInOneOptions {
   std::string notifier_config;
-  reviewtrail::readmodel::TenantTimeZones time_zones;
   bool rebuild_read_model = false;
 };
 
@@ -39,14 +37,14 @@ int Serve(reviewtrail::server::ServerConfig config, AllInOneOptions options) {
   }
   rt::server::ServiceHost& h = **host;
   const std::filesystem::path data(h.config().data_dir);
-  auto commands =
-      rt::command::CommandService::Start(h.log(), h.verifier(), h.clock(), h.registry(),
-                                         {.write_model_path = (data / "command").string()});
+  auto commands = rt::command::CommandService::Start(
+      h.log(), h.verifier(), h.clock(), h.registry(),
+      {.write_model_path = (data / "command").string(), .time_zones = h.time_zones()});
   Report(commands, "command service");
   if (options.rebuild_read_model) {
     std::cerr << "reviewtrail-server: rebuilding the read model from position 0\n";
     if (absl::Status rebuilt = rt::query::RebuildReadModel(h.log(), (data / "query").string(),
-                                                           options.time_zones, h.registry());
+                                                           h.time_zones(), h.registry());
         !rebuilt.ok()) {
       std::cerr << "reviewtrail-server: rebuild failed: " << rebuilt << "\n";
       return 1;
@@ -54,7 +52,7 @@ int Serve(reviewtrail::server::ServerConfig config, AllInOneOptions options) {
   }
   auto queries = rt::query::QueryService::Start(
       h.log(), h.verifier(), h.clock(), h.registry(),
-      {.store_path = (data / "query").string(), .time_zones = options.time_zones});
+      {.store_path = (data / "query").string(), .time_zones = h.time_zones()});
   Report(queries, "query service");
   auto audit = rt::audit_service::AuditService::Start(
       h.log(), h.verifier(), h.clock(), h.registry(), {.store_path = (data / "audit").string()});
@@ -116,11 +114,6 @@ int main(int argc, char** argv) {
          "JSON file: follow-up policy, recipients and channels per tenant (default: "
          "reminders 7 and 1 days before, escalations from the first overdue day, log channel)")
       ->envname("REVIEWTRAIL_NOTIFIER_CONFIG");
-  std::vector<std::string> utc_offsets;
-  app.add_option("--tenant-utc-offset", utc_offsets,
-                 "A tenant's time zone for dashboards and overdue, as a fixed UTC offset, e.g. "
-                 "acme=+01:00 (repeatable; default UTC)")
-      ->envname("REVIEWTRAIL_TENANT_UTC_OFFSET");
   bool rebuild = false;
   app.add_flag("--rebuild-read-model", rebuild,
                "Rebuild the query read model from log position 0 before serving");
@@ -133,12 +126,6 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (token_command->parsed()) return reviewtrail::server::RunTokenCommand(config, token);
-  auto zones = reviewtrail::readmodel::TenantTimeZones::Parse(utc_offsets);
-  if (!zones.ok()) {
-    std::cerr << "reviewtrail-server: " << zones.status() << "\n";
-    return 2;
-  }
-  return Serve(std::move(config), {.notifier_config = notifier_config,
-                                   .time_zones = *std::move(zones),
-                                   .rebuild_read_model = rebuild});
+  return Serve(std::move(config),
+               {.notifier_config = notifier_config, .rebuild_read_model = rebuild});
 }

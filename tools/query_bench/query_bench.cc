@@ -115,7 +115,7 @@ class CountingChanges final : public projection::Changes {
 
 // Store reads and writes per event of the read model's projection, over the first `limit` events.
 void CountOperations(eventlog::EventLog& log, int64_t limit) {
-  readmodel::QueryProjection projection{readmodel::TenantTimeZones()};
+  readmodel::QueryProjection projection{runtime::TenantTimeZones()};
   CountingChanges changes;
   int64_t events = 0;
   for (int32_t partition = 0; partition < log.PartitionCount() && events < limit; ++partition) {
@@ -207,7 +207,7 @@ int Run(const Options& options) {
   const double rebuild_thread_cpu = CpuSeconds(RUSAGE_THREAD);
   const double rebuild_process_cpu = CpuSeconds(RUSAGE_SELF);
   if (absl::Status rebuilt =
-          query::RebuildReadModel(**log, store, readmodel::TenantTimeZones(), registry);
+          query::RebuildReadModel(**log, store, runtime::TenantTimeZones(), registry);
       !rebuilt.ok()) {
     Fail("rebuild", rebuilt);
   }

@@ -58,7 +58,7 @@ std::vector<std::string> ScopesOf(const v1::ActionView& action) {
 }
 
 void AddContribution(v1::Dashboard& counters, const v1::ActionView& action,
-                     const TenantTimeZones& zones, std::string_view tenant_id, int sign) {
+                     const runtime::TenantTimeZones& zones, std::string_view tenant_id, int sign) {
   counters.set_total_actions(counters.total_actions() + sign);
   AddStatus(counters, action.status(), sign);
   if (!IsFinal(action.status())) counters.set_open_actions(counters.open_actions() + sign);

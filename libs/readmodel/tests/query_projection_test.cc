@@ -68,7 +68,7 @@ TEST_F(GoldenReadModelTest, DecisionsCountTheirActions) {
 }
 
 TEST_F(GoldenReadModelTest, FlushingAfterEveryEventEqualsFlushingOnceAtTheEnd) {
-  QueryProjection projection{TenantTimeZones()};
+  QueryProjection projection{runtime::TenantTimeZones()};
   projection::MemoryChanges one_by_one;
   int64_t offset = 0;
   for (const v1::EventEnvelope& event : scenario_.events) {
@@ -80,7 +80,7 @@ TEST_F(GoldenReadModelTest, FlushingAfterEveryEventEqualsFlushingOnceAtTheEnd) {
 }
 
 TEST_F(GoldenReadModelTest, DiscardForgetsWhatABatchKeptInMemory) {
-  QueryProjection projection{TenantTimeZones()};
+  QueryProjection projection{runtime::TenantTimeZones()};
   projection::MemoryChanges changes;
   int64_t offset = 0;
   for (const v1::EventEnvelope& event : scenario_.events) {
@@ -92,7 +92,7 @@ TEST_F(GoldenReadModelTest, DiscardForgetsWhatABatchKeptInMemory) {
 }
 
 TEST(QueryProjectionTest, IgnoresEventsItDoesNotHandle) {
-  QueryProjection projection{TenantTimeZones()};
+  QueryProjection projection{runtime::TenantTimeZones()};
   projection::MemoryChanges changes;
   v1::EventEnvelope event;
   event.set_tenant_id("acme");  // no payload: a newer schema's event

@@ -25,7 +25,7 @@ class GoldenReadModelTest : public ::testing::Test {
   const std::string& Id(const std::string& name) { return scenario_.ids.at(name); }
 
   GoldenScenario scenario_;
-  QueryProjection projection_{TenantTimeZones()};
+  QueryProjection projection_{runtime::TenantTimeZones()};
   projection::MemoryChanges changes_;
   MemoryReadView view_{changes_};
   Queries queries_{view_};

@@ -76,6 +76,11 @@ void AddServerOptions(CLI::App& app, ServerConfig& config) {
   app.add_option("--tenant", config.tenant, "Tenant of the admin token made on first start")
       ->envname("REVIEWTRAIL_TENANT")
       ->capture_default_str();
+  app.add_option("--tenant-utc-offset", config.tenant_utc_offsets,
+                 "A tenant's time zone as a fixed UTC offset, e.g. acme=+01:00 (repeatable or "
+                 "comma-separated; default UTC): its today for due dates, overdue and dashboards")
+      ->envname("REVIEWTRAIL_TENANT_UTC_OFFSET")
+      ->delimiter(',');
 }
 
 std::string FinishKafkaConfig(ServerConfig& config) {

@@ -11,6 +11,9 @@ namespace reviewtrail::server {
 absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Create(ServerConfig config) {
   DisableMutexDeadlockDetection();
   std::unique_ptr<ServiceHost> host(new ServiceHost(std::move(config)));
+  auto zones = runtime::TenantTimeZones::Parse(host->config_.tenant_utc_offsets);
+  if (!zones.ok()) return zones.status();
+  host->time_zones_ = *std::move(zones);
   std::error_code error;
   std::filesystem::create_directories(host->config_.data_dir, error);
   if (error) {

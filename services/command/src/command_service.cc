@@ -13,12 +13,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// The tenant's calendar day. Deadlines are kept in UTC days; see README "Time".
-domain::CivilDate TodayOf(std::chrono::system_clock::time_point now) {
-  const auto days = std::chrono::floor<std::chrono::days>(now).time_since_epoch().count();
-  return domain::CivilDate::FromDaysSinceEpoch(days);
-}
-
 std::string ResultLabel(const CommandOutcome& outcome) {
   if (std::holds_alternative<v1::CommandReply>(outcome)) return "ok";
   if (const auto* error = std::get_if<domain::DomainError>(&outcome)) return error->rule;
@@ -47,6 +41,7 @@ absl::StatusOr<std::unique_ptr<CommandService>> CommandService::Start(
   if (!model.ok()) return model.status();
   service->model_ = *std::move(model);
   service->max_queue_wait_ = options.max_queue_wait;
+  service->time_zones_ = std::move(options.time_zones);
   for (int32_t partition = 0; partition < log.PartitionCount(); ++partition) {
     auto writer = std::make_unique<PartitionWriter>(
         partition, log, *service->model_, service->metrics_, options.max_queue_per_partition);
@@ -85,7 +80,7 @@ grpc::ServerUnaryReactor* CommandService::Handle(const char* name,
       .actor_id = principal->person_id,
       .roles = principal->roles,
       .now = std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count(),
-      .today = TodayOf(now),
+      .today = time_zones_.DayOf(principal->tenant_id, now),
       .correlation_id = MetadataValue(*context, "x-correlation-id"),
       .causation_id = MetadataValue(*context, "x-causation-id")};
   command.deadline =

@@ -48,8 +48,9 @@ class CommandServiceTest : public ::testing::Test {
     ASSERT_TRUE(log.ok()) << log.status();
     log_ = *std::move(log);
     registry_ = std::make_shared<prometheus::Registry>();
-    auto service = CommandService::Start(*log_, *verifier_, clock_, *registry_,
-                                         {.write_model_path = (dir_ / "command").string()});
+    auto service = CommandService::Start(
+        *log_, *verifier_, clock_, *registry_,
+        {.write_model_path = (dir_ / "command").string(), .time_zones = time_zones_});
     ASSERT_TRUE(service.ok()) << service.status();
     service_ = *std::move(service);
     grpc::ServerBuilder builder;
@@ -110,6 +111,7 @@ class CommandServiceTest : public ::testing::Test {
 
   std::filesystem::path dir_;
   runtime::FakeClock clock_;
+  runtime::TenantTimeZones time_zones_;  // of the next StartService()
   auth::SigningKey key_;
   std::unique_ptr<auth::TokenVerifier> verifier_;
   std::unique_ptr<eventlog::EmbeddedLog> log_;

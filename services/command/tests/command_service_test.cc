@@ -415,6 +415,27 @@ TEST_F(CommandApiTest, ACommandPastItsDeadlineIsNotDecidedAndRecordsNothing) {
   EXPECT_EQ(LogSize(), size + 1);
 }
 
+TEST_F(CommandApiTest, TodayIsTheTenantsDayInItsTimeZone) {
+  // 2026-11-24T02:00Z: already the 24th in UTC, still the 23rd at -08:00.
+  clock_.Advance(std::chrono::hours(17));
+  const std::string manager = Token("mia", {v1::ROLE_ISMS_MANAGER});
+  auto request = Assignment("assign-due-today-utc");
+  *request.mutable_due_date() = Day(2026, 11, 23);
+  EXPECT_EQ(Send(&Stub::AssignAction, request, manager).status.error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+
+  StopService();
+  time_zones_ = *runtime::TenantTimeZones::Parse({"acme=-08:00"});
+  StartService();
+  request.set_command_id("assign-due-today-local");
+  const Answer local = Send(&Stub::AssignAction, request, manager);
+  EXPECT_TRUE(local.status.ok()) << local.status.error_message();
+  *request.mutable_due_date() = Day(2026, 11, 22);
+  request.set_command_id("assign-due-yesterday-local");
+  EXPECT_EQ(Send(&Stub::AssignAction, request, manager).status.error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+}
+
 TEST_F(CommandApiTest, OfTwoRacingConflictingCommandsExactlyOneWins) {
   const std::string action = Assign();
   for (int round = 0; round < 10; ++round) {

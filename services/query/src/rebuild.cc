@@ -18,7 +18,7 @@ absl::Status FileError(const std::string& what, const std::error_code& error) {
 }  // namespace
 
 absl::Status RebuildReadModel(eventlog::EventLog& log, const std::string& store_path,
-                              const readmodel::TenantTimeZones& time_zones,
+                              const runtime::TenantTimeZones& time_zones,
                               prometheus::Registry& registry, size_t max_batch) {
   const std::string fresh = store_path + ".rebuild";
   const std::string old = store_path + ".old";

@@ -50,7 +50,7 @@ class ChunkedFoldTest : public ::testing::Test {
     const std::string path = (dir_ / name).string();
     auto store = projection::ProjectionStore::Open(path, readmodel::AllTables());
     EXPECT_TRUE(store.ok());
-    readmodel::QueryProjection projection{readmodel::TenantTimeZones()};
+    readmodel::QueryProjection projection{runtime::TenantTimeZones()};
     prometheus::Registry registry;
     projection::Projector projector(
         *log_, **store, projection, registry,
@@ -77,7 +77,7 @@ TEST_F(ChunkedFoldTest, ARebuildWithoutALogEqualsOneEventPerCommitAndResumesFrom
   const auto one_by_one = StoreContents(Built("one-by-one", 1, 1));
   const std::string rebuilt = (dir_ / "rebuilt").string();
   prometheus::Registry registry;
-  ASSERT_TRUE(RebuildReadModel(*log_, rebuilt, readmodel::TenantTimeZones(), registry).ok());
+  ASSERT_TRUE(RebuildReadModel(*log_, rebuilt, runtime::TenantTimeZones(), registry).ok());
   EXPECT_FALSE(std::filesystem::exists(rebuilt + ".rebuild"));
   EXPECT_EQ(StoreContents(rebuilt), one_by_one);
   auto store = projection::ProjectionStore::Open(rebuilt, readmodel::AllTables());
@@ -102,7 +102,7 @@ TEST_F(ChunkedFoldTest, ARebuildInterruptedBeforeTheSwapStartsAgainFromNothing) 
     ASSERT_TRUE((*partial)->Commit(batch, {{0, 5}}).ok());
   }
   prometheus::Registry registry;
-  ASSERT_TRUE(RebuildReadModel(*log_, rebuilt, readmodel::TenantTimeZones(), registry).ok());
+  ASSERT_TRUE(RebuildReadModel(*log_, rebuilt, runtime::TenantTimeZones(), registry).ok());
   EXPECT_EQ(StoreContents(rebuilt), one_by_one);
 }
 

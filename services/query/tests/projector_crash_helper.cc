@@ -32,7 +32,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "store: %s\n", store.status().ToString().c_str());
     return 1;
   }
-  readmodel::QueryProjection projection{readmodel::TenantTimeZones()};
+  readmodel::QueryProjection projection{runtime::TenantTimeZones()};
   prometheus::Registry registry;
   projection::Projector projector(**log, **store, projection, registry,
                                   {.name = "query", .max_batch = 3, .catch_up_chunk = 30});

@@ -140,7 +140,7 @@ TEST(ProjectorCrashTest, KilledMidStreamAndRestartedEqualsAFreshRebuild) {
   {
     auto fresh = projection::ProjectionStore::Open(fresh_path, readmodel::AllTables());
     ASSERT_TRUE(fresh.ok());
-    readmodel::QueryProjection projection{readmodel::TenantTimeZones()};
+    readmodel::QueryProjection projection{runtime::TenantTimeZones()};
     prometheus::Registry registry;
     projection::Projector rebuild(**log, **fresh, projection, registry, {.name = "rebuild"});
     ASSERT_TRUE(rebuild.CatchUp().ok());

@@ -117,7 +117,7 @@ class QueryServiceTest : public ::testing::Test {
     registry_ = std::make_shared<prometheus::Registry>();
     auto service = QueryService::Start(*log_, *verifier_, clock_, *registry_,
                                        {.store_path = StorePath(),
-                                        .time_zones = readmodel::TenantTimeZones(),
+                                        .time_zones = runtime::TenantTimeZones(),
                                         .read_your_writes_timeout = wait,
                                         .max_batch = 16});
     ASSERT_TRUE(service.ok()) << service.status();

@@ -202,7 +202,7 @@ TEST_F(GoldenQueryServiceTest, RebuildSwapsInAStoreIdenticalToTheLiveOne) {
   const auto live = StoreContents(StorePath());
   ASSERT_FALSE(live.at(readmodel::kActions).empty());
   prometheus::Registry registry;
-  ASSERT_TRUE(RebuildReadModel(*log_, StorePath(), readmodel::TenantTimeZones(), registry).ok());
+  ASSERT_TRUE(RebuildReadModel(*log_, StorePath(), runtime::TenantTimeZones(), registry).ok());
   EXPECT_EQ(StoreContents(StorePath()), live);
   EXPECT_FALSE(std::filesystem::exists(StorePath() + ".rebuild"));
   EXPECT_FALSE(std::filesystem::exists(StorePath() + ".old"));

@@ -4,7 +4,7 @@
 #include <string_view>
 #include <vector>
 
-#include "reviewtrail/readmodel/time_zones.h"
+#include "reviewtrail/runtime/time_zones.h"
 #include "reviewtrail/v1/query_service.pb.h"
 
 namespace reviewtrail::readmodel {
@@ -19,7 +19,7 @@ namespace reviewtrail::readmodel {
 // the action's old contribution and adding its new one. Time-dependent numbers (overdue, due soon)
 // are never stored: queries count them from the due-date index.
 void AddContribution(v1::Dashboard& counters, const v1::ActionView& action,
-                     const TenantTimeZones& zones, std::string_view tenant_id, int sign);
+                     const runtime::TenantTimeZones& zones, std::string_view tenant_id, int sign);
 
 // The median of the days-to-close distribution; 0 when it is empty.
 [[nodiscard]] double MedianDaysToClose(const v1::Dashboard& counters);

@@ -7,7 +7,7 @@
 #include "reviewtrail/projection/projection.h"
 #include "reviewtrail/readmodel/keys.h"
 #include "reviewtrail/readmodel/merged_records.h"
-#include "reviewtrail/readmodel/time_zones.h"
+#include "reviewtrail/runtime/time_zones.h"
 #include "reviewtrail/v1/query_service.pb.h"
 
 namespace reviewtrail::readmodel {
@@ -26,7 +26,7 @@ namespace reviewtrail::readmodel {
 // zones. Called by one runner thread.
 class QueryProjection final : public projection::Projection {
  public:
-  explicit QueryProjection(TenantTimeZones zones) : zones_(std::move(zones)) {}
+  explicit QueryProjection(runtime::TenantTimeZones zones) : zones_(std::move(zones)) {}
 
   [[nodiscard]] std::vector<std::string> Tables() const override;
   [[nodiscard]] absl::Status Apply(const eventlog::Position& position,
@@ -40,7 +40,7 @@ class QueryProjection final : public projection::Projection {
                                          const v1::EventEnvelope& event,
                                          projection::Changes& changes);
 
-  TenantTimeZones zones_;
+  runtime::TenantTimeZones zones_;
   MergedRecords<v1::Dashboard> counters_{kDashboardCounters};
   MergedRecords<v1::DecisionView> decisions_{kDecisions};
 };

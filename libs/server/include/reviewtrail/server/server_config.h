@@ -38,6 +38,10 @@ struct ServerConfig {
 
   // The tenant of the admin token created on first start.
   std::string tenant = "default";
+
+  // "tenant=+HH:MM": a tenant's time zone as a fixed UTC offset, which decides its "today" (the
+  // earliest due date a command accepts, overdue and due-soon). Tenants not listed use UTC.
+  std::vector<std::string> tenant_utc_offsets;
 };
 
 // Registers the options on `app` (including --config). Call before app.parse().

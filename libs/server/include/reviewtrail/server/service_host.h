@@ -12,6 +12,7 @@
 #include "absl/status/statusor.h"
 #include "reviewtrail/eventlog/event_log.h"
 #include "reviewtrail/runtime/clock.h"
+#include "reviewtrail/runtime/time_zones.h"
 #include "reviewtrail/server/runtime_setup.h"
 #include "reviewtrail/server/server_config.h"
 
@@ -30,6 +31,7 @@ class ServiceHost {
   [[nodiscard]] const auth::TokenVerifier& verifier() const { return *auth_.verifier; }
   [[nodiscard]] const auth::SigningKey& signing_key() const { return auth_.local_key.key; }
   [[nodiscard]] const runtime::Clock& clock() const { return clock_; }
+  [[nodiscard]] const runtime::TenantTimeZones& time_zones() const { return time_zones_; }
   [[nodiscard]] prometheus::Registry& registry() { return *registry_; }
   [[nodiscard]] const ServerConfig& config() const { return config_; }
 
@@ -47,6 +49,7 @@ class ServiceHost {
 
   ServerConfig config_;
   runtime::SystemClock clock_;
+  runtime::TenantTimeZones time_zones_;
   std::unique_ptr<eventlog::EventLog> log_;
   Authentication auth_;
   std::shared_ptr<prometheus::Registry> registry_ = std::make_shared<prometheus::Registry>();

@@ -13,6 +13,7 @@
 #include "reviewtrail/command/pending_command.h"
 #include "reviewtrail/eventlog/event_log.h"
 #include "reviewtrail/runtime/clock.h"
+#include "reviewtrail/runtime/time_zones.h"
 #include "reviewtrail/v1/command_service.grpc.pb.h"
 
 namespace reviewtrail::command {
@@ -25,6 +26,8 @@ struct CommandServiceOptions {
   size_t max_queue_per_partition = 10'000;  // beyond it, RESOURCE_EXHAUSTED
   // The longest a command may wait for its writer, even when its caller set no deadline.
   std::chrono::milliseconds max_queue_wait = std::chrono::seconds(10);
+  // Each tenant's "today" (due dates may not be before it); default UTC.
+  runtime::TenantTimeZones time_zones;
 };
 
 // The write path: authenticate, authorise, load state, decide, append, reply. Owns the write model
@@ -107,6 +110,7 @@ class CommandService final : public v1::CommandService::CallbackService {
   const runtime::Clock& clock_;
   CommandMetrics metrics_;
   std::chrono::milliseconds max_queue_wait_{0};
+  runtime::TenantTimeZones time_zones_;
   std::unique_ptr<WriteModel> model_;
   std::vector<std::unique_ptr<PartitionWriter>> writers_;
 };

@@ -12,8 +12,8 @@
 #include "reviewtrail/projection/projection_store.h"
 #include "reviewtrail/projection/projector.h"
 #include "reviewtrail/readmodel/query_projection.h"
-#include "reviewtrail/readmodel/time_zones.h"
 #include "reviewtrail/runtime/clock.h"
+#include "reviewtrail/runtime/time_zones.h"
 #include "reviewtrail/v1/query_service.grpc.pb.h"
 
 namespace reviewtrail::query {
@@ -21,8 +21,8 @@ namespace reviewtrail::query {
 class QueryMetrics;
 
 struct QueryServiceOptions {
-  std::string store_path;  // the read model's RocksDB directory, owned by this service
-  readmodel::TenantTimeZones time_zones;  // "today" per tenant; default UTC
+  std::string store_path;               // the read model's RocksDB directory, owned by this service
+  runtime::TenantTimeZones time_zones;  // "today" per tenant; default UTC
   // How long a query carrying min_position waits for the projector before UNAVAILABLE.
   std::chrono::milliseconds read_your_writes_timeout{5000};
   size_t max_batch = 1000;  // events per committed projector batch

@@ -6,7 +6,7 @@
 
 #include "absl/status/status.h"
 #include "reviewtrail/eventlog/event_log.h"
-#include "reviewtrail/readmodel/time_zones.h"
+#include "reviewtrail/runtime/time_zones.h"
 
 namespace reviewtrail::query {
 
@@ -18,7 +18,7 @@ namespace reviewtrail::query {
 // QueryService has `store_path` open. Called by `reviewtrail-query --rebuild`, and by the
 // all-in-one before it starts its QueryService.
 [[nodiscard]] absl::Status RebuildReadModel(eventlog::EventLog& log, const std::string& store_path,
-                                            const readmodel::TenantTimeZones& time_zones,
+                                            const runtime::TenantTimeZones& time_zones,
                                             prometheus::Registry& registry,
                                             size_t max_batch = 1000);
 

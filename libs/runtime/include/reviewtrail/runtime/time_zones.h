@@ -10,10 +10,11 @@
 #include "absl/status/statusor.h"
 #include "reviewtrail/domain/civil_date.h"
 
-namespace reviewtrail::readmodel {
+namespace reviewtrail::runtime {
 
-// Each tenant's time zone as a fixed offset from UTC (default UTC), which decides "today" for
-// overdue and due-soon counts and the calendar day of a closure.
+// Each tenant's time zone as a fixed offset from UTC (default UTC), which decides the tenant's
+// "today": for due dates a command accepts, overdue and due-soon counts, and the calendar day of a
+// closure.
 //
 // Why fixed offsets: the toolchain (g++ 12, libstdc++) has no std::chrono::tzdb, so IANA names
 // with daylight-saving rules are not available; a tenant in Europe/Amsterdam configures +01:00 (or
@@ -41,4 +42,4 @@ class TenantTimeZones {
   std::map<std::string, std::chrono::minutes, std::less<>> offsets_;
 };
 
-}  // namespace reviewtrail::readmodel
+}  // namespace reviewtrail::runtime

@@ -1,10 +1,10 @@
-#include "reviewtrail/readmodel/time_zones.h"
+#include "reviewtrail/runtime/time_zones.h"
 
 #include <cstdlib>
 
 #include "absl/status/status.h"
 
-namespace reviewtrail::readmodel {
+namespace reviewtrail::runtime {
 namespace {
 
 constexpr int64_t kMicrosPerMinute = 60'000'000;
@@ -75,4 +75,4 @@ domain::CivilDate TenantTimeZones::DayOfMicros(std::string_view tenant_id, int64
   return domain::CivilDate::FromDaysSinceEpoch(FloorDiv(local, kMicrosPerDay));
 }
 
-}  // namespace reviewtrail::readmodel
+}  // namespace reviewtrail::runtime
