@@ -6,6 +6,7 @@
 
 #include "reviewtrail/audit/sha256.h"
 #include "reviewtrail/audit/stored_view.h"
+#include "reviewtrail/domain/civil_date.h"
 
 namespace reviewtrail::audit {
 namespace {
@@ -19,28 +20,6 @@ void AppendField(std::string& out, std::string_view value) {
   out.push_back(':');
   out.append(value);
   out.push_back('\n');
-}
-
-// Days since 1970-01-01 -> civil date (Howard Hinnant's algorithm).
-void CivilFromDays(int64_t days, int64_t& year, int& month, int& day) {
-  days += 719468;
-  const int64_t era = (days >= 0 ? days : days - 146096) / 146097;
-  const auto doe = static_cast<int64_t>(days - era * 146097);
-  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const int64_t mp = (5 * doy + 2) / 153;
-  day = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
-  month = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
-  year = yoe + era * 400 + (month <= 2 ? 1 : 0);
-}
-
-int64_t DaysFromCivil(int64_t year, int month, int day) {
-  year -= month <= 2 ? 1 : 0;
-  const int64_t era = (year >= 0 ? year : year - 399) / 400;
-  const int64_t yoe = year - era * 400;
-  const int64_t doy = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1;
-  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
 }
 
 bool ParseDigits(std::string_view text, int64_t& value) {
@@ -88,10 +67,10 @@ void AppendMicros(Micros micros, std::string& out) {
     of_day += kSecondsPerDay;
     days -= 1;
   }
-  int64_t year = 0;
-  int month = 0;
-  int day = 0;
-  CivilFromDays(days, year, month, day);
+  const domain::CivilDate date = domain::CivilDate::FromDaysSinceEpoch(days);
+  const int64_t year = date.year;
+  const int month = date.month;
+  const int day = date.day;
   if (year < 0 || year > 9999) {
     // Outside four-digit years (never for real entries): the general form.
     char buffer[96];
@@ -137,7 +116,9 @@ absl::StatusOr<Micros> ParseMicros(std::string_view text) {
       day > DaysInMonth(year, month) || hour > 23 || minute > 59 || second > 59) {
     return bad();  // e.g. February 30th
   }
-  const int64_t days = DaysFromCivil(year, static_cast<int>(month), static_cast<int>(day));
+  const int64_t days = domain::CivilDate{static_cast<int32_t>(year), static_cast<int32_t>(month),
+                                         static_cast<int32_t>(day)}
+                           .DaysSinceEpoch();
   const Micros micros =
       ((days * kSecondsPerDay) + hour * 3600 + minute * 60 + second) * kMicrosPerSecond + fraction;
   return micros;

@@ -9,6 +9,7 @@
 
 #include "reviewtrail/audit/canonical.h"
 #include "reviewtrail/audit/export_encoders.h"
+#include "reviewtrail/domain/civil_date.h"
 #include "test_entries.h"
 
 namespace reviewtrail::audit {
@@ -112,17 +113,12 @@ std::string ReferenceTimeText(Micros micros) {
   const auto floor_div = [](int64_t a, int64_t b) { return a / b - (a % b < 0 ? 1 : 0); };
   const int64_t seconds = floor_div(micros, 1'000'000);
   const int64_t fraction = micros - seconds * 1'000'000;
-  int64_t days = floor_div(seconds, 86'400);
+  const int64_t days = floor_div(seconds, 86'400);
   const int64_t of_day = seconds - days * 86'400;
-  days += 719468;
-  const int64_t era = (days >= 0 ? days : days - 146096) / 146097;
-  const int64_t doe = days - era * 146097;
-  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const int64_t mp = (5 * doy + 2) / 153;
-  const int64_t day = doy - (153 * mp + 2) / 5 + 1;
-  const int64_t month = mp < 10 ? mp + 3 : mp - 9;
-  const int64_t year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  const domain::CivilDate date = domain::CivilDate::FromDaysSinceEpoch(days);
+  const int64_t year = date.year;
+  const int64_t month = date.month;
+  const int64_t day = date.day;
   char buffer[96];
   std::snprintf(buffer, sizeof(buffer), "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld.%06lldZ",
                 static_cast<long long>(year), static_cast<long long>(month),
