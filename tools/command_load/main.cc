@@ -5,6 +5,7 @@
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/health_check_service_interface.h>
 #include <prometheus/registry.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -34,7 +35,18 @@ struct Result {
   int64_t p50 = 0;
   int64_t p99 = 0;
   int64_t errors = 0;
+  double cpu_micros_per_call = 0;  // of the whole process (server, gRPC and callers)
 };
+
+// CPU time of every thread of the process so far, user and system.
+double ProcessCpuSeconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  const auto seconds = [](const timeval& t) {
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
+  };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
 
 std::shared_ptr<grpc::Channel> Channel(const std::string& address, int id) {
   grpc::ChannelArguments arguments;
@@ -50,6 +62,7 @@ Result Measure(int callers, double seconds, MakeCaller make) {
   std::atomic<bool> stop{false};
   std::vector<std::thread> threads;
   const auto start = SteadyClock::now();
+  const double cpu_start = ProcessCpuSeconds();
   for (int c = 0; c < callers; ++c) {
     threads.emplace_back([&, c] {
       auto call = make(c);
@@ -71,10 +84,12 @@ Result Measure(int callers, double seconds, MakeCaller make) {
   stop = true;
   for (auto& thread : threads) thread.join();
   const double elapsed = std::chrono::duration<double>(SteadyClock::now() - start).count();
+  const double cpu = ProcessCpuSeconds() - cpu_start;
   Latencies all;
   for (const auto& each : latencies) all.Merge(each);
+  const auto calls = static_cast<double>(std::max<size_t>(all.count(), 1));
   return Result{static_cast<double>(all.count()) / elapsed, all.Quantile(0.5), all.Quantile(0.99),
-                errors.load()};
+                errors.load(), cpu / calls * 1e6};
 }
 
 grpc::Status Send(v1::CommandService::Stub& stub, const std::string& token,
@@ -159,7 +174,8 @@ int Run(const std::vector<int>& caller_counts, double seconds, int tenants, int 
 
   std::printf(
       "| callers | commands/s | p50 µs | p99 µs | echo QPS | echo p50 µs | echo p99 µs | "
-      "commands/echo |\n|--:|--:|--:|--:|--:|--:|--:|--:|\n");
+      "commands/echo | CPU µs per command | CPU µs per echo |\n"
+      "|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
   int round = 0;
   std::vector<std::pair<int, double>> group_commits;  // callers, events per synced commit
   for (int callers : caller_counts) {
@@ -188,10 +204,11 @@ int Run(const std::vector<int>& caller_counts, double seconds, int tenants, int 
         return health->Check(&context, request, &response);
       };
     });
-    std::printf("| %d | %.0f | %lld | %lld | %.0f | %lld | %lld | %.2f |\n", callers, commands.rate,
-                static_cast<long long>(commands.p50), static_cast<long long>(commands.p99),
-                echo.rate, static_cast<long long>(echo.p50), static_cast<long long>(echo.p99),
-                commands.rate / echo.rate);
+    std::printf("| %d | %.0f | %lld | %lld | %.0f | %lld | %lld | %.2f | %.0f | %.0f |\n", callers,
+                commands.rate, static_cast<long long>(commands.p50),
+                static_cast<long long>(commands.p99), echo.rate, static_cast<long long>(echo.p50),
+                static_cast<long long>(echo.p99), commands.rate / echo.rate,
+                commands.cpu_micros_per_call, echo.cpu_micros_per_call);
     const int64_t commits = after.commits - before.commits;
     if (commits > 0) {
       group_commits.push_back(
