@@ -7,6 +7,7 @@
 #include <limits>
 #include <optional>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -25,6 +26,11 @@
 #include "rocksdb/write_batch.h"
 
 namespace reviewtrail::eventlog {
+
+int32_t DefaultShardCount() {
+  const auto threads = static_cast<int32_t>(std::thread::hardware_concurrency());
+  return std::clamp(threads / 4, 1, 4);
+}
 namespace {
 
 // Sorts after every log key: partitions are non-negative int32, so their first byte is < 0x80.
@@ -78,6 +84,9 @@ class EmbeddedLogImpl final : public EmbeddedLog {
   int32_t PartitionFor(std::string_view tenant_id) const override {
     return KafkaPartitionFor(tenant_id, partition_count_);
   }
+
+  // One lane per shard: ShardOf() is the same modulo.
+  int32_t CommitLanes() const override { return static_cast<int32_t>(shards_.size()); }
 
   std::vector<absl::StatusOr<std::vector<Position>>> AppendEach(
       std::span<const TenantEvents> appends) override;

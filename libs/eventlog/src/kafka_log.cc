@@ -94,6 +94,9 @@ class KafkaLogImpl final : public KafkaLog {
     return KafkaPartitionFor(tenant_id, config_.partition_count);
   }
 
+  // Deliveries to different partitions do not wait for one another.
+  int32_t CommitLanes() const override { return config_.partition_count; }
+
   std::vector<absl::StatusOr<std::vector<Position>>> AppendEach(
       std::span<const TenantEvents> appends) override;
 

@@ -12,7 +12,7 @@
 
 namespace reviewtrail::command {
 
-// Folded aggregates of one partition's tenants, loaded from the WriteModel on first use and kept
+// Folded aggregates of one writer's tenants, loaded from the WriteModel on first use and kept
 // current by applying each decided event. Also the overlay of a batch in flight: events are applied
 // here before they are durable, so a failed append must Clear() the cache.
 //

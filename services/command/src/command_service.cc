@@ -42,9 +42,17 @@ absl::StatusOr<std::unique_ptr<CommandService>> CommandService::Start(
   service->model_ = *std::move(model);
   service->max_queue_wait_ = options.max_queue_wait;
   service->time_zones_ = std::move(options.time_zones);
+  // A writer per commit lane of the log, writing the partitions of that lane.
+  const int32_t lanes = std::max(1, std::min(log.CommitLanes(), log.PartitionCount()));
+  std::vector<std::vector<int32_t>> partitions_of(static_cast<size_t>(lanes));
   for (int32_t partition = 0; partition < log.PartitionCount(); ++partition) {
-    auto writer = std::make_unique<PartitionWriter>(
-        partition, log, *service->model_, service->metrics_, options.max_queue_per_partition);
+    partitions_of[static_cast<size_t>(partition % lanes)].push_back(partition);
+    service->writer_of_.push_back(static_cast<size_t>(partition % lanes));
+  }
+  for (std::vector<int32_t>& partitions : partitions_of) {
+    auto writer =
+        std::make_unique<PartitionWriter>(std::move(partitions), log, *service->model_,
+                                          service->metrics_, options.max_queue_per_writer);
     if (absl::Status started = writer->Start(); !started.ok()) return started;
     service->writers_.push_back(std::move(writer));
   }
@@ -57,7 +65,7 @@ void CommandService::Stop() {
 
 absl::Status CommandService::Submit(PendingCommand command) {
   const int32_t partition = log_.PartitionFor(command.context.tenant_id);
-  return writers_.at(static_cast<size_t>(partition))->Submit(std::move(command));
+  return writers_.at(writer_of_.at(static_cast<size_t>(partition)))->Submit(std::move(command));
 }
 
 template <typename Request>

@@ -13,6 +13,7 @@ namespace {
 
 constexpr size_t kMaxBatch = 512;
 constexpr size_t kCatchUpChunk = 1000;
+constexpr size_t kCachedAggregatesPerPartition = 100'000;
 
 // The answer to an accepted command; its log position is set once its events landed.
 v1::CommandReply ReplyWithoutPosition(const domain::Decision& decision) {
@@ -26,19 +27,22 @@ v1::CommandReply ReplyWithoutPosition(const domain::Decision& decision) {
 
 }  // namespace
 
-PartitionWriter::PartitionWriter(int32_t partition, eventlog::EventLog& log, WriteModel& model,
-                                 CommandMetrics& metrics, size_t max_queue)
-    : partition_(partition),
-      log_(log),
+PartitionWriter::PartitionWriter(std::vector<int32_t> partitions, eventlog::EventLog& log,
+                                 WriteModel& model, CommandMetrics& metrics, size_t max_queue)
+    : log_(log),
       model_(model),
       metrics_(metrics),
       max_queue_(max_queue),
-      cache_(model, /*max_entries=*/100'000) {}
+      cache_(model, /*max_entries=*/kCachedAggregatesPerPartition * partitions.size()) {
+  for (int32_t partition : partitions) next_offsets_[partition] = 0;
+}
 
 PartitionWriter::~PartitionWriter() { Stop(); }
 
 absl::Status PartitionWriter::Start() {
-  if (absl::Status caught_up = CatchUp(); !caught_up.ok()) return caught_up;
+  for (const auto& [partition, next] : next_offsets_) {
+    if (absl::Status caught_up = CatchUp(partition); !caught_up.ok()) return caught_up;
+  }
   thread_ = std::thread([this] { Run(); });
   return absl::OkStatus();
 }
@@ -57,8 +61,8 @@ absl::Status PartitionWriter::Submit(PendingCommand command) {
     std::lock_guard lock(mutex_);
     if (stopping_) return absl::UnavailableError("the command service is shutting down");
     if (queue_.size() >= max_queue_) {
-      return absl::ResourceExhaustedError("too many commands waiting for partition " +
-                                          std::to_string(partition_) + "; retry shortly");
+      return absl::ResourceExhaustedError("too many commands (" + std::to_string(max_queue_) +
+                                          ") are waiting to be written; retry shortly");
     }
     queue_.push_back(std::move(command));
   }
@@ -88,15 +92,19 @@ void PartitionWriter::Run() {
 void PartitionWriter::ProcessBatch(std::vector<PendingCommand>& batch) {
   cache_.TrimIfFull();
   DecidedBatch decided = DecideAll(batch);
-  const Landed landed = AppendAccepted(decided);
+  const std::map<int32_t, Landed> landed = AppendAccepted(decided);
   // Every outcome is final once the log has answered: reply now. The write model is brought up to
   // date next, on this thread, before the next batch is decided, so no later command misses it.
   for (size_t i = 0; i < batch.size(); ++i) {
     if (decided.repeat_of[i]) decided.outcomes[i] = decided.outcomes[*decided.repeat_of[i]];
   }
   for (size_t i = 0; i < batch.size(); ++i) batch[i].done(std::move(*decided.outcomes[i]));
-  IndexLanded(landed);
-  metrics_.ObserveBatch(landed.events.size());
+  size_t events = 0;
+  for (const auto& [partition, in_partition] : landed) {
+    IndexLanded(partition, in_partition);
+    events += in_partition.events.size();
+  }
+  metrics_.ObserveBatch(events);
 }
 
 PartitionWriter::DecidedBatch PartitionWriter::DecideAll(const std::vector<PendingCommand>& batch) {
@@ -156,7 +164,7 @@ PartitionWriter::DecidedBatch PartitionWriter::DecideAll(const std::vector<Pendi
   return decided;
 }
 
-PartitionWriter::Landed PartitionWriter::AppendAccepted(DecidedBatch& decided) {
+std::map<int32_t, PartitionWriter::Landed> PartitionWriter::AppendAccepted(DecidedBatch& decided) {
   std::vector<eventlog::TenantEvents> each;
   each.reserve(decided.appends.size());
   for (const TenantAppend& append : decided.appends) {
@@ -164,19 +172,21 @@ PartitionWriter::Landed PartitionWriter::AppendAccepted(DecidedBatch& decided) {
   }
   std::vector<absl::StatusOr<std::vector<eventlog::Position>>> positions = log_.AppendEach(each);
 
-  Landed landed;
+  std::map<int32_t, Landed> landed;
   for (size_t g = 0; g < decided.appends.size(); ++g) {
     const TenantAppend& append = decided.appends[g];
     if (!positions[g].ok()) {
-      spdlog::error("append to partition {} failed: {}", partition_,
+      const int32_t partition = log_.PartitionFor(append.tenant);
+      spdlog::error("append to partition {} failed: {}", partition,
                     positions[g].status().ToString());
-      landed.failed = true;
+      landed[partition].failed = true;
       for (size_t i : append.commands) decided.outcomes[i] = positions[g].status();
       continue;
     }
     const std::vector<eventlog::Position>& at = *positions[g];
+    Landed& in_partition = landed[at.front().partition];
     for (size_t k = 0; k < append.events.size(); ++k) {
-      landed.events.push_back({at[k], &append.events[k]});
+      in_partition.events.push_back({at[k], &append.events[k]});
     }
     size_t k = 0;
     for (size_t i : append.commands) {
@@ -187,50 +197,53 @@ PartitionWriter::Landed PartitionWriter::AppendAccepted(DecidedBatch& decided) {
       last.set_offset(at[k - 1].offset);
     }
   }
-  std::sort(landed.events.begin(), landed.events.end(),
-            [](const LoggedEvent& a, const LoggedEvent& b) {
-              return a.position.offset < b.position.offset;
-            });
+  for (auto& [partition, in_partition] : landed) {
+    std::sort(in_partition.events.begin(), in_partition.events.end(),
+              [](const LoggedEvent& a, const LoggedEvent& b) {
+                return a.position.offset < b.position.offset;
+              });
+  }
   return landed;
 }
 
-void PartitionWriter::IndexLanded(const Landed& landed) {
+void PartitionWriter::IndexLanded(int32_t partition, const Landed& landed) {
+  int64_t& next_offset = next_offsets_.at(partition);
   bool contiguous = true;
   for (size_t k = 0; k < landed.events.size(); ++k) {
-    contiguous &= landed.events[k].position.offset == next_offset_ + static_cast<int64_t>(k);
+    contiguous &= landed.events[k].position.offset == next_offset + static_cast<int64_t>(k);
   }
   if (landed.failed || !contiguous) {
     // Some events may have landed although an append reported failure, or another writer
     // appended: forget the optimistic state and index whatever the log really holds.
     if (!contiguous)
-      spdlog::warn("partition {} holds records this writer did not append", partition_);
+      spdlog::warn("partition {} holds records this writer did not append", partition);
     cache_.Clear();
-    if (absl::Status caught_up = CatchUp(); !caught_up.ok()) {
-      spdlog::error("catching up partition {}: {}", partition_, caught_up.ToString());
+    if (absl::Status caught_up = CatchUp(partition); !caught_up.ok()) {
+      spdlog::error("catching up partition {}: {}", partition, caught_up.ToString());
     }
     return;
   }
   if (landed.events.empty()) return;
   const int64_t next = landed.events.back().position.offset + 1;
   if (absl::Status indexed =
-          model_.Index(partition_, landed.events, next, WriteModel::Commands::kWhole);
+          model_.Index(partition, landed.events, next, WriteModel::Commands::kWhole);
       !indexed.ok()) {
     // The events are durable in the log; the next start (or catch-up) indexes them.
-    spdlog::error("indexing partition {}: {}", partition_, indexed.ToString());
+    spdlog::error("indexing partition {}: {}", partition, indexed.ToString());
     cache_.Clear();
   }
-  next_offset_ = next;
+  next_offset = next;
 }
 
-absl::Status PartitionWriter::CatchUp() {
-  absl::StatusOr<int64_t> checkpoint = model_.Checkpoint(partition_);
+absl::Status PartitionWriter::CatchUp(int32_t partition) {
+  absl::StatusOr<int64_t> checkpoint = model_.Checkpoint(partition);
   if (!checkpoint.ok()) return checkpoint.status();
-  absl::StatusOr<int64_t> end = log_.EndOffset(partition_);
+  absl::StatusOr<int64_t> end = log_.EndOffset(partition);
   if (!end.ok()) return end.status();
   int64_t next = *checkpoint;
   while (next < *end) {
     absl::StatusOr<std::vector<eventlog::Record>> records =
-        log_.Read(partition_, next, kCatchUpChunk);
+        log_.Read(partition, next, kCatchUpChunk);
     if (!records.ok()) return records.status();
     if (records->empty()) break;
     std::vector<v1::EventEnvelope> events(records->size());
@@ -238,19 +251,19 @@ absl::Status PartitionWriter::CatchUp() {
     for (size_t k = 0; k < records->size(); ++k) {
       const eventlog::Record& record = (*records)[k];
       if (!events[k].ParseFromString(record.value)) {
-        spdlog::error("skipping undecodable record at {}:{}", partition_, record.position.offset);
+        spdlog::error("skipping undecodable record at {}:{}", partition, record.position.offset);
         continue;
       }
       logged.push_back({record.position, &events[k]});
     }
     next = records->back().position.offset + 1;
     if (absl::Status indexed =
-            model_.Index(partition_, logged, next, WriteModel::Commands::kMaybeSplit);
+            model_.Index(partition, logged, next, WriteModel::Commands::kMaybeSplit);
         !indexed.ok()) {
       return indexed;
     }
   }
-  next_offset_ = next;
+  next_offsets_.at(partition) = next;
   return absl::OkStatus();
 }
 

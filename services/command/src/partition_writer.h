@@ -3,6 +3,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -19,7 +20,8 @@ namespace reviewtrail::command {
 
 class CommandMetrics;
 
-// The single writer of one log partition. Commands queue up; the writer thread takes everything
+// The single writer of a set of log partitions (those of one commit lane of the log, so that its
+// appends never wait for another writer's). Commands queue up; the writer thread takes everything
 // waiting as one batch, decides each in arrival order against the state left by the ones before
 // it, appends the accepted events of every tenant in the batch with one AppendEach, completes every
 // command and then indexes the events in the write model. A command id already answered gets the
@@ -28,18 +30,20 @@ class CommandMetrics;
 // Thread-safety: Submit() from any thread; everything else on the writer thread.
 class PartitionWriter {
  public:
-  PartitionWriter(int32_t partition, eventlog::EventLog& log, WriteModel& model,
+  // Writes `partitions` (each written by no other writer).
+  PartitionWriter(std::vector<int32_t> partitions, eventlog::EventLog& log, WriteModel& model,
                   CommandMetrics& metrics, size_t max_queue);
   ~PartitionWriter();
   PartitionWriter(const PartitionWriter&) = delete;
   PartitionWriter& operator=(const PartitionWriter&) = delete;
 
-  // Indexes what the log holds beyond the write model's checkpoint, then starts the thread.
+  // Indexes what the log holds beyond the write model's checkpoints, then starts the thread.
   [[nodiscard]] absl::Status Start();
   // Finishes every queued command, then stops the thread. Later submissions are refused.
   void Stop();
 
-  // Queues a command; RESOURCE_EXHAUSTED when the queue is full, UNAVAILABLE once stopping.
+  // Queues a command of a tenant of one of this writer's partitions; RESOURCE_EXHAUSTED when the
+  // queue is full, UNAVAILABLE once stopping.
   [[nodiscard]] absl::Status Submit(PendingCommand command);
 
  private:
@@ -58,7 +62,7 @@ class PartitionWriter {
     std::vector<std::optional<size_t>> repeat_of;
     std::vector<TenantAppend> appends;  // one per tenant, in first-seen order
   };
-  // The events that landed in the log, in offset order, and whether any append failed.
+  // What landed in one partition, in offset order, and whether an append to it failed.
   struct Landed {
     std::vector<LoggedEvent> events;  // point into DecidedBatch::appends
     bool failed = false;
@@ -69,19 +73,19 @@ class PartitionWriter {
   DecidedBatch DecideAll(const std::vector<PendingCommand>& batch);
   // Appends every tenant's accepted events at once (one group commit) and completes the replies
   // with their positions, or fails the commands of a tenant whose append failed.
-  Landed AppendAccepted(DecidedBatch& decided);
-  // Indexes what landed in the write model, or catches up from the log when that is not exactly
-  // what this writer expected.
-  void IndexLanded(const Landed& landed);
-  [[nodiscard]] absl::Status CatchUp();
+  std::map<int32_t, Landed> AppendAccepted(DecidedBatch& decided);
+  // Indexes what landed in the write model, or catches the partition up from the log when that is
+  // not exactly what this writer expected.
+  void IndexLanded(int32_t partition, const Landed& landed);
+  [[nodiscard]] absl::Status CatchUp(int32_t partition);
 
-  const int32_t partition_;
   eventlog::EventLog& log_;
   WriteModel& model_;
   CommandMetrics& metrics_;
   const size_t max_queue_;
   AggregateCache cache_;
-  int64_t next_offset_ = 0;  // the offset the next append should get; writer thread only
+  // Per partition of this writer, the offset its next append should get; writer thread only.
+  std::map<int32_t, int64_t> next_offsets_;
 
   std::mutex mutex_;
   std::condition_variable wake_;

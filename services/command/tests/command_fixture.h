@@ -44,7 +44,8 @@ class CommandServiceTest : public ::testing::Test {
   }
 
   void StartService() {
-    auto log = eventlog::EmbeddedLog::Open({.path = (dir_ / "log").string(), .partition_count = 4});
+    auto log = eventlog::EmbeddedLog::Open(
+        {.path = (dir_ / "log").string(), .partition_count = 4, .shard_count = log_shards_});
     ASSERT_TRUE(log.ok()) << log.status();
     log_ = *std::move(log);
     registry_ = std::make_shared<prometheus::Registry>();
@@ -112,6 +113,7 @@ class CommandServiceTest : public ::testing::Test {
   std::filesystem::path dir_;
   runtime::FakeClock clock_;
   runtime::TenantTimeZones time_zones_;  // of the next StartService()
+  int32_t log_shards_ = 1;               // of the log the next StartService() creates
   auth::SigningKey key_;
   std::unique_ptr<auth::TokenVerifier> verifier_;
   std::unique_ptr<eventlog::EmbeddedLog> log_;

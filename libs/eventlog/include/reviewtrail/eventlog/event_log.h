@@ -68,6 +68,12 @@ class EventLog {
   // partitions, so every producer agrees).
   [[nodiscard]] virtual int32_t PartitionFor(std::string_view tenant_id) const = 0;
 
+  // How many group commits the log makes at the same time: the embedded log syncs its shards in
+  // parallel, and appends to one shard wait for one another. An appender per lane, each appending
+  // the partitions p with p % lanes == its number, shares no commit with another and needs no
+  // hand-off. At least 1.
+  [[nodiscard]] virtual int32_t CommitLanes() const = 0;
+
   // Appends `events` (all of one tenant, in order) and returns their positions, only once the whole
   // batch is durable. Concurrent appends are group-committed. The same as AppendEach of one.
   [[nodiscard]] absl::StatusOr<std::vector<Position>> Append(

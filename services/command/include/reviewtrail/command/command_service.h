@@ -22,8 +22,8 @@ class PartitionWriter;
 class WriteModel;
 
 struct CommandServiceOptions {
-  std::string write_model_path;             // a RocksDB directory owned by this service
-  size_t max_queue_per_partition = 10'000;  // beyond it, RESOURCE_EXHAUSTED
+  std::string write_model_path;          // a RocksDB directory owned by this service
+  size_t max_queue_per_writer = 10'000;  // commands waiting; beyond it, RESOURCE_EXHAUSTED
   // The longest a command may wait for its writer, even when its caller set no deadline.
   std::chrono::milliseconds max_queue_wait = std::chrono::seconds(10);
   // Each tenant's "today" (due dates may not be before it); default UTC.
@@ -31,7 +31,8 @@ struct CommandServiceOptions {
 };
 
 // The write path: authenticate, authorise, load state, decide, append, reply. Owns the write model
-// and one PartitionWriter per log partition (the single writer of that partition). The gRPC
+// and one PartitionWriter per commit lane of the log (the single writer of that lane's partitions,
+// so a batch of commands needs one group commit and no other writer's). The gRPC
 // callback handlers only authenticate and queue; the writers do the rest and finish the calls.
 //
 // Thread-safety: handlers are called on gRPC's threads; Stop() once, after the server stopped
@@ -113,6 +114,7 @@ class CommandService final : public v1::CommandService::CallbackService {
   runtime::TenantTimeZones time_zones_;
   std::unique_ptr<WriteModel> model_;
   std::vector<std::unique_ptr<PartitionWriter>> writers_;
+  std::vector<size_t> writer_of_;  // by partition, an index into writers_
 };
 
 }  // namespace reviewtrail::command

@@ -16,8 +16,8 @@ namespace reviewtrail::command {
 // want of the log or the store (nothing was acknowledged; retrying with the same id is safe).
 using CommandOutcome = std::variant<v1::CommandReply, domain::DomainError, absl::Status>;
 
-// A command waiting for its partition's writer. `decide` runs on the writer thread against the
-// tenant's current state; `done` is called exactly once, on the writer thread.
+// A command waiting for the writer of its tenant's partition. `decide` runs on the writer thread
+// against the tenant's current state; `done` is called exactly once, on the writer thread.
 struct PendingCommand {
   std::string command_id;
   domain::CommandContext context;  // holds the tenant id
