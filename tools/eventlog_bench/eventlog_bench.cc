@@ -4,7 +4,7 @@
 //   appenders) raw librdkafka: N threads each producing one message and waiting for its delivery
 //   report, with
 //                   the log's producer settings, to the same mock cluster
-// Usage: eventlog_bench [--seconds S] [--dir DIR] [--partitions P]
+// Usage: eventlog_bench [--seconds S] [--dir DIR] [--partitions P] [--shards N]
 #include <librdkafka/rdkafka.h>
 
 #include <algorithm>
@@ -270,6 +270,7 @@ int Main(int argc, char** argv) {
   double seconds = 1.5;
   std::string dir = "eventlog-bench-data";
   int32_t partitions = 16;
+  int32_t shards = DefaultShardCount();
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
     if (i + 1 < argc && arg == "--seconds") {
@@ -278,14 +279,16 @@ int Main(int argc, char** argv) {
       dir = argv[++i];
     } else if (i + 1 < argc && arg == "--partitions") {
       partitions = std::atoi(argv[++i]);
+    } else if (i + 1 < argc && arg == "--shards") {
+      shards = std::atoi(argv[++i]);
     } else {
       std::fprintf(stderr,
                    "usage: eventlog_bench [--seconds S (1.5)] [--dir DIR (a real disk, not "
-                   "tmpfs)] [--partitions P (16)]\n");
+                   "tmpfs)] [--partitions P (16)] [--shards N (one per four hardware threads)]\n");
       return 2;
     }
   }
-  if (seconds <= 0 || partitions <= 0) return 2;
+  if (seconds <= 0 || partitions <= 0 || shards <= 0) return 2;
 
   const std::vector<int> concurrency = {1, 16, 64};
   std::filesystem::remove_all(dir);
@@ -304,8 +307,9 @@ int Main(int argc, char** argv) {
       PrintRow("raw RocksDB synced 1-record batch, N threads", n, threaded,
                "RocksDB's own write group");
     }
-    auto log = EmbeddedLog::Open(
-        {.path = absl::StrCat(dir, "/embedded-", n), .partition_count = partitions});
+    auto log = EmbeddedLog::Open({.path = absl::StrCat(dir, "/embedded-", n),
+                                  .partition_count = partitions,
+                                  .shard_count = shards});
     if (!log.ok()) return 1;
     const Result embedded = BenchEventLog(**log, n, seconds);
     const EmbeddedLog::Stats stats = (*log)->GetStats();
