@@ -49,9 +49,10 @@ class CommandServiceTest : public ::testing::Test {
     ASSERT_TRUE(log.ok()) << log.status();
     log_ = *std::move(log);
     registry_ = std::make_shared<prometheus::Registry>();
-    auto service = CommandService::Start(
-        *log_, *verifier_, clock_, *registry_,
-        {.write_model_path = (dir_ / "command").string(), .time_zones = time_zones_});
+    auto service = CommandService::Start(*log_, *verifier_, clock_, *registry_,
+                                         {.write_model_path = (dir_ / "command").string(),
+                                          .max_queue_per_writer = max_queue_per_writer_,
+                                          .time_zones = time_zones_});
     ASSERT_TRUE(service.ok()) << service.status();
     service_ = *std::move(service);
     grpc::ServerBuilder builder;
@@ -114,6 +115,7 @@ class CommandServiceTest : public ::testing::Test {
   runtime::FakeClock clock_;
   runtime::TenantTimeZones time_zones_;  // of the next StartService()
   int32_t log_shards_ = 1;               // of the log the next StartService() creates
+  size_t max_queue_per_writer_ = CommandServiceOptions().max_queue_per_writer;  // of the next start
   auth::SigningKey key_;
   std::unique_ptr<auth::TokenVerifier> verifier_;
   std::unique_ptr<eventlog::EmbeddedLog> log_;

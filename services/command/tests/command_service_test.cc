@@ -415,6 +415,59 @@ TEST_F(CommandApiTest, ACommandPastItsDeadlineIsNotDecidedAndRecordsNothing) {
   EXPECT_EQ(LogSize(), size + 1);
 }
 
+TEST_F(CommandApiTest, AFullQueueRefusesWithResourceExhaustedAndLosesNothingQueued) {
+  StopService();
+  max_queue_per_writer_ = 2;
+  StartService();
+  const int64_t size = LogSize();
+  const auto registration = [](const std::string& person) {
+    v1::RegisterPersonRequest request;
+    request.set_command_id("register-" + person);
+    request.set_person_id(person);
+    request.set_display_name(person);
+    request.set_email(person + "@acme.example");
+    return request;
+  };
+  // Queued in process; the first one holds the writer until `release`.
+  std::promise<void> started;
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::vector<v1::RegisterPersonRequest> requests = {registration("pia"), registration("paul"),
+                                                     registration("pete")};
+  std::vector<std::promise<CommandOutcome>> outcomes(requests.size());
+  for (size_t i = 0; i < requests.size(); ++i) {
+    PendingCommand command;
+    command.command_id = requests[i].command_id();
+    command.context = domain::CommandContext{
+        .tenant_id = "acme", .actor_id = "mia", .roles = {v1::ROLE_ISMS_MANAGER}};
+    command.decide = [&, i](const domain::StateView& state, const domain::CommandContext& context) {
+      if (i == 0) {
+        started.set_value();
+        released.wait();
+      }
+      return domain::Decide(state, requests[i], context);
+    };
+    command.done = [&, i](CommandOutcome outcome) { outcomes[i].set_value(std::move(outcome)); };
+    ASSERT_TRUE(service_->Submit(std::move(command)).ok());
+    if (i == 0) started.get_future().wait();  // taken by the writer: the queue is empty again
+  }
+
+  // Two wait, the limit: one more is refused at once, through the API too, and records nothing.
+  const Answer refused = Send(&Stub::RegisterPerson, registration("pam"), manager_);
+  EXPECT_EQ(refused.status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_NE(refused.status.error_message().find("retry"), std::string::npos)
+      << refused.status.error_message();
+
+  release.set_value();
+  for (auto& outcome : outcomes) {
+    EXPECT_TRUE(std::holds_alternative<v1::CommandReply>(outcome.get_future().get()));
+  }
+  EXPECT_EQ(LogSize(), size + 3);
+  // Retried once the queue has room, the refused command is decided as usual.
+  EXPECT_TRUE(Send(&Stub::RegisterPerson, registration("pam"), manager_).status.ok());
+  EXPECT_EQ(LogSize(), size + 4);
+}
+
 TEST_F(CommandApiTest, TodayIsTheTenantsDayInItsTimeZone) {
   // 2026-11-24T02:00Z: already the 24th in UTC, still the 23rd at -08:00.
   clock_.Advance(std::chrono::hours(17));
