@@ -46,6 +46,7 @@ int main(int argc, char** argv) {
     std::cerr << "reviewtrail-notifier: " << host.status() << "\n";
     return 1;
   }
+  options.time_zones = (*host)->time_zones();
   std::shared_ptr<grpc::ChannelCredentials> credentials = grpc::InsecureChannelCredentials();
   if (!command_ca.empty()) {
     std::ifstream in(command_ca);

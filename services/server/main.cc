@@ -60,6 +60,7 @@ int Serve(reviewtrail::server::ServerConfig config, AllInOneOptions options) {
   if (!commands.ok() || !queries.ok() || !audit.ok()) return 1;
   rt::notifier::NotifierOptions notifier_options;
   notifier_options.store_path = (data / "notifier").string();
+  notifier_options.time_zones = h.time_zones();
   if (!options.notifier_config.empty()) {
     auto parsed = rt::notifier::LoadNotifierConfig(options.notifier_config);
     if (!parsed.ok()) {

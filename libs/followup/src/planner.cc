@@ -14,7 +14,8 @@ void ConsiderNext(std::optional<Time>& next, Time candidate) {
   if (!next.has_value() || candidate < *next) next = candidate;
 }
 
-Notification Reminder(const ActionFollowUp& action, const Policy& policy, int days_before) {
+Notification Reminder(const ActionFollowUp& action, const Policy& policy,
+                      std::chrono::minutes utc_offset, int days_before) {
   const domain::CivilDate day = action.due_date.AddDays(-days_before);
   return Notification{
       .kind = Kind::kReminder,
@@ -22,14 +23,14 @@ Notification Reminder(const ActionFollowUp& action, const Policy& policy, int da
       .days = days_before,
       .occurrence = 0,
       .due_date = action.due_date,
-      .due_at = StartOf(day) + policy.send_at,
+      .due_at = StartOf(day, utc_offset) + policy.send_at,
       .recipient_id = action.owner_id,
       .command_id = ReminderCommandId(action.action_id, action.due_date, days_before),
       .key = ReminderKey(action.due_date, days_before)};
 }
 
-Notification Escalation(const ActionFollowUp& action, const Policy& policy, int level, int days,
-                        int occurrence) {
+Notification Escalation(const ActionFollowUp& action, const Policy& policy,
+                        std::chrono::minutes utc_offset, int level, int days, int occurrence) {
   const domain::CivilDate day = action.due_date.AddDays(days);
   const std::string& first = level == 1 ? action.manager_id : action.escalation_contact_id;
   const std::string& fallback = level == 1 ? action.escalation_contact_id : action.manager_id;
@@ -39,7 +40,7 @@ Notification Escalation(const ActionFollowUp& action, const Policy& policy, int 
       .days = days,
       .occurrence = occurrence,
       .due_date = action.due_date,
-      .due_at = StartOf(day) + policy.send_at,
+      .due_at = StartOf(day, utc_offset) + policy.send_at,
       .recipient_id = first.empty() ? fallback : first,
       .command_id = EscalationCommandId(action.action_id, level, action.due_date, occurrence),
       .key = EscalationKey(action.due_date, level, days)};
@@ -67,12 +68,15 @@ void PlanGroup(const ActionFollowUp& action, std::vector<Notification> group, Ti
 
 }  // namespace
 
-domain::CivilDate DayOf(Time time) {
-  const auto days = std::chrono::floor<std::chrono::days>(time.time_since_epoch()).count();
+domain::CivilDate DayOf(Time time, std::chrono::minutes utc_offset) {
+  const auto days =
+      std::chrono::floor<std::chrono::days>(time.time_since_epoch() + utc_offset).count();
   return domain::CivilDate::FromDaysSinceEpoch(days);
 }
 
-Time StartOf(const domain::CivilDate& day) { return Time(std::chrono::days(day.DaysSinceEpoch())); }
+Time StartOf(const domain::CivilDate& day, std::chrono::minutes utc_offset) {
+  return Time(std::chrono::days(day.DaysSinceEpoch())) - utc_offset;
+}
 
 std::string ReminderKey(const domain::CivilDate& due_date, int days_before_due) {
   return "r:" + due_date.ToString() + ":" + std::to_string(days_before_due);
@@ -83,25 +87,28 @@ std::string EscalationKey(const domain::CivilDate& due_date, int level, int days
          std::to_string(days_overdue);
 }
 
-Plan PlanAt(const Policy& policy, const ActionFollowUp& action, Time now) {
+Plan PlanAt(const Policy& policy, const ActionFollowUp& action, Time now,
+            std::chrono::minutes utc_offset) {
   Plan plan;
-  const bool overdue = DayOf(now) > action.due_date;
+  const bool overdue = DayOf(now, utc_offset) > action.due_date;
 
   if (!overdue) {
     std::vector<Notification> reminders;
     for (int days : policy.reminder_days_before) {
-      if (days >= 0) reminders.push_back(Reminder(action, policy, days));
+      if (days >= 0) reminders.push_back(Reminder(action, policy, utc_offset, days));
     }
     PlanGroup(action, std::move(reminders), now, plan);
   }
 
   if (policy.level1_days_overdue >= 1) {
-    PlanGroup(action, {Escalation(action, policy, 1, policy.level1_days_overdue, 0)}, now, plan);
+    PlanGroup(action, {Escalation(action, policy, utc_offset, 1, policy.level1_days_overdue, 0)},
+              now, plan);
   }
 
   if (policy.level2_days_overdue >= 1) {
     // Level 2 repeats without end: only the occurrence due now and the next one matter.
-    const Notification first = Escalation(action, policy, 2, policy.level2_days_overdue, 0);
+    const Notification first =
+        Escalation(action, policy, utc_offset, 2, policy.level2_days_overdue, 0);
     std::vector<Notification> level2 = {first};
     if (policy.repeat_every_days > 0 && now >= first.due_at) {
       const auto period = kDay * policy.repeat_every_days;
@@ -109,8 +116,8 @@ Plan PlanAt(const Policy& policy, const ActionFollowUp& action, Time now) {
       level2.clear();
       for (int occurrence : {current, current + 1}) {
         level2.push_back(Escalation(
-            action, policy, 2, policy.level2_days_overdue + occurrence * policy.repeat_every_days,
-            occurrence));
+            action, policy, utc_offset, 2,
+            policy.level2_days_overdue + occurrence * policy.repeat_every_days, occurrence));
       }
     }
     PlanGroup(action, std::move(level2), now, plan);

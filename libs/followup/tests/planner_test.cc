@@ -110,6 +110,34 @@ TEST(PlannerTest, NoRepeatMeansLevelTwoOnce) {
 TEST(PlannerTest, DayOfAndStartOfRoundTrip) {
   EXPECT_EQ(DayOf(At(kDue, 23)), kDue);
   EXPECT_EQ(DayOf(StartOf(kDue)), kDue);
+  for (const std::chrono::minutes offset :
+       {std::chrono::minutes(hours(-8)), std::chrono::minutes(0),
+        hours(5) + std::chrono::minutes(30)}) {
+    EXPECT_EQ(DayOf(StartOf(kDue, offset), offset), kDue);
+    EXPECT_EQ(DayOf(StartOf(kDue, offset) - std::chrono::seconds(1), offset), kDue.AddDays(-1));
+  }
+  EXPECT_EQ(StartOf(kDue, hours(9)), StartOf(kDue) - hours(9));
+}
+
+TEST(PlannerTest, DaysAndSendTimeAreTheTenantsLocalCalendar) {
+  // +09:00: the reminder 7 days before is due at 09:00 local, which is midnight UTC.
+  const Plan east = PlanAt(Policy{}, Action(), At({2026, 12, 7}, 23), hours(9));
+  EXPECT_TRUE(east.due.empty());
+  EXPECT_EQ(*east.next_at, At({2026, 12, 8}, 0));
+  EXPECT_EQ(PlanAt(Policy{}, Action(), At({2026, 12, 8}, 0), hours(9)).due.size(), 1u);
+
+  // -08:00, reminders sent: at 10:00Z on the 16th it is still the 15th locally, the due date, so
+  // nothing is due; the first escalation is due at 09:00 local on the 16th, 17:00Z. In UTC the
+  // same instant is 09:00 past it.
+  ActionFollowUp reminded = Action();
+  reminded.recorded = {ReminderKey(kDue, 7), ReminderKey(kDue, 1)};
+  const Plan west = PlanAt(Policy{}, reminded, At({2026, 12, 16}, 10), hours(-8));
+  EXPECT_TRUE(west.due.empty());
+  EXPECT_EQ(*west.next_at, At({2026, 12, 16}, 17));
+  const Plan later = PlanAt(Policy{}, reminded, At({2026, 12, 16}, 17), hours(-8));
+  ASSERT_EQ(later.due.size(), 1u);
+  EXPECT_EQ(later.due[0].kind, Kind::kEscalation);
+  EXPECT_EQ(PlanAt(Policy{}, reminded, At({2026, 12, 16}, 10)).due.size(), 1u);
 }
 
 }  // namespace

@@ -218,7 +218,8 @@ void Notifier::Replan(const std::string& action_key, Time now) {
   }
   Track(action_key, action->tenant_id, action->due_date.DaysSinceEpoch());
   const TenantSettings& settings = options_.config.For(action->tenant_id);
-  const followup::Plan plan = followup::PlanAt(settings.policy, *action, now);
+  const followup::Plan plan = followup::PlanAt(settings.policy, *action, now,
+                                               options_.time_zones.OffsetOf(action->tenant_id));
   if (!plan.due.empty()) {
     auto retry = retries_.find(action_key);
     timers_->Schedule(action_key, retry == retries_.end() ? now : std::max(now, retry->second.at));
@@ -236,7 +237,9 @@ void Notifier::Fire(const std::string& action_key, Time now) {
   auto& settled = settled_[action_key];
 
   bool retry = false;
-  for (const followup::Notification& due : followup::PlanAt(settings.policy, *action, now).due) {
+  const followup::Plan plan = followup::PlanAt(settings.policy, *action, now,
+                                               options_.time_zones.OffsetOf(action->tenant_id));
+  for (const followup::Notification& due : plan.due) {
     const bool reminder = due.kind == followup::Kind::kReminder;
     if (due.recipient_id.empty()) {
       metrics_->CountNotification(reminder, due.level, "unroutable");
@@ -279,8 +282,8 @@ void Notifier::Fire(const std::string& action_key, Time now) {
 }
 
 void Notifier::UpdateGauges(Time now) {
-  const int64_t today = followup::DayOf(now).DaysSinceEpoch();
   for (const auto& [tenant, days] : due_days_) {
+    const int64_t today = options_.time_zones.DayOf(tenant, now).DaysSinceEpoch();
     int overdue = 0;
     for (auto it = days.begin(); it != days.end() && it->first < today; ++it) overdue += it->second;
     metrics_->SetOverdue(tenant, overdue);

@@ -82,6 +82,7 @@ class NotifierTest : public command::testing::CommandServiceTest {
     NotifierOptions options;
     options.store_path = (dir_ / name).string();
     options.config = config_;
+    options.time_zones = time_zones_;
     options.run_timer = false;
     options.delivery_initial_backoff = std::chrono::milliseconds(10);
     options.channels[v1::NOTIFICATION_CHANNEL_LOG] = channel_;

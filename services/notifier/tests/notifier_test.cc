@@ -59,6 +59,27 @@ TEST_F(NotifierTimelineTest, WeeksOfSimulatedTimeGiveExactlyThePlannedFollowUpsI
             std::string::npos);
 }
 
+TEST_F(NotifierTimelineTest, FollowUpsFallDueOnTheTenantsCalendar) {
+  StopService();
+  time_zones_.Set("acme", std::chrono::hours(9));  // the command service judges days the same way
+  StartService();
+  const std::string action = Assign("assign-east", "olga", Day(2026, 12, 15));
+  StartNotifier();
+  Step(At(2026, 11, 23, 10));
+  EXPECT_EQ(*notifier().NextWakeUp(), At(2026, 12, 8, 0));  // 09:00 at +09:00
+
+  // 16:00Z on the 15th is 01:00 on the 16th there: overdue, with no escalation before 09:00.
+  RunTo(At(2026, 12, 15, 16));
+  Step(At(2026, 12, 15, 16));
+  EXPECT_EQ(History(action), (Strings{"r7>olga", "r1>olga"}));
+  const std::string metrics = prometheus::TextSerializer().Serialize(registries_.back()->Collect());
+  EXPECT_NE(metrics.find("reviewtrail_notifier_actions_overdue{tenant=\"acme\"} 1"),
+            std::string::npos)
+      << metrics;
+  RunTo(At(2026, 12, 16, 0));  // 09:00 local on the 16th
+  EXPECT_EQ(History(action), (Strings{"r7>olga", "r1>olga", "e1:1>mark"}));
+}
+
 TEST_F(NotifierTimelineTest, ReschedulingReassigningClosingAndCancellingChangeThePlan) {
   const std::string moved = Assign("assign-moved", "olga", Day(2026, 12, 15));
   const std::string handed = Assign("assign-handed", "oscar", Day(2026, 12, 15));

@@ -25,7 +25,8 @@ struct Notification {
   std::string key;           // its RecordedKey
 };
 
-// The plan of `action` under `policy`, evaluated at `now`:
+// The plan of `action` under `policy`, evaluated at `now`, for a tenant whose calendar runs
+// `utc_offset` ahead of UTC (its days and `policy.send_at` are local):
 // - due: the notifications to record now, in due order. Of each group (reminders, level 1,
 //   level 2) only the latest one due is considered, and only when it is not on record yet; an
 //   earlier one of the same group is superseded (after a downtime nobody gets a stale reminder).
@@ -37,11 +38,14 @@ struct Plan {
   std::optional<std::chrono::system_clock::time_point> next_at;
 };
 [[nodiscard]] Plan PlanAt(const Policy& policy, const ActionFollowUp& action,
-                          std::chrono::system_clock::time_point now);
+                          std::chrono::system_clock::time_point now,
+                          std::chrono::minutes utc_offset = std::chrono::minutes(0));
 
-// The UTC calendar day of `time`.
-[[nodiscard]] domain::CivilDate DayOf(std::chrono::system_clock::time_point time);
-// Midnight UTC starting `day`.
-[[nodiscard]] std::chrono::system_clock::time_point StartOf(const domain::CivilDate& day);
+// The calendar day of `time` at `utc_offset` from UTC.
+[[nodiscard]] domain::CivilDate DayOf(std::chrono::system_clock::time_point time,
+                                      std::chrono::minutes utc_offset = std::chrono::minutes(0));
+// The instant local midnight starts `day` at `utc_offset` from UTC.
+[[nodiscard]] std::chrono::system_clock::time_point StartOf(
+    const domain::CivilDate& day, std::chrono::minutes utc_offset = std::chrono::minutes(0));
 
 }  // namespace reviewtrail::followup

@@ -21,6 +21,7 @@
 #include "reviewtrail/notifier/notifier_config.h"
 #include "reviewtrail/notifier/token_source.h"
 #include "reviewtrail/runtime/clock.h"
+#include "reviewtrail/runtime/time_zones.h"
 #include "reviewtrail/v1/command_service.grpc.pb.h"
 
 namespace reviewtrail::projection {
@@ -39,6 +40,9 @@ class TimerQueue;
 struct NotifierOptions {
   std::string store_path;  // a RocksDB directory owned by the notifier
   NotifierConfig config;
+  // Each tenant's time zone: reminder and escalation days are the tenant's calendar days, sent at
+  // the policy's `send_at` local time (the command service judges "overdue" the same way).
+  runtime::TenantTimeZones time_zones;
   // Delivery retries: exponential backoff with jitter (defaults: 8 attempts, 1 s .. 5 min).
   int delivery_max_attempts = 8;
   std::chrono::milliseconds delivery_initial_backoff{1'000};
