@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <optional>
 
+#include "google/protobuf/arena.h"
 #include "google/protobuf/util/time_util.h"
 #include "spdlog/spdlog.h"
 
@@ -122,10 +123,12 @@ void Projector::Run() {
 
 absl::Status Projector::Fold(const std::vector<eventlog::Record>& records, Projection& projection,
                              Chunk& chunk) {
+  // The events are parsed into one arena, freed at once when the records are folded.
+  google::protobuf::Arena arena;
   for (const eventlog::Record& record : records) {
     ++chunk.records;
     chunk.next_offsets[record.position.partition] = record.position.offset + 1;
-    v1::EventEnvelope event;
+    v1::EventEnvelope& event = *google::protobuf::Arena::CreateMessage<v1::EventEnvelope>(&arena);
     if (!event.ParseFromString(record.value)) {
       spdlog::warn("projection {}: skipping undecodable record at {}:{}", options_.name,
                    record.position.partition, record.position.offset);
@@ -243,7 +246,9 @@ absl::Status Projector::CatchUpPartitions(
         if (absl::Status committed = Commit(projection, *chunk); !committed.ok()) {
           return committed;
         }
-        chunk = std::make_unique<Chunk>(store_);
+        auto next_chunk = std::make_unique<Chunk>(store_);
+        next_chunk->batch.Reserve(chunk->batch);
+        chunk = std::move(next_chunk);
       }
     }
   }

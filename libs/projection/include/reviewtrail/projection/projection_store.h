@@ -56,6 +56,9 @@ class ProjectionStore {
 
     // Keys held (read or written).
     [[nodiscard]] size_t size() const { return size_; }
+    // Makes room for as many keys per table as `like` holds (e.g. the previous chunk of a
+    // catch-up), so that the tables need not grow key by key.
+    void Reserve(const Batch& like);
 
    private:
     friend class ProjectionStore;
@@ -68,8 +71,8 @@ class ProjectionStore {
     };
     using Entries = absl::flat_hash_map<std::string, Entry>;
 
-    // The entry of `key` in `table`, created unread when new.
-    Entry& EntryOf(std::string_view table, std::string_view key, bool& created);
+    // The entry of `key` in the table of `family`, created unread when new.
+    Entry& EntryOf(rocksdb::ColumnFamilyHandle* family, std::string_view key, bool& created);
 
     ProjectionStore& store_;
     std::vector<Entries> tables_;  // by column family id
