@@ -98,7 +98,13 @@ class EmbeddedLogImpl final : public EmbeddedLog {
   }
 
   absl::StatusOr<std::vector<Record>> Read(int32_t partition, int64_t from,
-                                           size_t max_records) override;
+                                           size_t max_records) override {
+    return ReadRange(partition, from, max_records, /*with_headers=*/true);
+  }
+  absl::StatusOr<std::vector<Record>> ReadWithoutHeaders(int32_t partition, int64_t from,
+                                                         size_t max_records) override {
+    return ReadRange(partition, from, max_records, /*with_headers=*/false);
+  }
 
   absl::StatusOr<std::unique_ptr<Subscription>> Subscribe(std::vector<Position> start) override;
 
@@ -112,8 +118,8 @@ class EmbeddedLogImpl final : public EmbeddedLog {
       ABSL_LOCKS_EXCLUDED(mu_);
 
   // Records [from, to) of `partition`; the caller checked that `to` is committed.
-  absl::Status ReadCommitted(int32_t partition, int64_t from, int64_t to,
-                             std::vector<Record>& out) const;
+  absl::Status ReadCommitted(int32_t partition, int64_t from, int64_t to, std::vector<Record>& out,
+                             bool with_headers = true) const;
 
   int64_t CommittedEnd(int32_t partition) const ABSL_LOCKS_EXCLUDED(mu_) {
     absl::MutexLock lock(&mu_);
@@ -121,6 +127,9 @@ class EmbeddedLogImpl final : public EmbeddedLog {
   }
 
  private:
+  absl::StatusOr<std::vector<Record>> ReadRange(int32_t partition, int64_t from, size_t max_records,
+                                                bool with_headers);
+
   // One tenant's records of an AppendEach.
   struct Part {
     size_t index = 0;  // in the AppendEach call
@@ -287,7 +296,7 @@ void EmbeddedLogImpl::LeadOneGroup(size_t shard_index) {
 }
 
 absl::Status EmbeddedLogImpl::ReadCommitted(int32_t partition, int64_t from, int64_t to,
-                                            std::vector<Record>& out) const {
+                                            std::vector<Record>& out, bool with_headers) const {
   if (from >= to) return absl::OkStatus();
   const std::string upper = internal::EncodeLogKey(partition, to);
   const rocksdb::Slice upper_slice(upper);
@@ -304,7 +313,8 @@ absl::Status EmbeddedLogImpl::ReadCommitted(int32_t partition, int64_t from, int
       return absl::DataLossError(absl::StrCat("embedded log: partition ", partition,
                                               " has a gap or stray key at offset ", expected));
     }
-    if (absl::Status s = internal::DecodeFrame(it->value().ToStringView(), record); !s.ok()) {
+    if (absl::Status s = internal::DecodeFrame(it->value().ToStringView(), record, with_headers);
+        !s.ok()) {
       return s;
     }
   }
@@ -316,8 +326,9 @@ absl::Status EmbeddedLogImpl::ReadCommitted(int32_t partition, int64_t from, int
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::vector<Record>> EmbeddedLogImpl::Read(int32_t partition, int64_t from,
-                                                          size_t max_records) {
+absl::StatusOr<std::vector<Record>> EmbeddedLogImpl::ReadRange(int32_t partition, int64_t from,
+                                                               size_t max_records,
+                                                               bool with_headers) {
   if (absl::Status s = CheckPartition(partition); !s.ok()) return s;
   if (from < 0) return absl::InvalidArgumentError("embedded log: negative offset");
   const int64_t end = CommittedEnd(partition);
@@ -329,7 +340,7 @@ absl::StatusOr<std::vector<Record>> EmbeddedLogImpl::Read(int32_t partition, int
       from + static_cast<int64_t>(std::min<size_t>(max_records, static_cast<size_t>(end - from)));
   std::vector<Record> records;
   records.reserve(static_cast<size_t>(to - from));
-  if (absl::Status s = ReadCommitted(partition, from, to, records); !s.ok()) return s;
+  if (absl::Status s = ReadCommitted(partition, from, to, records, with_headers); !s.ok()) return s;
   return records;
 }
 

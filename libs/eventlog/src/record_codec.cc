@@ -1,7 +1,12 @@
 #include "record_codec.h"
 
 #include <array>
+#include <cstring>
 #include <limits>
+
+#if defined(__x86_64__)
+#include <nmmintrin.h>
+#endif
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -23,6 +28,23 @@ constexpr std::array<uint32_t, 256> MakeCrc32cTable() {
   return table;
 }
 constexpr std::array<uint32_t, 256> kCrc32cTable = MakeCrc32cTable();
+
+#if defined(__x86_64__)
+// CRC-32C with SSE 4.2's crc32 instruction, 8 bytes at a time: the same value as the table.
+__attribute__((target("sse4.2"))) uint32_t Crc32cWithInstructions(std::string_view data) {
+  uint64_t crc = 0xffffffffU;
+  const char* next = data.data();
+  size_t left = data.size();
+  for (; left >= 8; left -= 8, next += 8) {
+    uint64_t word = 0;
+    std::memcpy(&word, next, 8);
+    crc = _mm_crc32_u64(crc, word);
+  }
+  auto crc32 = static_cast<uint32_t>(crc);
+  for (; left > 0; --left, ++next) crc32 = _mm_crc32_u8(crc32, static_cast<uint8_t>(*next));
+  return crc32 ^ 0xffffffffU;
+}
+#endif
 
 void PutVarint(std::string& out, uint64_t v) {
   while (v >= 0x80) {
@@ -62,6 +84,13 @@ class Reader {
     return true;
   }
 
+  bool SkipBytes() {
+    uint64_t size = 0;
+    if (!GetVarint(size) || size > data_.size()) return false;
+    data_.remove_prefix(size);
+    return true;
+  }
+
   bool empty() const { return data_.empty(); }
 
  private:
@@ -71,6 +100,10 @@ class Reader {
 }  // namespace
 
 uint32_t Crc32c(std::string_view data) {
+#if defined(__x86_64__)
+  static const bool hardware = __builtin_cpu_supports("sse4.2");
+  if (hardware) return Crc32cWithInstructions(data);
+#endif
   uint32_t crc = 0xffffffffU;
   for (const char ch : data) {
     crc = kCrc32cTable[(crc ^ static_cast<uint8_t>(ch)) & 0xff] ^ (crc >> 8);
@@ -120,7 +153,7 @@ std::string EncodeFrame(std::string_view key, const Headers& headers, std::strin
   return frame;
 }
 
-absl::Status DecodeFrame(std::string_view frame, Record& record) {
+absl::Status DecodeFrame(std::string_view frame, Record& record, bool with_headers) {
   if (frame.size() < 5) return absl::DataLossError("event log frame too short");
   const std::string_view body = frame.substr(0, frame.size() - 4);
   uint32_t stored_crc = 0;
@@ -139,12 +172,16 @@ absl::Status DecodeFrame(std::string_view frame, Record& record) {
     return absl::DataLossError("malformed event log frame");
   }
   record.headers.clear();
-  record.headers.reserve(header_count);
+  if (with_headers) record.headers.reserve(header_count);
   for (uint64_t i = 0; i < header_count; ++i) {
-    auto& [name, text] = record.headers.emplace_back();
-    if (!reader.GetBytes(name) || !reader.GetBytes(text)) {
-      return absl::DataLossError("malformed event log frame header");
+    bool read = false;
+    if (with_headers) {
+      auto& [name, text] = record.headers.emplace_back();
+      read = reader.GetBytes(name) && reader.GetBytes(text);
+    } else {
+      read = reader.SkipBytes() && reader.SkipBytes();
     }
+    if (!read) return absl::DataLossError("malformed event log frame header");
   }
   if (!reader.GetBytes(record.value) || !reader.empty()) {
     return absl::DataLossError("malformed event log frame value");

@@ -22,9 +22,10 @@ inline constexpr size_t kLogKeySize = 12;
 
 [[nodiscard]] std::string EncodeFrame(std::string_view key, const Headers& headers,
                                       std::string_view value);
-// Fills key, headers and value of `record` (not its position). DataLoss unless the frame decodes
-// completely and its checksum matches.
-[[nodiscard]] absl::Status DecodeFrame(std::string_view frame, Record& record);
+// Fills key, headers (unless `with_headers` is false: then left empty) and value of `record` (not
+// its position). DataLoss unless the frame decodes completely and its checksum matches.
+[[nodiscard]] absl::Status DecodeFrame(std::string_view frame, Record& record,
+                                       bool with_headers = true);
 
 [[nodiscard]] uint32_t Crc32c(std::string_view data);
 

@@ -209,6 +209,27 @@ TYPED_TEST(EventLogContractTest, ReadsFromStartFromAnyPositionAndUpToTheEnd) {
   EXPECT_EQ(this->log_->Read(p, -1, 1).status().code(), absl::StatusCode::kInvalidArgument);
 }
 
+TYPED_TEST(EventLogContractTest, ReadsWithoutHeadersWhatReadReturnsLessTheHeaders) {
+  const std::vector<v1::EventEnvelope> events = Events("acme", "a1", 1, 10);
+  ASSERT_EQ(this->AppendOk("acme", events).size(), 10u);
+  const int32_t p = this->log_->PartitionFor("acme");
+
+  absl::StatusOr<std::vector<Record>> full = this->log_->Read(p, 2, 5);
+  absl::StatusOr<std::vector<Record>> light = this->log_->ReadWithoutHeaders(p, 2, 5);
+  ASSERT_TRUE(full.ok()) << full.status();
+  ASSERT_TRUE(light.ok()) << light.status();
+  ASSERT_EQ(light->size(), 5u);
+  for (size_t i = 0; i < light->size(); ++i) {
+    EXPECT_EQ((*light)[i].position, (*full)[i].position);
+    EXPECT_EQ((*light)[i].key, (*full)[i].key);
+    EXPECT_EQ((*light)[i].value, (*full)[i].value);
+    EXPECT_FALSE((*full)[i].headers.empty());
+    EXPECT_TRUE((*light)[i].headers.empty());
+  }
+  EXPECT_EQ(this->log_->ReadWithoutHeaders(p, 11, 1).status().code(),
+            absl::StatusCode::kOutOfRange);
+}
+
 TYPED_TEST(EventLogContractTest, PassesUnknownPayloadsThrough) {
   v1::EventEnvelope future;
   // An envelope from a newer build: its payload is field 99, unknown here.

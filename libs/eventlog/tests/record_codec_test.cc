@@ -30,16 +30,51 @@ TEST(RecordCodecTest, FrameRoundTrips) {
   EXPECT_EQ(record.value, value);
 }
 
+TEST(RecordCodecTest, AFrameDecodedWithoutHeadersHasTheKeyAndValueOnly) {
+  const Headers headers = {{"ce_id", "e-1"}, {"ce_type", "x"}};
+  Record record;
+  record.headers = {{"left", "over"}};
+  ASSERT_TRUE(DecodeFrame(EncodeFrame("tenant-a", headers, "value"), record, false).ok());
+  EXPECT_EQ(record.key, "tenant-a");
+  EXPECT_TRUE(record.headers.empty());
+  EXPECT_EQ(record.value, "value");
+}
+
 TEST(RecordCodecTest, EveryTruncationOrBitFlipIsDetected) {
   const std::string frame = EncodeFrame("t", {{"ce_id", "x"}}, "payload");
   Record record;
-  for (size_t size = 0; size < frame.size(); ++size) {
-    EXPECT_FALSE(DecodeFrame(frame.substr(0, size), record).ok()) << size;
+  for (const bool with_headers : {true, false}) {
+    for (size_t size = 0; size < frame.size(); ++size) {
+      EXPECT_FALSE(DecodeFrame(frame.substr(0, size), record, with_headers).ok()) << size;
+    }
+    for (size_t i = 0; i < frame.size(); ++i) {
+      std::string corrupt = frame;
+      corrupt[i] = static_cast<char>(corrupt[i] ^ 0x10);
+      EXPECT_FALSE(DecodeFrame(corrupt, record, with_headers).ok()) << i;
+    }
   }
-  for (size_t i = 0; i < frame.size(); ++i) {
-    std::string corrupt = frame;
-    corrupt[i] = static_cast<char>(corrupt[i] ^ 0x10);
-    EXPECT_FALSE(DecodeFrame(corrupt, record).ok()) << i;
+}
+
+TEST(RecordCodecTest, Crc32cEqualsTheBitwiseDefinitionAtEveryLengthAndAlignment) {
+  const auto bitwise = [](std::string_view data) {
+    uint32_t crc = 0xffffffffU;
+    for (const char ch : data) {
+      crc ^= static_cast<uint8_t>(ch);
+      for (int bit = 0; bit < 8; ++bit) crc = (crc & 1U) != 0 ? (crc >> 1) ^ 0x82f63b78U : crc >> 1;
+    }
+    return crc ^ 0xffffffffU;
+  };
+  std::string bytes;
+  uint32_t state = 12345;
+  for (int i = 0; i < 300; ++i) {
+    state = state * 1103515245U + 12345U;
+    bytes.push_back(static_cast<char>(state >> 16));
+  }
+  for (size_t start = 0; start < 8; ++start) {
+    for (size_t size = 0; size + start <= bytes.size(); size += 7) {
+      const std::string_view data = std::string_view(bytes).substr(start, size);
+      EXPECT_EQ(Crc32c(data), bitwise(data)) << start << " " << size;
+    }
   }
 }
 

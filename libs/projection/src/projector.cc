@@ -1,7 +1,9 @@
 #include "reviewtrail/projection/projector.h"
 
+#include <algorithm>
 #include <optional>
 
+#include "google/protobuf/arena.h"
 #include "google/protobuf/util/time_util.h"
 #include "spdlog/spdlog.h"
 
@@ -20,11 +22,13 @@ double SecondsSinceEpoch(std::chrono::system_clock::time_point time) {
 }  // namespace
 
 Projector::Projector(eventlog::EventLog& log, ProjectionStore& store, Projection& projection,
-                     prometheus::Registry& registry, ProjectorOptions options)
+                     prometheus::Registry& registry, ProjectorOptions options,
+                     ProjectionFactory catch_up_projections)
     : log_(log),
       store_(store),
       projection_(projection),
       options_(std::move(options)),
+      catch_up_projections_(std::move(catch_up_projections)),
       events_(prometheus::BuildCounter()
                   .Name("reviewtrail_projection_events_total")
                   .Help("Events applied to a read model, by projection and event type")
@@ -93,7 +97,7 @@ void Projector::Run() {
         log_failure = records.status();
         return false;
       }
-      applied = Fold(*records, chunk);
+      applied = Fold(*records, projection_, chunk);
       return applied.ok() && records->size() >= options_.max_batch;
     };
     bool full = poll(options_.poll_timeout);
@@ -101,7 +105,7 @@ void Projector::Run() {
       full = poll(std::chrono::milliseconds(0));
     }
     // What was folded is committed even when a later poll failed: the subscription is past it.
-    if (applied.ok()) applied = Commit(chunk);
+    if (applied.ok()) applied = Commit(projection_, chunk);
     if (applied.ok() && log_failure.ok()) {
       UpdateLag();
       continue;
@@ -117,11 +121,14 @@ void Projector::Run() {
   }
 }
 
-absl::Status Projector::Fold(const std::vector<eventlog::Record>& records, Chunk& chunk) {
+absl::Status Projector::Fold(const std::vector<eventlog::Record>& records, Projection& projection,
+                             Chunk& chunk) {
+  // The events are parsed into one arena, freed at once when the records are folded.
+  google::protobuf::Arena arena;
   for (const eventlog::Record& record : records) {
     ++chunk.records;
     chunk.next_offsets[record.position.partition] = record.position.offset + 1;
-    v1::EventEnvelope event;
+    v1::EventEnvelope& event = *google::protobuf::Arena::CreateMessage<v1::EventEnvelope>(&arena);
     if (!event.ParseFromString(record.value)) {
       spdlog::warn("projection {}: skipping undecodable record at {}:{}", options_.name,
                    record.position.partition, record.position.offset);
@@ -132,9 +139,8 @@ absl::Status Projector::Fold(const std::vector<eventlog::Record>& records, Chunk
       chunk.skipped_reasons["unknown_payload"] += 1;
       continue;
     }
-    if (absl::Status status = projection_.Apply(record.position, event, chunk.batch);
-        !status.ok()) {
-      projection_.Discard();
+    if (absl::Status status = projection.Apply(record.position, event, chunk.batch); !status.ok()) {
+      projection.Discard();
       return absl::Status(status.code(), "applying " + PayloadName(event.payload_case()) + " at " +
                                              std::to_string(record.position.partition) + ":" +
                                              std::to_string(record.position.offset) + ": " +
@@ -149,9 +155,9 @@ absl::Status Projector::Fold(const std::vector<eventlog::Record>& records, Chunk
   return absl::OkStatus();
 }
 
-absl::Status Projector::Commit(Chunk& chunk) {
+absl::Status Projector::Commit(Projection& projection, Chunk& chunk) {
   if (chunk.records == 0) return absl::OkStatus();
-  if (absl::Status flushed = projection_.Flush(chunk.batch); !flushed.ok()) return flushed;
+  if (absl::Status flushed = projection.Flush(chunk.batch); !flushed.ok()) return flushed;
   if (absl::Status committed = store_.Commit(chunk.batch, chunk.next_offsets); !committed.ok()) {
     return committed;
   }
@@ -178,25 +184,76 @@ absl::Status Projector::CatchUp() {
   absl::StatusOr<std::vector<eventlog::Position>> positions =
       store_.LoadPositions(log_.PartitionCount());
   if (!positions.ok()) return positions.status();
-  std::optional<Chunk> chunk;
-  chunk.emplace(store_);
-  for (const eventlog::Position& start : *positions) {
-    absl::StatusOr<int64_t> end = log_.EndOffset(start.partition);
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& position : *positions) {
+      applied_[static_cast<size_t>(position.partition)] = position.offset;
+    }
+  }
+  // Partitions are handed out whole, in order, to whichever worker asks next.
+  std::mutex handing_out;
+  size_t handed_out = 0;
+  const auto next = [&]() -> std::optional<eventlog::Position> {
+    std::lock_guard lock(handing_out);
+    if (handed_out == positions->size()) return std::nullopt;
+    return (*positions)[handed_out++];
+  };
+  std::atomic<bool> stop = false;
+  const size_t workers = CatchUpWorkers(positions->size());
+  if (workers <= 1) return CatchUpPartitions(next, projection_, stop);
+  std::mutex failing;
+  absl::Status failure;
+  std::vector<std::thread> threads;
+  threads.reserve(workers);
+  for (size_t worker = 0; worker < workers; ++worker) {
+    threads.emplace_back([&] {
+      const std::unique_ptr<Projection> projection = catch_up_projections_();
+      absl::Status status = CatchUpPartitions(next, *projection, stop);
+      if (status.ok()) return;
+      std::lock_guard lock(failing);
+      if (failure.ok()) failure = std::move(status);
+      stop = true;
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  return failure;
+}
+
+size_t Projector::CatchUpWorkers(size_t partitions) const {
+  if (!catch_up_projections_) return 1;
+  const size_t wanted = options_.catch_up_workers > 0
+                            ? options_.catch_up_workers
+                            : std::max<size_t>(1, std::thread::hardware_concurrency());
+  return std::min(wanted, partitions);
+}
+
+absl::Status Projector::CatchUpPartitions(
+    const std::function<std::optional<eventlog::Position>()>& next, Projection& projection,
+    const std::atomic<bool>& stop) {
+  auto chunk = std::make_unique<Chunk>(store_);
+  for (std::optional<eventlog::Position> start = next(); start.has_value(); start = next()) {
+    absl::StatusOr<int64_t> end = log_.EndOffset(start->partition);
     if (!end.ok()) return end.status();
-    for (int64_t next = start.offset; next < *end;) {
+    for (int64_t offset = start->offset; offset < *end;) {
+      if (stop) return absl::OkStatus();
       absl::StatusOr<std::vector<eventlog::Record>> records =
-          log_.Read(start.partition, next, options_.max_batch);
+          log_.ReadWithoutHeaders(start->partition, offset, options_.max_batch);
       if (!records.ok()) return records.status();
       if (records->empty()) break;
-      if (absl::Status folded = Fold(*records, *chunk); !folded.ok()) return folded;
-      next = records->back().position.offset + 1;
+      if (absl::Status folded = Fold(*records, projection, *chunk); !folded.ok()) return folded;
+      offset = records->back().position.offset + 1;
       if (chunk->records >= options_.catch_up_chunk) {
-        if (absl::Status committed = Commit(*chunk); !committed.ok()) return committed;
-        chunk.emplace(store_);
+        if (absl::Status committed = Commit(projection, *chunk); !committed.ok()) {
+          return committed;
+        }
+        auto next_chunk = std::make_unique<Chunk>(store_);
+        next_chunk->batch.Reserve(chunk->batch);
+        chunk = std::move(next_chunk);
       }
     }
   }
-  return Commit(*chunk);
+  if (stop) return absl::OkStatus();
+  return Commit(projection, *chunk);
 }
 
 bool Projector::WaitFor(const eventlog::Position& position,

@@ -101,6 +101,19 @@ TEST_F(ProjectionBatchTest, DeletesAKeyStoredInAFileWithoutReadingItFirst) {
   EXPECT_EQ(Stored("old"), std::nullopt);
 }
 
+TEST_F(ProjectionBatchTest, ABatchReservedLikeAnotherStartsEmptyAndWorksTheSame) {
+  ProjectionStore::Batch full(*store_);
+  for (int i = 0; i < 100; ++i) full.Put("things", "k" + std::to_string(i), "v");
+  ASSERT_TRUE(store_->Commit(full, {{0, 100}}).ok());
+  ProjectionStore::Batch batch(*store_);
+  batch.Reserve(full);
+  EXPECT_EQ(batch.size(), 0u);
+  EXPECT_EQ(batch.Get("things", "k7"), "v");
+  batch.Put("things", "k7", "w");
+  ASSERT_TRUE(store_->Commit(batch, {{0, 101}}).ok());
+  EXPECT_EQ(Stored("k7"), "w");
+}
+
 TEST(ProjectionStoreTest, AStoreWithoutALogKeepsWhatWasFlushed) {
   const auto dir = std::filesystem::temp_directory_path() /
                    ("projection-store-nowal-" + std::to_string(::getpid()));

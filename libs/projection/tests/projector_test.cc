@@ -23,6 +23,26 @@ class CountingProjection final : public Projection {
   }
 };
 
+// CountingProjection failing on one tenant's event of a given version.
+class FailingProjection final : public Projection {
+ public:
+  FailingProjection(std::string tenant, int64_t version)
+      : tenant_(std::move(tenant)), version_(version) {}
+  std::vector<std::string> Tables() const override { return counting_.Tables(); }
+  absl::Status Apply(const eventlog::Position& position, const v1::EventEnvelope& event,
+                     Changes& changes) override {
+    if (event.tenant_id() == tenant_ && event.aggregate_version() == version_) {
+      return absl::InternalError("the disk is on fire");
+    }
+    return counting_.Apply(position, event, changes);
+  }
+
+ private:
+  CountingProjection counting_;
+  std::string tenant_;
+  int64_t version_;
+};
+
 v1::EventEnvelope Event(const std::string& tenant, int n) {
   v1::EventEnvelope event;
   event.set_event_id(tenant + "-" + std::to_string(n));
@@ -147,6 +167,77 @@ TEST_F(ProjectorTest, ARunnerBehindFoldsChunksAndStillReachesEveryPosition) {
   for (const std::string tenant : {"acme", "globex", "initech", "umbrella"}) {
     EXPECT_EQ(contents.at(tenant), "200") << tenant;
   }
+}
+
+TEST_F(ProjectorTest, ACatchUpWithNothingLeftToApplyReportsTheStoredPositions) {
+  AppendEvents(10);
+  auto store = *ProjectionStore::Open((dir_ / "store").string(), projection_.Tables());
+  {
+    Projector first(*log_, *store, projection_, registry_, {.name = "test"});
+    ASSERT_TRUE(first.CatchUp().ok());
+  }
+  Projector again(*log_, *store, projection_, registry_, {.name = "test"});
+  ASSERT_TRUE(again.CatchUp().ok());
+  const std::vector<int64_t> applied = again.Applied();
+  for (int32_t partition = 0; partition < log_->PartitionCount(); ++partition) {
+    EXPECT_EQ(applied[static_cast<size_t>(partition)], *log_->EndOffset(partition)) << partition;
+  }
+}
+
+TEST_F(ProjectorTest, AParallelCatchUpEqualsASequentialOneForAnyNumberOfWorkers) {
+  AppendEvents(120);
+  const auto built = [&](const std::string& name, size_t workers) {
+    auto store = *ProjectionStore::Open((dir_ / name).string(), projection_.Tables());
+    const ProjectorOptions options{
+        .name = "test", .max_batch = 5, .catch_up_chunk = 13, .catch_up_workers = workers};
+    Projector projector(*log_, *store, projection_, registry_, options,
+                        [] { return std::make_unique<CountingProjection>(); });
+    EXPECT_TRUE(projector.CatchUp().ok());
+    const auto positions = *store->LoadPositions(log_->PartitionCount());
+    for (const eventlog::Position& position : positions) {
+      EXPECT_EQ(position.offset, *log_->EndOffset(position.partition)) << name;
+    }
+    return Contents(*store);
+  };
+  auto sequential_store =
+      *ProjectionStore::Open((dir_ / "sequential").string(), projection_.Tables());
+  Projector sequential(*log_, *sequential_store, projection_, registry_,
+                       {.name = "test", .max_batch = 5, .catch_up_chunk = 13});
+  ASSERT_TRUE(sequential.CatchUp().ok());
+  const auto expected = Contents(*sequential_store);
+  EXPECT_EQ(expected.at("acme"), "120");
+  for (const size_t workers : {1, 2, 3, 8}) {
+    EXPECT_EQ(built("workers-" + std::to_string(workers), workers), expected) << workers;
+  }
+  EXPECT_EQ(built("hardware-threads", 0), expected);
+}
+
+TEST_F(ProjectorTest, AFailingWorkerStopsAParallelCatchUpWithItsErrorAndARetryCompletesIt) {
+  AppendEvents(120);
+  const std::string path = (dir_ / "store").string();
+  {
+    auto store = *ProjectionStore::Open(path, projection_.Tables());
+    Projector projector(
+        *log_, *store, projection_, registry_,
+        {.name = "test", .max_batch = 5, .catch_up_chunk = 13, .catch_up_workers = 3},
+        [] { return std::make_unique<FailingProjection>("globex", 60); });
+    const absl::Status caught_up = projector.CatchUp();
+    EXPECT_EQ(caught_up.code(), absl::StatusCode::kInternal);
+    EXPECT_NE(caught_up.message().find("the disk is on fire"), std::string_view::npos) << caught_up;
+    // Nothing past the failing event was committed for its partition.
+    const auto positions = *store->LoadPositions(log_->PartitionCount());
+    const auto failed = static_cast<size_t>(log_->PartitionFor("globex"));
+    EXPECT_LT(positions[failed].offset, *log_->EndOffset(positions[failed].partition));
+  }
+  // What the failed catch-up committed holds with its positions: resuming completes it exactly.
+  auto store = *ProjectionStore::Open(path, projection_.Tables());
+  Projector resumed(*log_, *store, projection_, registry_, {.name = "test", .catch_up_workers = 3},
+                    [] { return std::make_unique<CountingProjection>(); });
+  ASSERT_TRUE(resumed.CatchUp().ok());
+  auto fresh = *ProjectionStore::Open((dir_ / "fresh").string(), projection_.Tables());
+  Projector rebuild(*log_, *fresh, projection_, registry_, {.name = "test"});
+  ASSERT_TRUE(rebuild.CatchUp().ok());
+  EXPECT_EQ(Contents(*store), Contents(*fresh));
 }
 
 }  // namespace

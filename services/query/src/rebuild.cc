@@ -1,6 +1,7 @@
 #include "reviewtrail/query/rebuild.h"
 
 #include <filesystem>
+#include <memory>
 #include <system_error>
 
 #include "reviewtrail/projection/projection_store.h"
@@ -19,7 +20,7 @@ absl::Status FileError(const std::string& what, const std::error_code& error) {
 
 absl::Status RebuildReadModel(eventlog::EventLog& log, const std::string& store_path,
                               const runtime::TenantTimeZones& time_zones,
-                              prometheus::Registry& registry, size_t max_batch) {
+                              prometheus::Registry& registry, size_t max_batch, size_t workers) {
   const std::string fresh = store_path + ".rebuild";
   const std::string old = store_path + ".old";
   std::error_code error;
@@ -29,9 +30,13 @@ absl::Status RebuildReadModel(eventlog::EventLog& log, const std::string& store_
     absl::StatusOr<std::unique_ptr<projection::ProjectionStore>> store =
         projection::ProjectionStore::Open(fresh, readmodel::AllTables(), {.without_wal = true});
     if (!store.ok()) return store.status();
+    // Every read-model key starts with the tenant, whose events are all in one partition: the
+    // partitions are folded in parallel, one QueryProjection per worker.
     readmodel::QueryProjection projection(time_zones);
-    projection::Projector projector(log, **store, projection, registry,
-                                    {.name = "query", .max_batch = max_batch});
+    projection::Projector projector(
+        log, **store, projection, registry,
+        {.name = "query", .max_batch = max_batch, .catch_up_workers = workers},
+        [&time_zones] { return std::make_unique<readmodel::QueryProjection>(time_zones); });
     if (absl::Status caught_up = projector.CatchUp(); !caught_up.ok()) return caught_up;
     // Written without a log (a crash before the swap restarts the rebuild): the files must hold
     // everything before it is swapped in.

@@ -45,16 +45,26 @@ class ChunkedFoldTest : public ::testing::Test {
     std::filesystem::remove_all(dir_);
   }
 
-  // The read model caught up with the whole log, `max_batch` records per read, `chunk` per commit.
-  std::string Built(const std::string& name, size_t max_batch, size_t chunk) {
+  // The read model caught up with the whole log, `max_batch` records per read, `chunk` per commit,
+  // on the calling thread or (workers > 0) on that many threads.
+  std::string Built(const std::string& name, size_t max_batch, size_t chunk, size_t workers = 0) {
     const std::string path = (dir_ / name).string();
     auto store = projection::ProjectionStore::Open(path, readmodel::AllTables());
     EXPECT_TRUE(store.ok());
     readmodel::QueryProjection projection{runtime::TenantTimeZones()};
     prometheus::Registry registry;
-    projection::Projector projector(
-        *log_, **store, projection, registry,
-        {.name = "query", .max_batch = max_batch, .catch_up_chunk = chunk});
+    projection::ProjectionFactory projections;
+    if (workers > 0) {
+      projections = [] {
+        return std::make_unique<readmodel::QueryProjection>(runtime::TenantTimeZones());
+      };
+    }
+    projection::Projector projector(*log_, **store, projection, registry,
+                                    {.name = "query",
+                                     .max_batch = max_batch,
+                                     .catch_up_chunk = chunk,
+                                     .catch_up_workers = workers},
+                                    projections);
     EXPECT_TRUE(projector.CatchUp().ok());
     return path;
   }
@@ -73,19 +83,32 @@ TEST_F(ChunkedFoldTest, ChunksOfAnySizeEqualOneEventPerCommit) {
   EXPECT_EQ(StoreContents(Built("one-chunk", 1000, 1'000'000)), one_by_one);
 }
 
+TEST_F(ChunkedFoldTest, PartitionsFoldedInParallelEqualOneEventPerCommit) {
+  const auto one_by_one = StoreContents(Built("one-by-one", 1, 1));
+  for (const size_t workers : {1, 2, 3, 4}) {
+    const std::string name = "workers-" + std::to_string(workers);
+    EXPECT_EQ(StoreContents(Built(name + "-chunks-of-7", 3, 7, workers)), one_by_one) << workers;
+    EXPECT_EQ(StoreContents(Built(name + "-one-chunk", 1000, 1'000'000, workers)), one_by_one)
+        << workers;
+  }
+}
+
 TEST_F(ChunkedFoldTest, ARebuildWithoutALogEqualsOneEventPerCommitAndResumesFromItsPositions) {
   const auto one_by_one = StoreContents(Built("one-by-one", 1, 1));
-  const std::string rebuilt = (dir_ / "rebuilt").string();
-  prometheus::Registry registry;
-  ASSERT_TRUE(RebuildReadModel(*log_, rebuilt, runtime::TenantTimeZones(), registry).ok());
-  EXPECT_FALSE(std::filesystem::exists(rebuilt + ".rebuild"));
-  EXPECT_EQ(StoreContents(rebuilt), one_by_one);
-  auto store = projection::ProjectionStore::Open(rebuilt, readmodel::AllTables());
-  ASSERT_TRUE(store.ok());
-  auto positions = (*store)->LoadPositions(4);
-  ASSERT_TRUE(positions.ok());
-  for (const auto& position : *positions) {
-    EXPECT_EQ(position.offset, *log_->EndOffset(position.partition));
+  for (const size_t workers : {0, 1, 3}) {  // 0: the machine's hardware threads
+    const std::string rebuilt = (dir_ / ("rebuilt-" + std::to_string(workers))).string();
+    prometheus::Registry registry;
+    ASSERT_TRUE(
+        RebuildReadModel(*log_, rebuilt, runtime::TenantTimeZones(), registry, 1000, workers).ok());
+    EXPECT_FALSE(std::filesystem::exists(rebuilt + ".rebuild"));
+    EXPECT_EQ(StoreContents(rebuilt), one_by_one) << workers;
+    auto store = projection::ProjectionStore::Open(rebuilt, readmodel::AllTables());
+    ASSERT_TRUE(store.ok());
+    auto positions = (*store)->LoadPositions(4);
+    ASSERT_TRUE(positions.ok());
+    for (const auto& position : *positions) {
+      EXPECT_EQ(position.offset, *log_->EndOffset(position.partition));
+    }
   }
 }
 

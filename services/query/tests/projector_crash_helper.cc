@@ -1,11 +1,14 @@
 // A projector process for the crash test: runs the query read model's Projector over an embedded
 // log with small batches and prints its progress ("applied <records>") after each change, so the
-// test can SIGKILL it mid-stream. `catchup` mode applies everything and exits.
-//   query_projector_crash_helper <log-dir> <store-dir> run|catchup
+// test can SIGKILL it mid-stream: live (`run`) or catching up on 3 threads (`parallel-catchup`).
+// `catchup` mode applies everything on one thread and exits.
+//   query_projector_crash_helper <log-dir> <store-dir> run|parallel-catchup|catchup
 #include <prometheus/registry.h>
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <memory>
 #include <numeric>
 #include <string>
 #include <thread>
@@ -19,7 +22,7 @@
 int main(int argc, char** argv) {
   using namespace reviewtrail;  // NOLINT(google-build-using-namespace): a test helper's main
   if (argc != 4) {
-    std::fprintf(stderr, "usage: %s <log-dir> <store-dir> run|catchup\n", argv[0]);
+    std::fprintf(stderr, "usage: %s <log-dir> <store-dir> run|parallel-catchup|catchup\n", argv[0]);
     return 2;
   }
   auto log = eventlog::EmbeddedLog::Open({.path = argv[1], .partition_count = 0});
@@ -34,11 +37,19 @@ int main(int argc, char** argv) {
   }
   readmodel::QueryProjection projection{runtime::TenantTimeZones()};
   prometheus::Registry registry;
-  projection::Projector projector(**log, **store, projection, registry,
-                                  {.name = "query", .max_batch = 3, .catch_up_chunk = 30});
+  const std::string mode = argv[3];
+  projection::ProjectionFactory projections;
+  if (mode == "parallel-catchup") {
+    projections = [] {
+      return std::make_unique<readmodel::QueryProjection>(runtime::TenantTimeZones());
+    };
+  }
+  projection::Projector projector(
+      **log, **store, projection, registry,
+      {.name = "query", .max_batch = 3, .catch_up_chunk = 30, .catch_up_workers = 3}, projections);
   int64_t total = 0;
   for (int32_t p = 0; p < (*log)->PartitionCount(); ++p) total += *(*log)->EndOffset(p);
-  if (std::string(argv[3]) == "catchup") {
+  if (mode == "catchup") {
     if (absl::Status caught_up = projector.CatchUp(); !caught_up.ok()) {
       std::fprintf(stderr, "catchup: %s\n", caught_up.ToString().c_str());
       return 1;
@@ -46,7 +57,15 @@ int main(int argc, char** argv) {
     std::printf("done\n");
     return 0;
   }
-  if (absl::Status started = projector.Start(); !started.ok()) {
+  std::thread catching_up;
+  if (mode == "parallel-catchup") {
+    catching_up = std::thread([&projector] {
+      if (absl::Status caught_up = projector.CatchUp(); !caught_up.ok()) {
+        std::fprintf(stderr, "catchup: %s\n", caught_up.ToString().c_str());
+        std::_Exit(1);
+      }
+    });
+  } else if (absl::Status started = projector.Start(); !started.ok()) {
     std::fprintf(stderr, "start: %s\n", started.ToString().c_str());
     return 1;
   }
@@ -62,6 +81,7 @@ int main(int argc, char** argv) {
     if (sum == total) break;
     std::this_thread::sleep_for(std::chrono::microseconds(200));
   }
+  if (catching_up.joinable()) catching_up.join();
   projector.Stop();
   std::printf("done\n");
   return 0;

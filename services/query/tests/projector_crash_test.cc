@@ -91,9 +91,11 @@ class Child {
   std::string buffer_;
 };
 
-TEST(ProjectorCrashTest, KilledMidStreamAndRestartedEqualsAFreshRebuild) {
-  const std::filesystem::path dir =
-      std::filesystem::temp_directory_path() / ("query-crash-" + std::to_string(::getpid()));
+// Kills the helper in `mode` again and again while it applies the log, restarts it each time from
+// its committed positions, finishes with a catch-up and compares with a fresh rebuild.
+void KillRestartAndCompareWithAFreshRebuild(const std::string& mode) {
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() /
+                                    ("query-crash-" + mode + "-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   const std::string log_path = (dir / "log").string();
@@ -120,7 +122,7 @@ TEST(ProjectorCrashTest, KilledMidStreamAndRestartedEqualsAFreshRebuild) {
   constexpr int kKills = 8;
   int mid_stream_kills = 0;
   for (int kill = 1; kill <= kKills; ++kill) {
-    Child child({QUERY_CRASH_HELPER, log_path, store_path, "run"});
+    Child child({QUERY_CRASH_HELPER, log_path, store_path, mode});
     const int64_t applied =
         child.WaitForApplied(total * kill / (kKills + 1), std::chrono::seconds(60));
     const int status = child.Kill();
@@ -160,6 +162,14 @@ TEST(ProjectorCrashTest, KilledMidStreamAndRestartedEqualsAFreshRebuild) {
   }
   log->reset();
   std::filesystem::remove_all(dir);
+}
+
+TEST(ProjectorCrashTest, KilledMidStreamAndRestartedEqualsAFreshRebuild) {
+  KillRestartAndCompareWithAFreshRebuild("run");
+}
+
+TEST(ProjectorCrashTest, KilledMidParallelCatchUpAndRestartedEqualsAFreshRebuild) {
+  KillRestartAndCompareWithAFreshRebuild("parallel-catchup");
 }
 
 }  // namespace

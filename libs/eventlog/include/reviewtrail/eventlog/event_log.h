@@ -91,6 +91,10 @@ class EventLog {
   // Records of `partition` from offset `from` on, at most `max_records`.
   [[nodiscard]] virtual absl::StatusOr<std::vector<Record>> Read(int32_t partition, int64_t from,
                                                                  size_t max_records) = 0;
+  // Read without the records' headers (left empty): for readers that use only keys and values,
+  // such as projectors; the embedded log then does not decode them.
+  [[nodiscard]] virtual absl::StatusOr<std::vector<Record>> ReadWithoutHeaders(
+      int32_t partition, int64_t from, size_t max_records) = 0;
 
   // A cursor starting at the given positions (partition, next offset to read).
   [[nodiscard]] virtual absl::StatusOr<std::unique_ptr<Subscription>> Subscribe(

@@ -13,7 +13,8 @@ namespace reviewtrail::projection {
 // A read model fed by the log: turns each event into writes on its tables. Implementations hold no
 // state of their own from one batch to the next (everything lives in Changes), so a replay
 // rebuilds them exactly. Within a batch they may keep records merged in memory (counters many
-// events update) and write them once in Flush. Called by one Projector thread.
+// events update) and write them once in Flush. Each instance is called by one thread at a time
+// (a parallel catch-up makes one instance per worker).
 class Projection {
  public:
   virtual ~Projection() = default;

@@ -27,7 +27,8 @@ struct ProjectionStoreOptions {
 // positions in one WriteBatch, so after any crash the store equals the fold of the log up to its
 // positions: nothing applied twice, nothing skipped.
 //
-// Thread-safe for reads; one writer (the runner) commits.
+// Thread-safe: batches of several threads may be committed at once when they touch disjoint keys
+// and positions (the workers of a parallel catch-up); otherwise one writer (the runner) commits.
 class ProjectionStore {
  public:
   [[nodiscard]] static absl::StatusOr<std::unique_ptr<ProjectionStore>> Open(
@@ -44,7 +45,7 @@ class ProjectionStore {
   // changed key once, however many times the batch changed it, and leaves out the deletion of a key
   // the store is known not to hold: a batch folding many events costs one write per key touched.
   // A failed read is remembered and fails the Commit, so a projection never commits on a state it
-  // could not see. One thread.
+  // could not see. Used by one thread.
   class Batch final : public Changes {
    public:
     explicit Batch(ProjectionStore& store);
@@ -55,6 +56,9 @@ class ProjectionStore {
 
     // Keys held (read or written).
     [[nodiscard]] size_t size() const { return size_; }
+    // Makes room for as many keys per table as `like` holds (e.g. the previous chunk of a
+    // catch-up), so that the tables need not grow key by key.
+    void Reserve(const Batch& like);
 
    private:
     friend class ProjectionStore;
@@ -67,8 +71,8 @@ class ProjectionStore {
     };
     using Entries = absl::flat_hash_map<std::string, Entry>;
 
-    // The entry of `key` in `table`, created unread when new.
-    Entry& EntryOf(std::string_view table, std::string_view key, bool& created);
+    // The entry of `key` in the table of `family`, created unread when new.
+    Entry& EntryOf(rocksdb::ColumnFamilyHandle* family, std::string_view key, bool& created);
 
     ProjectionStore& store_;
     std::vector<Entries> tables_;  // by column family id

@@ -4,10 +4,14 @@
 #include <prometheus/gauge.h>
 #include <prometheus/registry.h>
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -27,14 +31,26 @@ struct ProjectorOptions {
   // Events folded in memory before one commit while catching up: by CatchUp(), and by the runner
   // while every poll comes back full (it is behind). Each key the chunk touches is written once.
   size_t catch_up_chunk = 50'000;
+  // Threads of CatchUp() when the Projector has a ProjectionFactory: each takes whole partitions
+  // one after the other and folds them with its own projection into its own chunks. 0: the
+  // machine's hardware threads.
+  size_t catch_up_workers = 0;
 };
+
+// Makes a fresh instance of a projection, for one worker of a parallel catch-up. Only for a
+// projection whose every key belongs to the events of one partition (e.g. starts with the tenant,
+// all of whose events are in one partition): the workers then write disjoint keys, each with its
+// partitions' positions in the same commit.
+using ProjectionFactory = std::function<std::unique_ptr<Projection>()>;
 
 // Feeds a Projection from the log: subscribes from the store's positions, applies each event to a
 // batch and commits the batch with the new positions. While live, a batch is what one poll
 // returned; while catching up, a chunk of up to catch_up_chunk events is folded in one batch in
-// memory and committed with its positions in one write. Records that do not decode, and events
-// whose payload this build does not know, are counted, logged with their position and skipped —
-// never fatal. Exposes how far it got, so queries can wait for their own writes.
+// memory and committed with its positions in one write. Given a ProjectionFactory, CatchUp folds
+// several partitions at once on as many threads, each with its own projection and chunks. Records
+// that do not decode, and events whose payload this build does not know, are counted, logged with
+// their position and skipped — never fatal. Exposes how far it got, so queries can wait for their
+// own writes.
 //
 // Metrics: reviewtrail_projection_events_total{projection, type},
 //          reviewtrail_projection_skipped_total{projection, reason},
@@ -45,7 +61,8 @@ struct ProjectorOptions {
 class Projector {
  public:
   Projector(eventlog::EventLog& log, ProjectionStore& store, Projection& projection,
-            prometheus::Registry& registry, ProjectorOptions options);
+            prometheus::Registry& registry, ProjectorOptions options,
+            ProjectionFactory catch_up_projections = nullptr);
   ~Projector();
   Projector(const Projector&) = delete;
   Projector& operator=(const Projector&) = delete;
@@ -57,8 +74,9 @@ class Projector {
   // applied, or `deadline` passes. True when applied.
   [[nodiscard]] bool WaitFor(const eventlog::Position& position,
                              std::chrono::steady_clock::time_point deadline);
-  // Applies everything the log holds now, on the caller's thread (for tools and tests that run
-  // without Start()).
+  // Applies everything the log holds now (for tools and tests that run without Start()): on the
+  // caller's thread, or with a ProjectionFactory on catch_up_workers threads. The first failure
+  // stops every worker and is returned; what was committed before it stays, with its positions.
   [[nodiscard]] absl::Status CatchUp();
 
   // Next offset to apply, per partition.
@@ -79,15 +97,23 @@ class Projector {
   };
 
   void Run();
-  [[nodiscard]] absl::Status Fold(const std::vector<eventlog::Record>& records, Chunk& chunk);
+  [[nodiscard]] absl::Status Fold(const std::vector<eventlog::Record>& records,
+                                  Projection& projection, Chunk& chunk);
   // Commits the chunk with its positions, then publishes its progress and metrics.
-  [[nodiscard]] absl::Status Commit(Chunk& chunk);
+  [[nodiscard]] absl::Status Commit(Projection& projection, Chunk& chunk);
+  // Folds the partitions `next` hands out (from their positions), one after the other, in chunks
+  // committed as they fill; returns early when `stop` is set.
+  [[nodiscard]] absl::Status CatchUpPartitions(
+      const std::function<std::optional<eventlog::Position>()>& next, Projection& projection,
+      const std::atomic<bool>& stop);
+  [[nodiscard]] size_t CatchUpWorkers(size_t partitions) const;
   void UpdateLag();
 
   eventlog::EventLog& log_;
   ProjectionStore& store_;
   Projection& projection_;
   ProjectorOptions options_;
+  ProjectionFactory catch_up_projections_;
   std::unique_ptr<eventlog::Subscription> subscription_;
 
   prometheus::Family<prometheus::Counter>& events_;
