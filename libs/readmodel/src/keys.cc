@@ -3,9 +3,9 @@
 namespace reviewtrail::readmodel {
 
 std::vector<std::string> AllTables() {
-  return {kActions,         kActionHistory,     kActionsByOwner,   kActionsByStatus,
-          kActionsByReview, kActionsByDecision, kOpenActionsByDue, kReviews,
-          kDecisions,       kPersons,           kDashboardCounters};
+  return {kActions,         kActionHistory,     kActionsByOwner,    kActionsByStatus,
+          kActionsByReview, kActionsByDecision, kOpenActionsByDue,  kReviews,
+          kDecisions,       kPersons,           kDashboardCounters, kOpenDueCounts};
 }
 
 std::string Key(std::initializer_list<std::string_view> parts) {
@@ -31,6 +31,11 @@ std::string Prefix(std::initializer_list<std::string_view> parts) {
 std::string_view LastComponent(std::string_view key) {
   const size_t nul = key.rfind('\0');
   return nul == std::string_view::npos ? key : key.substr(nul + 1);
+}
+
+std::string_view WithoutLastComponent(std::string_view key) {
+  const size_t nul = key.rfind('\0');
+  return nul == std::string_view::npos ? std::string_view() : key.substr(0, nul);
 }
 
 namespace {

@@ -4,6 +4,7 @@
 #include <map>
 #include <tuple>
 
+#include "google/protobuf/wrappers.pb.h"
 #include "reviewtrail/readmodel/dashboard_counters.h"
 #include "reviewtrail/readmodel/field_error.h"
 #include "reviewtrail/readmodel/keys.h"
@@ -327,16 +328,30 @@ absl::StatusOr<v1::Dashboard> Queries::GetDashboard(const std::string& tenant_id
   dashboard.set_owner_id(owner_id);
   *dashboard.mutable_today() = today.ToProto();
 
-  // The scope's open actions due before today are overdue; from today on, for 8 days, due soon.
+  // The scope's open actions due before today are overdue; from today on, for 8 days, due soon:
+  // sums of the scope's counts per due day (one record per day, not one per action).
   const std::string prefix = Prefix({tenant_id, scope});
   const std::string today_key = prefix + DayKey(today);
-  absl::StatusOr<int64_t> overdue = view_.Count(kOpenActionsByDue, prefix, today_key);
-  if (!overdue.ok()) return overdue.status();
-  absl::StatusOr<int64_t> due_soon =
-      view_.Count(kOpenActionsByDue, today_key, prefix + DayKey(today.AddDays(8)));
-  if (!due_soon.ok()) return due_soon.status();
-  dashboard.set_overdue(*overdue);
-  dashboard.set_due_within_7_days(*due_soon);
+  const std::string end_key = prefix + DayKey(today.AddDays(8));
+  int64_t overdue = 0;
+  int64_t due_soon = 0;
+  absl::Status failure;
+  absl::Status scanned =
+      view_.Scan(kOpenDueCounts, prefix, "", [&](std::string_view key, std::string_view value) {
+        if (key >= end_key) return false;
+        absl::StatusOr<google::protobuf::Int64Value> count =
+            Parse<google::protobuf::Int64Value>(kOpenDueCounts, value);
+        if (!count.ok()) {
+          failure = count.status();
+          return false;
+        }
+        (key < today_key ? overdue : due_soon) += count->value();
+        return true;
+      });
+  if (!scanned.ok()) return scanned;
+  if (!failure.ok()) return failure;
+  dashboard.set_overdue(overdue);
+  dashboard.set_due_within_7_days(due_soon);
   dashboard.set_median_days_to_close(MedianDaysToClose(dashboard));
   const int64_t closed = dashboard.closed_on_time() + dashboard.closed_late();
   dashboard.set_evidence_closure_share(

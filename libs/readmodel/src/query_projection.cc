@@ -67,6 +67,10 @@ IndexEntries IndexEntriesOf(const std::string& tenant, const v1::ActionView& act
   return entries;
 }
 
+bool IsDueEntry(const IndexEntry& entry) {
+  return std::string_view(entry.table) == kOpenActionsByDue;
+}
+
 bool Contains(const IndexEntries& entries, const IndexEntry& entry) {
   return std::find(entries.begin(), entries.end(), entry) != entries.end();
 }
@@ -78,12 +82,26 @@ std::vector<std::string> QueryProjection::Tables() const { return AllTables(); }
 absl::Status QueryProjection::Flush(projection::Changes& changes) {
   counters_.Flush(changes);
   decisions_.Flush(changes);
+  due_counts_.Flush(changes);
   return absl::OkStatus();
 }
 
 void QueryProjection::Discard() {
   counters_.Clear();
   decisions_.Clear();
+  due_counts_.Clear();
+}
+
+absl::Status QueryProjection::AddDueCount(projection::Changes& changes, std::string_view key,
+                                          int64_t delta) {
+  absl::StatusOr<std::optional<google::protobuf::Int64Value>*> count =
+      due_counts_.Change(changes, key);
+  if (!count.ok()) return count.status();
+  std::optional<google::protobuf::Int64Value>& record = **count;
+  if (!record.has_value()) record.emplace();
+  record->set_value(record->value() + delta);
+  if (record->value() == 0) record.reset();
+  return absl::OkStatus();
 }
 
 absl::Status QueryProjection::Apply(const eventlog::Position& position,
@@ -175,14 +193,26 @@ absl::Status QueryProjection::ApplyAction(const eventlog::Position& position,
   if (!FoldAction(after, event)) return absl::OkStatus();
   if (after.action_id().empty()) after.set_action_id(action_id);
 
-  // Indexes: delete what no longer holds, add what is new.
+  // Indexes: delete what no longer holds, add what is new; a due-date entry moves its day's count.
   const IndexEntries old_entries = existed ? IndexEntriesOf(tenant, before) : IndexEntries();
   const IndexEntries new_entries = IndexEntriesOf(tenant, after);
   for (const IndexEntry& entry : old_entries) {
-    if (!Contains(new_entries, entry)) changes.Delete(entry.table, entry.key);
+    if (Contains(new_entries, entry)) continue;
+    changes.Delete(entry.table, entry.key);
+    if (IsDueEntry(entry)) {
+      if (absl::Status s = AddDueCount(changes, WithoutLastComponent(entry.key), -1); !s.ok()) {
+        return s;
+      }
+    }
   }
   for (const IndexEntry& entry : new_entries) {
-    if (!Contains(old_entries, entry)) changes.Put(entry.table, entry.key, "");
+    if (Contains(old_entries, entry)) continue;
+    changes.Put(entry.table, entry.key, "");
+    if (IsDueEntry(entry)) {
+      if (absl::Status s = AddDueCount(changes, WithoutLastComponent(entry.key), +1); !s.ok()) {
+        return s;
+      }
+    }
   }
 
   // Counters: the action's old contribution out, its new one in (merged in memory until Flush).

@@ -3,6 +3,7 @@
 #include <optional>
 
 #include "request_checks.h"
+#include "reviewtrail/query/open_read_model.h"
 #include "reviewtrail/query/query_metrics.h"
 #include "reviewtrail/readmodel/keys.h"
 #include "reviewtrail/readmodel/queries.h"
@@ -50,7 +51,8 @@ absl::StatusOr<std::unique_ptr<QueryService>> QueryService::Start(
   std::unique_ptr<QueryService> service(
       new QueryService(log, verifier, clock, registry, std::move(options)));
   absl::StatusOr<std::unique_ptr<projection::ProjectionStore>> store =
-      projection::ProjectionStore::Open(service->options_.store_path, readmodel::AllTables());
+      OpenReadModel(log, service->options_.store_path, service->options_.time_zones, registry,
+                    service->options_.max_batch, *service->options_.notices);
   if (!store.ok()) return store.status();
   service->store_ = *std::move(store);
   service->projection_ = std::make_unique<readmodel::QueryProjection>(service->options_.time_zones);

@@ -21,6 +21,9 @@ namespace reviewtrail::readmodel {
 //   actions_by_review    tenant.review.action                -> ""
 //   actions_by_decision  tenant.decision.action              -> ""
 //   open_actions_by_due  tenant.scope.YYYYMMDD.action        -> ""   (not final actions only)
+//   open_due_counts      tenant.scope.YYYYMMDD               -> Int64Value: how many keys of
+//                                                               open_actions_by_due that day
+//                                                               holds (no record for none)
 //   reviews              tenant.review                       -> ReviewView
 //   decisions            tenant.decision                     -> DecisionView
 //   persons              tenant.person                       -> PersonView
@@ -34,10 +37,18 @@ inline constexpr char kActionsByStatus[] = "actions_by_status";
 inline constexpr char kActionsByReview[] = "actions_by_review";
 inline constexpr char kActionsByDecision[] = "actions_by_decision";
 inline constexpr char kOpenActionsByDue[] = "open_actions_by_due";
+inline constexpr char kOpenDueCounts[] = "open_due_counts";
 inline constexpr char kReviews[] = "reviews";
 inline constexpr char kDecisions[] = "decisions";
 inline constexpr char kPersons[] = "persons";
 inline constexpr char kDashboardCounters[] = "dashboard_counters";
+
+// The version of the layout above, saved in the store (ProjectionStore::SaveSchemaVersion). Bump it
+// with any change a store written by an earlier build would lack or read differently: the query
+// service rebuilds a store of another version from the log when it starts.
+//   1  (not recorded) until open_due_counts
+//   2  open_due_counts
+inline constexpr int64_t kSchemaVersion = 2;
 
 // Every table above, in a fixed order.
 [[nodiscard]] std::vector<std::string> AllTables();
@@ -48,6 +59,8 @@ inline constexpr char kDashboardCounters[] = "dashboard_counters";
 [[nodiscard]] std::string Prefix(std::initializer_list<std::string_view> parts);
 // The last component of a key (the action id of an index key).
 [[nodiscard]] std::string_view LastComponent(std::string_view key);
+// The key without its last component (an open_actions_by_due key's open_due_counts key).
+[[nodiscard]] std::string_view WithoutLastComponent(std::string_view key);
 
 // "20260301": sorts like the date.
 [[nodiscard]] std::string DayKey(const domain::CivilDate& day);

@@ -1,0 +1,167 @@
+#include <gtest/gtest.h>
+
+#include <map>
+#include <string>
+
+#include "google/protobuf/wrappers.pb.h"
+#include "readmodel_fixture.h"
+#include "reviewtrail/readmodel/action_fold.h"
+#include "reviewtrail/readmodel/keys.h"
+
+namespace reviewtrail::readmodel::testing {
+namespace {
+
+using Counts = std::map<std::string, int64_t>;
+
+// What open_due_counts holds, decoded.
+Counts StoredCounts(projection::MemoryChanges& changes) {
+  Counts counts;
+  for (const auto& [key, value] : changes.table(kOpenDueCounts)) {
+    google::protobuf::Int64Value count;
+    EXPECT_TRUE(count.ParseFromString(value)) << key;
+    counts[key] = count.value();
+  }
+  return counts;
+}
+
+// The keys of open_actions_by_due per scope and day: what the counts must always equal.
+Counts CountsOfTheDueDateIndex(projection::MemoryChanges& changes) {
+  Counts counts;
+  for (const auto& [key, value] : changes.table(kOpenActionsByDue)) {
+    ++counts[std::string(WithoutLastComponent(key))];
+  }
+  return counts;
+}
+
+std::string DayOf(const std::string& tenant, const std::string& scope, const char* day) {
+  return Key({tenant, scope, day});
+}
+
+// The counts after the scenario's events up to and including the first one `stop` accepts.
+template <typename Stop>
+Counts CountsUntil(const GoldenScenario& scenario, Stop stop) {
+  QueryProjection projection{runtime::TenantTimeZones()};
+  projection::MemoryChanges changes;
+  int64_t offset = 0;
+  for (const v1::EventEnvelope& event : scenario.events) {
+    EXPECT_TRUE(projection.Apply({0, offset++}, event, changes).ok());
+    if (stop(event)) break;
+  }
+  EXPECT_TRUE(projection.Flush(changes).ok());
+  return StoredCounts(changes);
+}
+
+TEST_F(GoldenReadModelTest, DueCountsEqualTheDueDateIndexAfterEveryEvent) {
+  // Every lifecycle path of the scenario (assignment, deadline moves, owner change, closure,
+  // rejection, cancellation), one committed batch per event: never a zero or stale record.
+  QueryProjection projection{runtime::TenantTimeZones()};
+  projection::MemoryChanges changes;
+  int64_t offset = 0;
+  for (const v1::EventEnvelope& event : scenario_.events) {
+    ASSERT_TRUE(projection.Apply({0, offset++}, event, changes).ok());
+    ASSERT_TRUE(projection.Flush(changes).ok());
+    ASSERT_EQ(StoredCounts(changes), CountsOfTheDueDateIndex(changes))
+        << "after event " << offset << " (payload " << event.payload_case() << ")";
+  }
+  // And the same when the whole scenario is one batch.
+  EXPECT_EQ(StoredCounts(changes_), CountsOfTheDueDateIndex(changes_));
+  EXPECT_EQ(changes.table(kOpenDueCounts), changes_.table(kOpenDueCounts));
+}
+
+TEST_F(GoldenReadModelTest, AMovedDeadlineMovesItsCount) {
+  const Counts counts = StoredCounts(changes_);
+  // A3 (olga, review R1) was due 02-10, then 02-20, now 02-25.
+  for (const std::string& scope : {TenantScope(), ReviewScope(Id("R1")), OwnerScope("olga")}) {
+    EXPECT_FALSE(counts.contains(DayOf("acme", scope, "20260210"))) << scope;
+    EXPECT_FALSE(counts.contains(DayOf("acme", scope, "20260220"))) << scope;
+    EXPECT_EQ(counts.at(DayOf("acme", scope, "20260225")), 1) << scope;
+  }
+}
+
+TEST_F(GoldenReadModelTest, AnOwnerChangeMovesTheCountToTheNewOwner) {
+  const Counts counts = StoredCounts(changes_);
+  // A6 went from olga to oscar, due 04-30.
+  EXPECT_FALSE(counts.contains(DayOf("acme", OwnerScope("olga"), "20260430")));
+  EXPECT_EQ(counts.at(DayOf("acme", OwnerScope("oscar"), "20260430")), 1);
+  EXPECT_EQ(counts.at(DayOf("acme", TenantScope(), "20260430")), 1);
+}
+
+TEST_F(GoldenReadModelTest, ClosedAndCancelledActionsLeaveNoCountBehind) {
+  const Counts counts = StoredCounts(changes_);
+  // A1 (olga, 01-30) and A2 (oscar, 01-15) closed, A7 (oscar, 03-20) cancelled: each was alone on
+  // its day in every scope, so the scopes' days are left empty and have no record.
+  for (const auto& [owner, day] : {std::pair<std::string, const char*>{"olga", "20260130"},
+                                   {"oscar", "20260115"},
+                                   {"oscar", "20260320"}}) {
+    for (const std::string& scope : {TenantScope(), ReviewScope(Id("R1")), OwnerScope(owner)}) {
+      EXPECT_FALSE(counts.contains(DayOf("acme", scope, day))) << scope << " " << day;
+    }
+  }
+  for (const auto& [key, count] : counts) EXPECT_GT(count, 0) << key;
+}
+
+TEST_F(GoldenReadModelTest, ARejectedClosureKeepsTheActionCountedUntilItCloses) {
+  const std::string a2_day = DayOf("acme", OwnerScope("oscar"), "20260115");
+  const std::string& a2 = Id("A2");
+  const auto is_a2 = [&](const v1::EventEnvelope& event, v1::EventEnvelope::PayloadCase payload) {
+    return event.payload_case() == payload && ActionIdOf(event) == a2;
+  };
+  // Closure requested: still open (not final), counted.
+  EXPECT_EQ(CountsUntil(scenario_,
+                        [&](const v1::EventEnvelope& event) {
+                          return is_a2(event, v1::EventEnvelope::kClosureRequested);
+                        })
+                .at(a2_day),
+            1);
+  // Rejected: back in progress, still counted.
+  EXPECT_EQ(CountsUntil(scenario_,
+                        [&](const v1::EventEnvelope& event) {
+                          return is_a2(event, v1::EventEnvelope::kClosureRejected);
+                        })
+                .at(a2_day),
+            1);
+  // Approved: closed, gone.
+  EXPECT_FALSE(CountsUntil(scenario_, [&](const v1::EventEnvelope& event) {
+                 return is_a2(event, v1::EventEnvelope::kClosureApproved);
+               }).contains(a2_day));
+}
+
+TEST_F(GoldenReadModelTest, DashboardsCountTheSameAsTheDueDateIndexOnEveryDay) {
+  // Overdue (open, due before today) and due soon (today .. today + 7), counted from the index
+  // key by key, for every scope and every "today" around the scenario's due dates.
+  const auto count_index = [&](const std::string& scope, const domain::CivilDate& from,
+                               const domain::CivilDate& to) {
+    const std::string low = Key({"acme", scope, DayKey(from)});
+    const std::string high = Key({"acme", scope, DayKey(to)});
+    int64_t count = 0;
+    for (const auto& [key, value] : changes_.table(kOpenActionsByDue)) {
+      if (key >= low && key < high) ++count;
+    }
+    return count;
+  };
+  struct Scope {
+    std::string review_id;
+    std::string owner_id;
+    std::string key;
+  };
+  const std::vector<Scope> scopes = {{"", "", TenantScope()},
+                                     {Id("R1"), "", ReviewScope(Id("R1"))},
+                                     {Id("R2"), "", ReviewScope(Id("R2"))},
+                                     {"", "olga", OwnerScope("olga")},
+                                     {"", "oscar", OwnerScope("oscar")},
+                                     {"", "paula", OwnerScope("paula")}};
+  for (domain::CivilDate today{2026, 1, 1}; today <= domain::CivilDate{2026, 5, 10};
+       today = today.AddDays(1)) {
+    for (const Scope& scope : scopes) {
+      auto dashboard = queries_.GetDashboard("acme", scope.review_id, scope.owner_id, today);
+      ASSERT_TRUE(dashboard.ok()) << dashboard.status();
+      EXPECT_EQ(dashboard->overdue(), count_index(scope.key, {1970, 1, 1}, today))
+          << scope.key << " " << today.ToString();
+      EXPECT_EQ(dashboard->due_within_7_days(), count_index(scope.key, today, today.AddDays(8)))
+          << scope.key << " " << today.ToString();
+    }
+  }
+}
+
+}  // namespace
+}  // namespace reviewtrail::readmodel::testing
