@@ -8,6 +8,10 @@ std::vector<std::string> AllTables() {
           kDecisions,       kPersons,           kDashboardCounters, kOpenDueCounts};
 }
 
+bool HoldsActionViews(std::string_view table) {
+  return table == kActions || table == kActionsByOwner;
+}
+
 std::string Key(std::initializer_list<std::string_view> parts) {
   std::string key;
   size_t size = parts.size();

@@ -213,7 +213,8 @@ absl::StatusOr<v1::ListActionsResponse> Queries::ListActions(const std::string& 
   v1::ListActionsResponse response;
   std::string last_key;
   // The index in order, a slice at a time: as many keys as matches are still wanted, their actions
-  // read together (the actions table itself holds them), then filtered.
+  // read together (unless the index holds them itself), then filtered.
+  const bool index_holds_views = HoldsActionViews(index);
   std::string slice_start = start_key;
   while (true) {
     const size_t wanted = static_cast<size_t>(size - response.actions_size()) + 1;
@@ -223,12 +224,12 @@ absl::StatusOr<v1::ListActionsResponse> Queries::ListActions(const std::string& 
         view_.Scan(index, prefix, slice_start, [&](std::string_view key, std::string_view value) {
           if (end_key.has_value() && key >= *end_key) return false;
           index_keys.emplace_back(key);
-          if (index == kActions) values.emplace_back(value);
+          if (index_holds_views) values.emplace_back(value);
           return index_keys.size() < wanted;
         });
     if (!scanned.ok()) return scanned;
     if (index_keys.empty()) break;
-    if (index != kActions) {
+    if (!index_holds_views) {
       std::vector<std::string> action_keys;
       action_keys.reserve(index_keys.size());
       for (const std::string& key : index_keys) {

@@ -192,8 +192,10 @@ absl::Status QueryProjection::ApplyAction(const eventlog::Position& position,
   v1::ActionView after = before;
   if (!FoldAction(after, event)) return absl::OkStatus();
   if (after.action_id().empty()) after.set_action_id(action_id);
+  const std::string view = after.SerializeAsString();
 
-  // Indexes: delete what no longer holds, add what is new; a due-date entry moves its day's count.
+  // Indexes: delete what no longer holds, add what is new (and rewrite the copies of the view an
+  // index holds); a due-date entry moves its day's count.
   const IndexEntries old_entries = existed ? IndexEntriesOf(tenant, before) : IndexEntries();
   const IndexEntries new_entries = IndexEntriesOf(tenant, after);
   for (const IndexEntry& entry : old_entries) {
@@ -206,6 +208,10 @@ absl::Status QueryProjection::ApplyAction(const eventlog::Position& position,
     }
   }
   for (const IndexEntry& entry : new_entries) {
+    if (HoldsActionViews(entry.table)) {
+      changes.Put(entry.table, entry.key, view);
+      continue;
+    }
     if (Contains(old_entries, entry)) continue;
     changes.Put(entry.table, entry.key, "");
     if (IsDueEntry(entry)) {
@@ -248,7 +254,7 @@ absl::Status QueryProjection::ApplyAction(const eventlog::Position& position,
   logged.set_offset(position.offset);
   Store(changes, kActionHistory, Key({tenant, action_id, VersionKey(event.aggregate_version())}),
         HistoryOf(before, after, event, logged));
-  Store(changes, kActions, key, after);
+  changes.Put(kActions, key, view);
   if (!existed && event.payload_case() == v1::EventEnvelope::kActionAssigned) {
     // The decision's action count lives in the decisions table only (queries copy it into the
     // review's decisions), so an assignment does not rewrite the whole review.

@@ -16,7 +16,9 @@ namespace reviewtrail::readmodel {
 //
 //   actions              tenant.action                       -> ActionView
 //   action_history       tenant.action.version(20 digits)    -> HistoryEntry
-//   actions_by_owner     tenant.owner.action                 -> ""
+//   actions_by_owner     tenant.owner.action                 -> ActionView (a copy of the
+//                                                               action's: an owner's list is
+//                                                               one range read)
 //   actions_by_status    tenant.status(2 digits).action      -> ""
 //   actions_by_review    tenant.review.action                -> ""
 //   actions_by_decision  tenant.decision.action              -> ""
@@ -48,10 +50,13 @@ inline constexpr char kDashboardCounters[] = "dashboard_counters";
 // service rebuilds a store of another version from the log when it starts.
 //   1  (not recorded) until open_due_counts
 //   2  open_due_counts
-inline constexpr int64_t kSchemaVersion = 2;
+//   3  actions_by_owner holds the actions' views
+inline constexpr int64_t kSchemaVersion = 3;
 
 // Every table above, in a fixed order.
 [[nodiscard]] std::vector<std::string> AllTables();
+// Whether the records of `table` are ActionViews: the actions table and actions_by_owner.
+[[nodiscard]] bool HoldsActionViews(std::string_view table);
 
 // The components joined by NUL.
 [[nodiscard]] std::string Key(std::initializer_list<std::string_view> parts);
