@@ -37,11 +37,6 @@ std::string_view LastComponent(std::string_view key) {
   return nul == std::string_view::npos ? key : key.substr(nul + 1);
 }
 
-std::string_view WithoutLastComponent(std::string_view key) {
-  const size_t nul = key.rfind('\0');
-  return nul == std::string_view::npos ? std::string_view() : key.substr(0, nul);
-}
-
 namespace {
 
 // `value` as exactly `width` decimal digits (the lowest ones), zero-padded.

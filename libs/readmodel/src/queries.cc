@@ -4,8 +4,8 @@
 #include <map>
 #include <tuple>
 
-#include "google/protobuf/wrappers.pb.h"
 #include "reviewtrail/readmodel/dashboard_counters.h"
+#include "reviewtrail/readmodel/due_day_counts.h"
 #include "reviewtrail/readmodel/field_error.h"
 #include "reviewtrail/readmodel/keys.h"
 #include "reviewtrail/readmodel/page_token.h"
@@ -18,6 +18,9 @@ using domain::CivilDate;
 constexpr v1::ActionStatus kStatuses[] = {v1::ACTION_STATUS_OPEN, v1::ACTION_STATUS_IN_PROGRESS,
                                           v1::ACTION_STATUS_CLOSURE_REQUESTED,
                                           v1::ACTION_STATUS_CLOSED, v1::ACTION_STATUS_CANCELLED};
+
+// Before every valid date.
+constexpr CivilDate kEarliestDay{1, 1, 1};
 
 bool IsFinal(v1::ActionStatus status) {
   return status == v1::ACTION_STATUS_CLOSED || status == v1::ACTION_STATUS_CANCELLED;
@@ -330,29 +333,13 @@ absl::StatusOr<v1::Dashboard> Queries::GetDashboard(const std::string& tenant_id
   *dashboard.mutable_today() = today.ToProto();
 
   // The scope's open actions due before today are overdue; from today on, for 8 days, due soon:
-  // sums of the scope's counts per due day (one record per day, not one per action).
-  const std::string prefix = Prefix({tenant_id, scope});
-  const std::string today_key = prefix + DayKey(today);
-  const std::string end_key = prefix + DayKey(today.AddDays(8));
-  int64_t overdue = 0;
-  int64_t due_soon = 0;
-  absl::Status failure;
-  absl::Status scanned =
-      view_.Scan(kOpenDueCounts, prefix, "", [&](std::string_view key, std::string_view value) {
-        if (key >= end_key) return false;
-        absl::StatusOr<google::protobuf::Int64Value> count =
-            Parse<google::protobuf::Int64Value>(kOpenDueCounts, value);
-        if (!count.ok()) {
-          failure = count.status();
-          return false;
-        }
-        (key < today_key ? overdue : due_soon) += count->value();
-        return true;
-      });
-  if (!scanned.ok()) return scanned;
-  if (!failure.ok()) return failure;
-  dashboard.set_overdue(overdue);
-  dashboard.set_due_within_7_days(due_soon);
+  // sums of the scope's counts per due day (one record, not one read per action).
+  absl::StatusOr<std::optional<DueDayCounts>> counts =
+      Read<DueDayCounts>(view_, kOpenDueCounts, Key({tenant_id, scope}));
+  if (!counts.ok()) return counts.status();
+  const DueDayCounts due = std::move(*counts).value_or(DueDayCounts());
+  dashboard.set_overdue(due.Sum(kEarliestDay, today));
+  dashboard.set_due_within_7_days(due.Sum(today, today.AddDays(8)));
   dashboard.set_median_days_to_close(MedianDaysToClose(dashboard));
   const int64_t closed = dashboard.closed_on_time() + dashboard.closed_late();
   dashboard.set_evidence_closure_share(

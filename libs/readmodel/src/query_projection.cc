@@ -14,6 +14,9 @@ namespace {
 struct IndexEntry {
   const char* table;  // one of the constants of keys.h
   std::string key;
+  // open_actions_by_due only: the key of the scope's open_due_counts record, and the due day.
+  std::string counts_key;
+  domain::CivilDate due;
 
   friend bool operator==(const IndexEntry& a, const IndexEntry& b) {
     return a.key == b.key && std::string_view(a.table) == b.table;
@@ -61,15 +64,14 @@ IndexEntries IndexEntriesOf(const std::string& tenant, const v1::ActionView& act
   if (!IsFinal(action.status()) && due.IsValid()) {
     const std::string day = DayKey(due);
     for (const std::string& scope : ScopesOf(action)) {
-      entries.push_back({kOpenActionsByDue, Key({tenant, scope, day, id})});
+      entries.push_back(
+          {kOpenActionsByDue, Key({tenant, scope, day, id}), Key({tenant, scope}), due});
     }
   }
   return entries;
 }
 
-bool IsDueEntry(const IndexEntry& entry) {
-  return std::string_view(entry.table) == kOpenActionsByDue;
-}
+bool IsDueEntry(const IndexEntry& entry) { return !entry.counts_key.empty(); }
 
 bool Contains(const IndexEntries& entries, const IndexEntry& entry) {
   return std::find(entries.begin(), entries.end(), entry) != entries.end();
@@ -93,14 +95,13 @@ void QueryProjection::Discard() {
 }
 
 absl::Status QueryProjection::AddDueCount(projection::Changes& changes, std::string_view key,
-                                          int64_t delta) {
-  absl::StatusOr<std::optional<google::protobuf::Int64Value>*> count =
-      due_counts_.Change(changes, key);
-  if (!count.ok()) return count.status();
-  std::optional<google::protobuf::Int64Value>& record = **count;
+                                          const domain::CivilDate& day, int64_t delta) {
+  absl::StatusOr<std::optional<DueDayCounts>*> counts = due_counts_.Change(changes, key);
+  if (!counts.ok()) return counts.status();
+  std::optional<DueDayCounts>& record = **counts;
   if (!record.has_value()) record.emplace();
-  record->set_value(record->value() + delta);
-  if (record->value() == 0) record.reset();
+  record->Add(day, delta);
+  if (record->empty()) record.reset();
   return absl::OkStatus();
 }
 
@@ -202,7 +203,7 @@ absl::Status QueryProjection::ApplyAction(const eventlog::Position& position,
     if (Contains(new_entries, entry)) continue;
     changes.Delete(entry.table, entry.key);
     if (IsDueEntry(entry)) {
-      if (absl::Status s = AddDueCount(changes, WithoutLastComponent(entry.key), -1); !s.ok()) {
+      if (absl::Status s = AddDueCount(changes, entry.counts_key, entry.due, -1); !s.ok()) {
         return s;
       }
     }
@@ -215,7 +216,7 @@ absl::Status QueryProjection::ApplyAction(const eventlog::Position& position,
     if (Contains(old_entries, entry)) continue;
     changes.Put(entry.table, entry.key, "");
     if (IsDueEntry(entry)) {
-      if (absl::Status s = AddDueCount(changes, WithoutLastComponent(entry.key), +1); !s.ok()) {
+      if (absl::Status s = AddDueCount(changes, entry.counts_key, entry.due, +1); !s.ok()) {
         return s;
       }
     }

@@ -3,9 +3,9 @@
 #include <map>
 #include <string>
 
-#include "google/protobuf/wrappers.pb.h"
 #include "readmodel_fixture.h"
 #include "reviewtrail/readmodel/action_fold.h"
+#include "reviewtrail/readmodel/due_day_counts.h"
 #include "reviewtrail/readmodel/keys.h"
 
 namespace reviewtrail::readmodel::testing {
@@ -13,22 +13,24 @@ namespace {
 
 using Counts = std::map<std::string, int64_t>;
 
-// What open_due_counts holds, decoded.
+// What open_due_counts holds, by tenant.scope.YYYYMMDD.
 Counts StoredCounts(projection::MemoryChanges& changes) {
   Counts counts;
   for (const auto& [key, value] : changes.table(kOpenDueCounts)) {
-    google::protobuf::Int64Value count;
-    EXPECT_TRUE(count.ParseFromString(value)) << key;
-    counts[key] = count.value();
+    DueDayCounts record;
+    EXPECT_TRUE(record.ParseFromString(value)) << key;
+    EXPECT_FALSE(record.empty()) << key;  // a scope without open actions has no record
+    for (const DueDayCounts::Day& day : record.Days())
+      counts[Key({key, DayKey(day.day)})] = day.count;
   }
   return counts;
 }
 
-// The keys of open_actions_by_due per scope and day: what the counts must always equal.
+// The keys of open_actions_by_due per tenant.scope.YYYYMMDD: what the counts must always equal.
 Counts CountsOfTheDueDateIndex(projection::MemoryChanges& changes) {
   Counts counts;
   for (const auto& [key, value] : changes.table(kOpenActionsByDue)) {
-    ++counts[std::string(WithoutLastComponent(key))];
+    ++counts[key.substr(0, key.rfind('\0'))];  // without the action id
   }
   return counts;
 }
@@ -66,6 +68,55 @@ TEST_F(GoldenReadModelTest, DueCountsEqualTheDueDateIndexAfterEveryEvent) {
   // And the same when the whole scenario is one batch.
   EXPECT_EQ(StoredCounts(changes_), CountsOfTheDueDateIndex(changes_));
   EXPECT_EQ(changes.table(kOpenDueCounts), changes_.table(kOpenDueCounts));
+}
+
+TEST(DueDayCountsTest, KeepsDaysInOrderAndDropsTheEmptyOnes) {
+  DueDayCounts counts;
+  counts.Add({2026, 3, 5}, 1);
+  counts.Add({2026, 1, 31}, 2);
+  counts.Add({2026, 3, 5}, 1);
+  counts.Add({2026, 2, 1}, 1);
+  counts.Add({2026, 2, 1}, -1);
+  EXPECT_EQ(counts.Days(), (std::vector<DueDayCounts::Day>{{{2026, 1, 31}, 2}, {{2026, 3, 5}, 2}}));
+  counts.Add({2026, 1, 31}, -2);
+  counts.Add({2026, 3, 5}, -2);
+  EXPECT_TRUE(counts.empty());
+}
+
+TEST(DueDayCountsTest, SumsTheDaysFromTheFirstUpToTheLastExcluded) {
+  DueDayCounts counts;
+  counts.Add({2026, 2, 28}, 1);
+  counts.Add({2026, 3, 1}, 2);
+  counts.Add({2026, 3, 2}, 4);
+  counts.Add({2026, 3, 9}, 8);
+  counts.Add({2026, 3, 10}, 16);
+  EXPECT_EQ(counts.Sum({1, 1, 1}, {2026, 3, 2}), 3);       // before 03-02
+  EXPECT_EQ(counts.Sum({2026, 3, 2}, {2026, 3, 10}), 12);  // 03-02 .. 03-09
+  EXPECT_EQ(counts.Sum({2026, 3, 11}, {2026, 4, 1}), 0);
+  EXPECT_EQ(DueDayCounts().Sum({1, 1, 1}, {9999, 12, 31}), 0);
+}
+
+TEST(DueDayCountsTest, ReadsBackWhatItWrites) {
+  DueDayCounts counts;
+  counts.Add({1969, 12, 31}, 3);  // before the epoch: a negative day number
+  counts.Add({2026, 3, 2}, 1);
+  counts.Add({2027, 1, 1}, 5'000'000'000);
+  const std::string bytes = counts.SerializeAsString();
+  EXPECT_EQ(bytes.size(), 36u);
+  DueDayCounts read;
+  ASSERT_TRUE(read.ParseFromString(bytes));
+  EXPECT_EQ(read.Days(), counts.Days());
+}
+
+TEST(DueDayCountsTest, RefusesBytesThatAreNotDaysInOrder) {
+  DueDayCounts counts;
+  counts.Add({2026, 3, 2}, 1);
+  counts.Add({2026, 3, 3}, 1);
+  const std::string bytes = counts.SerializeAsString();
+  DueDayCounts read;
+  EXPECT_FALSE(read.ParseFromString(bytes.substr(0, 13)));                     // not whole days
+  EXPECT_FALSE(read.ParseFromString(bytes.substr(12) + bytes.substr(0, 12)));  // out of order
+  EXPECT_TRUE(read.empty());
 }
 
 TEST_F(GoldenReadModelTest, AMovedDeadlineMovesItsCount) {

@@ -23,8 +23,8 @@ namespace reviewtrail::readmodel {
 //   actions_by_review    tenant.review.action                -> ""
 //   actions_by_decision  tenant.decision.action              -> ""
 //   open_actions_by_due  tenant.scope.YYYYMMDD.action        -> ""   (not final actions only)
-//   open_due_counts      tenant.scope.YYYYMMDD               -> Int64Value: how many keys of
-//                                                               open_actions_by_due that day
+//   open_due_counts      tenant.scope                        -> DueDayCounts: per due day, how
+//                                                               many keys open_actions_by_due
 //                                                               holds (no record for none)
 //   reviews              tenant.review                       -> ReviewView
 //   decisions            tenant.decision                     -> DecisionView
@@ -51,7 +51,8 @@ inline constexpr char kDashboardCounters[] = "dashboard_counters";
 //   1  (not recorded) until open_due_counts
 //   2  open_due_counts
 //   3  actions_by_owner holds the actions' views
-inline constexpr int64_t kSchemaVersion = 3;
+//   4  open_due_counts holds one record per scope instead of one per scope and day
+inline constexpr int64_t kSchemaVersion = 4;
 
 // Every table above, in a fixed order.
 [[nodiscard]] std::vector<std::string> AllTables();
@@ -64,8 +65,6 @@ inline constexpr int64_t kSchemaVersion = 3;
 [[nodiscard]] std::string Prefix(std::initializer_list<std::string_view> parts);
 // The last component of a key (the action id of an index key).
 [[nodiscard]] std::string_view LastComponent(std::string_view key);
-// The key without its last component (an open_actions_by_due key's open_due_counts key).
-[[nodiscard]] std::string_view WithoutLastComponent(std::string_view key);
 
 // "20260301": sorts like the date.
 [[nodiscard]] std::string DayKey(const domain::CivilDate& day);

@@ -4,8 +4,8 @@
 #include <vector>
 
 #include "absl/status/status.h"
-#include "google/protobuf/wrappers.pb.h"
 #include "reviewtrail/projection/projection.h"
+#include "reviewtrail/readmodel/due_day_counts.h"
 #include "reviewtrail/readmodel/keys.h"
 #include "reviewtrail/readmodel/merged_records.h"
 #include "reviewtrail/runtime/time_zones.h"
@@ -42,15 +42,15 @@ class QueryProjection final : public projection::Projection {
   [[nodiscard]] absl::Status ApplyAction(const eventlog::Position& position,
                                          const v1::EventEnvelope& event,
                                          projection::Changes& changes);
-  // Adds `delta` to the count of open actions under `key` (tenant.scope.day); a count that drops
-  // to zero leaves no record.
+  // Adds `delta` to the count of open actions due on `day` in the record under `key`
+  // (tenant.scope); a scope left with no count has no record.
   [[nodiscard]] absl::Status AddDueCount(projection::Changes& changes, std::string_view key,
-                                         int64_t delta);
+                                         const domain::CivilDate& day, int64_t delta);
 
   runtime::TenantTimeZones zones_;
   MergedRecords<v1::Dashboard> counters_{kDashboardCounters};
   MergedRecords<v1::DecisionView> decisions_{kDecisions};
-  MergedRecords<google::protobuf::Int64Value> due_counts_{kOpenDueCounts};
+  MergedRecords<DueDayCounts> due_counts_{kOpenDueCounts};
 };
 
 }  // namespace reviewtrail::readmodel
