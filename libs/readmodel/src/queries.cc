@@ -157,6 +157,24 @@ absl::StatusOr<v1::ActionDetail> Queries::GetAction(const std::string& tenant_id
 absl::StatusOr<v1::ListActionsResponse> Queries::ListActions(const std::string& tenant_id,
                                                              const v1::ListActionsRequest& request,
                                                              const CivilDate& today) const {
+  v1::ListActionsResponse response;
+  if (absl::Status listed = ListActions(tenant_id, request, today, response); !listed.ok()) {
+    return listed;
+  }
+  return response;
+}
+
+absl::Status Queries::ListActions(const std::string& tenant_id,
+                                  const v1::ListActionsRequest& request, const CivilDate& today,
+                                  v1::ListActionsResponse& response) const {
+  absl::Status listed = ListActionsInto(tenant_id, request, today, response);
+  if (!listed.ok()) response.Clear();
+  return listed;
+}
+
+absl::Status Queries::ListActionsInto(const std::string& tenant_id,
+                                      const v1::ListActionsRequest& request, const CivilDate& today,
+                                      v1::ListActionsResponse& response) const {
   const bool due_before_set = request.has_due_before();
   const bool due_after_set = request.has_due_on_or_after();
   const CivilDate due_before = CivilDate::FromProto(request.due_before());
@@ -213,7 +231,6 @@ absl::StatusOr<v1::ListActionsResponse> Queries::ListActions(const std::string& 
   };
 
   const int32_t size = EffectivePageSize(request.page_size());
-  v1::ListActionsResponse response;
   std::string last_key;
   // The index in order, a slice at a time: as many keys as matches are still wanted, their actions
   // read together (unless the index holds them itself), then filtered.
@@ -245,22 +262,28 @@ absl::StatusOr<v1::ListActionsResponse> Queries::ListActions(const std::string& 
     }
     for (size_t i = 0; i < index_keys.size(); ++i) {
       if (!values[i].has_value()) continue;
-      absl::StatusOr<v1::ActionView> action = Parse<v1::ActionView>(kActions, *values[i]);
-      if (!action.ok()) return action.status();
-      if (!matches(*action)) continue;
-      if (response.actions_size() == size) {
-        // One more match exists: the list goes on after the last key returned.
-        response.set_next_page_token(EncodePageToken({index, last_key}));
-        return response;
+      // Parsed in place: on the response's arena when it has one, with no copy.
+      v1::ActionView& action = *response.add_actions();
+      if (!action.ParseFromString(*values[i])) {
+        return absl::DataLossError("unreadable record in " + std::string(kActions));
       }
-      action->set_overdue(IsOverdue(*action, today));
-      *response.add_actions() = *std::move(action);
+      if (!matches(action)) {
+        response.mutable_actions()->RemoveLast();
+        continue;
+      }
+      if (response.actions_size() > size) {
+        // One more match exists: the list goes on after the last key returned.
+        response.mutable_actions()->RemoveLast();
+        response.set_next_page_token(EncodePageToken({index, last_key}));
+        return absl::OkStatus();
+      }
+      action.set_overdue(IsOverdue(action, today));
       last_key = index_keys[i];
     }
     if (index_keys.size() < wanted) break;   // the index has no more keys
     slice_start = index_keys.back() + '\0';  // the smallest key after the slice
   }
-  return response;
+  return absl::OkStatus();
 }
 
 absl::StatusOr<v1::ReviewView> Queries::GetReview(const std::string& tenant_id,

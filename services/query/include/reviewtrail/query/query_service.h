@@ -104,6 +104,9 @@ class QueryService final : public v1::QueryService::CallbackService {
   const runtime::Clock& clock_;
   QueryServiceOptions options_;
   std::unique_ptr<QueryMetrics> metrics_;
+  // ListActions' request and response on an arena per call (a page is ~50 actions).
+  std::unique_ptr<grpc::MessageAllocator<v1::ListActionsRequest, v1::ListActionsResponse>>
+      list_messages_;
   std::unique_ptr<projection::ProjectionStore> store_;
   std::unique_ptr<readmodel::QueryProjection> projection_;
   std::unique_ptr<projection::Projector> projector_;
