@@ -232,53 +232,69 @@ absl::Status Queries::ListActionsInto(const std::string& tenant_id,
 
   const int32_t size = EffectivePageSize(request.page_size());
   std::string last_key;
-  // The index in order, a slice at a time: as many keys as matches are still wanted, their actions
-  // read together (unless the index holds them itself), then filtered.
-  const bool index_holds_views = HoldsActionViews(index);
+  // Each action in index order: parsed in place into the page (on its arena when it has one),
+  // kept if it matches, until one more match than the page holds shows the list goes on.
+  enum class Next { kMore, kPageDone, kFailed };
+  const auto consider = [&](std::string_view key, std::string_view value) -> Next {
+    v1::ActionView& action = *response.add_actions();
+    if (!action.ParseFromArray(value.data(), static_cast<int>(value.size()))) return Next::kFailed;
+    if (!matches(action)) {
+      response.mutable_actions()->RemoveLast();
+      return Next::kMore;
+    }
+    if (response.actions_size() > size) {
+      // One more match exists: the list goes on after the last key returned.
+      response.mutable_actions()->RemoveLast();
+      response.set_next_page_token(EncodePageToken({index, last_key}));
+      return Next::kPageDone;
+    }
+    action.set_overdue(IsOverdue(action, today));
+    last_key = key;
+    return Next::kMore;
+  };
+  const auto unreadable = [] {
+    return absl::DataLossError("unreadable record in " + std::string(kActions));
+  };
+
+  if (HoldsActionViews(index)) {
+    // The index holds the actions: one pass over it.
+    Next next = Next::kMore;
+    absl::Status scanned =
+        view_.Scan(index, prefix, start_key, [&](std::string_view key, std::string_view value) {
+          if (end_key.has_value() && key >= *end_key) return false;
+          next = consider(key, value);
+          return next == Next::kMore;
+        });
+    if (!scanned.ok()) return scanned;
+    return next == Next::kFailed ? unreadable() : absl::OkStatus();
+  }
+  // Otherwise a slice of the index at a time: as many keys as matches are still wanted, their
+  // actions read together, then considered.
   std::string slice_start = start_key;
   while (true) {
     const size_t wanted = static_cast<size_t>(size - response.actions_size()) + 1;
     std::vector<std::string> index_keys;
-    std::vector<std::optional<std::string>> values;
     absl::Status scanned =
-        view_.Scan(index, prefix, slice_start, [&](std::string_view key, std::string_view value) {
+        view_.Scan(index, prefix, slice_start, [&](std::string_view key, std::string_view) {
           if (end_key.has_value() && key >= *end_key) return false;
           index_keys.emplace_back(key);
-          if (index_holds_views) values.emplace_back(value);
           return index_keys.size() < wanted;
         });
     if (!scanned.ok()) return scanned;
     if (index_keys.empty()) break;
-    if (!index_holds_views) {
-      std::vector<std::string> action_keys;
-      action_keys.reserve(index_keys.size());
-      for (const std::string& key : index_keys) {
-        action_keys.push_back(Key({tenant_id, LastComponent(key)}));
-      }
-      absl::StatusOr<std::vector<std::optional<std::string>>> read =
-          view_.MultiGet(kActions, action_keys);
-      if (!read.ok()) return read.status();
-      values = *std::move(read);
+    std::vector<std::string> action_keys;
+    action_keys.reserve(index_keys.size());
+    for (const std::string& key : index_keys) {
+      action_keys.push_back(Key({tenant_id, LastComponent(key)}));
     }
+    absl::StatusOr<std::vector<std::optional<std::string>>> values =
+        view_.MultiGet(kActions, action_keys);
+    if (!values.ok()) return values.status();
     for (size_t i = 0; i < index_keys.size(); ++i) {
-      if (!values[i].has_value()) continue;
-      // Parsed in place: on the response's arena when it has one, with no copy.
-      v1::ActionView& action = *response.add_actions();
-      if (!action.ParseFromString(*values[i])) {
-        return absl::DataLossError("unreadable record in " + std::string(kActions));
-      }
-      if (!matches(action)) {
-        response.mutable_actions()->RemoveLast();
-        continue;
-      }
-      if (response.actions_size() > size) {
-        // One more match exists: the list goes on after the last key returned.
-        response.mutable_actions()->RemoveLast();
-        response.set_next_page_token(EncodePageToken({index, last_key}));
-        return absl::OkStatus();
-      }
-      action.set_overdue(IsOverdue(action, today));
-      last_key = index_keys[i];
+      if (!(*values)[i].has_value()) continue;
+      const Next next = consider(index_keys[i], *(*values)[i]);
+      if (next == Next::kFailed) return unreadable();
+      if (next == Next::kPageDone) return absl::OkStatus();
     }
     if (index_keys.size() < wanted) break;   // the index has no more keys
     slice_start = index_keys.back() + '\0';  // the smallest key after the slice
