@@ -151,6 +151,36 @@ TEST_F(GoldenReadModelTest, ClosedAndCancelledActionsLeaveNoCountBehind) {
   for (const auto& [key, count] : counts) EXPECT_GT(count, 0) << key;
 }
 
+TEST_F(GoldenReadModelTest, AScopeLeftWithoutOpenActionsHasNoRecord) {
+  // globex has one open action, G1: cancelling it empties the tenant's, the review's and the
+  // owner's counts.
+  const std::string& g1 = Id("G1");
+  const auto g1_key = Key({"globex", g1});
+  v1::ActionView before;
+  ASSERT_TRUE(before.ParseFromString(changes_.table(kActions).at(g1_key)));
+  const auto records_of_globex = [&] {
+    int records = 0;
+    for (const auto& [key, value] : changes_.table(kOpenDueCounts)) {
+      if (key.starts_with(Prefix({"globex"}))) ++records;
+    }
+    return records;
+  };
+  ASSERT_EQ(records_of_globex(), 3);  // T, R.<review>, O.<owner>
+  v1::EventEnvelope cancelled;
+  cancelled.set_tenant_id("globex");
+  cancelled.set_aggregate_type(v1::AGGREGATE_TYPE_ACTION);
+  cancelled.set_aggregate_id(g1);
+  cancelled.set_aggregate_version(before.version() + 1);
+  cancelled.mutable_action_cancelled()->set_action_id(g1);
+  cancelled.mutable_action_cancelled()->set_reason("superseded");
+  ASSERT_TRUE(projection_.Apply({0, 1000}, cancelled, changes_).ok());
+  ASSERT_TRUE(projection_.Flush(changes_).ok());
+  EXPECT_EQ(records_of_globex(), 0);
+  auto dashboard = queries_.GetDashboard("globex", "", "", kToday);
+  ASSERT_TRUE(dashboard.ok()) << dashboard.status();
+  EXPECT_EQ(dashboard->overdue() + dashboard->due_within_7_days(), 0);
+}
+
 TEST_F(GoldenReadModelTest, ARejectedClosureKeepsTheActionCountedUntilItCloses) {
   const std::string a2_day = DayOf("acme", OwnerScope("oscar"), "20260115");
   const std::string& a2 = Id("A2");
