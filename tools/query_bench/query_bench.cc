@@ -3,7 +3,8 @@
 //   2. raw RocksDB WriteBatch puts/s (batches of 1000, no sync: what the projector's commits are);
 //   3. rebuild events/s: RebuildReadModel from position 0 into a fresh store;
 //   4. GetDashboard / ListActions p99 over gRPC on loopback, against grpc.health.v1 Check (a
-//      trivial unary call) through the same generic client in the same run;
+//      trivial unary call) through the same generic client in the same run, with the process's
+//      CPU time per call of each kind (client and server: the cost apart from the machine's noise);
 //   5. command-ack -> visible p99: AssignAction through the command service, then GetAction with
 //      the reply's min_position, on a fresh log with the live projector;
 //   6. peak and current RSS.
@@ -245,19 +246,26 @@ int Run(const Options& options) {
     }
     std::mt19937 random(7);
     std::vector<double> echo, dashboard, list;
+    // CPU seconds of the whole process (client and server) spent in each kind of call, measured:
+    // the cost of a call apart from the machine's noise.
+    double echo_cpu = 0, dashboard_cpu = 0, list_cpu = 0;
     std::string answer;
     int64_t overdue_sum = 0;
     for (int i = 0; i < options.queries + 100; ++i) {
       const int tenant = static_cast<int>(random() % static_cast<unsigned>(options.tenants));
+      double cpu0 = CpuSeconds(RUSAGE_SELF);
       auto t0 = SteadyClock::now();
       if (!CallGeneric(stub, "/grpc.health.v1.Health/Check", "", "").ok()) return 1;
       const double e = Seconds(t0);
+      const double e_cpu = CpuSeconds(RUSAGE_SELF) - cpu0;
       v1::GetDashboardRequest dashboard_request;
+      cpu0 = CpuSeconds(RUSAGE_SELF);
       t0 = SteadyClock::now();
       grpc::Status status = CallGeneric(stub, "/reviewtrail.v1.QueryService/GetDashboard",
                                         dashboard_request.SerializeAsString(),
                                         tokens[static_cast<size_t>(tenant)], &answer);
       const double d = Seconds(t0);
+      const double d_cpu = CpuSeconds(RUSAGE_SELF) - cpu0;
       if (!status.ok()) {
         std::cerr << "GetDashboard: " << status.error_message() << "\n";
         return 1;
@@ -268,15 +276,20 @@ int Run(const Options& options) {
       v1::ListActionsRequest list_request;
       list_request.set_owner_id(OwnerName(static_cast<int>(random() % 50)));
       list_request.set_page_size(50);
+      cpu0 = CpuSeconds(RUSAGE_SELF);
       t0 = SteadyClock::now();
       status = CallGeneric(stub, "/reviewtrail.v1.QueryService/ListActions",
                            list_request.SerializeAsString(), tokens[static_cast<size_t>(tenant)]);
       const double l = Seconds(t0);
+      const double l_cpu = CpuSeconds(RUSAGE_SELF) - cpu0;
       if (!status.ok()) return 1;
       if (i >= 100) {  // after warm-up
         echo.push_back(e);
         dashboard.push_back(d);
         list.push_back(l);
+        echo_cpu += e_cpu;
+        dashboard_cpu += d_cpu;
+        list_cpu += l_cpu;
       }
     }
     const auto row = [](const char* name, const std::vector<double>& v) {
@@ -286,6 +299,10 @@ int Run(const Options& options) {
     row("echo (grpc.health.v1 Check)", echo);
     row("GetDashboard (tenant scope)", dashboard);
     row("ListActions (owner, 50 per page)", list);
+    const double calls = static_cast<double>(echo.size());
+    std::cout << "CPU per call (process: client + server): echo " << echo_cpu / calls * 1e3
+              << " ms, GetDashboard " << dashboard_cpu / calls * 1e3 << " ms, ListActions "
+              << list_cpu / calls * 1e3 << " ms\n";
     std::cout << "p99 ratios: GetDashboard/echo "
               << Percentile(dashboard, 0.99) / Percentile(echo, 0.99) << ", ListActions/echo "
               << Percentile(list, 0.99) / Percentile(echo, 0.99) << "; mean overdue per tenant "

@@ -12,6 +12,8 @@ namespace reviewtrail::projection {
 namespace {
 
 constexpr char kPositions[] = "positions";
+// Beside the partitions' 4-byte keys in "positions": never one of them.
+constexpr char kSchemaVersionKey[] = "schema_version";
 constexpr size_t kBlockCacheBytes = 64 << 20;
 
 std::string PartitionKey(int32_t partition) {
@@ -21,17 +23,17 @@ std::string PartitionKey(int32_t partition) {
   return key;
 }
 
-std::string OffsetValue(int64_t offset) {
+std::string BigEndian64(int64_t number) {
   std::string value(8, '\0');
   for (int i = 0; i < 8; ++i)
-    value[i] = static_cast<char>((static_cast<uint64_t>(offset) >> (56 - 8 * i)) & 0xFF);
+    value[i] = static_cast<char>((static_cast<uint64_t>(number) >> (56 - 8 * i)) & 0xFF);
   return value;
 }
 
-int64_t ParseOffset(std::string_view value) {
-  uint64_t offset = 0;
-  for (char c : value) offset = (offset << 8) | static_cast<unsigned char>(c);
-  return static_cast<int64_t>(offset);
+int64_t ParseBigEndian64(std::string_view value) {
+  uint64_t number = 0;
+  for (char c : value) number = (number << 8) | static_cast<unsigned char>(c);
+  return static_cast<int64_t>(number);
 }
 
 // Every table: bloom filters over whole keys, in the files and in the memtables, so the reads of
@@ -92,9 +94,26 @@ absl::StatusOr<std::vector<eventlog::Position>> ProjectionStore::LoadPositions(
     const rocksdb::Status status =
         db_->Get(rocksdb::ReadOptions(), positions_, PartitionKey(partition), &value);
     if (!status.ok() && !status.IsNotFound()) return ToStatus(status, "reading positions");
-    positions.push_back({partition, status.ok() ? ParseOffset(value) : 0});
+    positions.push_back({partition, status.ok() ? ParseBigEndian64(value) : 0});
   }
   return positions;
+}
+
+absl::StatusOr<std::optional<int64_t>> ProjectionStore::LoadSchemaVersion() const {
+  std::string value;
+  const rocksdb::Status status =
+      db_->Get(rocksdb::ReadOptions(), positions_, kSchemaVersionKey, &value);
+  if (status.IsNotFound()) return std::nullopt;
+  if (!status.ok()) return ToStatus(status, "reading the schema version");
+  if (value.size() != 8) return absl::DataLossError("unreadable schema version");
+  return ParseBigEndian64(value);
+}
+
+absl::Status ProjectionStore::SaveSchemaVersion(int64_t version) {
+  rocksdb::WriteOptions options;
+  options.disableWAL = options_.without_wal;
+  return ToStatus(db_->Put(options, positions_, kSchemaVersionKey, BigEndian64(version)),
+                  "saving the schema version");
 }
 
 rocksdb::ColumnFamilyHandle* ProjectionStore::Table(std::string_view table) const {
@@ -132,7 +151,7 @@ absl::Status ProjectionStore::Commit(Batch& batch, const std::map<int32_t, int64
     }
   }
   for (const auto& [partition, offset] : next_offsets) {
-    const rocksdb::Status put = write.Put(positions_, PartitionKey(partition), OffsetValue(offset));
+    const rocksdb::Status put = write.Put(positions_, PartitionKey(partition), BigEndian64(offset));
     if (!put.ok()) return ToStatus(put, "staging positions");
   }
   rocksdb::WriteOptions options;

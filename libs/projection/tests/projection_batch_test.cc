@@ -134,5 +134,19 @@ TEST(ProjectionStoreTest, AStoreWithoutALogKeepsWhatWasFlushed) {
   std::filesystem::remove_all(dir);
 }
 
+TEST_F(ProjectionBatchTest, TheSchemaVersionIsKeptBesideThePositions) {
+  ASSERT_EQ(*store_->LoadSchemaVersion(), std::nullopt);  // none saved yet
+  ASSERT_TRUE(store_->SaveSchemaVersion(3).ok());
+  ProjectionStore::Batch batch(*store_);
+  batch.Put("things", "a", "1");
+  ASSERT_TRUE(store_->Commit(batch, {{0, 5}, {1, 9}}).ok());
+  store_.reset();
+  store_ = *ProjectionStore::Open(dir_.string(), {"things"});
+  EXPECT_EQ(*store_->LoadSchemaVersion(), 3);
+  const std::vector<eventlog::Position> positions = *store_->LoadPositions(2);
+  EXPECT_EQ(positions[0].offset, 5);
+  EXPECT_EQ(positions[1].offset, 9);
+}
+
 }  // namespace
 }  // namespace reviewtrail::projection

@@ -3,9 +3,13 @@
 namespace reviewtrail::readmodel {
 
 std::vector<std::string> AllTables() {
-  return {kActions,         kActionHistory,     kActionsByOwner,   kActionsByStatus,
-          kActionsByReview, kActionsByDecision, kOpenActionsByDue, kReviews,
-          kDecisions,       kPersons,           kDashboardCounters};
+  return {kActions,         kActionHistory,     kActionsByOwner,    kActionsByStatus,
+          kActionsByReview, kActionsByDecision, kOpenActionsByDue,  kReviews,
+          kDecisions,       kPersons,           kDashboardCounters, kOpenDueCounts};
+}
+
+bool HoldsActionViews(std::string_view table) {
+  return table == kActions || table == kActionsByOwner;
 }
 
 std::string Key(std::initializer_list<std::string_view> parts) {

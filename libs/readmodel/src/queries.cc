@@ -5,6 +5,7 @@
 #include <tuple>
 
 #include "reviewtrail/readmodel/dashboard_counters.h"
+#include "reviewtrail/readmodel/due_day_counts.h"
 #include "reviewtrail/readmodel/field_error.h"
 #include "reviewtrail/readmodel/keys.h"
 #include "reviewtrail/readmodel/page_token.h"
@@ -17,6 +18,9 @@ using domain::CivilDate;
 constexpr v1::ActionStatus kStatuses[] = {v1::ACTION_STATUS_OPEN, v1::ACTION_STATUS_IN_PROGRESS,
                                           v1::ACTION_STATUS_CLOSURE_REQUESTED,
                                           v1::ACTION_STATUS_CLOSED, v1::ACTION_STATUS_CANCELLED};
+
+// Before every valid date.
+constexpr CivilDate kEarliestDay{1, 1, 1};
 
 bool IsFinal(v1::ActionStatus status) {
   return status == v1::ACTION_STATUS_CLOSED || status == v1::ACTION_STATUS_CANCELLED;
@@ -153,6 +157,24 @@ absl::StatusOr<v1::ActionDetail> Queries::GetAction(const std::string& tenant_id
 absl::StatusOr<v1::ListActionsResponse> Queries::ListActions(const std::string& tenant_id,
                                                              const v1::ListActionsRequest& request,
                                                              const CivilDate& today) const {
+  v1::ListActionsResponse response;
+  if (absl::Status listed = ListActions(tenant_id, request, today, response); !listed.ok()) {
+    return listed;
+  }
+  return response;
+}
+
+absl::Status Queries::ListActions(const std::string& tenant_id,
+                                  const v1::ListActionsRequest& request, const CivilDate& today,
+                                  v1::ListActionsResponse& response) const {
+  absl::Status listed = ListActionsInto(tenant_id, request, today, response);
+  if (!listed.ok()) response.Clear();
+  return listed;
+}
+
+absl::Status Queries::ListActionsInto(const std::string& tenant_id,
+                                      const v1::ListActionsRequest& request, const CivilDate& today,
+                                      v1::ListActionsResponse& response) const {
   const bool due_before_set = request.has_due_before();
   const bool due_after_set = request.has_due_on_or_after();
   const CivilDate due_before = CivilDate::FromProto(request.due_before());
@@ -209,53 +231,75 @@ absl::StatusOr<v1::ListActionsResponse> Queries::ListActions(const std::string& 
   };
 
   const int32_t size = EffectivePageSize(request.page_size());
-  v1::ListActionsResponse response;
   std::string last_key;
-  // The index in order, a slice at a time: as many keys as matches are still wanted, their actions
-  // read together (the actions table itself holds them), then filtered.
+  // Each action in index order: parsed in place into the page (on its arena when it has one),
+  // kept if it matches, until one more match than the page holds shows the list goes on.
+  enum class Next { kMore, kPageDone, kFailed };
+  const auto consider = [&](std::string_view key, std::string_view value) -> Next {
+    v1::ActionView& action = *response.add_actions();
+    if (!action.ParseFromArray(value.data(), static_cast<int>(value.size()))) return Next::kFailed;
+    if (!matches(action)) {
+      response.mutable_actions()->RemoveLast();
+      return Next::kMore;
+    }
+    if (response.actions_size() > size) {
+      // One more match exists: the list goes on after the last key returned.
+      response.mutable_actions()->RemoveLast();
+      response.set_next_page_token(EncodePageToken({index, last_key}));
+      return Next::kPageDone;
+    }
+    action.set_overdue(IsOverdue(action, today));
+    last_key = key;
+    return Next::kMore;
+  };
+  const auto unreadable = [] {
+    return absl::DataLossError("unreadable record in " + std::string(kActions));
+  };
+
+  if (HoldsActionViews(index)) {
+    // The index holds the actions: one pass over it.
+    Next next = Next::kMore;
+    absl::Status scanned =
+        view_.Scan(index, prefix, start_key, [&](std::string_view key, std::string_view value) {
+          if (end_key.has_value() && key >= *end_key) return false;
+          next = consider(key, value);
+          return next == Next::kMore;
+        });
+    if (!scanned.ok()) return scanned;
+    return next == Next::kFailed ? unreadable() : absl::OkStatus();
+  }
+  // Otherwise a slice of the index at a time: as many keys as matches are still wanted, their
+  // actions read together, then considered.
   std::string slice_start = start_key;
   while (true) {
     const size_t wanted = static_cast<size_t>(size - response.actions_size()) + 1;
     std::vector<std::string> index_keys;
-    std::vector<std::optional<std::string>> values;
     absl::Status scanned =
-        view_.Scan(index, prefix, slice_start, [&](std::string_view key, std::string_view value) {
+        view_.Scan(index, prefix, slice_start, [&](std::string_view key, std::string_view) {
           if (end_key.has_value() && key >= *end_key) return false;
           index_keys.emplace_back(key);
-          if (index == kActions) values.emplace_back(value);
           return index_keys.size() < wanted;
         });
     if (!scanned.ok()) return scanned;
     if (index_keys.empty()) break;
-    if (index != kActions) {
-      std::vector<std::string> action_keys;
-      action_keys.reserve(index_keys.size());
-      for (const std::string& key : index_keys) {
-        action_keys.push_back(Key({tenant_id, LastComponent(key)}));
-      }
-      absl::StatusOr<std::vector<std::optional<std::string>>> read =
-          view_.MultiGet(kActions, action_keys);
-      if (!read.ok()) return read.status();
-      values = *std::move(read);
+    std::vector<std::string> action_keys;
+    action_keys.reserve(index_keys.size());
+    for (const std::string& key : index_keys) {
+      action_keys.push_back(Key({tenant_id, LastComponent(key)}));
     }
+    absl::StatusOr<std::vector<std::optional<std::string>>> values =
+        view_.MultiGet(kActions, action_keys);
+    if (!values.ok()) return values.status();
     for (size_t i = 0; i < index_keys.size(); ++i) {
-      if (!values[i].has_value()) continue;
-      absl::StatusOr<v1::ActionView> action = Parse<v1::ActionView>(kActions, *values[i]);
-      if (!action.ok()) return action.status();
-      if (!matches(*action)) continue;
-      if (response.actions_size() == size) {
-        // One more match exists: the list goes on after the last key returned.
-        response.set_next_page_token(EncodePageToken({index, last_key}));
-        return response;
-      }
-      action->set_overdue(IsOverdue(*action, today));
-      *response.add_actions() = *std::move(action);
-      last_key = index_keys[i];
+      if (!(*values)[i].has_value()) continue;
+      const Next next = consider(index_keys[i], *(*values)[i]);
+      if (next == Next::kFailed) return unreadable();
+      if (next == Next::kPageDone) return absl::OkStatus();
     }
     if (index_keys.size() < wanted) break;   // the index has no more keys
     slice_start = index_keys.back() + '\0';  // the smallest key after the slice
   }
-  return response;
+  return absl::OkStatus();
 }
 
 absl::StatusOr<v1::ReviewView> Queries::GetReview(const std::string& tenant_id,
@@ -327,16 +371,14 @@ absl::StatusOr<v1::Dashboard> Queries::GetDashboard(const std::string& tenant_id
   dashboard.set_owner_id(owner_id);
   *dashboard.mutable_today() = today.ToProto();
 
-  // The scope's open actions due before today are overdue; from today on, for 8 days, due soon.
-  const std::string prefix = Prefix({tenant_id, scope});
-  const std::string today_key = prefix + DayKey(today);
-  absl::StatusOr<int64_t> overdue = view_.Count(kOpenActionsByDue, prefix, today_key);
-  if (!overdue.ok()) return overdue.status();
-  absl::StatusOr<int64_t> due_soon =
-      view_.Count(kOpenActionsByDue, today_key, prefix + DayKey(today.AddDays(8)));
-  if (!due_soon.ok()) return due_soon.status();
-  dashboard.set_overdue(*overdue);
-  dashboard.set_due_within_7_days(*due_soon);
+  // The scope's open actions due before today are overdue; from today on, for 8 days, due soon:
+  // sums of the scope's counts per due day (one record, not one read per action).
+  absl::StatusOr<std::optional<DueDayCounts>> counts =
+      Read<DueDayCounts>(view_, kOpenDueCounts, Key({tenant_id, scope}));
+  if (!counts.ok()) return counts.status();
+  const DueDayCounts due = std::move(*counts).value_or(DueDayCounts());
+  dashboard.set_overdue(due.Sum(kEarliestDay, today));
+  dashboard.set_due_within_7_days(due.Sum(today, today.AddDays(8)));
   dashboard.set_median_days_to_close(MedianDaysToClose(dashboard));
   const int64_t closed = dashboard.closed_on_time() + dashboard.closed_late();
   dashboard.set_evidence_closure_share(

@@ -14,6 +14,9 @@ namespace {
 struct IndexEntry {
   const char* table;  // one of the constants of keys.h
   std::string key;
+  // open_actions_by_due only: the key of the scope's open_due_counts record, and the due day.
+  std::string counts_key;
+  domain::CivilDate due;
 
   friend bool operator==(const IndexEntry& a, const IndexEntry& b) {
     return a.key == b.key && std::string_view(a.table) == b.table;
@@ -61,11 +64,14 @@ IndexEntries IndexEntriesOf(const std::string& tenant, const v1::ActionView& act
   if (!IsFinal(action.status()) && due.IsValid()) {
     const std::string day = DayKey(due);
     for (const std::string& scope : ScopesOf(action)) {
-      entries.push_back({kOpenActionsByDue, Key({tenant, scope, day, id})});
+      entries.push_back(
+          {kOpenActionsByDue, Key({tenant, scope, day, id}), Key({tenant, scope}), due});
     }
   }
   return entries;
 }
+
+bool IsDueEntry(const IndexEntry& entry) { return !entry.counts_key.empty(); }
 
 bool Contains(const IndexEntries& entries, const IndexEntry& entry) {
   return std::find(entries.begin(), entries.end(), entry) != entries.end();
@@ -78,12 +84,25 @@ std::vector<std::string> QueryProjection::Tables() const { return AllTables(); }
 absl::Status QueryProjection::Flush(projection::Changes& changes) {
   counters_.Flush(changes);
   decisions_.Flush(changes);
+  due_counts_.Flush(changes);
   return absl::OkStatus();
 }
 
 void QueryProjection::Discard() {
   counters_.Clear();
   decisions_.Clear();
+  due_counts_.Clear();
+}
+
+absl::Status QueryProjection::AddDueCount(projection::Changes& changes, std::string_view key,
+                                          const domain::CivilDate& day, int64_t delta) {
+  absl::StatusOr<std::optional<DueDayCounts>*> counts = due_counts_.Change(changes, key);
+  if (!counts.ok()) return counts.status();
+  std::optional<DueDayCounts>& record = **counts;
+  if (!record.has_value()) record.emplace();
+  record->Add(day, delta);
+  if (record->empty()) record.reset();
+  return absl::OkStatus();
 }
 
 absl::Status QueryProjection::Apply(const eventlog::Position& position,
@@ -174,15 +193,33 @@ absl::Status QueryProjection::ApplyAction(const eventlog::Position& position,
   v1::ActionView after = before;
   if (!FoldAction(after, event)) return absl::OkStatus();
   if (after.action_id().empty()) after.set_action_id(action_id);
+  const std::string view = after.SerializeAsString();
 
-  // Indexes: delete what no longer holds, add what is new.
+  // Indexes: delete what no longer holds, add what is new (and rewrite the copies of the view an
+  // index holds); a due-date entry moves its day's count.
   const IndexEntries old_entries = existed ? IndexEntriesOf(tenant, before) : IndexEntries();
   const IndexEntries new_entries = IndexEntriesOf(tenant, after);
   for (const IndexEntry& entry : old_entries) {
-    if (!Contains(new_entries, entry)) changes.Delete(entry.table, entry.key);
+    if (Contains(new_entries, entry)) continue;
+    changes.Delete(entry.table, entry.key);
+    if (IsDueEntry(entry)) {
+      if (absl::Status s = AddDueCount(changes, entry.counts_key, entry.due, -1); !s.ok()) {
+        return s;
+      }
+    }
   }
   for (const IndexEntry& entry : new_entries) {
-    if (!Contains(old_entries, entry)) changes.Put(entry.table, entry.key, "");
+    if (HoldsActionViews(entry.table)) {
+      changes.Put(entry.table, entry.key, view);
+      continue;
+    }
+    if (Contains(old_entries, entry)) continue;
+    changes.Put(entry.table, entry.key, "");
+    if (IsDueEntry(entry)) {
+      if (absl::Status s = AddDueCount(changes, entry.counts_key, entry.due, +1); !s.ok()) {
+        return s;
+      }
+    }
   }
 
   // Counters: the action's old contribution out, its new one in (merged in memory until Flush).
@@ -218,7 +255,7 @@ absl::Status QueryProjection::ApplyAction(const eventlog::Position& position,
   logged.set_offset(position.offset);
   Store(changes, kActionHistory, Key({tenant, action_id, VersionKey(event.aggregate_version())}),
         HistoryOf(before, after, event, logged));
-  Store(changes, kActions, key, after);
+  changes.Put(kActions, key, view);
   if (!existed && event.payload_case() == v1::EventEnvelope::kActionAssigned) {
     // The decision's action count lives in the decisions table only (queries copy it into the
     // review's decisions), so an assignment does not rewrite the whole review.

@@ -27,18 +27,6 @@ absl::StatusOr<std::vector<std::optional<std::string>>> ReadView::MultiGet(
   return values;
 }
 
-absl::StatusOr<int64_t> ReadView::Count(std::string_view table, std::string_view from,
-                                        std::string_view to) const {
-  int64_t count = 0;
-  absl::Status scanned = Scan(table, "", from, [&](std::string_view key, std::string_view) {
-    if (key >= to) return false;
-    ++count;
-    return true;
-  });
-  if (!scanned.ok()) return scanned;
-  return count;
-}
-
 absl::StatusOr<std::optional<std::string>> MemoryReadView::Get(std::string_view table,
                                                                std::string_view key) const {
   auto t = changes_.tables().find(table);
@@ -98,23 +86,6 @@ absl::StatusOr<std::vector<std::optional<std::string>>> StoreReadView::MultiGet(
     values[i].emplace(found[i].data(), found[i].size());
   }
   return values;
-}
-
-absl::StatusOr<int64_t> StoreReadView::Count(std::string_view table, std::string_view from,
-                                             std::string_view to) const {
-  rocksdb::ColumnFamilyHandle* family = store_.Table(table);
-  if (family == nullptr) return absl::InternalError("unknown table " + std::string(table));
-  const rocksdb::Slice upper(to.data(), to.size());
-  rocksdb::ReadOptions options;
-  options.snapshot = snapshot_;
-  options.iterate_upper_bound = &upper;
-  std::unique_ptr<rocksdb::Iterator> it(store_.db().NewIterator(options, family));
-  int64_t count = 0;
-  for (it->Seek(rocksdb::Slice(from.data(), from.size())); it->Valid(); it->Next()) ++count;
-  if (!it->status().ok()) {
-    return absl::InternalError("counting " + std::string(table) + ": " + it->status().ToString());
-  }
-  return count;
 }
 
 absl::Status StoreReadView::Scan(std::string_view table, std::string_view prefix,

@@ -1,6 +1,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "readmodel_fixture.h"
 #include "reviewtrail/readmodel/action_fold.h"
 #include "reviewtrail/readmodel/keys.h"
@@ -23,6 +25,27 @@ TEST_F(GoldenReadModelTest, ReassignmentMovesTheOwnerIndexEntries) {
   const auto& due = changes_.table(kOpenActionsByDue);
   EXPECT_TRUE(due.contains(Key({"acme", OwnerScope("oscar"), "20260430", Id("A6")})));
   EXPECT_FALSE(due.contains(Key({"acme", OwnerScope("olga"), "20260430", Id("A6")})));
+}
+
+TEST_F(GoldenReadModelTest, TheOwnerIndexHoldsEveryActionsCurrentViewAfterEveryEvent) {
+  QueryProjection projection{runtime::TenantTimeZones()};
+  projection::MemoryChanges changes;
+  int64_t offset = 0;
+  for (const v1::EventEnvelope& event : scenario_.events) {
+    ASSERT_TRUE(projection.Apply({0, offset++}, event, changes).ok());
+    ASSERT_TRUE(projection.Flush(changes).ok());
+    std::map<std::string, std::string> expected;  // owner index key -> the action's view
+    for (const auto& [key, value] : changes.table(kActions)) {
+      v1::ActionView action;
+      ASSERT_TRUE(action.ParseFromString(value));
+      if (action.owner_id().empty()) continue;
+      const std::string tenant = key.substr(0, key.find('\0'));
+      expected[Key({tenant, action.owner_id(), action.action_id()})] = value;
+    }
+    const auto& by_owner = changes.table(kActionsByOwner);
+    const std::map<std::string, std::string> held(by_owner.begin(), by_owner.end());
+    ASSERT_EQ(held, expected) << "after event " << offset;
+  }
 }
 
 TEST_F(GoldenReadModelTest, FinalActionsLeaveTheDueDateIndex) {

@@ -2,7 +2,9 @@
 
 #include <optional>
 
+#include "arena_messages.h"
 #include "request_checks.h"
+#include "reviewtrail/query/open_read_model.h"
 #include "reviewtrail/query/query_metrics.h"
 #include "reviewtrail/readmodel/keys.h"
 #include "reviewtrail/readmodel/queries.h"
@@ -40,7 +42,11 @@ QueryService::QueryService(eventlog::EventLog& log, const auth::TokenVerifier& v
       verifier_(verifier),
       clock_(clock),
       options_(std::move(options)),
-      metrics_(std::make_unique<QueryMetrics>(registry)) {}
+      metrics_(std::make_unique<QueryMetrics>(registry)),
+      list_messages_(
+          std::make_unique<ArenaMessages<v1::ListActionsRequest, v1::ListActionsResponse>>()) {
+  SetMessageAllocatorFor_ListActions(list_messages_.get());
+}
 
 QueryService::~QueryService() { Stop(); }
 
@@ -50,7 +56,8 @@ absl::StatusOr<std::unique_ptr<QueryService>> QueryService::Start(
   std::unique_ptr<QueryService> service(
       new QueryService(log, verifier, clock, registry, std::move(options)));
   absl::StatusOr<std::unique_ptr<projection::ProjectionStore>> store =
-      projection::ProjectionStore::Open(service->options_.store_path, readmodel::AllTables());
+      OpenReadModel(log, service->options_.store_path, service->options_.time_zones, registry,
+                    service->options_.max_batch, *service->options_.notices);
   if (!store.ok()) return store.status();
   service->store_ = *std::move(store);
   service->projection_ = std::make_unique<readmodel::QueryProjection>(service->options_.time_zones);
@@ -153,10 +160,12 @@ grpc::ServerUnaryReactor* QueryService::ListActions(grpc::CallbackServerContext*
                       return Denied(kOwnerRequired, "an action owner lists only their own actions");
                     }
                   }
-                  absl::StatusOr<v1::ListActionsResponse> listed =
-                      queries.ListActions(principal.tenant_id, effective, today);
-                  if (!listed.ok()) return ToGrpc(listed.status());
-                  *response = *std::move(listed);
+                  // Written into the response in place (on the call's arena).
+                  if (absl::Status listed =
+                          queries.ListActions(principal.tenant_id, effective, today, *response);
+                      !listed.ok()) {
+                    return ToGrpc(listed);
+                  }
                   return grpc::Status::OK;
                 });
 }

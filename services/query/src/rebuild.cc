@@ -38,6 +38,9 @@ absl::Status RebuildReadModel(eventlog::EventLog& log, const std::string& store_
         {.name = "query", .max_batch = max_batch, .catch_up_workers = workers},
         [&time_zones] { return std::make_unique<readmodel::QueryProjection>(time_zones); });
     if (absl::Status caught_up = projector.CatchUp(); !caught_up.ok()) return caught_up;
+    if (absl::Status saved = (*store)->SaveSchemaVersion(readmodel::kSchemaVersion); !saved.ok()) {
+      return saved;
+    }
     // Written without a log (a crash before the swap restarts the rebuild): the files must hold
     // everything before it is swapped in.
     if (absl::Status flushed = (*store)->Flush(); !flushed.ok()) return flushed;

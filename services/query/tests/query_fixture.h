@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <sstream>
 #include <string>
 
 #include "golden_scenario.h"
@@ -119,7 +120,8 @@ class QueryServiceTest : public ::testing::Test {
                                        {.store_path = StorePath(),
                                         .time_zones = runtime::TenantTimeZones(),
                                         .read_your_writes_timeout = wait,
-                                        .max_batch = 16});
+                                        .max_batch = 16,
+                                        .notices = &notices_});
     ASSERT_TRUE(service.ok()) << service.status();
     service_ = *std::move(service);
     auto commands = command::CommandService::Start(
@@ -193,6 +195,7 @@ class QueryServiceTest : public ::testing::Test {
   std::unique_ptr<eventlog::MockKafkaCluster> cluster_;  // outlives the log (declared first)
   std::unique_ptr<eventlog::EventLog> log_;
   std::shared_ptr<prometheus::Registry> registry_;
+  std::ostringstream notices_;  // the query service's start-up notices
   std::unique_ptr<QueryService> service_;
   std::unique_ptr<command::CommandService> commands_;
   std::unique_ptr<grpc::Server> server_;

@@ -210,6 +210,70 @@ TEST_F(GoldenQueryServiceTest, RebuildSwapsInAStoreIdenticalToTheLiveOne) {
   EXPECT_EQ(DashboardOf("", "").total_actions(), 9);
 }
 
+// Makes the store at `path` look written by the build before schema versions: no version
+// recorded, and no open_due_counts table (which that build did not have).
+void MakeItLookWrittenByVersionOne(const std::string& path) {
+  std::vector<std::string> names;
+  ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), path, &names).ok());
+  std::vector<rocksdb::ColumnFamilyDescriptor> families;
+  for (const std::string& name : names) families.emplace_back(name, rocksdb::ColumnFamilyOptions());
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  ASSERT_TRUE(rocksdb::DB::Open(rocksdb::DBOptions(), path, families, &handles, &raw).ok());
+  std::unique_ptr<rocksdb::DB> db(raw);
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (names[i] == "positions") {
+      ASSERT_TRUE(db->Delete(rocksdb::WriteOptions(), handles[i], "schema_version").ok());
+    }
+    if (names[i] == readmodel::kOpenDueCounts) {
+      ASSERT_TRUE(db->DropColumnFamily(handles[i]).ok());
+    }
+  }
+  for (rocksdb::ColumnFamilyHandle* handle : handles) {
+    ASSERT_TRUE(db->DestroyColumnFamilyHandle(handle).ok());
+  }
+}
+
+std::optional<int64_t> SchemaVersionAt(const std::string& path) {
+  auto store = projection::ProjectionStore::Open(path, readmodel::AllTables());
+  EXPECT_TRUE(store.ok()) << store.status();
+  if (!store.ok()) return std::nullopt;
+  auto version = (*store)->LoadSchemaVersion();
+  EXPECT_TRUE(version.ok()) << version.status();
+  return version.value_or(std::nullopt);
+}
+
+TEST_F(GoldenQueryServiceTest, AFreshStoreGetsTheCurrentSchemaVersionWithoutARebuild) {
+  StopService();
+  EXPECT_EQ(SchemaVersionAt(StorePath()), readmodel::kSchemaVersion);
+  EXPECT_EQ(notices_.str(), "");
+  StartService();  // the same version again: opened as it is
+  EXPECT_EQ(notices_.str(), "");
+  EXPECT_EQ(DashboardOf("", "").overdue(), 2);
+}
+
+TEST_F(GoldenQueryServiceTest, AStoreOfTheVersionBeforeIsRebuiltOnStart) {
+  StopService();
+  const auto current = StoreContents(StorePath());
+  MakeItLookWrittenByVersionOne(StorePath());
+  ASSERT_EQ(SchemaVersionAt(StorePath()), std::nullopt);
+  ASSERT_TRUE(StoreContents(StorePath()).at(readmodel::kOpenDueCounts).empty());
+
+  StartService();
+  EXPECT_THAT(notices_.str(), HasSubstr("has schema version 1 (none recorded)"));
+  EXPECT_THAT(notices_.str(), HasSubstr("rebuilding it from log position 0"));
+  EXPECT_THAT(notices_.str(), HasSubstr("rebuilt in schema version"));
+  readmodel::testing::ExpectGoldenDashboards(
+      scenario_, [&](const std::string& review, const std::string& owner) {
+        return DashboardOf(review, owner);
+      });
+  StopService();
+  EXPECT_EQ(StoreContents(StorePath()), current);
+  EXPECT_EQ(SchemaVersionAt(StorePath()), readmodel::kSchemaVersion);
+  EXPECT_FALSE(std::filesystem::exists(StorePath() + ".rebuild"));
+  EXPECT_FALSE(std::filesystem::exists(StorePath() + ".old"));
+}
+
 TEST_F(GoldenQueryServiceTest, ExportsProjectionAndQueryMetrics) {
   v1::ListPersonsResponse persons;
   ASSERT_TRUE(Query(&Stub::ListPersons, v1::ListPersonsRequest(), &persons, manager_).ok());

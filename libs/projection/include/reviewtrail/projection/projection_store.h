@@ -23,9 +23,9 @@ struct ProjectionStoreOptions {
 };
 
 // A projection's own RocksDB: one column family per table, plus "positions" holding, per log
-// partition, the next offset to apply. Commit() writes a batch's table changes and the new
-// positions in one WriteBatch, so after any crash the store equals the fold of the log up to its
-// positions: nothing applied twice, nothing skipped.
+// partition, the next offset to apply, and the schema version of the tables' layout. Commit()
+// writes a batch's table changes and the new positions in one WriteBatch, so after any crash the
+// store equals the fold of the log up to its positions: nothing applied twice, nothing skipped.
 //
 // Thread-safe: batches of several threads may be committed at once when they touch disjoint keys
 // and positions (the workers of a parallel catch-up); otherwise one writer (the runner) commits.
@@ -39,6 +39,13 @@ class ProjectionStore {
   // Next offset to apply for each of `partition_count` partitions (0 for a fresh store).
   [[nodiscard]] absl::StatusOr<std::vector<eventlog::Position>> LoadPositions(
       int32_t partition_count) const;
+
+  // The schema version saved with SaveSchemaVersion; nullopt when none was (a fresh store, or one
+  // written before its projection recorded versions). What a version means is the projection's.
+  [[nodiscard]] absl::StatusOr<std::optional<int64_t>> LoadSchemaVersion() const;
+  // Records the version of the layout the store's tables are written in. Written at once (through
+  // the write-ahead log; with `without_wal`, persisted by the next Flush()).
+  [[nodiscard]] absl::Status SaveSchemaVersion(int64_t version);
 
   // A batch of changes held in memory: every key it read or wrote, with its latest value. Reads
   // see the batch's own writes on top of the store, which is read once per key. Commit writes each

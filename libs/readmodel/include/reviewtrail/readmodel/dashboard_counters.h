@@ -17,7 +17,7 @@ namespace reviewtrail::readmodel {
 // the due date), closures with evidence, days to close, deadline moves. The stored counters are
 // always the sum of the contributions of the scope's actions, so an event updates them by removing
 // the action's old contribution and adding its new one. Time-dependent numbers (overdue, due soon)
-// are never stored: queries count them from the due-date index.
+// are never stored: queries sum them from the open actions' counts per due day (open_due_counts).
 void AddContribution(v1::Dashboard& counters, const v1::ActionView& action,
                      const runtime::TenantTimeZones& zones, std::string_view tenant_id, int sign);
 

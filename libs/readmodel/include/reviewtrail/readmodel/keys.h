@@ -16,11 +16,16 @@ namespace reviewtrail::readmodel {
 //
 //   actions              tenant.action                       -> ActionView
 //   action_history       tenant.action.version(20 digits)    -> HistoryEntry
-//   actions_by_owner     tenant.owner.action                 -> ""
+//   actions_by_owner     tenant.owner.action                 -> ActionView (a copy of the
+//                                                               action's: an owner's list is
+//                                                               one range read)
 //   actions_by_status    tenant.status(2 digits).action      -> ""
 //   actions_by_review    tenant.review.action                -> ""
 //   actions_by_decision  tenant.decision.action              -> ""
 //   open_actions_by_due  tenant.scope.YYYYMMDD.action        -> ""   (not final actions only)
+//   open_due_counts      tenant.scope                        -> DueDayCounts: per due day, how
+//                                                               many keys open_actions_by_due
+//                                                               holds (no record for none)
 //   reviews              tenant.review                       -> ReviewView
 //   decisions            tenant.decision                     -> DecisionView
 //   persons              tenant.person                       -> PersonView
@@ -34,13 +39,25 @@ inline constexpr char kActionsByStatus[] = "actions_by_status";
 inline constexpr char kActionsByReview[] = "actions_by_review";
 inline constexpr char kActionsByDecision[] = "actions_by_decision";
 inline constexpr char kOpenActionsByDue[] = "open_actions_by_due";
+inline constexpr char kOpenDueCounts[] = "open_due_counts";
 inline constexpr char kReviews[] = "reviews";
 inline constexpr char kDecisions[] = "decisions";
 inline constexpr char kPersons[] = "persons";
 inline constexpr char kDashboardCounters[] = "dashboard_counters";
 
+// The version of the layout above, saved in the store (ProjectionStore::SaveSchemaVersion). Bump it
+// with any change a store written by an earlier build would lack or read differently: the query
+// service rebuilds a store of another version from the log when it starts.
+//   1  (not recorded) until open_due_counts
+//   2  open_due_counts
+//   3  actions_by_owner holds the actions' views
+//   4  open_due_counts holds one record per scope instead of one per scope and day
+inline constexpr int64_t kSchemaVersion = 4;
+
 // Every table above, in a fixed order.
 [[nodiscard]] std::vector<std::string> AllTables();
+// Whether the records of `table` are ActionViews: the actions table and actions_by_owner.
+[[nodiscard]] bool HoldsActionViews(std::string_view table);
 
 // The components joined by NUL.
 [[nodiscard]] std::string Key(std::initializer_list<std::string_view> parts);

@@ -5,6 +5,7 @@
 
 #include "absl/status/status.h"
 #include "reviewtrail/projection/projection.h"
+#include "reviewtrail/readmodel/due_day_counts.h"
 #include "reviewtrail/readmodel/keys.h"
 #include "reviewtrail/readmodel/merged_records.h"
 #include "reviewtrail/runtime/time_zones.h"
@@ -16,14 +17,16 @@ namespace reviewtrail::readmodel {
 //   person_registered / _deactivated -> persons
 //   review_held, decision_recorded   -> reviews, decisions
 //   action events                    -> actions (the folded view), action_history (one entry per
-//                                       event), the indexes and the dashboard counters
+//                                       event), the indexes, the open actions' counts per due
+//                                       day and the dashboard counters
 // For an action event it loads the action's view, folds the event, moves the index entries that
-// changed, replaces the action's contribution to its scopes' counters and appends the history
-// entry. Payloads it does not handle are ignored (the Projector counts unknown ones).
+// changed (and a due-date entry's count with it: the counts always equal the due-date index's keys
+// per scope and day), replaces the action's contribution to its scopes' counters and appends the
+// history entry. Payloads it does not handle are ignored (the Projector counts unknown ones).
 //
-// Within a batch it keeps the dashboard counters and the decisions it updates merged in memory
-// (parsed once, written once by Flush); nothing outlives the batch besides the immutable time
-// zones. Called by one runner thread.
+// Within a batch it keeps the dashboard counters, the due-day counts and the decisions it updates
+// merged in memory (parsed once, written once by Flush); nothing outlives the batch besides the
+// immutable time zones. Called by one runner thread.
 class QueryProjection final : public projection::Projection {
  public:
   explicit QueryProjection(runtime::TenantTimeZones zones) : zones_(std::move(zones)) {}
@@ -39,10 +42,15 @@ class QueryProjection final : public projection::Projection {
   [[nodiscard]] absl::Status ApplyAction(const eventlog::Position& position,
                                          const v1::EventEnvelope& event,
                                          projection::Changes& changes);
+  // Adds `delta` to the count of open actions due on `day` in the record under `key`
+  // (tenant.scope); a scope left with no count has no record.
+  [[nodiscard]] absl::Status AddDueCount(projection::Changes& changes, std::string_view key,
+                                         const domain::CivilDate& day, int64_t delta);
 
   runtime::TenantTimeZones zones_;
   MergedRecords<v1::Dashboard> counters_{kDashboardCounters};
   MergedRecords<v1::DecisionView> decisions_{kDecisions};
+  MergedRecords<DueDayCounts> due_counts_{kOpenDueCounts};
 };
 
 }  // namespace reviewtrail::readmodel

@@ -28,9 +28,6 @@ class ReadView {
   // Point reads of several keys of `table` at once, answered in the order of `keys`.
   [[nodiscard]] virtual absl::StatusOr<std::vector<std::optional<std::string>>> MultiGet(
       std::string_view table, const std::vector<std::string>& keys) const;
-  // The number of keys of `table` in [from, to).
-  [[nodiscard]] virtual absl::StatusOr<int64_t> Count(std::string_view table, std::string_view from,
-                                                      std::string_view to) const;
   // Visits the keys of `table` that start with `prefix` and are >= `start` (start may be empty or
   // shorter than the prefix: the scan then begins at the prefix).
   [[nodiscard]] virtual absl::Status Scan(std::string_view table, std::string_view prefix,
@@ -65,9 +62,6 @@ class StoreReadView final : public ReadView {
   // One batched lookup through the store (rocksdb MultiGet), not one search per key.
   [[nodiscard]] absl::StatusOr<std::vector<std::optional<std::string>>> MultiGet(
       std::string_view table, const std::vector<std::string>& keys) const override;
-  // One iterator bounded at `to`, no callback per key.
-  [[nodiscard]] absl::StatusOr<int64_t> Count(std::string_view table, std::string_view from,
-                                              std::string_view to) const override;
   [[nodiscard]] absl::Status Scan(std::string_view table, std::string_view prefix,
                                   std::string_view start, const Visitor& visit) const override;
 

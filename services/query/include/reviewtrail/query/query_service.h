@@ -3,6 +3,7 @@
 #include <prometheus/registry.h>
 
 #include <chrono>
+#include <iostream>
 #include <memory>
 #include <string>
 
@@ -26,6 +27,8 @@ struct QueryServiceOptions {
   // How long a query carrying min_position waits for the projector before UNAVAILABLE.
   std::chrono::milliseconds read_your_writes_timeout{5000};
   size_t max_batch = 1000;  // events per committed projector batch
+  // Where start-up notices go: the automatic rebuild of a store of another schema version.
+  std::ostream* notices = &std::cerr;
 };
 
 // The read API (reviewtrail.v1.QueryService) over the read model it keeps: a Projector applies the
@@ -45,7 +48,8 @@ struct QueryServiceOptions {
 // read_your_writes_timeout); Stop() once, after the server stopped accepting calls.
 class QueryService final : public v1::QueryService::CallbackService {
  public:
-  // Opens (or creates) the store and starts projecting from its committed positions.
+  // Opens (or creates) the store (OpenReadModel: a store of another schema version is rebuilt from
+  // the log first) and starts projecting from its committed positions.
   [[nodiscard]] static absl::StatusOr<std::unique_ptr<QueryService>> Start(
       eventlog::EventLog& log, const auth::TokenVerifier& verifier, const runtime::Clock& clock,
       prometheus::Registry& registry, QueryServiceOptions options);
@@ -100,6 +104,9 @@ class QueryService final : public v1::QueryService::CallbackService {
   const runtime::Clock& clock_;
   QueryServiceOptions options_;
   std::unique_ptr<QueryMetrics> metrics_;
+  // ListActions' request and response on an arena per call (a page is ~50 actions).
+  std::unique_ptr<grpc::MessageAllocator<v1::ListActionsRequest, v1::ListActionsResponse>>
+      list_messages_;
   std::unique_ptr<projection::ProjectionStore> store_;
   std::unique_ptr<readmodel::QueryProjection> projection_;
   std::unique_ptr<projection::Projector> projector_;
