@@ -36,7 +36,8 @@ int main(int argc, char** argv) {
   if (rebuild) {
     std::cerr << "reviewtrail-query: rebuilding the read model from position 0\n";
     if (absl::Status rebuilt = reviewtrail::query::RebuildReadModel(
-            (*host)->log(), store_path, (*host)->time_zones(), (*host)->registry());
+            (*host)->log(), store_path, (*host)->time_zones(), (*host)->registry(),
+            /*max_batch=*/1000, reviewtrail::server::CatchUpWorkers((*host)->config()));
         !rebuilt.ok()) {
       std::cerr << "reviewtrail-query: rebuild failed: " << rebuilt << "\n";
       return 1;
@@ -46,7 +47,8 @@ int main(int argc, char** argv) {
       (*host)->log(), (*host)->verifier(), (*host)->clock(), (*host)->registry(),
       {.store_path = store_path,
        .time_zones = (*host)->time_zones(),
-       .read_your_writes_timeout = std::chrono::milliseconds(wait_ms)});
+       .read_your_writes_timeout = std::chrono::milliseconds(wait_ms),
+       .rebuild_workers = reviewtrail::server::CatchUpWorkers((*host)->config())});
   if (!service.ok()) {
     std::cerr << "reviewtrail-query: " << service.status() << "\n";
     return 1;

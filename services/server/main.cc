@@ -43,16 +43,19 @@ int Serve(reviewtrail::server::ServerConfig config, AllInOneOptions options) {
   Report(commands, "command service");
   if (options.rebuild_read_model) {
     std::cerr << "reviewtrail-server: rebuilding the read model from position 0\n";
-    if (absl::Status rebuilt = rt::query::RebuildReadModel(h.log(), (data / "query").string(),
-                                                           h.time_zones(), h.registry());
+    if (absl::Status rebuilt = rt::query::RebuildReadModel(
+            h.log(), (data / "query").string(), h.time_zones(), h.registry(), /*max_batch=*/1000,
+            rt::server::CatchUpWorkers(h.config()));
         !rebuilt.ok()) {
       std::cerr << "reviewtrail-server: rebuild failed: " << rebuilt << "\n";
       return 1;
     }
   }
-  auto queries = rt::query::QueryService::Start(
-      h.log(), h.verifier(), h.clock(), h.registry(),
-      {.store_path = (data / "query").string(), .time_zones = h.time_zones()});
+  auto queries =
+      rt::query::QueryService::Start(h.log(), h.verifier(), h.clock(), h.registry(),
+                                     {.store_path = (data / "query").string(),
+                                      .time_zones = h.time_zones(),
+                                      .rebuild_workers = rt::server::CatchUpWorkers(h.config())});
   Report(queries, "query service");
   auto audit = rt::audit_service::AuditService::Start(
       h.log(), h.verifier(), h.clock(), h.registry(), {.store_path = (data / "audit").string()});

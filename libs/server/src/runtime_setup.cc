@@ -4,10 +4,12 @@
 #include <grpcpp/health_check_service_interface.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "absl/synchronization/mutex.h"
 #include "reviewtrail/auth/jwks.h"
@@ -40,6 +42,10 @@ absl::StatusOr<std::unique_ptr<eventlog::EventLog>> OpenEventLog(const ServerCon
        .partition_count = config.partitions});
   if (!log.ok()) return log.status();
   return std::unique_ptr<eventlog::EventLog>(std::move(*log));
+}
+
+size_t CatchUpWorkers(const ServerConfig& config) {
+  return config.log == "kafka" ? 1 : std::max(1u, std::thread::hardware_concurrency());
 }
 
 absl::StatusOr<Authentication> SetUpAuthentication(const ServerConfig& config) {

@@ -23,7 +23,7 @@ std::string VersionText(const std::optional<int64_t>& version) {
 absl::StatusOr<std::unique_ptr<projection::ProjectionStore>> OpenReadModel(
     eventlog::EventLog& log, const std::string& store_path,
     const runtime::TenantTimeZones& time_zones, prometheus::Registry& registry, size_t max_batch,
-    std::ostream& notices) {
+    size_t rebuild_workers, std::ostream& notices) {
   absl::StatusOr<std::unique_ptr<projection::ProjectionStore>> store = Open(store_path);
   if (!store.ok()) return store;
   absl::StatusOr<std::optional<int64_t>> version = (*store)->LoadSchemaVersion();
@@ -47,7 +47,8 @@ absl::StatusOr<std::unique_ptr<projection::ProjectionStore>> OpenReadModel(
           << ": rebuilding it from log position 0 before serving" << std::endl;
   store->reset();  // closed: the rebuild swaps in a fresh store at the same path
   const auto started = std::chrono::steady_clock::now();
-  if (absl::Status rebuilt = RebuildReadModel(log, store_path, time_zones, registry, max_batch);
+  if (absl::Status rebuilt =
+          RebuildReadModel(log, store_path, time_zones, registry, max_batch, rebuild_workers);
       !rebuilt.ok()) {
     return rebuilt;
   }

@@ -55,9 +55,9 @@ absl::StatusOr<std::unique_ptr<QueryService>> QueryService::Start(
     prometheus::Registry& registry, QueryServiceOptions options) {
   std::unique_ptr<QueryService> service(
       new QueryService(log, verifier, clock, registry, std::move(options)));
-  absl::StatusOr<std::unique_ptr<projection::ProjectionStore>> store =
-      OpenReadModel(log, service->options_.store_path, service->options_.time_zones, registry,
-                    service->options_.max_batch, *service->options_.notices);
+  absl::StatusOr<std::unique_ptr<projection::ProjectionStore>> store = OpenReadModel(
+      log, service->options_.store_path, service->options_.time_zones, registry,
+      service->options_.max_batch, service->options_.rebuild_workers, *service->options_.notices);
   if (!store.ok()) return store.status();
   service->store_ = *std::move(store);
   service->projection_ = std::make_unique<readmodel::QueryProjection>(service->options_.time_zones);

@@ -18,6 +18,11 @@ namespace reviewtrail::server {
 [[nodiscard]] absl::StatusOr<std::unique_ptr<eventlog::EventLog>> OpenEventLog(
     const ServerConfig& config);
 
+// How many threads a catch-up from the log (a read-model rebuild) may fold with: the hardware
+// threads over the embedded log; 1 over Kafka, whose log reads through one shared consumer that
+// workers on different partitions would take turns re-assigning.
+[[nodiscard]] size_t CatchUpWorkers(const ServerConfig& config);
+
 // The token verifier: the local key of <data-dir>/keys (created on first use) plus every
 // configured JWKS document, PEM public key and HS256 secret.
 struct Authentication {

@@ -18,11 +18,11 @@ namespace reviewtrail::query {
 //   - a store of that version is opened as it is;
 //   - a store where nothing was applied yet (new, or every position 0) gets that version;
 //   - a store of another version, or of none recorded (written before versions were), is rebuilt
-//     from log position 0 first (RebuildReadModel), saying so on `notices`.
+//     from log position 0 first (RebuildReadModel with `rebuild_workers`), saying so on `notices`.
 // Must not run while another QueryService has `store_path` open.
 [[nodiscard]] absl::StatusOr<std::unique_ptr<projection::ProjectionStore>> OpenReadModel(
     eventlog::EventLog& log, const std::string& store_path,
     const runtime::TenantTimeZones& time_zones, prometheus::Registry& registry, size_t max_batch,
-    std::ostream& notices);
+    size_t rebuild_workers, std::ostream& notices);
 
 }  // namespace reviewtrail::query

@@ -27,6 +27,8 @@ struct QueryServiceOptions {
   // How long a query carrying min_position waits for the projector before UNAVAILABLE.
   std::chrono::milliseconds read_your_writes_timeout{5000};
   size_t max_batch = 1000;  // events per committed projector batch
+  // Threads folding a rebuild from the log (0: the hardware threads); see server::CatchUpWorkers.
+  size_t rebuild_workers = 0;
   // Where start-up notices go: the automatic rebuild of a store of another schema version.
   std::ostream* notices = &std::cerr;
 };
