@@ -47,7 +47,6 @@ absl::StatusOr<std::unique_ptr<CommandService>> CommandService::Start(
   std::vector<std::vector<int32_t>> partitions_of(static_cast<size_t>(lanes));
   for (int32_t partition = 0; partition < log.PartitionCount(); ++partition) {
     partitions_of[static_cast<size_t>(partition % lanes)].push_back(partition);
-    service->writer_of_.push_back(static_cast<size_t>(partition % lanes));
   }
   for (std::vector<int32_t>& partitions : partitions_of) {
     auto writer =
@@ -65,7 +64,8 @@ void CommandService::Stop() {
 
 absl::Status CommandService::Submit(PendingCommand command) {
   const int32_t partition = log_.PartitionFor(command.context.tenant_id);
-  return writers_.at(writer_of_.at(static_cast<size_t>(partition)))->Submit(std::move(command));
+  // The lane of a partition, as EventLog::CommitLanes defines it.
+  return writers_.at(static_cast<size_t>(partition) % writers_.size())->Submit(std::move(command));
 }
 
 template <typename Request>

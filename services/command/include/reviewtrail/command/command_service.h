@@ -113,8 +113,7 @@ class CommandService final : public v1::CommandService::CallbackService {
   std::chrono::milliseconds max_queue_wait_{0};
   runtime::TenantTimeZones time_zones_;
   std::unique_ptr<WriteModel> model_;
-  std::vector<std::unique_ptr<PartitionWriter>> writers_;
-  std::vector<size_t> writer_of_;  // by partition, an index into writers_
+  std::vector<std::unique_ptr<PartitionWriter>> writers_;  // writer i: partitions p, p % size == i
 };
 
 }  // namespace reviewtrail::command
