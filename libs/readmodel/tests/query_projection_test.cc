@@ -28,12 +28,8 @@ TEST_F(GoldenReadModelTest, ReassignmentMovesTheOwnerIndexEntries) {
 }
 
 TEST_F(GoldenReadModelTest, TheOwnerIndexHoldsEveryActionsCurrentViewAfterEveryEvent) {
-  QueryProjection projection{runtime::TenantTimeZones()};
   projection::MemoryChanges changes;
-  int64_t offset = 0;
-  for (const v1::EventEnvelope& event : scenario_.events) {
-    ASSERT_TRUE(projection.Apply({0, offset++}, event, changes).ok());
-    ASSERT_TRUE(projection.Flush(changes).ok());
+  ApplyEachCommitted(changes, [&](const v1::EventEnvelope&, int64_t offset) {
     std::map<std::string, std::string> expected;  // owner index key -> the action's view
     for (const auto& [key, value] : changes.table(kActions)) {
       v1::ActionView action;
@@ -44,8 +40,8 @@ TEST_F(GoldenReadModelTest, TheOwnerIndexHoldsEveryActionsCurrentViewAfterEveryE
     }
     const auto& by_owner = changes.table(kActionsByOwner);
     const std::map<std::string, std::string> held(by_owner.begin(), by_owner.end());
-    ASSERT_EQ(held, expected) << "after event " << offset;
-  }
+    ASSERT_EQ(held, expected) << "after event " << offset + 1;
+  });
 }
 
 TEST_F(GoldenReadModelTest, FinalActionsLeaveTheDueDateIndex) {
@@ -91,13 +87,8 @@ TEST_F(GoldenReadModelTest, DecisionsCountTheirActions) {
 }
 
 TEST_F(GoldenReadModelTest, FlushingAfterEveryEventEqualsFlushingOnceAtTheEnd) {
-  QueryProjection projection{runtime::TenantTimeZones()};
   projection::MemoryChanges one_by_one;
-  int64_t offset = 0;
-  for (const v1::EventEnvelope& event : scenario_.events) {
-    ASSERT_TRUE(projection.Apply({0, offset++}, event, one_by_one).ok());
-    ASSERT_TRUE(projection.Flush(one_by_one).ok());
-  }
+  ApplyEachCommitted(one_by_one, [](const v1::EventEnvelope&, int64_t) {});
   EXPECT_EQ(one_by_one.tables(), changes_.tables());
   EXPECT_FALSE(changes_.table(kDashboardCounters).empty());
 }

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
+
 #include "golden_scenario.h"
 #include "reviewtrail/projection/changes.h"
 #include "reviewtrail/readmodel/queries.h"
@@ -20,6 +22,21 @@ class GoldenReadModelTest : public ::testing::Test {
       ASSERT_TRUE(projection_.Apply({0, offset++}, event, changes).ok());
     }
     ASSERT_TRUE(projection_.Flush(changes).ok());
+  }
+
+  // Projects the scenario again into `changes` with a fresh projection, one committed batch per
+  // event, calling `after_each(event, offset)` after each commit; stops at a fatal failure.
+  void ApplyEachCommitted(
+      projection::MemoryChanges& changes,
+      const std::function<void(const v1::EventEnvelope&, int64_t)>& after_each) {
+    QueryProjection projection{runtime::TenantTimeZones()};
+    int64_t offset = 0;
+    for (const v1::EventEnvelope& event : scenario_.events) {
+      ASSERT_TRUE(projection.Apply({0, offset}, event, changes).ok());
+      ASSERT_TRUE(projection.Flush(changes).ok());
+      after_each(event, offset++);
+      if (HasFatalFailure()) return;
+    }
   }
 
   const std::string& Id(const std::string& name) { return scenario_.ids.at(name); }
