@@ -36,6 +36,7 @@ struct Result {
   int64_t p99 = 0;
   int64_t errors = 0;
   double cpu_micros_per_call = 0;  // of the whole process (server, gRPC and callers)
+  double switches_per_call = 0;    // context switches of every thread, voluntary or not
 };
 
 // CPU time of every thread of the process so far, user and system.
@@ -46,6 +47,13 @@ double ProcessCpuSeconds() {
     return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
   };
   return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
+// Context switches of every thread of the process so far, voluntary and involuntary.
+int64_t ProcessContextSwitches() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_nvcsw + usage.ru_nivcsw;
 }
 
 std::shared_ptr<grpc::Channel> Channel(const std::string& address, int id) {
@@ -63,6 +71,7 @@ Result Measure(int callers, double seconds, MakeCaller make) {
   std::vector<std::thread> threads;
   const auto start = SteadyClock::now();
   const double cpu_start = ProcessCpuSeconds();
+  const int64_t switches_start = ProcessContextSwitches();
   for (int c = 0; c < callers; ++c) {
     threads.emplace_back([&, c] {
       auto call = make(c);
@@ -85,11 +94,16 @@ Result Measure(int callers, double seconds, MakeCaller make) {
   for (auto& thread : threads) thread.join();
   const double elapsed = std::chrono::duration<double>(SteadyClock::now() - start).count();
   const double cpu = ProcessCpuSeconds() - cpu_start;
+  const auto switches = static_cast<double>(ProcessContextSwitches() - switches_start);
   Latencies all;
   for (const auto& each : latencies) all.Merge(each);
   const auto calls = static_cast<double>(std::max<size_t>(all.count(), 1));
-  return Result{static_cast<double>(all.count()) / elapsed, all.Quantile(0.5), all.Quantile(0.99),
-                errors.load(), cpu / calls * 1e6};
+  return Result{static_cast<double>(all.count()) / elapsed,
+                all.Quantile(0.5),
+                all.Quantile(0.99),
+                errors.load(),
+                cpu / calls * 1e6,
+                switches / calls};
 }
 
 grpc::Status Send(v1::CommandService::Stub& stub, const std::string& token,
@@ -174,8 +188,9 @@ int Run(const std::vector<int>& caller_counts, double seconds, int tenants, int 
 
   std::printf(
       "| callers | commands/s | p50 µs | p99 µs | echo QPS | echo p50 µs | echo p99 µs | "
-      "commands/echo | CPU µs per command | CPU µs per echo |\n"
-      "|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
+      "commands/echo | CPU µs per command | CPU µs per echo | switches per command | switches per "
+      "echo |\n"
+      "|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
   int round = 0;
   std::vector<std::pair<int, double>> group_commits;  // callers, events per synced commit
   for (int callers : caller_counts) {
@@ -204,11 +219,12 @@ int Run(const std::vector<int>& caller_counts, double seconds, int tenants, int 
         return health->Check(&context, request, &response);
       };
     });
-    std::printf("| %d | %.0f | %lld | %lld | %.0f | %lld | %lld | %.2f | %.0f | %.0f |\n", callers,
-                commands.rate, static_cast<long long>(commands.p50),
-                static_cast<long long>(commands.p99), echo.rate, static_cast<long long>(echo.p50),
-                static_cast<long long>(echo.p99), commands.rate / echo.rate,
-                commands.cpu_micros_per_call, echo.cpu_micros_per_call);
+    std::printf(
+        "| %d | %.0f | %lld | %lld | %.0f | %lld | %lld | %.2f | %.0f | %.0f | %.1f | %.1f |\n",
+        callers, commands.rate, static_cast<long long>(commands.p50),
+        static_cast<long long>(commands.p99), echo.rate, static_cast<long long>(echo.p50),
+        static_cast<long long>(echo.p99), commands.rate / echo.rate, commands.cpu_micros_per_call,
+        echo.cpu_micros_per_call, commands.switches_per_call, echo.switches_per_call);
     const int64_t commits = after.commits - before.commits;
     if (commits > 0) {
       group_commits.push_back(
