@@ -24,7 +24,8 @@ int main(int argc, char** argv) {
   auto service = reviewtrail::command::CommandService::Start(
       (*host)->log(), (*host)->verifier(), (*host)->clock(), (*host)->registry(),
       {.write_model_path = (std::filesystem::path((*host)->config().data_dir) / "command").string(),
-       .time_zones = (*host)->time_zones()});
+       .time_zones = (*host)->time_zones(),
+       .handlers_write_when_idle = (*host)->config().log != "kafka"});
   if (!service.ok()) {
     std::cerr << "reviewtrail-command: " << service.status() << "\n";
     return 1;

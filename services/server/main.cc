@@ -37,9 +37,11 @@ int Serve(reviewtrail::server::ServerConfig config, AllInOneOptions options) {
   }
   rt::server::ServiceHost& h = **host;
   const std::filesystem::path data(h.config().data_dir);
-  auto commands = rt::command::CommandService::Start(
-      h.log(), h.verifier(), h.clock(), h.registry(),
-      {.write_model_path = (data / "command").string(), .time_zones = h.time_zones()});
+  auto commands =
+      rt::command::CommandService::Start(h.log(), h.verifier(), h.clock(), h.registry(),
+                                         {.write_model_path = (data / "command").string(),
+                                          .time_zones = h.time_zones(),
+                                          .handlers_write_when_idle = h.config().log != "kafka"});
   Report(commands, "command service");
   if (options.rebuild_read_model) {
     std::cerr << "reviewtrail-server: rebuilding the read model from position 0\n";

@@ -41,6 +41,7 @@ absl::StatusOr<std::unique_ptr<CommandService>> CommandService::Start(
   if (!model.ok()) return model.status();
   service->model_ = *std::move(model);
   service->max_queue_wait_ = options.max_queue_wait;
+  service->handlers_write_when_idle_ = options.handlers_write_when_idle;
   service->time_zones_ = std::move(options.time_zones);
   // A writer per commit lane of the log, writing the partitions of that lane.
   const int32_t lanes = std::max(1, std::min(log.CommitLanes(), log.PartitionCount()));
@@ -66,6 +67,12 @@ absl::Status CommandService::Submit(PendingCommand command) {
   const int32_t partition = log_.PartitionFor(command.context.tenant_id);
   // The lane of a partition, as EventLog::CommitLanes defines it.
   return writers_.at(static_cast<size_t>(partition) % writers_.size())->Submit(std::move(command));
+}
+
+absl::Status CommandService::SubmitOrRun(PendingCommand command) {
+  const int32_t partition = log_.PartitionFor(command.context.tenant_id);
+  return writers_.at(static_cast<size_t>(partition) % writers_.size())
+      ->SubmitOrRun(std::move(command));
 }
 
 template <typename Request>
@@ -106,7 +113,9 @@ grpc::ServerUnaryReactor* CommandService::Handle(const char* name,
       reactor->Finish(rpc::ToGrpcStatus(std::get<absl::Status>(outcome)));
     }
   };
-  if (absl::Status queued = Submit(std::move(command)); !queued.ok()) {
+  if (absl::Status queued =
+          handlers_write_when_idle_ ? SubmitOrRun(std::move(command)) : Submit(std::move(command));
+      !queued.ok()) {
     metrics_.CountCommand(name, absl::StatusCodeToString(queued.code()));
     reactor->Finish(rpc::ToGrpcStatus(queued));
   }

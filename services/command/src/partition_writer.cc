@@ -57,6 +57,7 @@ void PartitionWriter::Stop() {
 }
 
 absl::Status PartitionWriter::Submit(PendingCommand command) {
+  bool idle = false;
   {
     std::lock_guard lock(mutex_);
     if (stopping_) return absl::UnavailableError("the command service is shutting down");
@@ -65,8 +66,31 @@ absl::Status PartitionWriter::Submit(PendingCommand command) {
                                           ") are waiting to be written; retry shortly");
     }
     queue_.push_back(std::move(command));
+    idle = !busy_;
   }
-  wake_.notify_one();
+  // A busy holder looks at the queue when it lets go of the writer.
+  if (idle) wake_.notify_one();
+  return absl::OkStatus();
+}
+
+absl::Status PartitionWriter::SubmitOrRun(PendingCommand command) {
+  bool run_here = false;
+  {
+    std::lock_guard lock(mutex_);
+    run_here = !busy_ && queue_.empty() && !stopping_;
+    if (run_here) busy_ = true;
+  }
+  if (!run_here) return Submit(std::move(command));
+  std::vector<PendingCommand> batch;
+  batch.push_back(std::move(command));
+  ProcessBatch(batch);
+  bool waiting = false;
+  {
+    std::lock_guard lock(mutex_);
+    busy_ = false;
+    waiting = !queue_.empty() || stopping_;
+  }
+  if (waiting) wake_.notify_one();
   return absl::OkStatus();
 }
 
@@ -76,9 +100,10 @@ void PartitionWriter::Run() {
     {
       std::unique_lock lock(mutex_);
       wake_.wait(lock, [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) {
-        return !queue_.empty() || stopping_;
+        return (!queue_.empty() || stopping_) && !busy_;
       });
       if (queue_.empty()) return;  // stopping, and everything queued is done
+      busy_ = true;
       while (!queue_.empty() && batch.size() < kMaxBatch) {
         batch.push_back(std::move(queue_.front()));
         queue_.pop_front();
@@ -86,6 +111,8 @@ void PartitionWriter::Run() {
     }
     ProcessBatch(batch);
     batch.clear();
+    std::lock_guard lock(mutex_);
+    busy_ = false;
   }
 }
 

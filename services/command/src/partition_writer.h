@@ -25,9 +25,11 @@ class CommandMetrics;
 // waiting as one batch, decides each in arrival order against the state left by the ones before
 // it, appends the accepted events of every tenant in the batch with one AppendEach, completes every
 // command and then indexes the events in the write model. A command id already answered gets the
-// stored answer.
+// stored answer. When the writer is idle and nothing waits, SubmitOrRun() does the same for one
+// command on the calling thread, which saves handing it to the writer thread and waking it.
 //
-// Thread-safety: Submit() from any thread; everything else on the writer thread.
+// Thread-safety: Submit() and SubmitOrRun() from any thread. Deciding, appending and indexing run
+// on whichever thread holds the writer (`busy_`): the writer thread or one SubmitOrRun() caller.
 class PartitionWriter {
  public:
   // Writes `partitions` (each written by no other writer).
@@ -45,6 +47,10 @@ class PartitionWriter {
   // Queues a command of a tenant of one of this writer's partitions; RESOURCE_EXHAUSTED when the
   // queue is full, UNAVAILABLE once stopping.
   [[nodiscard]] absl::Status Submit(PendingCommand command);
+  // Like Submit(), but when the writer is idle and nothing is queued, decides, appends and
+  // completes the command on the calling thread before returning (then indexes it, still holding
+  // the writer, so the next command sees it).
+  [[nodiscard]] absl::Status SubmitOrRun(PendingCommand command);
 
  private:
   // The accepted events of one tenant in a batch.
@@ -83,14 +89,18 @@ class PartitionWriter {
   WriteModel& model_;
   CommandMetrics& metrics_;
   const size_t max_queue_;
+  // Used only by the thread holding the writer (see busy_).
   AggregateCache cache_;
-  // Per partition of this writer, the offset its next append should get; writer thread only.
+  // Per partition of this writer, the offset its next append should get; holder of the writer only.
   std::map<int32_t, int64_t> next_offsets_;
 
   std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<PendingCommand> queue_ ABSL_GUARDED_BY(mutex_);
   bool stopping_ ABSL_GUARDED_BY(mutex_) = false;
+  // A thread is deciding, appending or indexing a batch: the writer thread or a SubmitOrRun()
+  // caller. Whoever clears it looks at the queue again (the writer thread itself, or it is woken).
+  bool busy_ ABSL_GUARDED_BY(mutex_) = false;
   std::thread thread_;
 };
 

@@ -52,7 +52,8 @@ class CommandServiceTest : public ::testing::Test {
     auto service = CommandService::Start(*log_, *verifier_, clock_, *registry_,
                                          {.write_model_path = (dir_ / "command").string(),
                                           .max_queue_per_writer = max_queue_per_writer_,
-                                          .time_zones = time_zones_});
+                                          .time_zones = time_zones_,
+                                          .handlers_write_when_idle = handlers_write_when_idle_});
     ASSERT_TRUE(service.ok()) << service.status();
     service_ = *std::move(service);
     grpc::ServerBuilder builder;
@@ -116,6 +117,7 @@ class CommandServiceTest : public ::testing::Test {
   runtime::TenantTimeZones time_zones_;  // of the next StartService()
   int32_t log_shards_ = 1;               // of the log the next StartService() creates
   size_t max_queue_per_writer_ = CommandServiceOptions().max_queue_per_writer;  // of the next start
+  bool handlers_write_when_idle_ = true;                                        // of the next start
   auth::SigningKey key_;
   std::unique_ptr<auth::TokenVerifier> verifier_;
   std::unique_ptr<eventlog::EmbeddedLog> log_;

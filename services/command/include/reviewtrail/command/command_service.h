@@ -28,12 +28,17 @@ struct CommandServiceOptions {
   std::chrono::milliseconds max_queue_wait = std::chrono::seconds(10);
   // Each tenant's "today" (due dates may not be before it); default UTC.
   runtime::TenantTimeZones time_zones;
+  // A handler that finds its partition's writer idle writes its command itself, on gRPC's thread
+  // (no hand-off to the writer thread). Off for a log whose appends wait on the network (Kafka),
+  // so that gRPC's threads are not held for them.
+  bool handlers_write_when_idle = true;
 };
 
 // The write path: authenticate, authorise, load state, decide, append, reply. Owns the write model
 // and one PartitionWriter per commit lane of the log (the single writer of that lane's partitions,
 // so a batch of commands needs one group commit and no other writer's). The gRPC
-// callback handlers only authenticate and queue; the writers do the rest and finish the calls.
+// callback handlers authenticate and queue; the writers do the rest and finish the calls, except
+// that a handler finding its writer idle writes its command itself (handlers_write_when_idle).
 //
 // Thread-safety: handlers are called on gRPC's threads; Stop() once, after the server stopped
 // accepting calls.
@@ -51,6 +56,10 @@ class CommandService final : public v1::CommandService::CallbackService {
   // Queues a command for its tenant's partition writer (used by the handlers, and in-process by
   // tests and tools).
   [[nodiscard]] absl::Status Submit(PendingCommand command);
+  // Like Submit(), but when the partition's writer is idle and nothing waits for it, writes the
+  // command on the calling thread and completes it before returning (the handlers' path: an idle
+  // writer thread need not be woken). Otherwise queues it.
+  [[nodiscard]] absl::Status SubmitOrRun(PendingCommand command);
 
   grpc::ServerUnaryReactor* RegisterPerson(grpc::CallbackServerContext* context,
                                            const v1::RegisterPersonRequest* request,
@@ -111,6 +120,7 @@ class CommandService final : public v1::CommandService::CallbackService {
   const runtime::Clock& clock_;
   CommandMetrics metrics_;
   std::chrono::milliseconds max_queue_wait_{0};
+  bool handlers_write_when_idle_ = true;
   runtime::TenantTimeZones time_zones_;
   std::unique_ptr<WriteModel> model_;
   std::vector<std::unique_ptr<PartitionWriter>> writers_;  // writer i: partitions p, p % size == i

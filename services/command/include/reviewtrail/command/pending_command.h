@@ -16,8 +16,9 @@ namespace reviewtrail::command {
 // want of the log or the store (nothing was acknowledged; retrying with the same id is safe).
 using CommandOutcome = std::variant<v1::CommandReply, domain::DomainError, absl::Status>;
 
-// A command waiting for the writer of its tenant's partition. `decide` runs on the writer thread
-// against the tenant's current state; `done` is called exactly once, on the writer thread.
+// A command waiting for the writer of its tenant's partition. `decide` runs on the thread holding
+// that writer (its own thread, or the SubmitOrRun() caller that found it idle) against the tenant's
+// current state; `done` is called exactly once, on that same thread.
 struct PendingCommand {
   std::string command_id;
   domain::CommandContext context;  // holds the tenant id
