@@ -123,7 +123,10 @@ rocksdb::ColumnFamilyHandle* ProjectionStore::Table(std::string_view table) cons
 
 absl::Status ProjectionStore::Commit(Batch& batch, const std::map<int32_t, int64_t>& next_offsets) {
   if (!batch.error_.ok()) return batch.error_;
-  rocksdb::WriteBatch write;
+  // Room for every key and value the batch holds, each with a record header: the batch is built
+  // without growing.
+  constexpr size_t kRecordHeader = 16;
+  rocksdb::WriteBatch write(batch.bytes_ + kRecordHeader * (batch.size_ + next_offsets.size()));
   std::string scratch;
   std::vector<const Batch::Entries::value_type*> changed;
   for (size_t id = 0; id < batch.tables_.size(); ++id) {
@@ -137,11 +140,11 @@ absl::Status ProjectionStore::Commit(Batch& batch, const std::map<int32_t, int64
     std::sort(changed.begin(), changed.end(),
               [](const auto* a, const auto* b) { return a->first < b->first; });
     for (const auto* item : changed) {
-      const std::string& key = item->first;
+      const rocksdb::Slice key(item->first.data(), item->first.size());
       const Batch::Entry& entry = item->second;
       rocksdb::Status staged;
-      if (entry.value.has_value()) {
-        staged = write.Put(family, key, *entry.value);
+      if (entry.present) {
+        staged = write.Put(family, key, rocksdb::Slice(entry.value.data(), entry.value.size()));
       } else if (entry.stored == Batch::Stored::kPresent ||
                  (entry.stored == Batch::Stored::kUnknown &&
                   db_->KeyMayExist(rocksdb::ReadOptions(), family, key, &scratch))) {

@@ -82,6 +82,14 @@ bool Contains(const IndexEntries& entries, const IndexEntry& entry) {
 std::vector<std::string> QueryProjection::Tables() const { return AllTables(); }
 
 absl::Status QueryProjection::Flush(projection::Changes& changes) {
+  for (const auto& [key, action] : actions_) {
+    if (!action.changed) continue;
+    if (absl::Status written = WriteAction(changes, key, action); !written.ok()) {
+      Discard();
+      return written;
+    }
+  }
+  actions_.clear();
   counters_.Flush(changes);
   decisions_.Flush(changes);
   due_counts_.Flush(changes);
@@ -89,6 +97,7 @@ absl::Status QueryProjection::Flush(projection::Changes& changes) {
 }
 
 void QueryProjection::Discard() {
+  actions_.clear();
   counters_.Clear();
   decisions_.Clear();
   due_counts_.Clear();
@@ -178,26 +187,70 @@ absl::Status QueryProjection::Apply(const eventlog::Position& position,
   }
 }
 
+absl::StatusOr<QueryProjection::ActionRecord*> QueryProjection::ActionOf(
+    projection::Changes& changes, const std::string& key, const std::string& tenant) {
+  auto [it, inserted] = actions_.try_emplace(key);
+  ActionRecord& action = it->second;
+  if (!inserted) return &action;
+  action.tenant = tenant;
+  std::optional<std::string> value = changes.Get(kActions, key);
+  if (value.has_value()) {
+    if (!action.stored.emplace().ParseFromString(*value)) {
+      actions_.erase(it);
+      return absl::DataLossError("unreadable record in " + std::string(kActions));
+    }
+    action.current = action.stored;
+  }
+  return &action;
+}
+
 absl::Status QueryProjection::ApplyAction(const eventlog::Position& position,
                                           const v1::EventEnvelope& event,
                                           projection::Changes& changes) {
   const std::string action_id = ActionIdOf(event);
   if (action_id.empty()) return absl::OkStatus();  // not an action event
   const std::string& tenant = event.tenant_id();
-  const std::string key = Key({tenant, action_id});
-  v1::ActionView before;
-  bool existed = false;
-  if (absl::Status s = Load(changes, kActions, key, before, existed); !s.ok()) return s;
+  absl::StatusOr<ActionRecord*> record = ActionOf(changes, Key({tenant, action_id}), tenant);
+  if (!record.ok()) return record.status();
+  ActionRecord& action = **record;
+  const bool existed = action.current.has_value();
   // A redelivered event (a retried Kafka produce may repeat a prefix) is applied once.
-  if (existed && event.aggregate_version() <= before.version()) return absl::OkStatus();
-  v1::ActionView after = before;
+  if (existed && event.aggregate_version() <= action.current->version()) {
+    return absl::OkStatus();
+  }
+  v1::ActionView after = existed ? *action.current : v1::ActionView();
   if (!FoldAction(after, event)) return absl::OkStatus();
   if (after.action_id().empty()) after.set_action_id(action_id);
+
+  v1::LogPosition logged;
+  logged.set_partition(position.partition);
+  logged.set_offset(position.offset);
+  Store(changes, kActionHistory, Key({tenant, action_id, VersionKey(event.aggregate_version())}),
+        HistoryOf(existed ? *action.current : v1::ActionView(), after, event, logged));
+  if (!existed && event.payload_case() == v1::EventEnvelope::kActionAssigned) {
+    // The decision's action count lives in the decisions table only (queries copy it into the
+    // review's decisions), so an assignment does not rewrite the whole review.
+    absl::StatusOr<std::optional<v1::DecisionView>*> decision =
+        decisions_.Change(changes, Key({tenant, after.decision_id()}));
+    if (!decision.ok()) return decision.status();
+    // An action of an unknown decision: nothing to count.
+    if ((*decision)->has_value()) (**decision)->set_action_count((**decision)->action_count() + 1);
+  }
+  action.current = std::move(after);
+  action.changed = true;
+  return absl::OkStatus();
+}
+
+absl::Status QueryProjection::WriteAction(projection::Changes& changes, const std::string& key,
+                                          const ActionRecord& action) {
+  const std::string& tenant = action.tenant;
+  const v1::ActionView& after = *action.current;
   const std::string view = after.SerializeAsString();
 
   // Indexes: delete what no longer holds, add what is new (and rewrite the copies of the view an
   // index holds); a due-date entry moves its day's count.
-  const IndexEntries old_entries = existed ? IndexEntriesOf(tenant, before) : IndexEntries();
+  const IndexEntries old_entries =
+      action.stored.has_value() ? IndexEntriesOf(tenant, *action.stored) : IndexEntries();
   const IndexEntries new_entries = IndexEntriesOf(tenant, after);
   for (const IndexEntry& entry : old_entries) {
     if (Contains(new_entries, entry)) continue;
@@ -230,12 +283,12 @@ absl::Status QueryProjection::ApplyAction(const eventlog::Position& position,
     if (!(*counters)->has_value()) (*counters)->emplace();
     return &***counters;
   };
-  if (existed) {
-    for (const std::string& scope : ScopesOf(before)) {
-      absl::StatusOr<v1::Dashboard*> scoped = counters_of(scope);
-      if (!scoped.ok()) return scoped.status();
-      AddContribution(**scoped, before, zones_, tenant, -1);
-    }
+  const std::vector<std::string> old_scopes =
+      action.stored.has_value() ? ScopesOf(*action.stored) : std::vector<std::string>();
+  for (const std::string& scope : old_scopes) {
+    absl::StatusOr<v1::Dashboard*> scoped = counters_of(scope);
+    if (!scoped.ok()) return scoped.status();
+    AddContribution(**scoped, *action.stored, zones_, tenant, -1);
   }
   for (const std::string& scope : ScopesOf(after)) {
     absl::StatusOr<v1::Dashboard*> scoped = counters_of(scope);
@@ -243,28 +296,13 @@ absl::Status QueryProjection::ApplyAction(const eventlog::Position& position,
     AddContribution(**scoped, after, zones_, tenant, +1);
   }
   // A scope left without actions has no record (it reads as all zeros).
-  for (const std::string& scope : existed ? ScopesOf(before) : std::vector<std::string>()) {
+  for (const std::string& scope : old_scopes) {
     absl::StatusOr<std::optional<v1::Dashboard>*> counters =
         counters_.Change(changes, Key({tenant, scope}));
     if (!counters.ok()) return counters.status();
     if ((*counters)->has_value() && (**counters)->total_actions() == 0) (*counters)->reset();
   }
-
-  v1::LogPosition logged;
-  logged.set_partition(position.partition);
-  logged.set_offset(position.offset);
-  Store(changes, kActionHistory, Key({tenant, action_id, VersionKey(event.aggregate_version())}),
-        HistoryOf(before, after, event, logged));
   changes.Put(kActions, key, view);
-  if (!existed && event.payload_case() == v1::EventEnvelope::kActionAssigned) {
-    // The decision's action count lives in the decisions table only (queries copy it into the
-    // review's decisions), so an assignment does not rewrite the whole review.
-    absl::StatusOr<std::optional<v1::DecisionView>*> decision =
-        decisions_.Change(changes, Key({tenant, after.decision_id()}));
-    if (!decision.ok()) return decision.status();
-    // An action of an unknown decision: nothing to count.
-    if ((*decision)->has_value()) (**decision)->set_action_count((**decision)->action_count() + 1);
-  }
   return absl::OkStatus();
 }
 

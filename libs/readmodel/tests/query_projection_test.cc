@@ -18,6 +18,34 @@ TEST_F(GoldenReadModelTest, RedeliveredEventsAreAppliedOnce) {
   EXPECT_EQ(changes_.tables(), before);
 }
 
+TEST_F(GoldenReadModelTest, EventsRedeliveredWithinOneBatchAreAppliedOnce) {
+  QueryProjection projection{runtime::TenantTimeZones()};
+  projection::MemoryChanges changes;
+  int64_t offset = 0;
+  for (const v1::EventEnvelope& event : scenario_.events) {
+    ASSERT_TRUE(projection.Apply({0, offset}, event, changes).ok());
+    ASSERT_TRUE(projection.Apply({0, offset}, event, changes).ok());  // a retried produce
+    ++offset;
+  }
+  ASSERT_TRUE(projection.Flush(changes).ok());
+  EXPECT_EQ(changes.tables(), changes_.tables());
+}
+
+TEST_F(GoldenReadModelTest, EveryCutIntoTwoBatchesGivesTheSameReadModel) {
+  const size_t events = scenario_.events.size();
+  for (size_t cut = 1; cut < events; ++cut) {
+    QueryProjection projection{runtime::TenantTimeZones()};
+    projection::MemoryChanges changes;
+    for (size_t i = 0; i < events; ++i) {
+      ASSERT_TRUE(
+          projection.Apply({0, static_cast<int64_t>(i)}, scenario_.events[i], changes).ok());
+      if (i + 1 == cut) ASSERT_TRUE(projection.Flush(changes).ok());
+    }
+    ASSERT_TRUE(projection.Flush(changes).ok());
+    ASSERT_EQ(changes.tables(), changes_.tables()) << "batches cut after event " << cut;
+  }
+}
+
 TEST_F(GoldenReadModelTest, ReassignmentMovesTheOwnerIndexEntries) {
   const auto& by_owner = changes_.table(kActionsByOwner);
   EXPECT_FALSE(by_owner.contains(Key({"acme", "olga", Id("A6")})));
@@ -103,6 +131,9 @@ TEST_F(GoldenReadModelTest, DiscardForgetsWhatABatchKeptInMemory) {
   projection.Discard();
   ASSERT_TRUE(projection.Flush(changes).ok());
   EXPECT_TRUE(changes.table(kDashboardCounters).empty());
+  EXPECT_TRUE(changes.table(kActions).empty());
+  EXPECT_TRUE(changes.table(kActionsByOwner).empty());
+  EXPECT_TRUE(changes.table(kOpenDueCounts).empty());
 }
 
 TEST(QueryProjectionTest, IgnoresEventsItDoesNotHandle) {

@@ -4,6 +4,7 @@
 
 #include <map>
 #include <memory>
+#include <memory_resource>
 #include <optional>
 #include <string>
 #include <vector>
@@ -51,8 +52,9 @@ class ProjectionStore {
   // see the batch's own writes on top of the store, which is read once per key. Commit writes each
   // changed key once, however many times the batch changed it, and leaves out the deletion of a key
   // the store is known not to hold: a batch folding many events costs one write per key touched.
-  // A failed read is remembered and fails the Commit, so a projection never commits on a state it
-  // could not see. Used by one thread.
+  // Keys and values are copied into one arena, released at once with the batch. A failed read is
+  // remembered and fails the Commit, so a projection never commits on a state it could not see.
+  // Used by one thread.
   class Batch final : public Changes {
    public:
     explicit Batch(ProjectionStore& store);
@@ -70,20 +72,26 @@ class ProjectionStore {
    private:
     friend class ProjectionStore;
     // What the store held under a key before the batch, as far as the batch knows.
-    enum class Stored { kUnknown, kAbsent, kPresent };
+    enum class Stored : uint8_t { kUnknown, kAbsent, kPresent };
     struct Entry {
-      std::optional<std::string> value;  // nullopt: absent
+      absl::string_view value;  // in the arena; meaningful when present
+      bool present = false;     // false: absent (never written, or deleted)
       Stored stored = Stored::kUnknown;
       bool changed = false;
     };
-    using Entries = absl::flat_hash_map<std::string, Entry>;
+    // Keys in the arena. (absl's string_view here is its own type.)
+    using Entries = absl::flat_hash_map<absl::string_view, Entry>;
 
     // The entry of `key` in the table of `family`, created unread when new.
     Entry& EntryOf(rocksdb::ColumnFamilyHandle* family, std::string_view key, bool& created);
+    // A copy of `bytes` in the arena.
+    absl::string_view Keep(std::string_view bytes);
 
     ProjectionStore& store_;
+    std::pmr::monotonic_buffer_resource arena_;
     std::vector<Entries> tables_;  // by column family id
     size_t size_ = 0;
+    size_t bytes_ = 0;  // keys and values kept in the arena
     absl::Status error_;
   };
 
