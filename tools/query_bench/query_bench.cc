@@ -148,11 +148,15 @@ struct Options {
   int partitions = 8;
   int ack_samples = 300;
   size_t rebuild_workers = 0;
+  // Only the query latencies (4), over the log and store a previous run left in `dir`.
+  bool queries_only = false;
 };
 
 int Run(const Options& options) {
-  std::filesystem::remove_all(options.dir);
-  std::filesystem::create_directories(options.dir);
+  if (!options.queries_only) {
+    std::filesystem::remove_all(options.dir);
+    std::filesystem::create_directories(options.dir);
+  }
   const auto today = std::chrono::sys_days{std::chrono::year{2026} / 6 / 1};
   const int64_t today_days = today.time_since_epoch().count();
   runtime::FakeClock clock(today + std::chrono::hours(10));
@@ -161,65 +165,68 @@ int Run(const Options& options) {
   auto log = eventlog::EmbeddedLog::Open(
       {.path = options.dir + "/log", .partition_count = options.partitions});
   if (!log.ok()) Fail("log", log.status());
-  auto started = SteadyClock::now();
-  int64_t appended = 0;
-  const int64_t actions =
-      GenerateHistory(options.events, options.tenants, options.owners, today_days,
-                      [&](const std::string& tenant, std::vector<v1::EventEnvelope>& events) {
-                        auto positions = (*log)->Append(tenant, events);
-                        if (!positions.ok()) Fail("append", positions.status());
-                        appended += static_cast<int64_t>(events.size());
-                      });
-  std::cout << "history: " << appended << " events, " << actions << " actions, " << options.tenants
-            << " tenants x " << options.owners << " owners, appended in " << Seconds(started)
-            << " s\n";
-
-  // 2. Raw RocksDB WriteBatch puts.
-  {
-    rocksdb::Options raw_options;
-    raw_options.create_if_missing = true;
-    raw_options.IncreaseParallelism(2);
-    rocksdb::DB* raw = nullptr;
-    if (!rocksdb::DB::Open(raw_options, options.dir + "/raw", &raw).ok()) return 1;
-    std::unique_ptr<rocksdb::DB> db(raw);
-    const std::string value(300, 'v');
-    std::mt19937_64 random(42);
-    started = SteadyClock::now();
-    const double thread_cpu = CpuSeconds(RUSAGE_THREAD);
-    const double process_cpu = CpuSeconds(RUSAGE_SELF);
-    for (int64_t done = 0; done < appended;) {
-      rocksdb::WriteBatch batch;
-      for (int i = 0; i < 1000 && done < appended; ++i, ++done) {
-        batch.Put("tenant-" + std::to_string(random() % 64) + "/act-" + std::to_string(random()),
-                  value);
-      }
-      if (!db->Write(rocksdb::WriteOptions(), &batch).ok()) return 1;
-    }
-    const double seconds = Seconds(started);
-    std::cout << "raw rocksdb: " << appended << " puts (300 B values, batches of 1000) in "
-              << seconds << " s = " << static_cast<int64_t>(static_cast<double>(appended) / seconds)
-              << " puts/s (CPU: writer thread " << CpuSeconds(RUSAGE_THREAD) - thread_cpu
-              << " s, process " << CpuSeconds(RUSAGE_SELF) - process_cpu << " s)\n";
-  }
-
-  // 3. Rebuild.
   prometheus::Registry registry;
   const std::string store = options.dir + "/query";
-  started = SteadyClock::now();
-  const double rebuild_thread_cpu = CpuSeconds(RUSAGE_THREAD);
-  const double rebuild_process_cpu = CpuSeconds(RUSAGE_SELF);
-  if (absl::Status rebuilt = query::RebuildReadModel(**log, store, runtime::TenantTimeZones(),
-                                                     registry, 1000, options.rebuild_workers);
-      !rebuilt.ok()) {
-    Fail("rebuild", rebuilt);
-  }
-  double seconds = Seconds(started);
-  std::cout << "rebuild: " << appended << " events in " << seconds
-            << " s = " << static_cast<int64_t>(static_cast<double>(appended) / seconds)
-            << " events/s (CPU: calling thread " << CpuSeconds(RUSAGE_THREAD) - rebuild_thread_cpu
-            << " s, process " << CpuSeconds(RUSAGE_SELF) - rebuild_process_cpu << " s)\n";
+  if (!options.queries_only) {
+    auto started = SteadyClock::now();
+    int64_t appended = 0;
+    const int64_t actions =
+        GenerateHistory(options.events, options.tenants, options.owners, today_days,
+                        [&](const std::string& tenant, std::vector<v1::EventEnvelope>& events) {
+                          auto positions = (*log)->Append(tenant, events);
+                          if (!positions.ok()) Fail("append", positions.status());
+                          appended += static_cast<int64_t>(events.size());
+                        });
+    std::cout << "history: " << appended << " events, " << actions << " actions, "
+              << options.tenants << " tenants x " << options.owners << " owners, appended in "
+              << Seconds(started) << " s\n";
 
-  CountOperations(**log, 100'000);
+    // 2. Raw RocksDB WriteBatch puts.
+    {
+      rocksdb::Options raw_options;
+      raw_options.create_if_missing = true;
+      raw_options.IncreaseParallelism(2);
+      rocksdb::DB* raw = nullptr;
+      if (!rocksdb::DB::Open(raw_options, options.dir + "/raw", &raw).ok()) return 1;
+      std::unique_ptr<rocksdb::DB> db(raw);
+      const std::string value(300, 'v');
+      std::mt19937_64 random(42);
+      started = SteadyClock::now();
+      const double thread_cpu = CpuSeconds(RUSAGE_THREAD);
+      const double process_cpu = CpuSeconds(RUSAGE_SELF);
+      for (int64_t done = 0; done < appended;) {
+        rocksdb::WriteBatch batch;
+        for (int i = 0; i < 1000 && done < appended; ++i, ++done) {
+          batch.Put("tenant-" + std::to_string(random() % 64) + "/act-" + std::to_string(random()),
+                    value);
+        }
+        if (!db->Write(rocksdb::WriteOptions(), &batch).ok()) return 1;
+      }
+      const double seconds = Seconds(started);
+      std::cout << "raw rocksdb: " << appended << " puts (300 B values, batches of 1000) in "
+                << seconds
+                << " s = " << static_cast<int64_t>(static_cast<double>(appended) / seconds)
+                << " puts/s (CPU: writer thread " << CpuSeconds(RUSAGE_THREAD) - thread_cpu
+                << " s, process " << CpuSeconds(RUSAGE_SELF) - process_cpu << " s)\n";
+    }
+
+    // 3. Rebuild.
+    started = SteadyClock::now();
+    const double rebuild_thread_cpu = CpuSeconds(RUSAGE_THREAD);
+    const double rebuild_process_cpu = CpuSeconds(RUSAGE_SELF);
+    if (absl::Status rebuilt = query::RebuildReadModel(**log, store, runtime::TenantTimeZones(),
+                                                       registry, 1000, options.rebuild_workers);
+        !rebuilt.ok()) {
+      Fail("rebuild", rebuilt);
+    }
+    double seconds = Seconds(started);
+    std::cout << "rebuild: " << appended << " events in " << seconds
+              << " s = " << static_cast<int64_t>(static_cast<double>(appended) / seconds)
+              << " events/s (CPU: calling thread " << CpuSeconds(RUSAGE_THREAD) - rebuild_thread_cpu
+              << " s, process " << CpuSeconds(RUSAGE_SELF) - rebuild_process_cpu << " s)\n";
+
+    CountOperations(**log, 100'000);
+  }
 
   // 4. Query latency against a trivial call.
   auto key = auth::GenerateSigningKey();
@@ -312,6 +319,7 @@ int Run(const Options& options) {
     server->Shutdown();
     (*service)->Stop();
   }
+  if (options.queries_only) return 0;
 
   // 5. Command ack -> visible, on a fresh log with a live projector.
   {
@@ -423,6 +431,9 @@ int main(int argc, char** argv) {
   app.add_option("--ack-samples", options.ack_samples, "Commands measured for ack -> visible");
   app.add_option("--rebuild-workers", options.rebuild_workers,
                  "Threads of the rebuild (0: the machine's hardware threads)");
+  app.add_flag("--queries-only", options.queries_only,
+               "Measure only the query latencies, over the log and read model a previous run left "
+               "in --dir (which is then not wiped)");
   CLI11_PARSE(app, argc, argv);
   return reviewtrail::tools::Run(options);
 }

@@ -4,6 +4,7 @@
 #include <map>
 #include <tuple>
 
+#include "reviewtrail/readmodel/action_wire.h"
 #include "reviewtrail/readmodel/dashboard_counters.h"
 #include "reviewtrail/readmodel/due_day_counts.h"
 #include "reviewtrail/readmodel/field_error.h"
@@ -26,9 +27,12 @@ bool IsFinal(v1::ActionStatus status) {
   return status == v1::ACTION_STATUS_CLOSED || status == v1::ACTION_STATUS_CANCELLED;
 }
 
+bool IsOverdue(v1::ActionStatus status, const CivilDate& due, const CivilDate& today) {
+  return !IsFinal(status) && due.IsValid() && due < today;
+}
+
 bool IsOverdue(const v1::ActionView& action, const CivilDate& today) {
-  const CivilDate due = CivilDate::FromProto(action.due_date());
-  return !IsFinal(action.status()) && due.IsValid() && due < today;
+  return IsOverdue(action.status(), CivilDate::FromProto(action.due_date()), today);
 }
 
 template <typename Message>
@@ -157,24 +161,29 @@ absl::StatusOr<v1::ActionDetail> Queries::GetAction(const std::string& tenant_id
 absl::StatusOr<v1::ListActionsResponse> Queries::ListActions(const std::string& tenant_id,
                                                              const v1::ListActionsRequest& request,
                                                              const CivilDate& today) const {
-  v1::ListActionsResponse response;
-  if (absl::Status listed = ListActions(tenant_id, request, today, response); !listed.ok()) {
+  std::string page;
+  if (absl::Status listed = ListActionsSerialized(tenant_id, request, today, page); !listed.ok()) {
     return listed;
+  }
+  v1::ListActionsResponse response;
+  if (!response.ParseFromString(page)) {
+    return absl::DataLossError("unreadable record in " + std::string(kActions));
   }
   return response;
 }
 
-absl::Status Queries::ListActions(const std::string& tenant_id,
-                                  const v1::ListActionsRequest& request, const CivilDate& today,
-                                  v1::ListActionsResponse& response) const {
-  absl::Status listed = ListActionsInto(tenant_id, request, today, response);
-  if (!listed.ok()) response.Clear();
+absl::Status Queries::ListActionsSerialized(const std::string& tenant_id,
+                                            const v1::ListActionsRequest& request,
+                                            const CivilDate& today, std::string& page) const {
+  page.clear();
+  absl::Status listed = ListActionsInto(tenant_id, request, today, page);
+  if (!listed.ok()) page.clear();
   return listed;
 }
 
 absl::Status Queries::ListActionsInto(const std::string& tenant_id,
                                       const v1::ListActionsRequest& request, const CivilDate& today,
-                                      v1::ListActionsResponse& response) const {
+                                      std::string& page) const {
   const bool due_before_set = request.has_due_before();
   const bool due_after_set = request.has_due_on_or_after();
   const CivilDate due_before = CivilDate::FromProto(request.due_before());
@@ -214,41 +223,51 @@ absl::Status Queries::ListActionsInto(const std::string& tenant_id,
     start_key = std::max(start_key, *start);
   }
 
-  const auto matches = [&](const v1::ActionView& action) {
-    const CivilDate due = CivilDate::FromProto(action.due_date());
-    if (!request.owner_id().empty() && action.owner_id() != request.owner_id()) return false;
-    if (request.status() != v1::ACTION_STATUS_UNSPECIFIED && action.status() != request.status()) {
+  const auto is_overdue = [&](const ActionListFields& action) {
+    return IsOverdue(action.status, action.due, today);
+  };
+  const auto matches = [&](const ActionListFields& action) {
+    if (!request.owner_id().empty() && action.owner_id != request.owner_id()) return false;
+    if (request.status() != v1::ACTION_STATUS_UNSPECIFIED && action.status != request.status()) {
       return false;
     }
-    if (!request.review_id().empty() && action.review_id() != request.review_id()) return false;
-    if (!request.decision_id().empty() && action.decision_id() != request.decision_id()) {
+    if (!request.review_id().empty() && action.review_id != request.review_id()) return false;
+    if (!request.decision_id().empty() && action.decision_id != request.decision_id()) {
       return false;
     }
-    if (request.overdue_only() && !IsOverdue(action, today)) return false;
-    if (due_before_set && !(due < due_before)) return false;
-    if (due_after_set && due < due_after) return false;
+    if (request.overdue_only() && !is_overdue(action)) return false;
+    if (due_before_set && !(action.due < due_before)) return false;
+    if (due_after_set && action.due < due_after) return false;
     return true;
   };
 
   const int32_t size = EffectivePageSize(request.page_size());
+  page.reserve(static_cast<size_t>(size) * 512);  // a stored view is ~400 bytes
+  int32_t listed = 0;
   std::string last_key;
-  // Each action in index order: parsed in place into the page (on its arena when it has one),
-  // kept if it matches, until one more match than the page holds shows the list goes on.
+  // Each action in index order: the fields the filters need decoded from the stored view, which
+  // is copied into the page as it is if it matches, until one more match than the page holds shows
+  // the list goes on.
   enum class Next { kMore, kPageDone, kFailed };
   const auto consider = [&](std::string_view key, std::string_view value) -> Next {
-    v1::ActionView& action = *response.add_actions();
-    if (!action.ParseFromArray(value.data(), static_cast<int>(value.size()))) return Next::kFailed;
-    if (!matches(action)) {
-      response.mutable_actions()->RemoveLast();
-      return Next::kMore;
-    }
-    if (response.actions_size() > size) {
+    ActionListFields action;
+    if (!DecodeActionListFields(value, action)) return Next::kFailed;
+    if (!matches(action)) return Next::kMore;
+    if (listed == size) {
       // One more match exists: the list goes on after the last key returned.
-      response.mutable_actions()->RemoveLast();
-      response.set_next_page_token(EncodePageToken({index, last_key}));
+      AppendNextPageToken(page, EncodePageToken({index, last_key}));
       return Next::kPageDone;
     }
-    action.set_overdue(IsOverdue(action, today));
+    if (action.has_overdue) {
+      // A view stored with `overdue` (never written so) gets the computed one in its place.
+      v1::ActionView view;
+      if (!view.ParseFromArray(value.data(), static_cast<int>(value.size()))) return Next::kFailed;
+      view.set_overdue(is_overdue(action));
+      AppendListedAction(page, view.SerializeAsString(), false);
+    } else {
+      AppendListedAction(page, value, is_overdue(action));
+    }
+    ++listed;
     last_key = key;
     return Next::kMore;
   };
@@ -272,7 +291,7 @@ absl::Status Queries::ListActionsInto(const std::string& tenant_id,
   // actions read together, then considered.
   std::string slice_start = start_key;
   while (true) {
-    const size_t wanted = static_cast<size_t>(size - response.actions_size()) + 1;
+    const size_t wanted = static_cast<size_t>(size - listed) + 1;
     std::vector<std::string> index_keys;
     absl::Status scanned =
         view_.Scan(index, prefix, slice_start, [&](std::string_view key, std::string_view) {

@@ -1,10 +1,12 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <set>
 
 #include "readmodel_fixture.h"
 #include "reviewtrail/readmodel/field_error.h"
+#include "reviewtrail/readmodel/keys.h"
 
 namespace reviewtrail::readmodel::testing {
 namespace {
@@ -99,6 +101,88 @@ TEST_F(GoldenReadModelTest, RefusesAPageTokenOfAnotherList) {
   EXPECT_EQ(InvalidFieldOf(refused.status()), "page_token");
   request.set_page_token("not-a-token!");
   EXPECT_EQ(InvalidFieldOf(queries_.ListActions("acme", request, kToday).status()), "page_token");
+}
+
+// Rewrites the stored view of `action_id` wherever a table holds it (the actions and the owner
+// index) with `change` applied, or with `garbage` instead when it is not empty.
+void RewriteStoredView(projection::MemoryChanges& changes, const std::string& action_id,
+                       const std::function<void(v1::ActionView&)>& change,
+                       const std::string& garbage = "") {
+  for (const char* table : {kActions, kActionsByOwner}) {
+    std::vector<std::pair<std::string, std::string>> rewritten;
+    for (const auto& [key, value] : changes.table(table)) {
+      if (LastComponent(key) != action_id) continue;
+      v1::ActionView view;
+      ASSERT_TRUE(view.ParseFromString(value));
+      change(view);
+      rewritten.emplace_back(key, garbage.empty() ? view.SerializeAsString() : garbage);
+    }
+    ASSERT_EQ(rewritten.size(), 1u) << table;
+    for (const auto& [key, value] : rewritten) changes.Put(table, key, value);
+  }
+}
+
+TEST_F(GoldenReadModelTest, SerializedPagesAreWhatProtobufWouldWrite) {
+  std::vector<v1::ListActionsRequest> requests(7);
+  requests[1].set_overdue_only(true);
+  requests[2].set_owner_id("olga");
+  requests[3].set_status(v1::ACTION_STATUS_IN_PROGRESS);
+  requests[4].set_review_id(Id("R1"));
+  *requests[4].mutable_due_on_or_after() = domain::CivilDate{2026, 2, 1}.ToProto();
+  requests[5].set_decision_id(Id("D1"));
+  requests[6].set_page_size(3);
+  int overdue = 0;
+  for (const v1::ListActionsRequest& request : requests) {
+    std::string page;
+    ASSERT_TRUE(queries_.ListActionsSerialized("acme", request, kToday, page).ok());
+    auto parsed = queries_.ListActions("acme", request, kToday);
+    ASSERT_TRUE(parsed.ok()) << parsed.status();
+    EXPECT_GT(parsed->actions_size(), 0) << request.ShortDebugString();
+    // The parse re-serialized by protobuf gives the same bytes: the page is canonical.
+    EXPECT_EQ(page, parsed->SerializeAsString()) << request.ShortDebugString();
+    for (const auto& action : parsed->actions()) overdue += action.overdue() ? 1 : 0;
+  }
+  EXPECT_GT(overdue, 0);
+}
+
+TEST_F(GoldenReadModelTest, AStoredOverdueFlagGivesWayToTheComputedOne) {
+  // A9 is open and due 03-31: not overdue today, whatever its stored view says.
+  RewriteStoredView(changes_, Id("A9"), [](v1::ActionView& view) { view.set_overdue(true); });
+  for (const std::string& owner : {std::string("olga"), std::string()}) {
+    v1::ListActionsRequest request;
+    request.set_owner_id(owner);  // the owner index, or the actions table
+    auto listed = queries_.ListActions("acme", request, kToday);
+    ASSERT_TRUE(listed.ok()) << listed.status();
+    int found = 0;
+    for (const auto& action : listed->actions()) {
+      if (action.action_id() != Id("A9")) continue;
+      ++found;
+      EXPECT_FALSE(action.overdue());
+    }
+    EXPECT_EQ(found, 1);
+    std::string page;
+    ASSERT_TRUE(queries_.ListActionsSerialized("acme", request, kToday, page).ok());
+    EXPECT_EQ(page, listed->SerializeAsString());
+  }
+}
+
+TEST_F(GoldenReadModelTest, AnUnreadableActionIsDataLoss) {
+  RewriteStoredView(
+      changes_, Id("A9"), [](v1::ActionView&) {}, std::string("\x0a\x05ol", 4));
+  for (const auto& set_filter : std::vector<std::function<void(v1::ListActionsRequest&)>>{
+           [](v1::ListActionsRequest& r) { r.set_owner_id("olga"); },                // owner index
+           [](v1::ListActionsRequest& r) { r.set_status(v1::ACTION_STATUS_OPEN); },  // MultiGet
+           [](v1::ListActionsRequest&) {}}) {  // actions table
+    v1::ListActionsRequest request;
+    set_filter(request);
+    std::string page = "left over";
+    EXPECT_EQ(queries_.ListActionsSerialized("acme", request, kToday, page).code(),
+              absl::StatusCode::kDataLoss)
+        << request.ShortDebugString();
+    EXPECT_EQ(page, "");
+    EXPECT_EQ(queries_.ListActions("acme", request, kToday).status().code(),
+              absl::StatusCode::kDataLoss);
+  }
 }
 
 TEST_F(GoldenReadModelTest, TenantsNeverSeeEachOther) {

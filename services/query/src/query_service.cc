@@ -1,8 +1,9 @@
 #include "reviewtrail/query/query_service.h"
 
+#include <grpcpp/impl/codegen/proto_utils.h>
+
 #include <optional>
 
-#include "arena_messages.h"
 #include "request_checks.h"
 #include "reviewtrail/query/open_read_model.h"
 #include "reviewtrail/query/query_metrics.h"
@@ -33,6 +34,15 @@ grpc::Status TenantWideOnly(const char* what) {
   return Denied(kRoleRequired, std::string(what) + " needs the isms_manager or auditor role");
 }
 
+// A serialized message as a call's response, without copying it.
+grpc::ByteBuffer SerializedMessage(std::string bytes) {
+  auto* owned = new std::string(std::move(bytes));
+  grpc::Slice slice(
+      owned->data(), owned->size(), [](void* string) { delete static_cast<std::string*>(string); },
+      owned);
+  return grpc::ByteBuffer(&slice, 1);
+}
+
 }  // namespace
 
 QueryService::QueryService(eventlog::EventLog& log, const auth::TokenVerifier& verifier,
@@ -42,11 +52,7 @@ QueryService::QueryService(eventlog::EventLog& log, const auth::TokenVerifier& v
       verifier_(verifier),
       clock_(clock),
       options_(std::move(options)),
-      metrics_(std::make_unique<QueryMetrics>(registry)),
-      list_messages_(
-          std::make_unique<ArenaMessages<v1::ListActionsRequest, v1::ListActionsResponse>>()) {
-  SetMessageAllocatorFor_ListActions(list_messages_.get());
-}
+      metrics_(std::make_unique<QueryMetrics>(registry)) {}
 
 QueryService::~QueryService() { Stop(); }
 
@@ -146,26 +152,37 @@ grpc::ServerUnaryReactor* QueryService::GetAction(grpc::CallbackServerContext* c
 }
 
 grpc::ServerUnaryReactor* QueryService::ListActions(grpc::CallbackServerContext* context,
-                                                    const v1::ListActionsRequest* request,
-                                                    v1::ListActionsResponse* response) {
-  return Handle("ListActions", context, *request,
+                                                    const grpc::ByteBuffer* request_bytes,
+                                                    grpc::ByteBuffer* response) {
+  v1::ListActionsRequest request;
+  grpc::ByteBuffer request_copy(*request_bytes);  // parsing consumes it
+  if (!grpc::SerializationTraits<v1::ListActionsRequest>::Deserialize(&request_copy, &request)
+           .ok()) {
+    // What gRPC answers for a generated method whose request does not parse.
+    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+    reactor->Finish(grpc::Status(grpc::StatusCode::UNIMPLEMENTED, ""));
+    return reactor;
+  }
+  return Handle("ListActions", context, request,
                 [&](const auth::Principal& principal, Access access, Queries& queries,
                     const domain::CivilDate& today) -> grpc::Status {
-                  if (auto bad = CheckRequest(*request); !bad.empty())
+                  if (auto bad = CheckRequest(request); !bad.empty())
                     return InvalidArgument(std::move(bad));
-                  v1::ListActionsRequest effective = *request;
+                  v1::ListActionsRequest effective = request;
                   if (access == Access::kOwnActions) {
                     if (effective.owner_id().empty()) effective.set_owner_id(principal.person_id);
                     if (effective.owner_id() != principal.person_id) {
                       return Denied(kOwnerRequired, "an action owner lists only their own actions");
                     }
                   }
-                  // Written into the response in place (on the call's arena).
-                  if (absl::Status listed =
-                          queries.ListActions(principal.tenant_id, effective, today, *response);
+                  // The page as the read model serializes it: the stored views, not parsed.
+                  std::string page;
+                  if (absl::Status listed = queries.ListActionsSerialized(principal.tenant_id,
+                                                                          effective, today, page);
                       !listed.ok()) {
                     return ToGrpc(listed);
                   }
+                  *response = SerializedMessage(std::move(page));
                   return grpc::Status::OK;
                 });
 }

@@ -135,10 +135,10 @@ class QueryServiceTest : public ::testing::Test {
     builder.RegisterService(commands_.get());
     server_ = builder.BuildAndStart();
     ASSERT_NE(port, 0);
-    auto channel = grpc::CreateChannel("127.0.0.1:" + std::to_string(port),
-                                       grpc::InsecureChannelCredentials());
-    stub_ = v1::QueryService::NewStub(channel);
-    command_stub_ = v1::CommandService::NewStub(channel);
+    channel_ = grpc::CreateChannel("127.0.0.1:" + std::to_string(port),
+                                   grpc::InsecureChannelCredentials());
+    stub_ = v1::QueryService::NewStub(channel_);
+    command_stub_ = v1::CommandService::NewStub(channel_);
   }
 
   void StopService() {
@@ -199,6 +199,7 @@ class QueryServiceTest : public ::testing::Test {
   std::unique_ptr<QueryService> service_;
   std::unique_ptr<command::CommandService> commands_;
   std::unique_ptr<grpc::Server> server_;
+  std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::QueryService::Stub> stub_;
   std::unique_ptr<v1::CommandService::Stub> command_stub_;
   GoldenScenario scenario_;

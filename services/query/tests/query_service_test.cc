@@ -1,5 +1,8 @@
 #include <gmock/gmock.h>
+#include <grpcpp/generic/generic_stub.h>
 
+#include <future>
+#include <map>
 #include <set>
 
 #include "query_fixture.h"
@@ -181,6 +184,87 @@ TEST_F(GoldenQueryServiceTest, PagesThroughGrpcInAStableOrder) {
   }
   EXPECT_EQ(seen.size(), 9u);
   EXPECT_TRUE(std::is_sorted(seen.begin(), seen.end()));
+}
+
+// The bytes of a ListActions call (the read model's page as it is sent) and a typed client's view.
+class RawListActionsTest : public GoldenQueryServiceTest {
+ protected:
+  grpc::Status CallRaw(const std::string& request, const std::string& token,
+                       std::string* response) {
+    grpc::GenericStub stub(channel_);
+    grpc::ClientContext context;
+    context.AddMetadata("authorization", "Bearer " + token);
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+    grpc::Slice slice(request);
+    grpc::ByteBuffer in(&slice, 1);
+    grpc::ByteBuffer out;
+    std::promise<grpc::Status> done;
+    stub.UnaryCall(&context, "/reviewtrail.v1.QueryService/ListActions", grpc::StubOptions(), &in,
+                   &out, [&done](grpc::Status status) { done.set_value(std::move(status)); });
+    grpc::Status status = done.get_future().get();
+    std::vector<grpc::Slice> slices;
+    if (status.ok()) {
+      EXPECT_TRUE(out.Dump(&slices).ok());
+    }
+    response->clear();
+    for (const grpc::Slice& s : slices) {
+      response->append(reinterpret_cast<const char*>(s.begin()), s.size());
+    }
+    return status;
+  }
+
+  double Counted(const std::string& rpc, const std::string& code) {
+    for (const auto& family : registry_->Collect()) {
+      if (family.name != "reviewtrail_queries_total") continue;
+      for (const auto& metric : family.metric) {
+        std::map<std::string, std::string> labels;
+        for (const auto& label : metric.label) labels[label.name] = label.value;
+        if (labels["rpc"] == rpc && labels["code"] == code) return metric.counter.value;
+      }
+    }
+    return 0;
+  }
+};
+
+TEST_F(RawListActionsTest, AnswersWhatProtobufWouldSerializeForEveryFilter) {
+  std::vector<v1::ListActionsRequest> requests(7);
+  requests[1].set_overdue_only(true);  // overdue = true on every action listed
+  requests[2].set_owner_id("olga");
+  requests[3].set_status(v1::ACTION_STATUS_OPEN);
+  requests[4].set_review_id(Id("R1"));
+  *requests[4].mutable_due_before() = domain::CivilDate{2026, 3, 10}.ToProto();
+  requests[5].set_decision_id(scenario_.ids.begin()->second);
+  requests[6].set_page_size(2);  // with a next page token
+  int overdue = 0;
+  for (const v1::ListActionsRequest& request : requests) {
+    std::string bytes;
+    ASSERT_TRUE(CallRaw(request.SerializeAsString(), auditor_, &bytes).ok());
+    v1::ListActionsResponse typed;
+    ASSERT_TRUE(Query(&Stub::ListActions, request, &typed, auditor_).ok());
+    EXPECT_EQ(bytes, typed.SerializeAsString()) << request.ShortDebugString();
+    for (const auto& action : typed.actions()) overdue += action.overdue() ? 1 : 0;
+  }
+  EXPECT_GT(overdue, 0);
+}
+
+TEST_F(RawListActionsTest, ARequestThatDoesNotParseIsUnimplementedAsForGeneratedMethods) {
+  std::string bytes;
+  // owner_id (field 1) announcing 5 bytes, followed by 2.
+  const grpc::Status status = CallRaw(std::string("\x0a\x05ol", 4), auditor_, &bytes);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNIMPLEMENTED);
+  EXPECT_EQ(Counted("ListActions", "UNIMPLEMENTED"), 0);
+}
+
+TEST_F(RawListActionsTest, CountsEachCallByItsCode) {
+  std::string bytes;
+  ASSERT_TRUE(CallRaw("", olga_, &bytes).ok());
+  v1::ListActionsRequest theirs;
+  theirs.set_owner_id("oscar");
+  EXPECT_EQ(CallRaw(theirs.SerializeAsString(), olga_, &bytes).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(bytes, "");
+  EXPECT_EQ(Counted("ListActions", "OK"), 1);
+  EXPECT_EQ(Counted("ListActions", "PERMISSION_DENIED"), 1);
 }
 
 TEST_F(GoldenQueryServiceTest, AnUnappliedPositionIsUnavailableAndNamed) {

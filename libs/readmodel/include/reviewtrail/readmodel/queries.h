@@ -30,12 +30,13 @@ class Queries {
   [[nodiscard]] absl::StatusOr<v1::ListActionsResponse> ListActions(
       const std::string& tenant_id, const v1::ListActionsRequest& request,
       const domain::CivilDate& today) const;
-  // The same page written into `page` (left empty on error): the actions are parsed into it in
-  // place, on its arena when it has one (a page holds ~50 actions of ~20 strings each).
-  [[nodiscard]] absl::Status ListActions(const std::string& tenant_id,
-                                         const v1::ListActionsRequest& request,
-                                         const domain::CivilDate& today,
-                                         v1::ListActionsResponse& page) const;
+  // The same page as a serialized ListActionsResponse (what the read API sends), in `page` (left
+  // empty on error): each listed action is its stored view as is, with `overdue` appended when
+  // set; only the fields the filters need are decoded. ListActions above parses this.
+  [[nodiscard]] absl::Status ListActionsSerialized(const std::string& tenant_id,
+                                                   const v1::ListActionsRequest& request,
+                                                   const domain::CivilDate& today,
+                                                   std::string& page) const;
   [[nodiscard]] absl::StatusOr<v1::ReviewView> GetReview(const std::string& tenant_id,
                                                          const std::string& review_id) const;
   [[nodiscard]] absl::StatusOr<v1::ListReviewsResponse> ListReviews(
@@ -58,7 +59,7 @@ class Queries {
   [[nodiscard]] absl::Status ListActionsInto(const std::string& tenant_id,
                                              const v1::ListActionsRequest& request,
                                              const domain::CivilDate& today,
-                                             v1::ListActionsResponse& page) const;
+                                             std::string& page) const;
 
   const ReadView& view_;
 };

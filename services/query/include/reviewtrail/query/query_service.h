@@ -48,7 +48,8 @@ struct QueryServiceOptions {
 //
 // Thread-safety: handlers run on gRPC's threads (a min_position wait blocks its thread, bounded by
 // read_your_writes_timeout); Stop() once, after the server stopped accepting calls.
-class QueryService final : public v1::QueryService::CallbackService {
+class QueryService final : public v1::QueryService::WithRawCallbackMethod_ListActions<
+                               v1::QueryService::CallbackService> {
  public:
   // Opens (or creates) the store (OpenReadModel: a store of another schema version is rebuilt from
   // the log first) and starts projecting from its committed positions.
@@ -68,9 +69,11 @@ class QueryService final : public v1::QueryService::CallbackService {
   grpc::ServerUnaryReactor* GetAction(grpc::CallbackServerContext* context,
                                       const v1::GetActionRequest* request,
                                       v1::ActionDetail* response) override;
+  // Raw: the request is parsed here, the response is the read model's serialized page
+  // (Queries::ListActionsSerialized: the stored action views are sent without a parse).
   grpc::ServerUnaryReactor* ListActions(grpc::CallbackServerContext* context,
-                                        const v1::ListActionsRequest* request,
-                                        v1::ListActionsResponse* response) override;
+                                        const grpc::ByteBuffer* request,
+                                        grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* GetReview(grpc::CallbackServerContext* context,
                                       const v1::GetReviewRequest* request,
                                       v1::ReviewView* response) override;
@@ -106,9 +109,6 @@ class QueryService final : public v1::QueryService::CallbackService {
   const runtime::Clock& clock_;
   QueryServiceOptions options_;
   std::unique_ptr<QueryMetrics> metrics_;
-  // ListActions' request and response on an arena per call (a page is ~50 actions).
-  std::unique_ptr<grpc::MessageAllocator<v1::ListActionsRequest, v1::ListActionsResponse>>
-      list_messages_;
   std::unique_ptr<projection::ProjectionStore> store_;
   std::unique_ptr<readmodel::QueryProjection> projection_;
   std::unique_ptr<projection::Projector> projector_;
