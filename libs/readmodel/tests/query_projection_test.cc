@@ -39,7 +39,9 @@ TEST_F(GoldenReadModelTest, EveryCutIntoTwoBatchesGivesTheSameReadModel) {
     for (size_t i = 0; i < events; ++i) {
       ASSERT_TRUE(
           projection.Apply({0, static_cast<int64_t>(i)}, scenario_.events[i], changes).ok());
-      if (i + 1 == cut) ASSERT_TRUE(projection.Flush(changes).ok());
+      if (i + 1 == cut) {
+        ASSERT_TRUE(projection.Flush(changes).ok());
+      }
     }
     ASSERT_TRUE(projection.Flush(changes).ok());
     ASSERT_EQ(changes.tables(), changes_.tables()) << "batches cut after event " << cut;
