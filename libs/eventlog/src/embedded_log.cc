@@ -24,6 +24,7 @@
 #include "rocksdb/options.h"
 #include "rocksdb/slice_transform.h"
 #include "rocksdb/write_batch.h"
+#include "zero_filled_wal.h"
 
 namespace reviewtrail::eventlog {
 
@@ -477,6 +478,7 @@ absl::StatusOr<std::unique_ptr<EmbeddedLog>> EmbeddedLog::Open(const EmbeddedLog
   // leader writes, so concurrent memtable writes (which ignore the hint) buy nothing.
   db_options.memtable_insert_with_hint_prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(4));
   db_options.allow_concurrent_memtable_write = false;
+  db_options.env = internal::ZeroFilledWalEnv();
   const auto open = [&](const std::string& path) -> absl::StatusOr<std::unique_ptr<rocksdb::DB>> {
     rocksdb::DB* raw_db = nullptr;
     if (absl::Status s = FromRocks(rocksdb::DB::Open(db_options, path, &raw_db), "open " + path);
