@@ -13,11 +13,13 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <thread>
 
 #include "command_mix.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "latency.h"
+#include "raw_sync.h"
 #include "reviewtrail/auth/local_keys.h"
 #include "reviewtrail/auth/token_verifier.h"
 #include "reviewtrail/command/command_service.h"
@@ -29,6 +31,9 @@ namespace reviewtrail::tools {
 namespace {
 
 using SteadyClock = std::chrono::steady_clock;
+
+// About the size of one command's record in the log (frame, headers and event).
+constexpr size_t kRecordLikeBytes = 600;
 
 struct Result {
   double rate = 0;
@@ -193,6 +198,7 @@ int Run(const std::vector<int>& caller_counts, double seconds, int tenants, int 
       "|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
   int round = 0;
   std::vector<std::pair<int, double>> group_commits;  // callers, events per synced commit
+  std::optional<std::pair<Result, Result>> lone;      // the 1-caller round: commands, echo
   for (int callers : caller_counts) {
     ++round;
     const eventlog::EmbeddedLog::Stats before = (*log)->GetStats();
@@ -230,12 +236,24 @@ int Run(const std::vector<int>& caller_counts, double seconds, int tenants, int 
       group_commits.push_back(
           {callers, static_cast<double>(after.records - before.records) / commits});
     }
+    if (callers == 1) lone = {commands, echo};
     if (commands.errors > 0)
       std::printf("(%lld command errors)\n", static_cast<long long>(commands.errors));
     std::fflush(stdout);
   }
   for (const auto& [callers, records] : group_commits) {
     std::printf("%d callers: %.1f events per synced log commit\n", callers, records);
+  }
+  if (lone.has_value()) {
+    // The 1-caller target: p50 <= echo p50 + one fsync + 150 µs, with the fsync measured now.
+    const int64_t fsync = RawSyncedWriteP50(dir / "raw-sync", 2.0, kRecordLikeBytes);
+    const int64_t limit = lone->second.p50 + fsync + 150;
+    std::printf(
+        "1 caller: p50 %lld µs against echo p50 %lld + one fsync %lld (raw synced RocksDB "
+        "write, p50) + 150 = %lld µs: %s\n",
+        static_cast<long long>(lone->first.p50), static_cast<long long>(lone->second.p50),
+        static_cast<long long>(fsync), static_cast<long long>(limit),
+        lone->first.p50 <= limit ? "within" : "above");
   }
   server->Shutdown();
   (*service)->Stop();
