@@ -83,51 +83,71 @@ absl::Status PartitionWriter::SubmitOrRun(PendingCommand command) {
   if (!run_here) return Submit(std::move(command));
   std::vector<PendingCommand> batch;
   batch.push_back(std::move(command));
-  ProcessBatch(batch);
-  bool waiting = false;
+  std::unique_ptr<Written> written = WriteAndReply(batch);
+  // The reply goes out when this gRPC thread returns; the writer thread indexes meanwhile, still
+  // holding the writer, so the next command (a retry of this one included) sees it indexed.
   {
     std::lock_guard lock(mutex_);
-    busy_ = false;
-    waiting = !queue_.empty() || stopping_;
+    to_index_ = std::move(written);
   }
-  if (waiting) wake_.notify_one();
+  wake_.notify_one();
   return absl::OkStatus();
 }
 
 void PartitionWriter::Run() {
   std::vector<PendingCommand> batch;
   while (true) {
+    std::unique_ptr<Written> handed;
     {
       std::unique_lock lock(mutex_);
       wake_.wait(lock, [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) {
-        return (!queue_.empty() || stopping_) && !busy_;
+        return to_index_ != nullptr || ((!queue_.empty() || stopping_) && !busy_);
       });
-      if (queue_.empty()) return;  // stopping, and everything queued is done
-      busy_ = true;
-      while (!queue_.empty() && batch.size() < kMaxBatch) {
-        batch.push_back(std::move(queue_.front()));
-        queue_.pop_front();
+      if (to_index_ != nullptr) {
+        handed = std::move(to_index_);  // busy_ is already held for this thread
+      } else {
+        if (queue_.empty()) return;  // stopping, and everything queued is done
+        busy_ = true;
+        while (!queue_.empty() && batch.size() < kMaxBatch) {
+          batch.push_back(std::move(queue_.front()));
+          queue_.pop_front();
+        }
       }
     }
-    ProcessBatch(batch);
-    batch.clear();
+    if (handed != nullptr) {
+      Index(*handed);
+    } else {
+      ProcessBatch(batch);
+      batch.clear();
+    }
     std::lock_guard lock(mutex_);
     busy_ = false;
   }
 }
 
 void PartitionWriter::ProcessBatch(std::vector<PendingCommand>& batch) {
+  Index(*WriteAndReply(batch));
+}
+
+std::unique_ptr<PartitionWriter::Written> PartitionWriter::WriteAndReply(
+    std::vector<PendingCommand>& batch) {
   cache_.TrimIfFull();
-  DecidedBatch decided = DecideAll(batch);
-  const std::map<int32_t, Landed> landed = AppendAccepted(decided);
+  auto written = std::make_unique<Written>();
+  written->decided = DecideAll(batch);
+  DecidedBatch& decided = written->decided;
+  written->landed = AppendAccepted(decided);
   // Every outcome is final once the log has answered: reply now. The write model is brought up to
-  // date next, on this thread, before the next batch is decided, so no later command misses it.
+  // date next, before the next batch is decided, so no later command misses it.
   for (size_t i = 0; i < batch.size(); ++i) {
     if (decided.repeat_of[i]) decided.outcomes[i] = decided.outcomes[*decided.repeat_of[i]];
   }
   for (size_t i = 0; i < batch.size(); ++i) batch[i].done(std::move(*decided.outcomes[i]));
+  return written;
+}
+
+void PartitionWriter::Index(const Written& written) {
   size_t events = 0;
-  for (const auto& [partition, in_partition] : landed) {
+  for (const auto& [partition, in_partition] : written.landed) {
     IndexLanded(partition, in_partition);
     events += in_partition.events.size();
   }

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -25,8 +26,10 @@ class CommandMetrics;
 // waiting as one batch, decides each in arrival order against the state left by the ones before
 // it, appends the accepted events of every tenant in the batch with one AppendEach, completes every
 // command and then indexes the events in the write model. A command id already answered gets the
-// stored answer. When the writer is idle and nothing waits, SubmitOrRun() does the same for one
-// command on the calling thread, which saves handing it to the writer thread and waking it.
+// stored answer. When the writer is idle and nothing waits, SubmitOrRun() decides, appends and
+// completes one command on the calling thread, which saves handing it to the writer thread, and
+// leaves only the indexing to that thread: a gRPC handler then returns (and its reply goes out)
+// while the writer thread indexes. The writer stays held until the indexing is done.
 //
 // Thread-safety: Submit() and SubmitOrRun() from any thread. Deciding, appending and indexing run
 // on whichever thread holds the writer (`busy_`): the writer thread or one SubmitOrRun() caller.
@@ -48,8 +51,8 @@ class PartitionWriter {
   // queue is full, UNAVAILABLE once stopping.
   [[nodiscard]] absl::Status Submit(PendingCommand command);
   // Like Submit(), but when the writer is idle and nothing is queued, decides, appends and
-  // completes the command on the calling thread before returning (then indexes it, still holding
-  // the writer, so the next command sees it).
+  // completes the command on the calling thread before returning; the writer thread then indexes
+  // it, still holding the writer, so the next command (a retry of this one included) sees it.
   [[nodiscard]] absl::Status SubmitOrRun(PendingCommand command);
 
  private:
@@ -74,8 +77,18 @@ class PartitionWriter {
     bool failed = false;
   };
 
+  // What writing a batch left to index: the landed events point into `decided`.
+  struct Written {
+    DecidedBatch decided;
+    std::map<int32_t, Landed> landed;
+  };
+
   void Run();
   void ProcessBatch(std::vector<PendingCommand>& batch);
+  // Decides the batch, appends what was accepted and completes every command.
+  std::unique_ptr<Written> WriteAndReply(std::vector<PendingCommand>& batch);
+  // Brings the write model up to date with what a batch landed.
+  void Index(const Written& written);
   DecidedBatch DecideAll(const std::vector<PendingCommand>& batch);
   // Appends every tenant's accepted events at once (one group commit) and completes the replies
   // with their positions, or fails the commands of a tenant whose append failed.
@@ -101,6 +114,9 @@ class PartitionWriter {
   // A thread is deciding, appending or indexing a batch: the writer thread or a SubmitOrRun()
   // caller. Whoever clears it looks at the queue again (the writer thread itself, or it is woken).
   bool busy_ ABSL_GUARDED_BY(mutex_) = false;
+  // A batch a SubmitOrRun() caller wrote and answered, for the writer thread to index; the
+  // writer stays busy (held for that thread) until it is indexed.
+  std::unique_ptr<Written> to_index_ ABSL_GUARDED_BY(mutex_);
   std::thread thread_;
 };
 

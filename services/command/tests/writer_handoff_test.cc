@@ -140,6 +140,31 @@ TEST_F(WriterHandoffTest, ARetryArrivingBeforeTheAnswerIsIndexedGetsTheOriginalA
   }
 }
 
+// A command written by the submitting thread is indexed by the writer thread after SubmitOrRun()
+// returns; the writer stays held until then, so a retry sent at once still finds the answer.
+TEST_F(WriterHandoffTest, ARetrySentAsSoonAsTheSubmittingThreadReturnsGetsTheOriginalAnswer) {
+  for (int i = 0; i < 50; ++i) {
+    const std::string person = "p" + std::to_string(i);
+    const auto request = Registration(person, "register-" + person);
+    const auto changed = Registration(person + "-other", "register-" + person);
+    std::optional<CommandOutcome> original;
+    ASSERT_TRUE(service_
+                    ->SubmitOrRun(Command(
+                        request, [&](CommandOutcome result) { original = std::move(result); }))
+                    .ok());
+    ASSERT_TRUE(original.has_value());
+    std::promise<CommandOutcome> retried;
+    ASSERT_TRUE(
+        service_
+            ->SubmitOrRun(Command(
+                changed, [&](CommandOutcome again) { retried.set_value(std::move(again)); }))
+            .ok());
+    EXPECT_EQ(Reply(retried.get_future().get()).SerializeAsString(),
+              Reply(*original).SerializeAsString());
+  }
+  EXPECT_EQ(LogSize(), 50);
+}
+
 // Handlers write commands themselves whenever the writer is idle (or, when told not to, always
 // queue them); either way many callers at once land every command once, each caller's in order.
 TEST_F(WriterHandoffTest, CallersRacingForAnIdleWriterEachLandOnceInOrder) {
