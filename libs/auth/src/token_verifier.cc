@@ -17,7 +17,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "absl_compat.h"
-#include "jwt_handle.h"
+#include "jws_signature.h"
 #include "nlohmann/json.hpp"
 #include "openssl_util.h"
 
@@ -169,34 +169,22 @@ absl::StatusOr<const VerificationKey*> SelectKey(const std::vector<VerificationK
   return match;
 }
 
-// Verifies the signature with libjwt and returns the claims libjwt verified.
-absl::StatusOr<json> VerifySignature(std::string_view token, const VerificationKey& key) {
+// Verifies the signature with `key` (selected for the header's alg) and returns the claims.
+absl::StatusOr<json> VerifySignature(std::string_view token, const VerificationKey& configured,
+                                     const internal::SignatureKey& key) {
   const size_t last_dot = token.rfind('.');
   const size_t first_dot = token.find('.');
   absl::StatusOr<json> payload =
       DecodeJsonSegment(token.substr(first_dot + 1, last_dot - first_dot - 1), "payload");
   if (!payload.ok()) return payload.status();
-
-  // Create() guarantees a non-empty key: libjwt 1.10 skips verification when given none.
-  const std::string token_string(token);
-  jwt_t* raw = nullptr;
-  const int rc = jwt_decode(&raw, token_string.c_str(),
-                            reinterpret_cast<const unsigned char*>(key.material.data()),
-                            static_cast<int>(key.material.size()));
-  internal::JwtPtr jwt(raw);
-  internal::TakeOpenSslErrors();  // libjwt leaves OpenSSL's thread-local queue as it finds it
-  if (rc != 0 || jwt == nullptr) {
-    return Refuse(absl::StrCat("signature does not verify",
-                               key.kid.empty() ? "" : absl::StrCat(" with kid ", Quote(key.kid))));
+  std::optional<std::string> signature = internal::Base64UrlDecode(token.substr(last_dot + 1));
+  if (!signature.has_value()) return Refuse("malformed token: signature is not base64url");
+  if (!key.Verifies(token.substr(0, last_dot), *signature)) {
+    return Refuse(absl::StrCat(
+        "signature does not verify",
+        configured.kid.empty() ? "" : absl::StrCat(" with kid ", Quote(configured.kid))));
   }
-  if (jwt_get_alg(jwt.get()) != internal::ToJwtAlg(key.algorithm)) {
-    return Refuse("libjwt verified a different alg than the header names");
-  }
-  internal::MallocedString grants(jwt_get_grants_json(jwt.get(), nullptr));
-  if (grants == nullptr) return Refuse("token has no claims");
-  json claims = json::parse(grants.get(), nullptr, /*allow_exceptions=*/false);
-  if (!claims.is_object()) return Refuse("malformed token: claims are not a JSON object");
-  return claims;
+  return payload;
 }
 
 // A claim by top-level name, or by JSON pointer when the name starts with '/'.
@@ -379,7 +367,13 @@ absl::StatusOr<TokenVerifier> TokenVerifier::Create(VerifierConfig config) {
       }
     }
   }
-  return TokenVerifier(std::move(config));
+  auto signature_keys = std::make_shared<std::vector<internal::SignatureKey>>();
+  for (const VerificationKey& key : config.keys) {
+    absl::StatusOr<internal::SignatureKey> parsed = internal::SignatureKey::Parse(key);
+    if (!parsed.ok()) return parsed.status();  // not reached: CheckKey parsed it already
+    signature_keys->push_back(*std::move(parsed));
+  }
+  return TokenVerifier(std::move(config), std::move(signature_keys));
 }
 
 // Claims of tokens whose signature verified, keyed by the whole token. Bounded: starts afresh
@@ -409,8 +403,12 @@ class TokenVerifier::SignatureCache {
       claims_;
 };
 
-TokenVerifier::TokenVerifier(VerifierConfig config)
-    : config_(std::move(config)), verified_(std::make_shared<SignatureCache>()) {}
+TokenVerifier::TokenVerifier(
+    VerifierConfig config,
+    std::shared_ptr<const std::vector<internal::SignatureKey>> signature_keys)
+    : config_(std::move(config)),
+      signature_keys_(std::move(signature_keys)),
+      verified_(std::make_shared<SignatureCache>()) {}
 
 absl::StatusOr<Principal> TokenVerifier::Verify(std::string_view authorization,
                                                 std::chrono::system_clock::time_point now) const {
@@ -422,7 +420,8 @@ absl::StatusOr<Principal> TokenVerifier::Verify(std::string_view authorization,
     if (!header.ok()) return header.status();
     absl::StatusOr<const VerificationKey*> key = SelectKey(config_.keys, *header);
     if (!key.ok()) return key.status();
-    absl::StatusOr<json> verified = VerifySignature(*token, **key);
+    const auto index = static_cast<size_t>(*key - config_.keys.data());
+    absl::StatusOr<json> verified = VerifySignature(*token, **key, (*signature_keys_)[index]);
     if (!verified.ok()) return verified.status();
     claims = std::make_shared<const json>(*std::move(verified));
     verified_->Add(*token, claims);

@@ -1,5 +1,9 @@
 #include "reviewtrail/auth/token_verifier.h"
 
+#include <openssl/ecdsa.h>
+#include <openssl/evp.h>
+
+#include <algorithm>
 #include <string>
 #include <thread>
 #include <vector>
@@ -165,6 +169,62 @@ TEST_F(TokenVerifierTest, RefusesTamperedPayload) {
   const std::string tampered = token.substr(0, token.find('.') + 1) +
                                testing::Base64Url(claims.dump()) + token.substr(token.rfind('.'));
   EXPECT_THAT(Verifier().Verify(tampered, At(kNow)), IsRefusedWith("signature does not verify"));
+}
+
+// base64url to bytes, with OpenSSL directly (not the library's decoder).
+std::string DecodeBase64Url(std::string text) {
+  for (char& c : text) c = c == '-' ? '+' : c == '_' ? '/' : c;
+  while (text.size() % 4 != 0) text.push_back('=');
+  std::string bytes(text.size() / 4 * 3, '\0');
+  const int size = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(bytes.data()),
+                                   reinterpret_cast<const unsigned char*>(text.data()),
+                                   static_cast<int>(text.size()));
+  bytes.resize(static_cast<size_t>(size) -
+               static_cast<size_t>(std::count(text.begin(), text.end(), '=')));
+  return bytes;
+}
+
+// The token with its signature segment replaced by `signature` (raw bytes).
+std::string WithSignature(const std::string& token, std::string_view signature) {
+  return token.substr(0, token.rfind('.') + 1) + testing::Base64Url(signature);
+}
+
+TEST_F(TokenVerifierTest, RefusesSignaturesNotInTheirAlgorithmsForm) {
+  const std::string token = Es256(StandardClaims());
+  const std::string signature = DecodeBase64Url(token.substr(token.rfind('.') + 1));
+  ASSERT_EQ(signature.size(), 64u);  // ES256 in JWS: R || S
+  ASSERT_TRUE(Verifier().Verify(WithSignature(token, signature), At(kNow)).ok());
+
+  // The same R and S as DER (what OpenSSL itself produces) is not the JWS form.
+  ECDSA_SIG* sig = ECDSA_SIG_new();
+  ECDSA_SIG_set0(
+      sig, BN_bin2bn(reinterpret_cast<const unsigned char*>(signature.data()), 32, nullptr),
+      BN_bin2bn(reinterpret_cast<const unsigned char*>(signature.data()) + 32, 32, nullptr));
+  std::string der(static_cast<size_t>(i2d_ECDSA_SIG(sig, nullptr)), '\0');
+  unsigned char* out = reinterpret_cast<unsigned char*>(der.data());
+  i2d_ECDSA_SIG(sig, &out);
+  ECDSA_SIG_free(sig);
+  EXPECT_THAT(Verifier().Verify(WithSignature(token, der), At(kNow)),
+              IsRefusedWith("signature does not verify"));
+  // One byte short, or one byte more.
+  EXPECT_THAT(Verifier().Verify(WithSignature(token, signature.substr(0, 63)), At(kNow)),
+              IsRefusedWith("signature does not verify"));
+  EXPECT_THAT(Verifier().Verify(WithSignature(token, signature + "x"), At(kNow)),
+              IsRefusedWith("signature does not verify"));
+  // Not base64url at all (a lone character decodes to no whole byte).
+  EXPECT_THAT(Verifier().Verify(token.substr(0, token.rfind('.') + 1) + "A", At(kNow)),
+              IsRefusedWith("signature is not base64url"));
+
+  // An HMAC cut short is refused too.
+  VerifierConfig config;
+  config.allow_hs256 = true;
+  config.keys = {VerificationKey{.algorithm = Algorithm::kHS256, .material = std::string(kSecret)}};
+  const std::string hs256 = SignToken(JWT_ALG_HS256, kSecret, StandardClaims());
+  const std::string mac = DecodeBase64Url(hs256.substr(hs256.rfind('.') + 1));
+  ASSERT_EQ(mac.size(), 32u);
+  EXPECT_TRUE(Verifier(config).Verify(hs256, At(kNow)).ok());
+  EXPECT_THAT(Verifier(config).Verify(WithSignature(hs256, mac.substr(0, 31)), At(kNow)),
+              IsRefusedWith("signature does not verify"));
 }
 
 TEST_F(TokenVerifierTest, RefusesAlgNone) {

@@ -11,6 +11,9 @@
 #include "reviewtrail/auth/principal.h"
 
 namespace reviewtrail::auth {
+namespace internal {
+class SignatureKey;
+}  // namespace internal
 
 // The JWS algorithms this library accepts. Anything else (including "none") is refused.
 enum class Algorithm {
@@ -72,9 +75,13 @@ class TokenVerifier {
 
  private:
   class SignatureCache;
-  explicit TokenVerifier(VerifierConfig config);
+  TokenVerifier(VerifierConfig config,
+                std::shared_ptr<const std::vector<internal::SignatureKey>> signature_keys);
 
   VerifierConfig config_;
+  // config_.keys parsed once, in the same order: a token not seen before costs a signature check,
+  // not a PEM parse as well.
+  std::shared_ptr<const std::vector<internal::SignatureKey>> signature_keys_;
   // Tokens whose signature was verified, with their claims: a client sends the same token on
   // every call, and the signature check dominates the cost of a call. Times, issuer, audience
   // and claims are still checked on every call.
