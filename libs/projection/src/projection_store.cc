@@ -5,6 +5,7 @@
 #include <rocksdb/table.h>
 
 #include <algorithm>
+#include <thread>
 
 #include "store_status.h"
 
@@ -163,13 +164,19 @@ absl::Status ProjectionStore::Commit(Batch& batch, const std::map<int32_t, int64
 }
 
 absl::Status ProjectionStore::Compact() {
-  for (rocksdb::ColumnFamilyHandle* handle : handles_) {
-    if (absl::Status compacted =
-            ToStatus(db_->CompactRange(rocksdb::CompactRangeOptions(), handle, nullptr, nullptr),
-                     "compacting the projection store");
-        !compacted.ok()) {
-      return compacted;
+  std::vector<rocksdb::Status> statuses(handles_.size());
+  {
+    std::vector<std::jthread> compactions;
+    for (size_t i = 0; i < handles_.size(); ++i) {
+      compactions.emplace_back([this, i, &statuses] {
+        rocksdb::CompactRangeOptions options;
+        options.exclusive_manual_compaction = false;
+        statuses[i] = db_->CompactRange(options, handles_[i], nullptr, nullptr);
+      });
     }
+  }
+  for (const rocksdb::Status& status : statuses) {
+    if (!status.ok()) return ToStatus(status, "compacting the projection store");
   }
   return absl::OkStatus();
 }

@@ -101,7 +101,8 @@ class ProjectionStore {
   // Writes everything committed so far to the store's files (needed with `without_wal`).
   [[nodiscard]] absl::Status Flush();
   // Compacts every table into one sorted run: for a store built in bulk, so that it starts serving
-  // without compactions pending.
+  // without compactions pending. The tables compact at the same time, as many at once as the
+  // store has background threads.
   [[nodiscard]] absl::Status Compact();
 
   [[nodiscard]] rocksdb::DB& db() { return *db_; }
