@@ -6,6 +6,7 @@
 #include "google/protobuf/arena.h"
 #include "google/protobuf/util/time_util.h"
 #include "spdlog/spdlog.h"
+#include "without_perf_counters.h"
 
 namespace reviewtrail::projection {
 namespace {
@@ -81,6 +82,7 @@ void Projector::Stop() {
 }
 
 void Projector::Run() {
+  const WithoutPerfCounters quiet;
   const auto stopping = [this] {
     std::lock_guard lock(mutex_);
     return stopping_;
@@ -200,13 +202,17 @@ absl::Status Projector::CatchUp() {
   };
   std::atomic<bool> stop = false;
   const size_t workers = CatchUpWorkers(positions->size());
-  if (workers <= 1) return CatchUpPartitions(next, projection_, stop);
+  if (workers <= 1) {
+    const WithoutPerfCounters quiet;
+    return CatchUpPartitions(next, projection_, stop);
+  }
   std::mutex failing;
   absl::Status failure;
   std::vector<std::thread> threads;
   threads.reserve(workers);
   for (size_t worker = 0; worker < workers; ++worker) {
     threads.emplace_back([&] {
+      const WithoutPerfCounters quiet;
       const std::unique_ptr<Projection> projection = catch_up_projections_();
       absl::Status status = CatchUpPartitions(next, *projection, stop);
       if (status.ok()) return;

@@ -1,6 +1,7 @@
 #include "reviewtrail/projection/projector.h"
 
 #include <gtest/gtest.h>
+#include <rocksdb/perf_level.h>
 
 #include <filesystem>
 
@@ -167,6 +168,19 @@ TEST_F(ProjectorTest, ARunnerBehindFoldsChunksAndStillReachesEveryPosition) {
   for (const std::string tenant : {"acme", "globex", "initech", "umbrella"}) {
     EXPECT_EQ(contents.at(tenant), "200") << tenant;
   }
+}
+
+// The projector's threads run without RocksDB's perf counters; a catch-up run on the caller's
+// thread leaves that thread's setting as it found it.
+TEST_F(ProjectorTest, ACatchUpOnTheCallersThreadLeavesItsRocksDbPerfLevelAsItWas) {
+  AppendEvents(10);
+  auto store = *ProjectionStore::Open((dir_ / "store").string(), projection_.Tables());
+  rocksdb::SetPerfLevel(rocksdb::PerfLevel::kEnableTime);
+  Projector projector(*log_, *store, projection_, registry_,
+                      {.name = "test", .catch_up_workers = 1});
+  ASSERT_TRUE(projector.CatchUp().ok());
+  EXPECT_EQ(rocksdb::GetPerfLevel(), rocksdb::PerfLevel::kEnableTime);
+  rocksdb::SetPerfLevel(rocksdb::PerfLevel::kEnableCount);
 }
 
 TEST_F(ProjectorTest, ACatchUpWithNothingLeftToApplyReportsTheStoredPositions) {
