@@ -61,6 +61,9 @@ absl::StatusOr<SignatureKey> SignatureKey::Parse(const VerificationKey& key) {
   }
   absl::StatusOr<EvpPkeyPtr> public_key = ParsePublicKeyPem(key.material);
   if (!public_key.ok()) return public_key.status();
+  if (absl::Status fits = CheckKeyFitsAlgorithm(public_key->get(), key.algorithm); !fits.ok()) {
+    return fits;
+  }
   parsed.public_key_ = std::shared_ptr<EVP_PKEY>(public_key->release(), EvpPkeyDeleter());
   return parsed;
 }

@@ -15,8 +15,8 @@ namespace reviewtrail::auth::internal {
 
 class SignatureKey {
  public:
-  // Parses a configured key (PEM public key for RS256/ES256, the secret for HS256). The key's fit
-  // to its algorithm is checked by the caller (TokenVerifier::Create).
+  // Parses a configured key: for RS256/ES256 a PEM public key that must fit its algorithm (RSA of
+  // at least 2048 bits, EC on P-256), for HS256 the secret (its length is the caller's check).
   [[nodiscard]] static absl::StatusOr<SignatureKey> Parse(const VerificationKey& key);
 
   // Whether `signature` (the decoded third segment) signs `signing_input` (the first two segments

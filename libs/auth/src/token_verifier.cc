@@ -313,7 +313,9 @@ absl::Status CheckClaimName(const std::string& name, const char* field) {
   return absl::OkStatus();
 }
 
-absl::Status CheckKey(const VerificationKey& key, size_t index, bool allow_hs256) {
+// The key parsed for signature checks, or InvalidArgument naming the key and what is wrong.
+absl::StatusOr<internal::SignatureKey> ParseKey(const VerificationKey& key, size_t index,
+                                                bool allow_hs256) {
   const std::string which = DescribeKey(key, index);
   if (key.algorithm == Algorithm::kHS256) {
     if (!allow_hs256) {
@@ -327,16 +329,14 @@ absl::Status CheckKey(const VerificationKey& key, size_t index, bool allow_hs256
     if (key.material.size() > static_cast<size_t>(INT_MAX)) {
       return absl::InvalidArgumentError(absl::StrCat(which, ": HS256 secret too large"));
     }
-    return absl::OkStatus();
   }
-  absl::StatusOr<internal::EvpPkeyPtr> pkey = internal::ParsePublicKeyPem(key.material);
-  absl::Status status =
-      pkey.ok() ? internal::CheckKeyFitsAlgorithm(pkey->get(), key.algorithm) : pkey.status();
-  if (!status.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        which, " (", internal::ToAbsl(AlgorithmName(key.algorithm)), "): ", status.message()));
+  absl::StatusOr<internal::SignatureKey> parsed = internal::SignatureKey::Parse(key);
+  if (!parsed.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(which, " (",
+                                                   internal::ToAbsl(AlgorithmName(key.algorithm)),
+                                                   "): ", parsed.status().message()));
   }
-  return absl::OkStatus();
+  return parsed;
 }
 
 }  // namespace
@@ -358,20 +358,17 @@ absl::StatusOr<TokenVerifier> TokenVerifier::Create(VerifierConfig config) {
   if (config.leeway.count() < 0) return absl::InvalidArgumentError("leeway is negative");
   if (absl::Status s = CheckClaimName(config.tenant_claim, "tenant_claim"); !s.ok()) return s;
   if (absl::Status s = CheckClaimName(config.roles_claim, "roles_claim"); !s.ok()) return s;
+  auto signature_keys = std::make_shared<std::vector<internal::SignatureKey>>();
   for (size_t i = 0; i < config.keys.size(); ++i) {
     const VerificationKey& key = config.keys[i];
-    if (absl::Status s = CheckKey(key, i, config.allow_hs256); !s.ok()) return s;
+    absl::StatusOr<internal::SignatureKey> parsed = ParseKey(key, i, config.allow_hs256);
+    if (!parsed.ok()) return parsed.status();
+    signature_keys->push_back(*std::move(parsed));
     for (size_t j = 0; j < i && !key.kid.empty(); ++j) {
       if (config.keys[j].kid == key.kid) {
         return absl::InvalidArgumentError(absl::StrCat("kid ", Quote(key.kid), " is used twice"));
       }
     }
-  }
-  auto signature_keys = std::make_shared<std::vector<internal::SignatureKey>>();
-  for (const VerificationKey& key : config.keys) {
-    absl::StatusOr<internal::SignatureKey> parsed = internal::SignatureKey::Parse(key);
-    if (!parsed.ok()) return parsed.status();  // not reached: CheckKey parsed it already
-    signature_keys->push_back(*std::move(parsed));
   }
   return TokenVerifier(std::move(config), std::move(signature_keys));
 }
