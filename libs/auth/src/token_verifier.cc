@@ -169,14 +169,12 @@ absl::StatusOr<const VerificationKey*> SelectKey(const std::vector<VerificationK
   return match;
 }
 
-// Verifies the signature with `key` (selected for the header's alg) and returns the claims.
+// Verifies the signature with `key` (selected for the header's alg), then returns the claims: the
+// payload is parsed only once it is known to be signed.
 absl::StatusOr<json> VerifySignature(std::string_view token, const VerificationKey& configured,
                                      const internal::SignatureKey& key) {
   const size_t last_dot = token.rfind('.');
   const size_t first_dot = token.find('.');
-  absl::StatusOr<json> payload =
-      DecodeJsonSegment(token.substr(first_dot + 1, last_dot - first_dot - 1), "payload");
-  if (!payload.ok()) return payload.status();
   std::optional<std::string> signature = internal::Base64UrlDecode(token.substr(last_dot + 1));
   if (!signature.has_value()) return Refuse("malformed token: signature is not base64url");
   if (!key.Verifies(token.substr(0, last_dot), *signature)) {
@@ -184,7 +182,7 @@ absl::StatusOr<json> VerifySignature(std::string_view token, const VerificationK
         "signature does not verify",
         configured.kid.empty() ? "" : absl::StrCat(" with kid ", Quote(configured.kid))));
   }
-  return payload;
+  return DecodeJsonSegment(token.substr(first_dot + 1, last_dot - first_dot - 1), "payload");
 }
 
 // A claim by top-level name, or by JSON pointer when the name starts with '/'.
