@@ -4,6 +4,7 @@
 #include <rocksdb/file_system.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <map>
