@@ -14,6 +14,15 @@ function(reviewtrail_warnings target)
   endif()
 endfunction()
 
+# reviewtrail_allocator(<target>): the binary allocates through jemalloc (RocksDB's recommended
+# allocator) when REVIEWTRAIL_JEMALLOC is on: less CPU in malloc and free for the projections' many
+# short-lived strings and messages, and memory handed back to the system after a burst (a rebuild).
+function(reviewtrail_allocator target)
+  if(REVIEWTRAIL_JEMALLOC)
+    target_link_libraries(${target} PRIVATE PkgConfig::JEMALLOC)
+  endif()
+endfunction()
+
 # reviewtrail_library(NAME <name> SOURCES ... DEPS ...): libs/<name> with include/ public.
 function(reviewtrail_library)
   cmake_parse_arguments(ARG "" "NAME" "SOURCES;DEPS;PRIVATE_DEPS" ${ARGN})

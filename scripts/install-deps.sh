@@ -14,7 +14,7 @@ PACKAGES=(
   libabsl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
-  libssl-dev libcurl4-openssl-dev libjwt-dev
+  libssl-dev libcurl4-openssl-dev libjwt-dev libjemalloc-dev
   kcat python3 python3-kafka python3-protobuf curl
 )
 
