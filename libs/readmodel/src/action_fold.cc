@@ -140,7 +140,11 @@ bool FoldAction(v1::ActionView& view, const v1::EventEnvelope& event) {
   return true;
 }
 
-v1::HistoryEntry HistoryOf(const v1::ActionView& before, const v1::ActionView& after,
+ViewBefore ViewBefore::Of(const v1::ActionView& view) {
+  return {.owner_id = view.owner_id(), .due_date = view.due_date(), .status = view.status()};
+}
+
+v1::HistoryEntry HistoryOf(const ViewBefore& before, const v1::ActionView& after,
                            const v1::EventEnvelope& event, const v1::LogPosition& position) {
   v1::HistoryEntry entry;
   entry.set_version(event.aggregate_version());
@@ -159,14 +163,14 @@ v1::HistoryEntry HistoryOf(const v1::ActionView& before, const v1::ActionView& a
     }
     case v1::EventEnvelope::kActionOwnerChanged: {
       const auto& changed = event.action_owner_changed();
-      change = WithReason("owner " + before.owner_id() + " -> " + changed.new_owner_id(),
+      change = WithReason("owner " + before.owner_id + " -> " + changed.new_owner_id(),
                           changed.reason());
       break;
     }
     case v1::EventEnvelope::kActionDeadlineChanged: {
       const auto& changed = event.action_deadline_changed();
       change = WithReason(
-          "due date " + DayText(before.due_date()) + " -> " + DayText(changed.new_due_date()),
+          "due date " + DayText(before.due_date) + " -> " + DayText(changed.new_due_date()),
           changed.reason());
       break;
     }
@@ -211,8 +215,8 @@ v1::HistoryEntry HistoryOf(const v1::ActionView& before, const v1::ActionView& a
     default:
       break;
   }
-  if (before.status() != v1::ACTION_STATUS_UNSPECIFIED && after.status() != before.status()) {
-    change += "; status " + StatusText(before.status()) + " -> " + StatusText(after.status());
+  if (before.status != v1::ACTION_STATUS_UNSPECIFIED && after.status() != before.status) {
+    change += "; status " + StatusText(before.status) + " -> " + StatusText(after.status());
   }
   entry.set_change(std::move(change));
   return entry;

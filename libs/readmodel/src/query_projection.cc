@@ -218,15 +218,19 @@ absl::Status QueryProjection::ApplyAction(const eventlog::Position& position,
   if (existed && event.aggregate_version() <= action.current->version()) {
     return absl::OkStatus();
   }
-  v1::ActionView after = existed ? *action.current : v1::ActionView();
-  if (!FoldAction(after, event)) return absl::OkStatus();
+  const ViewBefore before = existed ? ViewBefore::Of(*action.current) : ViewBefore();
+  v1::ActionView& after = existed ? *action.current : action.current.emplace();
+  if (!FoldAction(after, event)) {
+    if (!existed) action.current.reset();
+    return absl::OkStatus();
+  }
   if (after.action_id().empty()) after.set_action_id(action_id);
 
   v1::LogPosition logged;
   logged.set_partition(position.partition);
   logged.set_offset(position.offset);
   Store(changes, kActionHistory, Key({tenant, action_id, VersionKey(event.aggregate_version())}),
-        HistoryOf(existed ? *action.current : v1::ActionView(), after, event, logged));
+        HistoryOf(before, after, event, logged));
   if (!existed && event.payload_case() == v1::EventEnvelope::kActionAssigned) {
     // The decision's action count lives in the decisions table only (queries copy it into the
     // review's decisions), so an assignment does not rewrite the whole review.
@@ -236,7 +240,6 @@ absl::Status QueryProjection::ApplyAction(const eventlog::Position& position,
     // An action of an unknown decision: nothing to count.
     if ((*decision)->has_value()) (**decision)->set_action_count((**decision)->action_count() + 1);
   }
-  action.current = std::move(after);
   action.changed = true;
   return absl::OkStatus();
 }

@@ -105,6 +105,9 @@ TEST_F(GoldenReadModelTest, HistoryRecordsWhoWhenAndWhatChanged) {
   const auto a3 = queries_.GetAction("acme", Id("A3"), kToday);
   ASSERT_TRUE(a3.ok());
   EXPECT_EQ(a3->history(1).change(), "due date 2026-02-10 -> 2026-02-20 (supplier late)");
+  const auto a6 = queries_.GetAction("acme", Id("A6"), kToday);
+  ASSERT_TRUE(a6.ok());
+  EXPECT_EQ(a6->history(1).change(), "owner olga -> oscar (workload)");
 }
 
 TEST_F(GoldenReadModelTest, DecisionsCountTheirActions) {
