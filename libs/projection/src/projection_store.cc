@@ -40,8 +40,10 @@ int64_t ParseBigEndian64(std::string_view value) {
 // Every table: bloom filters over whole keys, in the files and in the memtables, so the reads of
 // keys that do not exist yet (a new action, its first index entries) and the check before a
 // deletion skip the files; one block cache shared by the tables.
-rocksdb::ColumnFamilyOptions TableOptions(const std::shared_ptr<rocksdb::Cache>& cache) {
+rocksdb::ColumnFamilyOptions TableOptions(const std::shared_ptr<rocksdb::Cache>& cache,
+                                          size_t memtable_bytes) {
   rocksdb::ColumnFamilyOptions options;
+  if (memtable_bytes > 0) options.write_buffer_size = memtable_bytes;
   rocksdb::BlockBasedTableOptions table;
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   table.block_cache = cache;
@@ -63,8 +65,11 @@ absl::StatusOr<std::unique_ptr<ProjectionStore>> ProjectionStore::Open(
   // Without a log, only flushes persist: flushing the tables together keeps the files consistent
   // with the positions.
   options.atomic_flush = store_options.without_wal;
+  if (store_options.memtable_bytes > 0) {
+    options.db_write_buffer_size = 4 * store_options.memtable_bytes;
+  }
   const rocksdb::ColumnFamilyOptions table_options =
-      TableOptions(rocksdb::NewLRUCache(kBlockCacheBytes));
+      TableOptions(rocksdb::NewLRUCache(kBlockCacheBytes), store_options.memtable_bytes);
   std::vector<rocksdb::ColumnFamilyDescriptor> families;
   families.emplace_back(rocksdb::kDefaultColumnFamilyName, table_options);
   families.emplace_back(kPositions, table_options);

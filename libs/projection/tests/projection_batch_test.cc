@@ -134,6 +134,20 @@ TEST(ProjectionStoreTest, AStoreWithoutALogKeepsWhatWasFlushed) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(ProjectionStoreTest, TheMemtableSizeAppliesToEveryTableAndBoundsThemAll) {
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("projection-store-memtables-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  auto store = *ProjectionStore::Open(dir.string(), {"things", "others"},
+                                      {.without_wal = true, .memtable_bytes = 8 << 20});
+  for (const char* table : {"things", "others"}) {
+    EXPECT_EQ(store->db().GetOptions(store->Table(table)).write_buffer_size, 8u << 20) << table;
+  }
+  EXPECT_EQ(store->db().GetDBOptions().db_write_buffer_size, 32u << 20);
+  store.reset();
+  std::filesystem::remove_all(dir);
+}
+
 TEST_F(ProjectionBatchTest, TheSchemaVersionIsKeptBesideThePositions) {
   ASSERT_EQ(*store_->LoadSchemaVersion(), std::nullopt);  // none saved yet
   ASSERT_TRUE(store_->SaveSchemaVersion(3).ok());

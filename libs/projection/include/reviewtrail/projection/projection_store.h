@@ -21,6 +21,10 @@ struct ProjectionStoreOptions {
   // No write-ahead log: for a store built from nothing and used only once complete (a rebuild,
   // whose crash restarts it from scratch). Flush() must succeed before such a store is put to use.
   bool without_wal = false;
+  // Bytes of each table's memtable before it is flushed; 0: RocksDB's default (64 MB). All the
+  // memtables together stay under four times this (the fullest is flushed first). Large memtables
+  // suit a store built in bulk: fewer, larger files to flush and to compact.
+  size_t memtable_bytes = 0;
 };
 
 // A projection's own RocksDB: one column family per table, plus "positions" holding, per log
