@@ -14,16 +14,22 @@ namespace {
 struct IndexEntry {
   const char* table;  // one of the constants of keys.h
   std::string key;
-  // open_actions_by_due only: the key of the scope's open_due_counts record, and the due day.
-  std::string counts_key;
-  domain::CivilDate due;
 
   friend bool operator==(const IndexEntry& a, const IndexEntry& b) {
     return a.key == b.key && std::string_view(a.table) == b.table;
   }
 };
-// At most 7 entries each: a linear search beats building sets.
+// At most 5 entries each: a linear search beats building sets.
 using IndexEntries = std::vector<IndexEntry>;
+
+// One open action counted in a scope's open_due_counts, on its due day.
+struct DueCount {
+  std::string counts_key;  // tenant.scope
+  domain::CivilDate due;
+
+  friend bool operator==(const DueCount&, const DueCount&) = default;
+};
+using DueCounts = std::vector<DueCount>;
 
 template <typename Message>
 absl::Status Load(projection::Changes& changes, std::string_view table, const std::string& key,
@@ -46,9 +52,14 @@ bool IsFinal(v1::ActionStatus status) {
   return status == v1::ACTION_STATUS_CLOSED || status == v1::ACTION_STATUS_CANCELLED;
 }
 
+// Open (not final) with a due date: listed by due date and counted per due day.
+bool IsOpenWithDueDate(const v1::ActionView& action) {
+  return !IsFinal(action.status()) && domain::CivilDate::FromProto(action.due_date()).IsValid();
+}
+
 IndexEntries IndexEntriesOf(const std::string& tenant, const v1::ActionView& action) {
   IndexEntries entries;
-  entries.reserve(7);
+  entries.reserve(5);
   const std::string& id = action.action_id();
   if (!action.owner_id().empty()) {
     entries.push_back({kActionsByOwner, Key({tenant, action.owner_id(), id})});
@@ -60,20 +71,23 @@ IndexEntries IndexEntriesOf(const std::string& tenant, const v1::ActionView& act
   if (!action.decision_id().empty()) {
     entries.push_back({kActionsByDecision, Key({tenant, action.decision_id(), id})});
   }
-  const domain::CivilDate due = domain::CivilDate::FromProto(action.due_date());
-  if (!IsFinal(action.status()) && due.IsValid()) {
-    const std::string day = DayKey(due);
-    for (const std::string& scope : ScopesOf(action)) {
-      entries.push_back(
-          {kOpenActionsByDue, Key({tenant, scope, day, id}), Key({tenant, scope}), due});
-    }
+  if (IsOpenWithDueDate(action)) {
+    const std::string day = DayKey(domain::CivilDate::FromProto(action.due_date()));
+    entries.push_back({kOpenActionsByDue, Key({tenant, TenantScope(), day, id})});
   }
   return entries;
 }
 
-bool IsDueEntry(const IndexEntry& entry) { return !entry.counts_key.empty(); }
+DueCounts DueCountsOf(const std::string& tenant, const v1::ActionView& action) {
+  DueCounts counts;
+  if (!IsOpenWithDueDate(action)) return counts;
+  const domain::CivilDate due = domain::CivilDate::FromProto(action.due_date());
+  for (const std::string& scope : ScopesOf(action)) counts.push_back({Key({tenant, scope}), due});
+  return counts;
+}
 
-bool Contains(const IndexEntries& entries, const IndexEntry& entry) {
+template <typename Entry>
+bool Contains(const std::vector<Entry>& entries, const Entry& entry) {
   return std::find(entries.begin(), entries.end(), entry) != entries.end();
 }
 
@@ -251,31 +265,32 @@ absl::Status QueryProjection::WriteAction(projection::Changes& changes, const st
   const std::string view = after.SerializeAsString();
 
   // Indexes: delete what no longer holds, add what is new (and rewrite the copies of the view an
-  // index holds); a due-date entry moves its day's count.
+  // index holds).
   const IndexEntries old_entries =
       action.stored.has_value() ? IndexEntriesOf(tenant, *action.stored) : IndexEntries();
   const IndexEntries new_entries = IndexEntriesOf(tenant, after);
   for (const IndexEntry& entry : old_entries) {
-    if (Contains(new_entries, entry)) continue;
-    changes.Delete(entry.table, entry.key);
-    if (IsDueEntry(entry)) {
-      if (absl::Status s = AddDueCount(changes, entry.counts_key, entry.due, -1); !s.ok()) {
-        return s;
-      }
-    }
+    if (!Contains(new_entries, entry)) changes.Delete(entry.table, entry.key);
   }
   for (const IndexEntry& entry : new_entries) {
     if (HoldsActionViews(entry.table)) {
       changes.Put(entry.table, entry.key, view);
-      continue;
+    } else if (!Contains(old_entries, entry)) {
+      changes.Put(entry.table, entry.key, "");
     }
-    if (Contains(old_entries, entry)) continue;
-    changes.Put(entry.table, entry.key, "");
-    if (IsDueEntry(entry)) {
-      if (absl::Status s = AddDueCount(changes, entry.counts_key, entry.due, +1); !s.ok()) {
-        return s;
-      }
-    }
+  }
+
+  // Open actions per scope and due day: out of the counts they left, into the ones they joined.
+  const DueCounts old_counts =
+      action.stored.has_value() ? DueCountsOf(tenant, *action.stored) : DueCounts();
+  const DueCounts new_counts = DueCountsOf(tenant, after);
+  for (const DueCount& count : old_counts) {
+    if (Contains(new_counts, count)) continue;
+    if (absl::Status s = AddDueCount(changes, count.counts_key, count.due, -1); !s.ok()) return s;
+  }
+  for (const DueCount& count : new_counts) {
+    if (Contains(old_counts, count)) continue;
+    if (absl::Status s = AddDueCount(changes, count.counts_key, count.due, +1); !s.ok()) return s;
   }
 
   // Counters: the action's old contribution out, its new one in (merged in memory until Flush).

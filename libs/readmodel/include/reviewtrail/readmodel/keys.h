@@ -22,10 +22,10 @@ namespace reviewtrail::readmodel {
 //   actions_by_status    tenant.status(2 digits).action      -> ""
 //   actions_by_review    tenant.review.action                -> ""
 //   actions_by_decision  tenant.decision.action              -> ""
-//   open_actions_by_due  tenant.scope.YYYYMMDD.action        -> ""   (not final actions only)
+//   open_actions_by_due  tenant.T.YYYYMMDD.action            -> ""   (not final actions only)
 //   open_due_counts      tenant.scope                        -> DueDayCounts: per due day, how
-//                                                               many keys open_actions_by_due
-//                                                               holds (no record for none)
+//                                                               many of the scope's actions are
+//                                                               not final (no record for none)
 //   reviews              tenant.review                       -> ReviewView
 //   decisions            tenant.decision                     -> DecisionView
 //   persons              tenant.person                       -> PersonView
@@ -52,7 +52,8 @@ inline constexpr char kDashboardCounters[] = "dashboard_counters";
 //   2  open_due_counts
 //   3  actions_by_owner holds the actions' views
 //   4  open_due_counts holds one record per scope instead of one per scope and day
-inline constexpr int64_t kSchemaVersion = 4;
+//   5  open_actions_by_due holds the tenant scope only (the others were never read)
+inline constexpr int64_t kSchemaVersion = 5;
 
 // Every table above, in a fixed order.
 [[nodiscard]] std::vector<std::string> AllTables();
