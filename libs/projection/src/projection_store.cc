@@ -74,6 +74,16 @@ absl::StatusOr<std::unique_ptr<ProjectionStore>> ProjectionStore::Open(
   families.emplace_back(rocksdb::kDefaultColumnFamilyName, table_options);
   families.emplace_back(kPositions, table_options);
   for (const std::string& table : tables) families.emplace_back(table, table_options);
+  // Tables of an earlier layout that this one no longer has: RocksDB opens a store only with all of
+  // its column families. Opened, never read or written (a rebuild leaves them behind).
+  std::vector<std::string> existing;
+  if (rocksdb::DB::ListColumnFamilies(options, path, &existing).ok()) {
+    for (const std::string& name : existing) {
+      const bool known = std::any_of(families.begin(), families.end(),
+                                     [&name](const auto& family) { return family.name == name; });
+      if (!known) families.emplace_back(name, table_options);
+    }
+  }
   std::unique_ptr<ProjectionStore> store(new ProjectionStore());
   store->options_ = store_options;
   rocksdb::DB* db = nullptr;

@@ -148,6 +148,30 @@ TEST(ProjectionStoreTest, TheMemtableSizeAppliesToEveryTableAndBoundsThemAll) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(ProjectionStoreTest, OpensAStoreHoldingATableItNoLongerDeclares) {
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("projection-store-dropped-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  {
+    auto store = *ProjectionStore::Open(dir.string(), {"things", "dropped"});
+    ProjectionStore::Batch batch(*store);
+    batch.Put("things", "a", "1");
+    batch.Put("dropped", "b", "2");
+    ASSERT_TRUE(store->Commit(batch, {{0, 3}}).ok());
+  }
+  absl::StatusOr<std::unique_ptr<ProjectionStore>> store =
+      ProjectionStore::Open(dir.string(), {"things"});
+  ASSERT_TRUE(store.ok()) << store.status();
+  EXPECT_EQ((*store)->Table("dropped"), nullptr);
+  std::string value;
+  EXPECT_TRUE(
+      (*store)->db().Get(rocksdb::ReadOptions(), (*store)->Table("things"), "a", &value).ok());
+  EXPECT_EQ(value, "1");
+  EXPECT_EQ((*(*store)->LoadPositions(1))[0].offset, 3);
+  store->reset();
+  std::filesystem::remove_all(dir);
+}
+
 TEST_F(ProjectionBatchTest, TheSchemaVersionIsKeptBesideThePositions) {
   ASSERT_EQ(*store_->LoadSchemaVersion(), std::nullopt);  // none saved yet
   ASSERT_TRUE(store_->SaveSchemaVersion(3).ok());

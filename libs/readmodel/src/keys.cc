@@ -3,9 +3,9 @@
 namespace reviewtrail::readmodel {
 
 std::vector<std::string> AllTables() {
-  return {kActions,         kActionHistory,     kActionsByOwner,    kActionsByStatus,
-          kActionsByReview, kActionsByDecision, kOpenActionsByDue,  kReviews,
-          kDecisions,       kPersons,           kDashboardCounters, kOpenDueCounts};
+  return {kActions,         kActionHistory,     kActionsByOwner, kActionsByStatus,
+          kActionsByReview, kOpenActionsByDue,  kReviews,        kDecisions,
+          kPersons,         kDashboardCounters, kOpenDueCounts};
 }
 
 bool HoldsActionViews(std::string_view table) {

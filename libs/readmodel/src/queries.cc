@@ -195,8 +195,13 @@ absl::Status Queries::ListActionsInto(const std::string& tenant_id,
   std::string start_key;
   std::optional<std::string> end_key;  // exclusive, for the due-date index
   if (!request.decision_id().empty()) {
-    index = kActionsByDecision;
-    prefix = Prefix({tenant_id, request.decision_id()});
+    // The decision's actions are a range of its review's.
+    absl::StatusOr<std::optional<v1::DecisionView>> decision =
+        Read<v1::DecisionView>(view_, kDecisions, Key({tenant_id, request.decision_id()}));
+    if (!decision.ok()) return decision.status();
+    if (!decision->has_value()) return absl::OkStatus();  // no such decision: no actions
+    index = kActionsByReview;
+    prefix = Prefix({tenant_id, (*decision)->review_id(), request.decision_id()});
   } else if (!request.review_id().empty()) {
     index = kActionsByReview;
     prefix = Prefix({tenant_id, request.review_id()});

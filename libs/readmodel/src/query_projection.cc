@@ -19,7 +19,7 @@ struct IndexEntry {
     return a.key == b.key && std::string_view(a.table) == b.table;
   }
 };
-// At most 5 entries each: a linear search beats building sets.
+// At most 4 entries each: a linear search beats building sets.
 using IndexEntries = std::vector<IndexEntry>;
 
 // One open action counted in a scope's open_due_counts, on its due day.
@@ -59,17 +59,15 @@ bool IsOpenWithDueDate(const v1::ActionView& action) {
 
 IndexEntries IndexEntriesOf(const std::string& tenant, const v1::ActionView& action) {
   IndexEntries entries;
-  entries.reserve(5);
+  entries.reserve(4);
   const std::string& id = action.action_id();
   if (!action.owner_id().empty()) {
     entries.push_back({kActionsByOwner, Key({tenant, action.owner_id(), id})});
   }
   entries.push_back({kActionsByStatus, Key({tenant, StatusKey(action.status()), id})});
   if (!action.review_id().empty()) {
-    entries.push_back({kActionsByReview, Key({tenant, action.review_id(), id})});
-  }
-  if (!action.decision_id().empty()) {
-    entries.push_back({kActionsByDecision, Key({tenant, action.decision_id(), id})});
+    entries.push_back(
+        {kActionsByReview, Key({tenant, action.review_id(), action.decision_id(), id})});
   }
   if (IsOpenWithDueDate(action)) {
     const std::string day = DayKey(domain::CivilDate::FromProto(action.due_date()));

@@ -1,7 +1,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <functional>
+#include <iterator>
+#include <map>
 #include <set>
 
 #include "readmodel_fixture.h"
@@ -120,6 +123,52 @@ void RewriteStoredView(projection::MemoryChanges& changes, const std::string& ac
     ASSERT_EQ(rewritten.size(), 1u) << table;
     for (const auto& [key, value] : rewritten) changes.Put(table, key, value);
   }
+}
+
+TEST_F(GoldenReadModelTest, ReviewAndDecisionListsHoldExactlyTheirActionsPageByPage) {
+  // What each list must hold, from the actions' views.
+  std::map<std::string, std::set<std::string>> by_review;
+  std::map<std::string, std::set<std::string>> by_decision;
+  for (const auto& [key, value] : changes_.table(kActions)) {
+    if (!key.starts_with(Prefix({"acme"}))) continue;
+    v1::ActionView view;
+    ASSERT_TRUE(view.ParseFromString(value));
+    by_review[view.review_id()].insert(view.action_id());
+    by_decision[view.decision_id()].insert(view.action_id());
+  }
+  ASSERT_GE(by_decision.size(), 3u);
+  const auto list = [&](const std::function<void(v1::ListActionsRequest&)>& filter) {
+    v1::ListActionsRequest request;
+    filter(request);
+    request.set_page_size(2);
+    std::vector<std::string> seen;
+    do {
+      auto page = queries_.ListActions("acme", request, kToday);
+      EXPECT_TRUE(page.ok()) << page.status();
+      if (!page.ok()) break;
+      for (const auto& action : page->actions()) seen.push_back(action.action_id());
+      request.set_page_token(page->next_page_token());
+    } while (!request.page_token().empty() && seen.size() < 100);
+    EXPECT_EQ(std::set<std::string>(seen.begin(), seen.end()).size(), seen.size());  // once each
+    return std::set<std::string>(seen.begin(), seen.end());
+  };
+  for (const auto& [review, actions] : by_review) {
+    EXPECT_EQ(list([&](auto& r) { r.set_review_id(review); }), actions) << review;
+  }
+  for (const auto& [decision, actions] : by_decision) {
+    EXPECT_EQ(list([&](auto& r) { r.set_decision_id(decision); }), actions) << decision;
+    for (const auto& [review, of_review] : by_review) {  // both filters: the actions of both
+      std::set<std::string> both;
+      std::ranges::set_intersection(actions, of_review, std::inserter(both, both.end()));
+      EXPECT_EQ(list([&](auto& r) {
+                  r.set_decision_id(decision);
+                  r.set_review_id(review);
+                }),
+                both)
+          << decision << " in " << review;
+    }
+  }
+  EXPECT_TRUE(list([](auto& r) { r.set_decision_id("no-such-decision"); }).empty());
 }
 
 TEST_F(GoldenReadModelTest, SerializedPagesAreWhatProtobufWouldWrite) {

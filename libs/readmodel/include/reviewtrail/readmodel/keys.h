@@ -20,8 +20,8 @@ namespace reviewtrail::readmodel {
 //                                                               action's: an owner's list is
 //                                                               one range read)
 //   actions_by_status    tenant.status(2 digits).action      -> ""
-//   actions_by_review    tenant.review.action                -> ""
-//   actions_by_decision  tenant.decision.action              -> ""
+//   actions_by_review    tenant.review.decision.action       -> ""   (a decision's actions are
+//                                                               a range of its review's)
 //   open_actions_by_due  tenant.T.YYYYMMDD.action            -> ""   (not final actions only)
 //   open_due_counts      tenant.scope                        -> DueDayCounts: per due day, how
 //                                                               many of the scope's actions are
@@ -37,7 +37,6 @@ inline constexpr char kActionHistory[] = "action_history";
 inline constexpr char kActionsByOwner[] = "actions_by_owner";
 inline constexpr char kActionsByStatus[] = "actions_by_status";
 inline constexpr char kActionsByReview[] = "actions_by_review";
-inline constexpr char kActionsByDecision[] = "actions_by_decision";
 inline constexpr char kOpenActionsByDue[] = "open_actions_by_due";
 inline constexpr char kOpenDueCounts[] = "open_due_counts";
 inline constexpr char kReviews[] = "reviews";
@@ -53,7 +52,8 @@ inline constexpr char kDashboardCounters[] = "dashboard_counters";
 //   3  actions_by_owner holds the actions' views
 //   4  open_due_counts holds one record per scope instead of one per scope and day
 //   5  open_actions_by_due holds the tenant scope only (the others were never read)
-inline constexpr int64_t kSchemaVersion = 5;
+//   6  actions_by_review keyed by review and decision; no actions_by_decision
+inline constexpr int64_t kSchemaVersion = 6;
 
 // Every table above, in a fixed order.
 [[nodiscard]] std::vector<std::string> AllTables();
