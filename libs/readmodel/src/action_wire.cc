@@ -171,4 +171,9 @@ void AppendNextPageToken(std::string& page, std::string_view token) {
   AppendLengthDelimited(page, v1::ListActionsResponse::kNextPageTokenFieldNumber, token, 0);
 }
 
+void AppendHistoryEntry(std::string& record, const v1::HistoryEntry& entry) {
+  AppendLengthDelimited(record, v1::ActionDetail::kHistoryFieldNumber, entry.SerializeAsString(),
+                        0);
+}
+
 }  // namespace reviewtrail::readmodel

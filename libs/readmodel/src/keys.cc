@@ -60,13 +60,6 @@ std::string DayKey(const domain::CivilDate& day) {
   return key;
 }
 
-std::string VersionKey(int64_t version) {
-  std::string key;
-  key.reserve(20);
-  AppendDigits(key, static_cast<uint64_t>(version), 20);
-  return key;
-}
-
 std::string StatusKey(int status) {
   std::string key;
   AppendDigits(key, static_cast<uint64_t>(status), 2);

@@ -139,22 +139,12 @@ absl::StatusOr<v1::ActionDetail> Queries::GetAction(const std::string& tenant_id
                                                     const CivilDate& today) const {
   absl::StatusOr<v1::ActionView> action = FindAction(tenant_id, action_id, today);
   if (!action.ok()) return action.status();
-  v1::ActionDetail detail;
+  // The history record is an ActionDetail holding only the history.
+  absl::StatusOr<std::optional<v1::ActionDetail>> history =
+      Read<v1::ActionDetail>(view_, kActionHistory, Key({tenant_id, action_id}));
+  if (!history.ok()) return history.status();
+  v1::ActionDetail detail = std::move(*history).value_or(v1::ActionDetail());
   *detail.mutable_action() = *std::move(action);
-  absl::Status failure;
-  absl::Status scanned = view_.Scan(kActionHistory, Prefix({tenant_id, action_id}), "",
-                                    [&](std::string_view, std::string_view value) {
-                                      absl::StatusOr<v1::HistoryEntry> entry =
-                                          Parse<v1::HistoryEntry>(kActionHistory, value);
-                                      if (!entry.ok()) {
-                                        failure = entry.status();
-                                        return false;
-                                      }
-                                      *detail.add_history() = *std::move(entry);
-                                      return true;
-                                    });
-  if (!scanned.ok()) return scanned;
-  if (!failure.ok()) return failure;
   return detail;
 }
 

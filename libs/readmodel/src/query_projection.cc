@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "reviewtrail/readmodel/action_fold.h"
+#include "reviewtrail/readmodel/action_wire.h"
 #include "reviewtrail/readmodel/dashboard_counters.h"
 #include "reviewtrail/readmodel/keys.h"
 
@@ -212,6 +213,8 @@ absl::StatusOr<QueryProjection::ActionRecord*> QueryProjection::ActionOf(
       return absl::DataLossError("unreadable record in " + std::string(kActions));
     }
     action.current = action.stored;
+    // Written with the view: an action the store does not hold has no history either.
+    action.history = changes.Get(kActionHistory, key).value_or("");
   }
   return &action;
 }
@@ -241,8 +244,7 @@ absl::Status QueryProjection::ApplyAction(const eventlog::Position& position,
   v1::LogPosition logged;
   logged.set_partition(position.partition);
   logged.set_offset(position.offset);
-  Store(changes, kActionHistory, Key({tenant, action_id, VersionKey(event.aggregate_version())}),
-        HistoryOf(before, after, event, logged));
+  AppendHistoryEntry(action.history, HistoryOf(before, after, event, logged));
   if (!existed && event.payload_case() == v1::EventEnvelope::kActionAssigned) {
     // The decision's action count lives in the decisions table only (queries copy it into the
     // review's decisions), so an assignment does not rewrite the whole review.
@@ -319,6 +321,7 @@ absl::Status QueryProjection::WriteAction(projection::Changes& changes, const st
     if ((*counters)->has_value() && (**counters)->total_actions() == 0) (*counters)->reset();
   }
   changes.Put(kActions, key, view);
+  changes.Put(kActionHistory, key, action.history);
   return absl::OkStatus();
 }
 

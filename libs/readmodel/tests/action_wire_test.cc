@@ -126,5 +126,20 @@ TEST(ActionWireTest, APageIsWhatProtobufWouldSerialize) {
   EXPECT_EQ(last_page, last.SerializeAsString());
 }
 
+TEST(ActionWireTest, AHistoryRecordGrowsAsProtobufWouldSerializeIt) {
+  v1::ActionDetail expected;
+  std::string record;  // no history yet
+  for (int64_t version = 1; version <= 3; ++version) {
+    v1::HistoryEntry entry;
+    entry.set_version(version);
+    entry.set_event_id("evt-" + std::to_string(version));
+    entry.set_change(std::string(200, 'x'));  // a length over one varint byte
+    entry.mutable_occurred_at()->set_seconds(1'700'000'000 + version);
+    AppendHistoryEntry(record, entry);
+    *expected.add_history() = entry;
+    EXPECT_EQ(record, expected.SerializeAsString()) << "after entry " << version;
+  }
+}
+
 }  // namespace
 }  // namespace reviewtrail::readmodel

@@ -122,6 +122,24 @@ TEST_F(GoldenReadModelTest, HistoryRecordsWhoWhenAndWhatChanged) {
   EXPECT_EQ(a6->history(1).change(), "owner olga -> oscar (workload)");
 }
 
+TEST_F(GoldenReadModelTest, EachActionHasOneHistoryRecordWithAnEntryPerVersion) {
+  const auto& views = changes_.table(kActions);
+  const auto& histories = changes_.table(kActionHistory);
+  ASSERT_EQ(histories.size(), views.size());
+  for (const auto& [key, value] : views) {
+    v1::ActionView view;
+    ASSERT_TRUE(view.ParseFromString(value));
+    v1::ActionDetail history;
+    ASSERT_TRUE(history.ParseFromString(histories.at(key))) << key;
+    EXPECT_FALSE(history.has_action()) << key;
+    ASSERT_EQ(history.history_size(), view.version()) << key;
+    for (int i = 0; i < history.history_size(); ++i) {
+      EXPECT_EQ(history.history(i).version(), i + 1) << key;
+    }
+    EXPECT_EQ(histories.at(key), history.SerializeAsString()) << key;  // canonical bytes
+  }
+}
+
 TEST_F(GoldenReadModelTest, DecisionsCountTheirActions) {
   const auto review = queries_.GetReview("acme", Id("R1"));
   ASSERT_TRUE(review.ok()) << review.status();

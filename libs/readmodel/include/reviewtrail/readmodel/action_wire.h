@@ -32,4 +32,9 @@ void AppendListedAction(std::string& page, std::string_view stored, bool overdue
 // Appends ListActionsResponse.next_page_token (after the actions, as protobuf orders it).
 void AppendNextPageToken(std::string& page, std::string_view token);
 
+// Appends `entry` to `record`, an action's stored history: an ActionDetail holding only its
+// history, which gains the entry as its last element (as protobuf would serialize it), without
+// parsing the entries already there.
+void AppendHistoryEntry(std::string& record, const v1::HistoryEntry& entry);
+
 }  // namespace reviewtrail::readmodel

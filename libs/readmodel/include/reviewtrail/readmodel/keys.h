@@ -15,7 +15,9 @@ namespace reviewtrail::readmodel {
 // Components are joined by NUL (ids never contain one); values are serialized v1 query messages.
 //
 //   actions              tenant.action                       -> ActionView
-//   action_history       tenant.action.version(20 digits)    -> HistoryEntry
+//   action_history       tenant.action                       -> ActionDetail holding only the
+//                                                               history (an entry per event,
+//                                                               in order)
 //   actions_by_owner     tenant.owner.action                 -> ActionView (a copy of the
 //                                                               action's: an owner's list is
 //                                                               one range read)
@@ -53,7 +55,8 @@ inline constexpr char kDashboardCounters[] = "dashboard_counters";
 //   4  open_due_counts holds one record per scope instead of one per scope and day
 //   5  open_actions_by_due holds the tenant scope only (the others were never read)
 //   6  actions_by_review keyed by review and decision; no actions_by_decision
-inline constexpr int64_t kSchemaVersion = 6;
+//   7  action_history holds one record per action instead of one per event
+inline constexpr int64_t kSchemaVersion = 7;
 
 // Every table above, in a fixed order.
 [[nodiscard]] std::vector<std::string> AllTables();
@@ -69,8 +72,6 @@ inline constexpr int64_t kSchemaVersion = 6;
 
 // "20260301": sorts like the date.
 [[nodiscard]] std::string DayKey(const domain::CivilDate& day);
-// 20 decimal digits: sorts like the number.
-[[nodiscard]] std::string VersionKey(int64_t version);
 // 2 decimal digits of the ActionStatus number.
 [[nodiscard]] std::string StatusKey(int status);
 

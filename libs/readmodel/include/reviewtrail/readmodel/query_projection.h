@@ -20,14 +20,14 @@ namespace reviewtrail::readmodel {
 //   person_registered / _deactivated -> persons
 //   review_held, decision_recorded   -> reviews, decisions
 //   action events                    -> actions (the folded view), action_history (one entry per
-//                                       event), the indexes, the open actions' counts per due
-//                                       day and the dashboard counters
+//                                       event, in one record per action), the indexes, the open
+//                                       actions' counts per due day and the dashboard counters
 // An action event is folded into the action's view and appends its history entry. The view is
 // kept in memory for the rest of the batch; Flush writes what the batch's events did to it, once
-// per action: the view and its copies, the index entries that changed (and a due-date entry's count
-// with it: the counts always equal the due-date index's keys per scope and day), and the action's
-// contribution to its scopes' counters replaced. Payloads it does not handle are ignored (the
-// Projector counts unknown ones).
+// per action: the view and its copies, the history record, the index entries that changed (and a
+// due-date entry's count with it: the counts always equal the due-date index's keys per scope and
+// day), and the action's contribution to its scopes' counters replaced. Payloads it does not handle
+// are ignored (the Projector counts unknown ones).
 //
 // Within a batch it likewise keeps the dashboard counters, the due-day counts and the decisions it
 // updates merged in memory (parsed once, written once by Flush); nothing outlives the batch besides
@@ -48,11 +48,12 @@ class QueryProjection final : public projection::Projection {
                                          const v1::EventEnvelope& event,
                                          projection::Changes& changes);
   // An action touched by the batch: its view as the store held it (nullopt: none) and as the
-  // batch's events left it.
+  // batch's events left it, and its history record with the batch's entries appended.
   struct ActionRecord {
     std::string tenant;
     std::optional<v1::ActionView> stored;
     std::optional<v1::ActionView> current;
+    std::string history;
     bool changed = false;
   };
   // The record of the action under `key` (its actions key), read through `changes` on first use.
