@@ -25,6 +25,12 @@ class WireReader {
   [[nodiscard]] bool AtEnd() const { return rest_.empty(); }
 
   [[nodiscard]] bool Varint(uint64_t& value) {
+    // One byte, as most tags and lengths of a view are.
+    if (!rest_.empty() && static_cast<uint8_t>(rest_.front()) < 0x80) {
+      value = static_cast<uint8_t>(rest_.front());
+      rest_.remove_prefix(1);
+      return true;
+    }
     value = 0;
     for (int shift = 0; shift < 70; shift += 7) {
       if (rest_.empty()) return false;
