@@ -7,19 +7,25 @@
 namespace reviewtrail::projection {
 namespace {
 
-class ProjectionBatchTest : public ::testing::Test {
+// Stores opened by the test itself, in a directory of its own removed afterwards.
+class ProjectionStoreTest : public ::testing::Test {
  protected:
-  ProjectionBatchTest() {
+  ProjectionStoreTest() {
     dir_ = std::filesystem::temp_directory_path() /
-           ("projection-batch-test-" + std::to_string(::getpid()) + "-" +
+           ("projection-store-test-" + std::to_string(::getpid()) + "-" +
             ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::remove_all(dir_);
-    store_ = *ProjectionStore::Open(dir_.string(), {"things"});
   }
-  ~ProjectionBatchTest() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
+  ~ProjectionStoreTest() override { std::filesystem::remove_all(dir_); }
+
+  std::filesystem::path dir_;
+};
+
+// One store with one table, "things".
+class ProjectionBatchTest : public ProjectionStoreTest {
+ protected:
+  ProjectionBatchTest() { store_ = *ProjectionStore::Open(dir_.string(), {"things"}); }
+  ~ProjectionBatchTest() override { store_.reset(); }  // closed before the directory goes
 
   std::optional<std::string> Stored(const std::string& key) {
     std::string value;
@@ -34,7 +40,6 @@ class ProjectionBatchTest : public ::testing::Test {
     return value;
   }
 
-  std::filesystem::path dir_;
   std::unique_ptr<ProjectionStore> store_;
 };
 
@@ -114,53 +119,40 @@ TEST_F(ProjectionBatchTest, ABatchReservedLikeAnotherStartsEmptyAndWorksTheSame)
   EXPECT_EQ(Stored("k7"), "w");
 }
 
-TEST(ProjectionStoreTest, AStoreWithoutALogKeepsWhatWasFlushed) {
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("projection-store-nowal-" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
+TEST_F(ProjectionStoreTest, AStoreWithoutALogKeepsWhatWasFlushed) {
   {
-    auto store = *ProjectionStore::Open(dir.string(), {"things"}, {.without_wal = true});
+    auto store = *ProjectionStore::Open(dir_.string(), {"things"}, {.without_wal = true});
     ProjectionStore::Batch batch(*store);
     batch.Put("things", "a", "1");
     ASSERT_TRUE(store->Commit(batch, {{0, 7}}).ok());
     ASSERT_TRUE(store->Flush().ok());
   }
-  auto store = *ProjectionStore::Open(dir.string(), {"things"});
+  auto store = *ProjectionStore::Open(dir_.string(), {"things"});
   std::string value;
   EXPECT_TRUE(store->db().Get(rocksdb::ReadOptions(), store->Table("things"), "a", &value).ok());
   EXPECT_EQ(value, "1");
   EXPECT_EQ((*store->LoadPositions(1))[0].offset, 7);
-  store.reset();
-  std::filesystem::remove_all(dir);
 }
 
-TEST(ProjectionStoreTest, TheMemtableSizeAppliesToEveryTableAndBoundsThemAll) {
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("projection-store-memtables-" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
-  auto store = *ProjectionStore::Open(dir.string(), {"things", "others"},
+TEST_F(ProjectionStoreTest, TheMemtableSizeAppliesToEveryTableAndBoundsThemAll) {
+  auto store = *ProjectionStore::Open(dir_.string(), {"things", "others"},
                                       {.without_wal = true, .memtable_bytes = 8 << 20});
   for (const char* table : {"things", "others"}) {
     EXPECT_EQ(store->db().GetOptions(store->Table(table)).write_buffer_size, 8u << 20) << table;
   }
   EXPECT_EQ(store->db().GetDBOptions().db_write_buffer_size, 32u << 20);
-  store.reset();
-  std::filesystem::remove_all(dir);
 }
 
-TEST(ProjectionStoreTest, OpensAStoreHoldingATableItNoLongerDeclares) {
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("projection-store-dropped-" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
+TEST_F(ProjectionStoreTest, OpensAStoreHoldingATableItNoLongerDeclares) {
   {
-    auto store = *ProjectionStore::Open(dir.string(), {"things", "dropped"});
+    auto store = *ProjectionStore::Open(dir_.string(), {"things", "dropped"});
     ProjectionStore::Batch batch(*store);
     batch.Put("things", "a", "1");
     batch.Put("dropped", "b", "2");
     ASSERT_TRUE(store->Commit(batch, {{0, 3}}).ok());
   }
   absl::StatusOr<std::unique_ptr<ProjectionStore>> store =
-      ProjectionStore::Open(dir.string(), {"things"});
+      ProjectionStore::Open(dir_.string(), {"things"});
   ASSERT_TRUE(store.ok()) << store.status();
   EXPECT_EQ((*store)->Table("dropped"), nullptr);
   std::string value;
@@ -168,8 +160,6 @@ TEST(ProjectionStoreTest, OpensAStoreHoldingATableItNoLongerDeclares) {
       (*store)->db().Get(rocksdb::ReadOptions(), (*store)->Table("things"), "a", &value).ok());
   EXPECT_EQ(value, "1");
   EXPECT_EQ((*(*store)->LoadPositions(1))[0].offset, 3);
-  store->reset();
-  std::filesystem::remove_all(dir);
 }
 
 TEST_F(ProjectionBatchTest, TheSchemaVersionIsKeptBesideThePositions) {
