@@ -14,8 +14,8 @@ namespace {
 
 // The fresh store's memtables: four times RocksDB's default, so that the tables the rebuild fills
 // most (the views, the owner index, the history) are flushed a few times instead of a dozen, and
-// leave fewer files to merge. At 1M events: 12.7-13.8 process CPU s against 14.9-16.8, for ~280 MB
-// more memory while the rebuild runs (docs/PERFORMANCE.md).
+// leave fewer files to merge. At 1M events: ~10 % less CPU, for ~270 MB more memory while the
+// rebuild runs (docs/PERFORMANCE.md).
 constexpr size_t kMemtableBytes = 256 << 20;
 
 absl::Status FileError(const std::string& what, const std::error_code& error) {
