@@ -358,6 +358,48 @@ TEST_F(GoldenQueryServiceTest, AStoreOfTheVersionBeforeIsRebuiltOnStart) {
   EXPECT_FALSE(std::filesystem::exists(StorePath() + ".old"));
 }
 
+TEST_F(GoldenQueryServiceTest, AStoreHoldingATableTheLayoutDroppedIsRebuiltWithoutIt) {
+  StopService();
+  const auto current = StoreContents(StorePath());
+  {  // as the build before left it: an actions_by_decision table, and its version
+    rocksdb::DB* raw = nullptr;
+    std::vector<std::string> names;
+    ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), StorePath(), &names).ok());
+    std::vector<rocksdb::ColumnFamilyDescriptor> families;
+    for (const std::string& name : names)
+      families.emplace_back(name, rocksdb::ColumnFamilyOptions());
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    ASSERT_TRUE(
+        rocksdb::DB::Open(rocksdb::DBOptions(), StorePath(), families, &handles, &raw).ok());
+    std::unique_ptr<rocksdb::DB> db(raw);
+    rocksdb::ColumnFamilyHandle* dropped = nullptr;
+    ASSERT_TRUE(
+        db->CreateColumnFamily(rocksdb::ColumnFamilyOptions(), "actions_by_decision", &dropped)
+            .ok());
+    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), dropped, "acme", "").ok());
+    handles.push_back(dropped);
+    for (rocksdb::ColumnFamilyHandle* handle : handles) {
+      ASSERT_TRUE(db->DestroyColumnFamilyHandle(handle).ok());
+    }
+  }
+  {
+    auto store = projection::ProjectionStore::Open(StorePath(), readmodel::AllTables());
+    ASSERT_TRUE(store.ok()) << store.status();
+    ASSERT_TRUE((*store)->SaveSchemaVersion(readmodel::kSchemaVersion - 1).ok());
+  }
+
+  StartService();
+  EXPECT_THAT(notices_.str(),
+              HasSubstr("has schema version " + std::to_string(readmodel::kSchemaVersion - 1)));
+  EXPECT_THAT(notices_.str(), HasSubstr("rebuilt in schema version"));
+  EXPECT_EQ(DashboardOf("", "").total_actions(), 9);
+  StopService();
+  EXPECT_EQ(StoreContents(StorePath()), current);
+  std::vector<std::string> names;
+  ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), StorePath(), &names).ok());
+  EXPECT_THAT(names, ::testing::Not(::testing::Contains("actions_by_decision")));
+}
+
 TEST_F(GoldenQueryServiceTest, ExportsProjectionAndQueryMetrics) {
   v1::ListPersonsResponse persons;
   ASSERT_TRUE(Query(&Stub::ListPersons, v1::ListPersonsRequest(), &persons, manager_).ok());
