@@ -1,6 +1,7 @@
 #include <gmock/gmock.h>
 #include <grpcpp/generic/generic_stub.h>
 
+#include <functional>
 #include <future>
 #include <map>
 #include <set>
@@ -294,28 +295,42 @@ TEST_F(GoldenQueryServiceTest, RebuildSwapsInAStoreIdenticalToTheLiveOne) {
   EXPECT_EQ(DashboardOf("", "").total_actions(), 9);
 }
 
-// Makes the store at `path` look written by the build before schema versions: no version
-// recorded, and no open_due_counts table (which that build did not have).
-void MakeItLookWrittenByVersionOne(const std::string& path) {
+using RawHandles = std::vector<rocksdb::ColumnFamilyHandle*>;
+
+// Opens the store at `path` with RocksDB alone, every column family as it is (`names[i]` is
+// `handles[i]`), lets `edit` change it (a column family it creates goes into `handles` too), and
+// closes it.
+void EditRawStore(
+    const std::string& path,
+    const std::function<void(rocksdb::DB&, const std::vector<std::string>&, RawHandles&)>& edit) {
   std::vector<std::string> names;
   ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), path, &names).ok());
   std::vector<rocksdb::ColumnFamilyDescriptor> families;
   for (const std::string& name : names) families.emplace_back(name, rocksdb::ColumnFamilyOptions());
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  RawHandles handles;
   rocksdb::DB* raw = nullptr;
   ASSERT_TRUE(rocksdb::DB::Open(rocksdb::DBOptions(), path, families, &handles, &raw).ok());
   std::unique_ptr<rocksdb::DB> db(raw);
-  for (size_t i = 0; i < names.size(); ++i) {
-    if (names[i] == "positions") {
-      ASSERT_TRUE(db->Delete(rocksdb::WriteOptions(), handles[i], "schema_version").ok());
-    }
-    if (names[i] == readmodel::kOpenDueCounts) {
-      ASSERT_TRUE(db->DropColumnFamily(handles[i]).ok());
-    }
-  }
+  edit(*db, names, handles);
   for (rocksdb::ColumnFamilyHandle* handle : handles) {
     ASSERT_TRUE(db->DestroyColumnFamilyHandle(handle).ok());
   }
+}
+
+// Makes the store at `path` look written by the build before schema versions: no version
+// recorded, and no open_due_counts table (which that build did not have).
+void MakeItLookWrittenByVersionOne(const std::string& path) {
+  EditRawStore(
+      path, [](rocksdb::DB& db, const std::vector<std::string>& names, RawHandles& handles) {
+        for (size_t i = 0; i < names.size(); ++i) {
+          if (names[i] == "positions") {
+            ASSERT_TRUE(db.Delete(rocksdb::WriteOptions(), handles[i], "schema_version").ok());
+          }
+          if (names[i] == readmodel::kOpenDueCounts) {
+            ASSERT_TRUE(db.DropColumnFamily(handles[i]).ok());
+          }
+        }
+      });
 }
 
 std::optional<int64_t> SchemaVersionAt(const std::string& path) {
@@ -361,27 +376,16 @@ TEST_F(GoldenQueryServiceTest, AStoreOfTheVersionBeforeIsRebuiltOnStart) {
 TEST_F(GoldenQueryServiceTest, AStoreHoldingATableTheLayoutDroppedIsRebuiltWithoutIt) {
   StopService();
   const auto current = StoreContents(StorePath());
-  {  // as the build before left it: an actions_by_decision table, and its version
-    rocksdb::DB* raw = nullptr;
-    std::vector<std::string> names;
-    ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), StorePath(), &names).ok());
-    std::vector<rocksdb::ColumnFamilyDescriptor> families;
-    for (const std::string& name : names)
-      families.emplace_back(name, rocksdb::ColumnFamilyOptions());
-    std::vector<rocksdb::ColumnFamilyHandle*> handles;
-    ASSERT_TRUE(
-        rocksdb::DB::Open(rocksdb::DBOptions(), StorePath(), families, &handles, &raw).ok());
-    std::unique_ptr<rocksdb::DB> db(raw);
-    rocksdb::ColumnFamilyHandle* dropped = nullptr;
-    ASSERT_TRUE(
-        db->CreateColumnFamily(rocksdb::ColumnFamilyOptions(), "actions_by_decision", &dropped)
-            .ok());
-    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), dropped, "acme", "").ok());
-    handles.push_back(dropped);
-    for (rocksdb::ColumnFamilyHandle* handle : handles) {
-      ASSERT_TRUE(db->DestroyColumnFamilyHandle(handle).ok());
-    }
-  }
+  // As the build before left it: an actions_by_decision table, and its version.
+  EditRawStore(
+      StorePath(), [](rocksdb::DB& db, const std::vector<std::string>&, RawHandles& handles) {
+        rocksdb::ColumnFamilyHandle* dropped = nullptr;
+        ASSERT_TRUE(
+            db.CreateColumnFamily(rocksdb::ColumnFamilyOptions(), "actions_by_decision", &dropped)
+                .ok());
+        handles.push_back(dropped);
+        ASSERT_TRUE(db.Put(rocksdb::WriteOptions(), dropped, "acme", "").ok());
+      });
   {
     auto store = projection::ProjectionStore::Open(StorePath(), readmodel::AllTables());
     ASSERT_TRUE(store.ok()) << store.status();
