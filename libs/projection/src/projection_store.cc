@@ -5,6 +5,7 @@
 #include <rocksdb/table.h>
 
 #include <algorithm>
+#include <functional>
 #include <thread>
 
 #include "store_status.h"
@@ -41,8 +42,9 @@ int64_t ParseBigEndian64(std::string_view value) {
 // keys that do not exist yet (a new action, its first index entries) and the check before a
 // deletion skip the files; one block cache shared by the tables.
 rocksdb::ColumnFamilyOptions TableOptions(const std::shared_ptr<rocksdb::Cache>& cache,
-                                          size_t memtable_bytes) {
+                                          size_t memtable_bytes, bool compressed) {
   rocksdb::ColumnFamilyOptions options;
+  if (!compressed) options.compression = rocksdb::kNoCompression;
   if (memtable_bytes > 0) options.write_buffer_size = memtable_bytes;
   rocksdb::BlockBasedTableOptions table;
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
@@ -58,22 +60,41 @@ rocksdb::ColumnFamilyOptions TableOptions(const std::shared_ptr<rocksdb::Cache>&
 absl::StatusOr<std::unique_ptr<ProjectionStore>> ProjectionStore::Open(
     const std::string& path, const std::vector<std::string>& tables,
     ProjectionStoreOptions store_options) {
+  for (const std::string& table : store_options.uncompressed_tables) {
+    if (std::find(tables.begin(), tables.end(), table) == tables.end()) {
+      return absl::InvalidArgumentError("uncompressed_tables: \"" + table +
+                                        "\" is not one of the store's tables");
+    }
+  }
   rocksdb::DBOptions options;
   options.create_if_missing = true;
   options.create_missing_column_families = true;
   options.IncreaseParallelism(2);
-  // Without a log, only flushes persist: flushing the tables together keeps the files consistent
-  // with the positions.
-  options.atomic_flush = store_options.without_wal;
+  // Files read in place through the page cache (see `uncompressed_tables`).
+  options.allow_mmap_reads = true;
+  // Two flushes and two compactions at once (two background jobs alone would allow one flush and
+  // one compaction): Flush() and Compact() work on the tables side by side. The flush threads are
+  // the process's (Env::Default()), one unless raised.
+  options.max_background_flushes = 2;
+  options.max_background_compactions = 2;
+  options.env->IncBackgroundThreadsIfNeeded(2, rocksdb::Env::Priority::HIGH);
   if (store_options.memtable_bytes > 0) {
     options.db_write_buffer_size = 4 * store_options.memtable_bytes;
   }
+  const std::shared_ptr<rocksdb::Cache> cache = rocksdb::NewLRUCache(kBlockCacheBytes);
   const rocksdb::ColumnFamilyOptions table_options =
-      TableOptions(rocksdb::NewLRUCache(kBlockCacheBytes), store_options.memtable_bytes);
+      TableOptions(cache, store_options.memtable_bytes, /*compressed=*/true);
+  const rocksdb::ColumnFamilyOptions uncompressed_options =
+      TableOptions(cache, store_options.memtable_bytes, /*compressed=*/false);
+  const auto& uncompressed = store_options.uncompressed_tables;
   std::vector<rocksdb::ColumnFamilyDescriptor> families;
   families.emplace_back(rocksdb::kDefaultColumnFamilyName, table_options);
   families.emplace_back(kPositions, table_options);
-  for (const std::string& table : tables) families.emplace_back(table, table_options);
+  for (const std::string& table : tables) {
+    const bool compressed =
+        std::find(uncompressed.begin(), uncompressed.end(), table) == uncompressed.end();
+    families.emplace_back(table, compressed ? table_options : uncompressed_options);
+  }
   // Tables of an earlier layout that this one no longer has: RocksDB opens a store only with all of
   // its column families. Opened, never read or written (a rebuild leaves them behind).
   std::vector<std::string> existing;
@@ -178,26 +199,37 @@ absl::Status ProjectionStore::Commit(Batch& batch, const std::map<int32_t, int64
   return ToStatus(db_->Write(options, &write), "committing a projection batch");
 }
 
-absl::Status ProjectionStore::Compact() {
+absl::Status ProjectionStore::ForEachTableAtOnce(
+    const std::function<rocksdb::Status(rocksdb::ColumnFamilyHandle*)>& work, const char* what) {
   std::vector<rocksdb::Status> statuses(handles_.size());
   {
-    std::vector<std::jthread> compactions;
+    std::vector<std::jthread> threads;
     for (size_t i = 0; i < handles_.size(); ++i) {
-      compactions.emplace_back([this, i, &statuses] {
-        rocksdb::CompactRangeOptions options;
-        options.exclusive_manual_compaction = false;
-        statuses[i] = db_->CompactRange(options, handles_[i], nullptr, nullptr);
-      });
+      threads.emplace_back([&, i] { statuses[i] = work(handles_[i]); });
     }
   }
   for (const rocksdb::Status& status : statuses) {
-    if (!status.ok()) return ToStatus(status, "compacting the projection store");
+    if (!status.ok()) return ToStatus(status, what);
   }
   return absl::OkStatus();
 }
 
+absl::Status ProjectionStore::Compact() {
+  return ForEachTableAtOnce(
+      [this](rocksdb::ColumnFamilyHandle* table) {
+        rocksdb::CompactRangeOptions options;
+        options.exclusive_manual_compaction = false;
+        return db_->CompactRange(options, table, nullptr, nullptr);
+      },
+      "compacting the projection store");
+}
+
 absl::Status ProjectionStore::Flush() {
-  return ToStatus(db_->Flush(rocksdb::FlushOptions(), handles_), "flushing the projection store");
+  return ForEachTableAtOnce(
+      [this](rocksdb::ColumnFamilyHandle* table) {
+        return db_->Flush(rocksdb::FlushOptions(), table);
+      },
+      "flushing the projection store");
 }
 
 }  // namespace reviewtrail::projection

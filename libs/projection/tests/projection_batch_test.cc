@@ -1,6 +1,9 @@
 #include <gtest/gtest.h>
+#include <rocksdb/table_properties.h>
 
 #include <filesystem>
+#include <set>
+#include <string>
 
 #include "reviewtrail/projection/projection_store.h"
 
@@ -119,18 +122,27 @@ TEST_F(ProjectionBatchTest, ABatchReservedLikeAnotherStartsEmptyAndWorksTheSame)
   EXPECT_EQ(Stored("k7"), "w");
 }
 
-TEST_F(ProjectionStoreTest, AStoreWithoutALogKeepsWhatWasFlushed) {
+TEST_F(ProjectionStoreTest, AStoreWithoutALogKeepsWhatWasFlushedInEveryTable) {
   {
-    auto store = *ProjectionStore::Open(dir_.string(), {"things"}, {.without_wal = true});
+    auto store = *ProjectionStore::Open(dir_.string(), {"things", "others"}, {.without_wal = true});
     ProjectionStore::Batch batch(*store);
     batch.Put("things", "a", "1");
+    batch.Put("others", "b", "2");
     ASSERT_TRUE(store->Commit(batch, {{0, 7}}).ok());
     ASSERT_TRUE(store->Flush().ok());
+    for (const char* table : {"things", "others"}) {
+      uint64_t in_memory = 1;
+      ASSERT_TRUE(store->db().GetIntProperty(store->Table(table),
+                                             "rocksdb.num-entries-active-mem-table", &in_memory));
+      EXPECT_EQ(in_memory, 0u) << table << " is in its files before the store is closed";
+    }
   }
-  auto store = *ProjectionStore::Open(dir_.string(), {"things"});
+  auto store = *ProjectionStore::Open(dir_.string(), {"things", "others"});
   std::string value;
   EXPECT_TRUE(store->db().Get(rocksdb::ReadOptions(), store->Table("things"), "a", &value).ok());
   EXPECT_EQ(value, "1");
+  EXPECT_TRUE(store->db().Get(rocksdb::ReadOptions(), store->Table("others"), "b", &value).ok());
+  EXPECT_EQ(value, "2");
   EXPECT_EQ((*store->LoadPositions(1))[0].offset, 7);
 }
 
@@ -141,6 +153,39 @@ TEST_F(ProjectionStoreTest, TheMemtableSizeAppliesToEveryTableAndBoundsThemAll) 
     EXPECT_EQ(store->db().GetOptions(store->Table(table)).write_buffer_size, 8u << 20) << table;
   }
   EXPECT_EQ(store->db().GetDBOptions().db_write_buffer_size, 32u << 20);
+}
+
+// The compression of the files holding `table`, as their properties name it.
+std::set<std::string> CompressionOf(ProjectionStore& store, const std::string& table) {
+  rocksdb::TablePropertiesCollection files;
+  EXPECT_TRUE(store.db().GetPropertiesOfAllTables(store.Table(table), &files).ok());
+  std::set<std::string> names;
+  for (const auto& [file, properties] : files) names.insert(properties->compression_name);
+  return names;
+}
+
+TEST_F(ProjectionStoreTest, UncompressedTablesAreWrittenWithoutCompressionAndTheOthersWith) {
+  auto store = *ProjectionStore::Open(dir_.string(), {"things", "others"},
+                                      {.uncompressed_tables = {"things"}});
+  ProjectionStore::Batch batch(*store);
+  batch.Put("things", "a", std::string(1000, 'x'));
+  batch.Put("others", "b", std::string(1000, 'y'));
+  ASSERT_TRUE(store->Commit(batch, {{0, 1}}).ok());
+  ASSERT_TRUE(store->Flush().ok());
+  EXPECT_EQ(CompressionOf(*store, "things"), std::set<std::string>{"NoCompression"});
+  EXPECT_EQ(CompressionOf(*store, "others"), std::set<std::string>{"Snappy"});
+  std::string value;
+  ASSERT_TRUE(store->db().Get(rocksdb::ReadOptions(), store->Table("things"), "a", &value).ok());
+  EXPECT_EQ(value, std::string(1000, 'x')) << "read back in place through mmap";
+}
+
+TEST_F(ProjectionStoreTest, AnUncompressedTableMustBeOneOfTheStoresTables) {
+  absl::StatusOr<std::unique_ptr<ProjectionStore>> store =
+      ProjectionStore::Open(dir_.string(), {"things"}, {.uncompressed_tables = {"thing"}});
+  ASSERT_EQ(store.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(store.status().message().find("uncompressed_tables: \"thing\""), std::string::npos)
+      << store.status();
+  EXPECT_FALSE(std::filesystem::exists(dir_)) << "nothing created";
 }
 
 TEST_F(ProjectionStoreTest, OpensAStoreHoldingATableItNoLongerDeclares) {

@@ -12,6 +12,12 @@ bool HoldsActionViews(std::string_view table) {
   return table == kActions || table == kActionsByOwner;
 }
 
+std::vector<std::string> UncompressedTables() {
+  std::vector<std::string> tables = AllTables();
+  std::erase_if(tables, [](const std::string& table) { return !HoldsActionViews(table); });
+  return tables;
+}
+
 std::string Key(std::initializer_list<std::string_view> parts) {
   std::string key;
   size_t size = parts.size();

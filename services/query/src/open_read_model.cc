@@ -11,7 +11,8 @@ namespace reviewtrail::query {
 namespace {
 
 absl::StatusOr<std::unique_ptr<projection::ProjectionStore>> Open(const std::string& store_path) {
-  return projection::ProjectionStore::Open(store_path, readmodel::AllTables());
+  return projection::ProjectionStore::Open(
+      store_path, readmodel::AllTables(), {.uncompressed_tables = readmodel::UncompressedTables()});
 }
 
 std::string VersionText(const std::optional<int64_t>& version) {

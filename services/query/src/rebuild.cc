@@ -35,7 +35,9 @@ absl::Status RebuildReadModel(eventlog::EventLog& log, const std::string& store_
   {
     absl::StatusOr<std::unique_ptr<projection::ProjectionStore>> store =
         projection::ProjectionStore::Open(fresh, readmodel::AllTables(),
-                                          {.without_wal = true, .memtable_bytes = kMemtableBytes});
+                                          {.without_wal = true,
+                                           .memtable_bytes = kMemtableBytes,
+                                           .uncompressed_tables = readmodel::UncompressedTables()});
     if (!store.ok()) return store.status();
     // Every read-model key starts with the tenant, whose events are all in one partition: the
     // partitions are folded in parallel, one QueryProjection per worker.

@@ -1,5 +1,6 @@
 #include <gmock/gmock.h>
 #include <grpcpp/generic/generic_stub.h>
+#include <rocksdb/table_properties.h>
 
 #include <functional>
 #include <future>
@@ -7,6 +8,7 @@
 #include <set>
 
 #include "query_fixture.h"
+#include "reviewtrail/query/open_read_model.h"
 #include "reviewtrail/query/rebuild.h"
 #include "store_contents.h"
 
@@ -315,6 +317,45 @@ void EditRawStore(
   for (rocksdb::ColumnFamilyHandle* handle : handles) {
     ASSERT_TRUE(db->DestroyColumnFamilyHandle(handle).ok());
   }
+}
+
+// The compression each read-model table's files name in their properties (a set per table: one
+// name when its files agree).
+std::map<std::string, std::set<std::string>> CompressionByTable(const std::string& path) {
+  std::map<std::string, std::set<std::string>> compression;
+  EditRawStore(path,
+               [&](rocksdb::DB& db, const std::vector<std::string>& names, RawHandles& handles) {
+                 for (size_t i = 0; i < names.size(); ++i) {
+                   rocksdb::TablePropertiesCollection files;
+                   ASSERT_TRUE(db.GetPropertiesOfAllTables(handles[i], &files).ok());
+                   for (const auto& [file, properties] : files) {
+                     compression[names[i]].insert(properties->compression_name);
+                   }
+                 }
+               });
+  return compression;
+}
+
+TEST_F(GoldenQueryServiceTest, TheTablesHoldingViewsAreStoredUncompressedLiveAndRebuilt) {
+  StopService();
+  const auto expect_layout = [](const std::map<std::string, std::set<std::string>>& compression) {
+    for (const std::string& table : readmodel::AllTables()) {
+      const bool views = readmodel::HoldsActionViews(table);
+      EXPECT_EQ(compression.at(table), std::set<std::string>{views ? "NoCompression" : "Snappy"})
+          << table;
+    }
+  };
+  {  // the live store, its memtables flushed
+    prometheus::Registry registry;
+    auto store =
+        OpenReadModel(*log_, StorePath(), runtime::TenantTimeZones(), registry, 1000, 1, notices_);
+    ASSERT_TRUE(store.ok()) << store.status();
+    ASSERT_TRUE((*store)->Flush().ok());
+  }
+  expect_layout(CompressionByTable(StorePath()));
+  prometheus::Registry registry;
+  ASSERT_TRUE(RebuildReadModel(*log_, StorePath(), runtime::TenantTimeZones(), registry).ok());
+  expect_layout(CompressionByTable(StorePath()));
 }
 
 // Makes the store at `path` look written by the build before schema versions: no version

@@ -2,6 +2,7 @@
 
 #include <rocksdb/db.h>
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <memory_resource>
@@ -19,12 +20,18 @@ namespace reviewtrail::projection {
 
 struct ProjectionStoreOptions {
   // No write-ahead log: for a store built from nothing and used only once complete (a rebuild,
-  // whose crash restarts it from scratch). Flush() must succeed before such a store is put to use.
+  // whose crash restarts it from scratch). Flush() must succeed before such a store is put to use:
+  // until then its files may hold some tables' changes and not others'.
   bool without_wal = false;
   // Bytes of each table's memtable before it is flushed; 0: RocksDB's default (64 MB). All the
   // memtables together stay under four times this (the fullest is flushed first). Large memtables
   // suit a store built in bulk: fewer, larger files to flush and to compact.
   size_t memtable_bytes = 0;
+  // Tables whose files are written without compression. Every store reads its files through
+  // mmap, so an uncompressed block is read in place from the page cache: no read call, no copy,
+  // no decompression. For tables read in long runs whose values are copied out as they are; the
+  // price is their size on disk (three to four times, for protobuf views).
+  std::vector<std::string> uncompressed_tables;
 };
 
 // A projection's own RocksDB: one column family per table, plus "positions" holding, per log
@@ -102,11 +109,13 @@ class ProjectionStore {
   // Commits `batch` and the positions (partition -> next offset) atomically.
   [[nodiscard]] absl::Status Commit(Batch& batch, const std::map<int32_t, int64_t>& next_offsets);
 
-  // Writes everything committed so far to the store's files (needed with `without_wal`).
+  // Writes everything committed so far to the store's files (needed with `without_wal`), the
+  // tables side by side.
   [[nodiscard]] absl::Status Flush();
-  // Compacts every table into one sorted run: for a store built in bulk, so that it starts serving
-  // without compactions pending. The tables compact at the same time, as many at once as the
-  // store has background threads.
+  // Compacts every table into one sorted run: for a store built in bulk, so that its queries do
+  // not merge files. The tables compact at the same time, as many at once as the store has
+  // background threads. (RocksDB still rewrites a table's run once when it was moved there whole
+  // from a flush, to zero its sequence numbers, after the store's first snapshot is released.)
   [[nodiscard]] absl::Status Compact();
 
   [[nodiscard]] rocksdb::DB& db() { return *db_; }
@@ -115,6 +124,9 @@ class ProjectionStore {
 
  private:
   ProjectionStore() = default;
+  // Runs `work` on every column family, each on a thread of its own, and waits for all of them.
+  absl::Status ForEachTableAtOnce(
+      const std::function<rocksdb::Status(rocksdb::ColumnFamilyHandle*)>& work, const char* what);
 
   std::unique_ptr<rocksdb::DB> db_;
   ProjectionStoreOptions options_;

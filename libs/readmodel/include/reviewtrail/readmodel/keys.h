@@ -62,6 +62,10 @@ inline constexpr int64_t kSchemaVersion = 7;
 [[nodiscard]] std::vector<std::string> AllTables();
 // Whether the records of `table` are ActionViews: the actions table and actions_by_owner.
 [[nodiscard]] bool HoldsActionViews(std::string_view table);
+// The tables whose files are kept uncompressed: those holding ActionViews, which ListActions reads
+// a page at a time from one range and copies out as stored (in place from the page cache, with
+// no decompression; ProjectionStoreOptions::uncompressed_tables).
+[[nodiscard]] std::vector<std::string> UncompressedTables();
 
 // The components joined by NUL.
 [[nodiscard]] std::string Key(std::initializer_list<std::string_view> parts);
