@@ -53,8 +53,10 @@ absl::Status RebuildReadModel(eventlog::EventLog& log, const std::string& store_
     // Written without a log (a crash before the swap restarts the rebuild): the files must hold
     // everything before it is swapped in.
     if (absl::Status flushed = (*store)->Flush(); !flushed.ok()) return flushed;
-    // The flushes left several files per table: the queries should not pay for merging them, nor
-    // share the machine with the compactions that would follow the swap.
+    // The flushes may leave several files per table: the queries should not pay for merging them.
+    // (A table flushed into one file is moved down whole; RocksDB rewrites it once after the swap,
+    // when the first query's snapshot is released, to zero its sequence numbers. Doing that here
+    // instead cost ~15 % more rebuild time: docs/PERFORMANCE.md.)
     if (absl::Status compacted = (*store)->Compact(); !compacted.ok()) return compacted;
   }  // closed before the swap
   std::filesystem::remove_all(old, error);
