@@ -56,7 +56,7 @@ absl::Status RebuildReadModel(eventlog::EventLog& log, const std::string& store_
     // The flushes may leave several files per table: the queries should not pay for merging them.
     // (A table flushed into one file is moved down whole; RocksDB rewrites it once after the swap,
     // when the first query's snapshot is released, to zero its sequence numbers. Doing that here
-    // instead cost ~15 % more rebuild time: docs/PERFORMANCE.md.)
+    // instead made the rebuild ~14 % longer: docs/PERFORMANCE.md.)
     if (absl::Status compacted = (*store)->Compact(); !compacted.ok()) return compacted;
   }  // closed before the swap
   std::filesystem::remove_all(old, error);
