@@ -25,10 +25,16 @@ class WireReader {
   [[nodiscard]] bool AtEnd() const { return rest_.empty(); }
 
   [[nodiscard]] bool Varint(uint64_t& value) {
-    // One byte, as most tags and lengths of a view are.
-    if (!rest_.empty() && static_cast<uint8_t>(rest_.front()) < 0x80) {
-      value = static_cast<uint8_t>(rest_.front());
+    // One or two bytes, as the tags and lengths of a view are.
+    if (!rest_.empty() && static_cast<uint8_t>(rest_[0]) < 0x80) {
+      value = static_cast<uint8_t>(rest_[0]);
       rest_.remove_prefix(1);
+      return true;
+    }
+    if (rest_.size() >= 2 && static_cast<uint8_t>(rest_[1]) < 0x80) {
+      value = (static_cast<uint8_t>(rest_[0]) & 0x7fu) |
+              (static_cast<uint64_t>(static_cast<uint8_t>(rest_[1])) << 7);
+      rest_.remove_prefix(2);
       return true;
     }
     value = 0;
