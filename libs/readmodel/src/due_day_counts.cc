@@ -1,6 +1,9 @@
 #include "reviewtrail/readmodel/due_day_counts.h"
 
 #include <algorithm>
+#include <bit>
+#include <cstring>
+#include <type_traits>
 
 namespace reviewtrail::readmodel {
 namespace {
@@ -13,9 +16,19 @@ void AppendBigEndian(std::string& out, uint64_t value, int bytes) {
   for (int i = bytes - 1; i >= 0; --i) out.push_back(static_cast<char>((value >> (8 * i)) & 0xFF));
 }
 
-uint64_t ReadBigEndian(std::string_view bytes) {
-  uint64_t value = 0;
-  for (char c : bytes) value = (value << 8) | static_cast<unsigned char>(c);
+// The big-endian number of sizeof(T) bytes at `at`: one load (and a byte swap on this CPU).
+template <typename T>
+T ReadBigEndian(const char* at) {
+  static_assert(std::is_same_v<T, uint32_t> || std::is_same_v<T, uint64_t>);
+  T value;
+  std::memcpy(&value, at, sizeof(T));
+  if constexpr (std::endian::native == std::endian::little) {
+    if constexpr (sizeof(T) == 4) {
+      value = __builtin_bswap32(value);
+    } else {
+      value = __builtin_bswap64(value);
+    }
+  }
   return value;
 }
 
@@ -57,9 +70,8 @@ bool DueDayCounts::ParseFromString(std::string_view bytes) {
   if (bytes.size() % kDayBytes != 0) return false;
   days_.reserve(bytes.size() / kDayBytes);
   for (size_t at = 0; at < bytes.size(); at += kDayBytes) {
-    const auto day =
-        static_cast<int32_t>(static_cast<uint32_t>(ReadBigEndian(bytes.substr(at, 4))));
-    const auto count = static_cast<int64_t>(ReadBigEndian(bytes.substr(at + 4, 8)));
+    const auto day = static_cast<int32_t>(ReadBigEndian<uint32_t>(bytes.data() + at));
+    const auto count = static_cast<int64_t>(ReadBigEndian<uint64_t>(bytes.data() + at + 4));
     if (!days_.empty() && days_.back().day >= day) {
       days_.clear();
       return false;
