@@ -5,6 +5,7 @@
 
 #include "reviewtrail/query/query_service.h"
 #include "reviewtrail/query/rebuild.h"
+#include "reviewtrail/rpc/read_your_writes.h"
 #include "reviewtrail/server/service_host.h"
 
 int main(int argc, char** argv) {
@@ -13,7 +14,7 @@ int main(int argc, char** argv) {
   reviewtrail::server::ServerConfig config;
   reviewtrail::server::AddServerOptions(app, config);
   bool rebuild = false;
-  int64_t wait_ms = 5000;
+  int64_t wait_ms = reviewtrail::rpc::kMaxPositionWait.count();
   app.add_flag("--rebuild", rebuild,
                "Rebuild the read model from log position 0 into a fresh store and swap it in "
                "before serving");

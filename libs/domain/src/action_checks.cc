@@ -12,6 +12,9 @@ std::optional<DomainError> RequireNotFinal(const ActionState& action, std::strin
 std::optional<DomainError> RequireStatus(const ActionState& action,
                                          std::initializer_list<v1::ActionStatus> expected,
                                          std::string_view verb) {
+  // A closed or cancelled action answers ACTION_FINAL whatever the command, so a client needs one
+  // rule name for "nothing more can happen to this action".
+  if (auto final_state = RequireNotFinal(action, verb)) return final_state;
   std::string allowed;
   for (v1::ActionStatus status : expected) {
     if (action.status == status) return std::nullopt;

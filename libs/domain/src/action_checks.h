@@ -26,11 +26,13 @@ Result<const ActionState*> FindActionForCommand(const StateView& state, const st
   return action;
 }
 
-// FAILED_PRECONDITION naming the state when the action is closed or cancelled.
+// FAILED_PRECONDITION ACTION_FINAL naming the state when the action is closed or cancelled: the
+// one rule name every command answers for a final action.
 [[nodiscard]] std::optional<DomainError> RequireNotFinal(const ActionState& action,
                                                          std::string_view verb);
 
-// FAILED_PRECONDITION naming the state unless the action is in `expected`.
+// FAILED_PRECONDITION naming the state unless the action is in `expected` (none of them final):
+// ACTION_FINAL when the action is closed or cancelled, otherwise ACTION_STATE.
 [[nodiscard]] std::optional<DomainError> RequireStatus(
     const ActionState& action, std::initializer_list<v1::ActionStatus> expected,
     std::string_view verb);

@@ -73,8 +73,10 @@ Result<Decision> Decide(const StateView& state, const v1::AttachEvidenceRequest&
     violations.Add("sha256", "must be the SHA-256 of the artefact: exactly 64 hex digits");
   }
   if (command.size_bytes() <= 0) violations.Add("size_bytes", "must be greater than 0");
-  if (!command.media_type().empty() &&
-      (command.media_type().size() > kMaxNameLength || !LooksLikeMediaType(command.media_type()))) {
+  if (command.media_type().size() > kMaxNameLength) {
+    violations.Add("media_type", "must be at most " + std::to_string(kMaxNameLength) +
+                                     " bytes, got " + std::to_string(command.media_type().size()));
+  } else if (!command.media_type().empty() && !LooksLikeMediaType(command.media_type())) {
     violations.Add("media_type", "must be a media type like application/pdf");
   }
   if (!violations.empty()) return violations.ToError();

@@ -124,7 +124,8 @@ void Violations::RequireId(std::string_view field, std::string_view value) {
 void Violations::OptionalId(std::string_view field, std::string_view value) {
   if (value.empty()) return;
   if (value.size() > kMaxIdLength) {
-    Add(field, "must be at most " + std::to_string(kMaxIdLength) + " characters");
+    Add(field, "must be at most " + std::to_string(kMaxIdLength) + " bytes, got " +
+                   std::to_string(value.size()));
   } else if (!std::all_of(value.begin(), value.end(), IsIdChar)) {
     Add(field, "must contain only letters, digits and . _ @ : -");
   }
@@ -134,7 +135,8 @@ void Violations::RequireCommandId(std::string_view value) {
   if (value.empty()) {
     Add("command_id", "is required (an idempotency key, e.g. a UUID)");
   } else if (value.size() > kMaxCommandIdLength) {
-    Add("command_id", "must be at most " + std::to_string(kMaxCommandIdLength) + " characters");
+    Add("command_id", "must be at most " + std::to_string(kMaxCommandIdLength) + " bytes, got " +
+                          std::to_string(value.size()));
   } else if (!std::all_of(value.begin(), value.end(),
                           [](char c) { return c > 0x20 && c < 0x7F; })) {
     Add("command_id", "must be printable ASCII without spaces");
@@ -163,7 +165,8 @@ void Violations::RequireUri(std::string_view field, std::string_view value) {
 void Violations::OptionalUri(std::string_view field, std::string_view value) {
   if (value.empty()) return;
   if (value.size() > kMaxUriLength) {
-    Add(field, "must be at most " + std::to_string(kMaxUriLength) + " bytes");
+    Add(field, "must be at most " + std::to_string(kMaxUriLength) + " bytes, got " +
+                   std::to_string(value.size()));
     return;
   }
   const auto scheme = UriScheme(value);

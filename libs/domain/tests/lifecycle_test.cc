@@ -136,15 +136,20 @@ TEST_F(LifecycleTest, ClosedAndCancelledAreFinal) {
   EXPECT_EQ(Action(cancelled).status, v1::ACTION_STATUS_CANCELLED);
 
   for (const auto& [id, state] : {std::pair{closed, "CLOSED"}, std::pair{cancelled, "CANCELLED"}}) {
+    // One rule name for a final action, whichever command meets it.
     const auto progress = Run(Progress(id, "p-" + id), owner_);
-    EXPECT_THAT(progress, IsError(ErrorCode::kFailedPrecondition, "ACTION_STATE"));
+    EXPECT_THAT(progress, IsError(ErrorCode::kFailedPrecondition, "ACTION_FINAL"));
     EXPECT_EQ(progress.error().state, state);
     EXPECT_THAT(Run(Cancel(id, "c-" + id), manager_),
                 IsError(ErrorCode::kFailedPrecondition, "ACTION_FINAL"));
     EXPECT_THAT(Run(ValidEvidence(id, "e-" + id), owner_),
                 IsError(ErrorCode::kFailedPrecondition, "ACTION_FINAL"));
     EXPECT_THAT(Run(Approve(id, "a-" + id), manager_),
-                IsError(ErrorCode::kFailedPrecondition, "ACTION_STATE"));
+                IsError(ErrorCode::kFailedPrecondition, "ACTION_FINAL"));
+    EXPECT_THAT(Run(Reject(id, "x-" + id), manager_),
+                IsError(ErrorCode::kFailedPrecondition, "ACTION_FINAL"));
+    EXPECT_THAT(Run(RequestClosure(id, "r-" + id), owner_),
+                IsError(ErrorCode::kFailedPrecondition, "ACTION_FINAL"));
   }
 }
 

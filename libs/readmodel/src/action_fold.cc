@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "reviewtrail/audit/entry_builder.h"
 #include "reviewtrail/domain/civil_date.h"
 #include "reviewtrail/domain/state.h"
 
@@ -149,8 +150,7 @@ v1::HistoryEntry HistoryOf(const ViewBefore& before, const v1::ActionView& after
   v1::HistoryEntry entry;
   entry.set_version(event.aggregate_version());
   entry.set_event_id(event.event_id());
-  const auto* field = event.GetDescriptor()->FindFieldByNumber(event.payload_case());
-  entry.set_event_type(field == nullptr ? "unknown" : field->name());
+  entry.set_event_type(audit::EventTypeName(event));  // the audit log's spelling
   *entry.mutable_occurred_at() = event.occurred_at();
   entry.set_actor_id(event.actor().person_id());
   *entry.mutable_position() = position;

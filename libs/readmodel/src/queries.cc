@@ -1,6 +1,7 @@
 #include "reviewtrail/readmodel/queries.h"
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <tuple>
 
@@ -71,12 +72,14 @@ absl::StatusOr<std::string> PageStart(const std::string& page_token, std::string
   return token->last_key + '\0';  // the smallest key after it
 }
 
-// A keyed list of one table in key order, paged.
-template <typename Message, typename Response, typename Add>
+// A keyed list of one table in key order, paged: the records of the tenant whose id starts with
+// `id_prefix` and that `keep`.
+template <typename Message, typename Response, typename Add, typename Keep>
 absl::StatusOr<Response> ListTable(const ReadView& view, std::string_view table,
                                    const std::string& tenant_id, int32_t page_size,
-                                   const std::string& page_token, Add add) {
-  const std::string prefix = Prefix({tenant_id});
+                                   const std::string& page_token, Add add, Keep keep,
+                                   std::string_view id_prefix = {}) {
+  const std::string prefix = Prefix({tenant_id}) + std::string(id_prefix);
   absl::StatusOr<std::string> start = PageStart(page_token, table, prefix);
   if (!start.ok()) return start.status();
   const int32_t size = EffectivePageSize(page_size);
@@ -86,13 +89,14 @@ absl::StatusOr<Response> ListTable(const ReadView& view, std::string_view table,
   absl::Status failure;
   absl::Status scanned =
       view.Scan(table, prefix, *start, [&](std::string_view key, std::string_view value) {
-        if (listed == size) {
-          response.set_next_page_token(EncodePageToken({std::string(table), last_key}));
-          return false;
-        }
         absl::StatusOr<Message> message = Parse<Message>(table, value);
         if (!message.ok()) {
           failure = message.status();
+          return false;
+        }
+        if (!keep(*message)) return true;
+        if (listed == size) {
+          response.set_next_page_token(EncodePageToken({std::string(table), last_key}));
           return false;
         }
         add(response, *std::move(message));
@@ -336,7 +340,8 @@ absl::StatusOr<v1::ListReviewsResponse> Queries::ListReviews(const std::string& 
           view_, kReviews, tenant_id, page_size, page_token,
           [](v1::ListReviewsResponse& response, v1::ReviewView review) {
             *response.add_reviews() = std::move(review);
-          });
+          },
+          [](const v1::ReviewView&) { return true; });
   if (!listed.ok()) return listed;
   for (v1::ReviewView& review : *listed->mutable_reviews()) {
     if (absl::Status filled = FillActionCounts(view_, tenant_id, review); !filled.ok()) {
@@ -346,14 +351,34 @@ absl::StatusOr<v1::ListReviewsResponse> Queries::ListReviews(const std::string& 
   return listed;
 }
 
-absl::StatusOr<v1::ListPersonsResponse> Queries::ListPersons(const std::string& tenant_id,
-                                                             int32_t page_size,
-                                                             const std::string& page_token) const {
+absl::StatusOr<v1::ListPersonsResponse> Queries::ListPersons(
+    const std::string& tenant_id, const v1::ListPersonsRequest& request) const {
+  const std::string& name_prefix = request.display_name_prefix();
+  auto lower = [](char c) {
+    return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  };
   return ListTable<v1::PersonView, v1::ListPersonsResponse>(
-      view_, kPersons, tenant_id, page_size, page_token,
+      view_, kPersons, tenant_id, request.page_size(), request.page_token(),
       [](v1::ListPersonsResponse& response, v1::PersonView person) {
         *response.add_persons() = std::move(person);
-      });
+      },
+      // The id prefix is the scanned range; the name prefix (ASCII letters in any case) a filter.
+      [&](const v1::PersonView& person) {
+        const std::string& name = person.display_name();
+        return name.size() >= name_prefix.size() &&
+               std::equal(name_prefix.begin(), name_prefix.end(), name.begin(),
+                          [&](char a, char b) { return lower(a) == lower(b); });
+      },
+      request.person_id_prefix());
+}
+
+absl::StatusOr<v1::PersonView> Queries::GetPerson(const std::string& tenant_id,
+                                                  const std::string& person_id) const {
+  absl::StatusOr<std::optional<v1::PersonView>> person =
+      Read<v1::PersonView>(view_, kPersons, Key({tenant_id, person_id}));
+  if (!person.ok()) return person.status();
+  if (!person->has_value()) return NotFound("persons", person_id);
+  return **std::move(person);
 }
 
 absl::StatusOr<v1::Dashboard> Queries::GetDashboard(const std::string& tenant_id,

@@ -237,7 +237,7 @@ TEST_F(GoldenReadModelTest, AnUnreadableActionIsDataLoss) {
 TEST_F(GoldenReadModelTest, TenantsNeverSeeEachOther) {
   EXPECT_EQ(queries_.FindAction("globex", Id("A1"), kToday).status().code(),
             absl::StatusCode::kNotFound);
-  auto persons = queries_.ListPersons("globex", 0, "");
+  auto persons = queries_.ListPersons("globex", {});
   ASSERT_TRUE(persons.ok());
   ASSERT_EQ(persons->persons_size(), 2);
   EXPECT_EQ(persons->persons(0).person_id(), "gus");
@@ -256,11 +256,69 @@ TEST_F(GoldenReadModelTest, ListsReviewsAndPersonsInIdOrder) {
   ASSERT_EQ(rest->reviews_size(), 1);
   EXPECT_EQ(rest->next_page_token(), "");
   EXPECT_LT(reviews->reviews(0).review_id(), rest->reviews(0).review_id());
-  auto persons = queries_.ListPersons("acme", 0, "");
+  auto persons = queries_.ListPersons("acme", {});
   ASSERT_TRUE(persons.ok());
   ASSERT_EQ(persons->persons_size(), 4);
   EXPECT_EQ(persons->persons(3).person_id(), "paula");
   EXPECT_FALSE(persons->persons(3).active());
+}
+
+std::vector<std::string> PersonIds(const v1::ListPersonsResponse& response) {
+  std::vector<std::string> ids;
+  for (const auto& person : response.persons()) ids.push_back(person.person_id());
+  return ids;
+}
+
+TEST_F(GoldenReadModelTest, ListsPersonsByIdPrefixAndDisplayNamePrefix) {
+  v1::ListPersonsRequest by_id;
+  by_id.set_person_id_prefix("o");
+  auto listed = queries_.ListPersons("acme", by_id);
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  EXPECT_EQ(PersonIds(*listed), (std::vector<std::string>{"olga", "oscar"}));
+
+  v1::ListPersonsRequest by_name;  // display names are the ids; ASCII letters in any case
+  by_name.set_display_name_prefix("OS");
+  listed = queries_.ListPersons("acme", by_name);
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  EXPECT_EQ(PersonIds(*listed), (std::vector<std::string>{"oscar"}));
+
+  by_name.set_person_id_prefix("m");  // both: AND
+  listed = queries_.ListPersons("acme", by_name);
+  ASSERT_TRUE(listed.ok());
+  EXPECT_TRUE(PersonIds(*listed).empty());
+  EXPECT_EQ(listed->next_page_token(), "");
+
+  // Paged with a filter: the token continues the filtered list, and no empty last page.
+  v1::ListPersonsRequest paged;
+  paged.set_display_name_prefix("o");
+  paged.set_page_size(1);
+  auto first = queries_.ListPersons("acme", paged);
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(PersonIds(*first), (std::vector<std::string>{"olga"}));
+  ASSERT_NE(first->next_page_token(), "");
+  paged.set_page_token(first->next_page_token());
+  auto second = queries_.ListPersons("acme", paged);
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(PersonIds(*second), (std::vector<std::string>{"oscar"}));
+  EXPECT_EQ(second->next_page_token(), "");
+
+  // Another tenant's persons never match.
+  v1::ListPersonsRequest gus;
+  gus.set_person_id_prefix("gu");
+  listed = queries_.ListPersons("acme", gus);
+  ASSERT_TRUE(listed.ok());
+  EXPECT_TRUE(PersonIds(*listed).empty());
+}
+
+TEST_F(GoldenReadModelTest, GetsOnePersonOfItsTenant) {
+  auto paula = queries_.GetPerson("acme", "paula");
+  ASSERT_TRUE(paula.ok()) << paula.status();
+  EXPECT_EQ(paula->display_name(), "paula");
+  EXPECT_FALSE(paula->active());
+  auto gus = queries_.GetPerson("acme", "gus");
+  EXPECT_EQ(gus.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(gus.status().message(), "persons/gus");
+  EXPECT_TRUE(queries_.GetPerson("globex", "gus").ok());
 }
 
 TEST_F(GoldenReadModelTest, UnknownRecordsAreNamedInNotFound) {

@@ -103,7 +103,7 @@ TEST_F(GoldenReadModelTest, HistoryRecordsWhoWhenAndWhatChanged) {
   std::vector<std::string> changes;
   for (const auto& entry : detail->history()) changes.push_back(entry.change());
   ASSERT_EQ(detail->history_size(), 7);
-  EXPECT_EQ(detail->history(0).event_type(), "action_assigned");
+  EXPECT_EQ(detail->history(0).event_type(), "ActionAssigned");  // as the audit log spells it
   EXPECT_EQ(detail->history(0).actor_id(), "mia");
   EXPECT_EQ(changes[0], "assigned to oscar, due 2026-01-15");
   EXPECT_THAT(changes[1], HasSubstr("status OPEN -> IN_PROGRESS"));

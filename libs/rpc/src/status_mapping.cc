@@ -30,6 +30,7 @@ google::rpc::ErrorInfo InfoOf(const domain::DomainError& error) {
   info.set_domain(kErrorDomain);
   if (!error.subject.empty()) (*info.mutable_metadata())["subject"] = error.subject;
   if (!error.state.empty()) (*info.mutable_metadata())["state"] = error.state;
+  for (const auto& [key, value] : error.metadata) (*info.mutable_metadata())[key] = value;
   return info;
 }
 
@@ -49,6 +50,9 @@ grpc::Status ToGrpcStatus(const domain::DomainError& error) {
         field->set_description(violation.description);
       }
       status.add_details()->PackFrom(bad_request);
+      // A refusal that names a record (e.g. IDEMPOTENCY_KEY_REUSED: the original command) also
+      // carries ErrorInfo {reason: rule, metadata}.
+      if (!error.subject.empty()) status.add_details()->PackFrom(InfoOf(error));
       break;
     }
     case domain::ErrorCode::kFailedPrecondition: {

@@ -1,6 +1,5 @@
 #include "reviewtrail/server/runtime_setup.h"
 
-#include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
 #include <sys/stat.h>
 
@@ -15,6 +14,7 @@
 #include "reviewtrail/auth/jwks.h"
 #include "reviewtrail/eventlog/embedded_log.h"
 #include "reviewtrail/eventlog/kafka_log.h"
+#include "reviewtrail/server/reflection.h"
 
 namespace reviewtrail::server {
 namespace {
@@ -124,7 +124,7 @@ absl::StatusOr<std::string> EnsureAdminToken(const ServerConfig& config,
 absl::StatusOr<std::unique_ptr<grpc::Server>> StartGrpcServer(
     const ServerConfig& config, const std::vector<grpc::Service*>& services, int* bound_port) {
   grpc::EnableDefaultHealthCheckService(true);
-  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  EnableServerReflection();
   std::shared_ptr<grpc::ServerCredentials> credentials = grpc::InsecureServerCredentials();
   if (!config.tls_cert.empty() || !config.tls_key.empty()) {
     auto cert = ReadFile(config.tls_cert);

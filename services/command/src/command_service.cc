@@ -1,10 +1,15 @@
 #include "reviewtrail/command/command_service.h"
 
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+
 #include <algorithm>
 #include <chrono>
 
 #include "partition_writer.h"
+#include "reviewtrail/audit/sha256.h"
 #include "reviewtrail/rpc/authenticate.h"
+#include "reviewtrail/rpc/request_parsing.h"
 #include "reviewtrail/rpc/status_mapping.h"
 #include "write_model.h"
 
@@ -25,11 +30,48 @@ std::string MetadataValue(const grpc::CallbackServerContext& context, const char
                                                : std::string(it->second.data(), it->second.size());
 }
 
+// EventEnvelope.command_fingerprint of a request: SHA-256 over its full type name, a newline and
+// its deterministic serialization. The same request always yields the same fingerprint, on any
+// replica and after any restart.
+std::string Fingerprint(const google::protobuf::Message& request) {
+  std::string bytes;
+  {
+    google::protobuf::io::StringOutputStream stream(&bytes);
+    google::protobuf::io::CodedOutputStream coded(&stream);
+    coded.SetSerializationDeterministic(true);
+    request.SerializePartialToCodedStream(&coded);
+  }
+  return audit::Sha256Of(request.GetDescriptor()->full_name() + "\n", bytes).str();
+}
+
 }  // namespace
 
 CommandService::CommandService(eventlog::EventLog& log, const auth::TokenVerifier& verifier,
                                const runtime::Clock& clock, prometheus::Registry& registry)
-    : log_(log), verifier_(verifier), clock_(clock), metrics_(registry) {}
+    : log_(log), verifier_(verifier), clock_(clock), metrics_(registry) {
+  // Every request is checked before it is parsed, so that one that does not parse (invalid UTF-8
+  // in a string field) is answered INVALID_ARGUMENT naming the field.
+#define REVIEWTRAIL_CHECKED_RPC(Method)                                                 \
+  MarkMethodCallback(rpc::MethodIndex(v1::CommandService::service_full_name(), #Method, \
+                                      *v1::Method##Request::descriptor()),              \
+                     rpc::CheckedUnary(this, &CommandService::Method));
+  REVIEWTRAIL_CHECKED_RPC(RegisterPerson)
+  REVIEWTRAIL_CHECKED_RPC(DeactivatePerson)
+  REVIEWTRAIL_CHECKED_RPC(RecordReview)
+  REVIEWTRAIL_CHECKED_RPC(RecordDecision)
+  REVIEWTRAIL_CHECKED_RPC(AssignAction)
+  REVIEWTRAIL_CHECKED_RPC(ReassignAction)
+  REVIEWTRAIL_CHECKED_RPC(RescheduleAction)
+  REVIEWTRAIL_CHECKED_RPC(ReportProgress)
+  REVIEWTRAIL_CHECKED_RPC(AttachEvidence)
+  REVIEWTRAIL_CHECKED_RPC(RequestClosure)
+  REVIEWTRAIL_CHECKED_RPC(ApproveClosure)
+  REVIEWTRAIL_CHECKED_RPC(RejectClosure)
+  REVIEWTRAIL_CHECKED_RPC(CancelAction)
+  REVIEWTRAIL_CHECKED_RPC(RecordReminder)
+  REVIEWTRAIL_CHECKED_RPC(RecordEscalation)
+#undef REVIEWTRAIL_CHECKED_RPC
+}
 
 CommandService::~CommandService() { Stop(); }
 
@@ -97,7 +139,8 @@ grpc::ServerUnaryReactor* CommandService::Handle(const char* name,
       .now = std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count(),
       .today = time_zones_.DayOf(principal->tenant_id, now),
       .correlation_id = MetadataValue(*context, "x-correlation-id"),
-      .causation_id = MetadataValue(*context, "x-causation-id")};
+      .causation_id = MetadataValue(*context, "x-causation-id"),
+      .command_fingerprint = Fingerprint(*request)};
   command.deadline =
       std::min(context->deadline(), std::chrono::system_clock::now() + max_queue_wait_);
   command.decide = DecideWith(*request);

@@ -157,7 +157,8 @@ void PartitionWriter::Index(const Written& written) {
 PartitionWriter::DecidedBatch PartitionWriter::DecideAll(const std::vector<PendingCommand>& batch) {
   DecidedBatch decided{.outcomes = std::vector<std::optional<CommandOutcome>>(batch.size()),
                        .event_counts = std::vector<size_t>(batch.size(), 0),
-                       .repeat_of = std::vector<std::optional<size_t>>(batch.size())};
+                       .repeat_of = std::vector<std::optional<size_t>>(batch.size()),
+                       .origins = std::vector<domain::CommandOrigin>(batch.size())};
   std::map<std::pair<std::string_view, std::string_view>, size_t> first_with_id;
   // In arrival order, each against the state the earlier ones left.
   for (size_t i = 0; i < batch.size(); ++i) {
@@ -166,17 +167,27 @@ PartitionWriter::DecidedBatch PartitionWriter::DecideAll(const std::vector<Pendi
     std::optional<CommandOutcome>& outcome = decided.outcomes[i];
     auto [first, inserted] = first_with_id.try_emplace({tenant, command.command_id}, i);
     if (!inserted && decided.event_counts[first->second] > 0) {
-      decided.repeat_of[i] = first->second;
+      if (auto reused = domain::CheckRetry(decided.origins[first->second], command.command_id,
+                                           command.context.command_fingerprint)) {
+        outcome = *std::move(reused);
+      } else {
+        decided.repeat_of[i] = first->second;
+      }
       continue;
     }
-    absl::StatusOr<std::optional<v1::CommandReply>> answered =
+    absl::StatusOr<std::optional<AnsweredCommand>> answered =
         model_.FindReply(tenant, command.command_id);
     if (!answered.ok()) {
       outcome = answered.status();
       continue;
     }
     if (answered->has_value()) {
-      outcome = **answered;
+      if (auto reused = domain::CheckRetry((*answered)->origin, command.command_id,
+                                           command.context.command_fingerprint)) {
+        outcome = *std::move(reused);
+      } else {
+        outcome = std::move((*answered)->reply);
+      }
       continue;
     }
     if (std::chrono::system_clock::now() > command.deadline) {
@@ -199,6 +210,7 @@ PartitionWriter::DecidedBatch PartitionWriter::DecideAll(const std::vector<Pendi
     for (const auto& event : decision.events) cache_.Apply(event);
     first->second = i;
     decided.event_counts[i] = decision.events.size();
+    decided.origins[i] = domain::OriginOf(decision.events.front());
     outcome = ReplyWithoutPosition(decision);
     auto append = std::find_if(decided.appends.begin(), decided.appends.end(),
                                [&](const TenantAppend& each) { return each.tenant == tenant; });

@@ -69,7 +69,8 @@ class PartitionWriter {
     std::vector<std::optional<CommandOutcome>> outcomes;
     std::vector<size_t> event_counts;  // events of each accepted command
     std::vector<std::optional<size_t>> repeat_of;
-    std::vector<TenantAppend> appends;  // one per tenant, in first-seen order
+    std::vector<domain::CommandOrigin> origins;  // of each accepted command
+    std::vector<TenantAppend> appends;           // one per tenant, in first-seen order
   };
   // What landed in one partition, in offset order, and whether an append to it failed.
   struct Landed {

@@ -43,6 +43,26 @@ std::string CheckpointKey(int32_t partition) {
   return key;
 }
 
+std::string EncodeOrigin(const domain::CommandOrigin& origin) {
+  std::string value = origin.fingerprint;
+  value.push_back('\0');
+  value.append(origin.command);
+  value.push_back('\0');
+  value.append(origin.subject);
+  return value;
+}
+
+domain::CommandOrigin DecodeOrigin(std::string_view value) {
+  domain::CommandOrigin origin;
+  const size_t first = value.find('\0');
+  const size_t second = first == std::string_view::npos ? first : value.find('\0', first + 1);
+  if (second == std::string_view::npos) return origin;
+  origin.fingerprint = value.substr(0, first);
+  origin.command = value.substr(first + 1, second - first - 1);
+  origin.subject = value.substr(second + 1);
+  return origin;
+}
+
 absl::Status ToStatus(const rocksdb::Status& status, std::string_view what) {
   if (status.ok()) return absl::OkStatus();
   return absl::InternalError(std::string(what) + ": " + status.ToString());
@@ -81,6 +101,8 @@ absl::Status WriteModel::Index(int32_t partition, std::span<const LoggedEvent> e
   // Replies of commands whose events are in this call, merged with what an earlier call recorded
   // when a command may be split across calls.
   std::map<std::string, v1::CommandReply> replies;
+  // Every event of a command names the same origin: the first one seen is enough.
+  std::map<std::string, domain::CommandOrigin> origins;
   for (const LoggedEvent& logged : events) {
     const v1::EventEnvelope& event = *logged.event;
     std::string key =
@@ -99,6 +121,10 @@ absl::Status WriteModel::Index(int32_t partition, std::span<const LoggedEvent> e
         return ToStatus(status, "reading a command reply");
       }
     }
+    if (inserted) {
+      origins.try_emplace(Key('f', {event.tenant_id(), event.command_id()}),
+                          domain::OriginOf(event));
+    }
     v1::CommandReply& reply = it->second;
     reply.set_aggregate_id(event.aggregate_id());
     reply.set_entity_id(domain::EntityIdOf(event));
@@ -113,6 +139,7 @@ absl::Status WriteModel::Index(int32_t partition, std::span<const LoggedEvent> e
     }
   }
   for (const auto& [key, reply] : replies) batch.Put(key, reply.SerializeAsString());
+  for (const auto& [key, origin] : origins) batch.Put(key, EncodeOrigin(origin));
   std::string offset;
   AppendBigEndian(offset, static_cast<uint64_t>(next_offset), 8);
   batch.Put(CheckpointKey(partition), offset);
@@ -136,16 +163,26 @@ absl::StatusOr<std::vector<v1::EventEnvelope>> WriteModel::LoadAggregate(
   return events;
 }
 
-absl::StatusOr<std::optional<v1::CommandReply>> WriteModel::FindReply(
+absl::StatusOr<std::optional<AnsweredCommand>> WriteModel::FindReply(
     const std::string& tenant_id, const std::string& command_id) const {
   std::string value;
   const rocksdb::Status status =
       db_->Get(rocksdb::ReadOptions(), Key('c', {tenant_id, command_id}), &value);
   if (status.IsNotFound()) return std::nullopt;
   if (!status.ok()) return ToStatus(status, "reading a command reply");
-  v1::CommandReply reply;
-  if (!reply.ParseFromString(value)) return absl::DataLossError("undecodable command reply");
-  return reply;
+  AnsweredCommand answered;
+  if (!answered.reply.ParseFromString(value)) {
+    return absl::DataLossError("undecodable command reply");
+  }
+  std::string origin;
+  const rocksdb::Status found =
+      db_->Get(rocksdb::ReadOptions(), Key('f', {tenant_id, command_id}), &origin);
+  if (found.ok()) {
+    answered.origin = DecodeOrigin(origin);
+  } else if (!found.IsNotFound()) {
+    return ToStatus(found, "reading a command's origin");
+  }
+  return answered;
 }
 
 absl::StatusOr<std::optional<std::string>> WriteModel::FindReviewOfDecision(

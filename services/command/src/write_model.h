@@ -11,11 +11,18 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "reviewtrail/domain/idempotency.h"
 #include "reviewtrail/eventlog/event_log.h"
 #include "reviewtrail/v1/commands.pb.h"
 #include "reviewtrail/v1/events.pb.h"
 
 namespace reviewtrail::command {
+
+// A command id already answered: its reply and its first use.
+struct AnsweredCommand {
+  v1::CommandReply reply;
+  domain::CommandOrigin origin;
+};
 
 // One event as it sits in the log.
 struct LoggedEvent {
@@ -32,6 +39,7 @@ struct LoggedEvent {
 // Layout (keys, '\0'-separated; tenant and ids never contain '\0'):
 //   e <tenant> <aggregate type> <aggregate id> <version: 8 bytes BE>  -> EventEnvelope
 //   c <tenant> <command id>                                           -> CommandReply
+//   f <tenant> <command id>     -> its origin: fingerprint '\0' command '\0' subject
 //   d <tenant> <decision id>                                          -> review id
 //   p <partition: 4 bytes BE>                                         -> next offset (8 bytes BE)
 //
@@ -57,8 +65,9 @@ class WriteModel {
   [[nodiscard]] absl::StatusOr<std::vector<v1::EventEnvelope>> LoadAggregate(
       const std::string& tenant_id, v1::AggregateType type, const std::string& id) const;
 
-  // The answer recorded for a command id, if it was accepted before.
-  [[nodiscard]] absl::StatusOr<std::optional<v1::CommandReply>> FindReply(
+  // The answer recorded for a command id and its first use, if it was accepted before. A command
+  // indexed before origins were kept gets the origin of nothing known (it answers every retry).
+  [[nodiscard]] absl::StatusOr<std::optional<AnsweredCommand>> FindReply(
       const std::string& tenant_id, const std::string& command_id) const;
 
   [[nodiscard]] absl::StatusOr<std::optional<std::string>> FindReviewOfDecision(

@@ -1,3 +1,7 @@
+#include <gmock/gmock.h>
+#include <google/protobuf/descriptor.h>
+#include <grpcpp/impl/codegen/client_unary_call.h>
+
 #include <atomic>
 #include <future>
 #include <thread>
@@ -141,6 +145,63 @@ TEST_F(CommandApiTest, InvalidInputAnswersInvalidArgumentWithFieldViolations) {
   for (const auto& violation : bad_request.field_violations()) fields.push_back(violation.field());
   EXPECT_EQ(fields, (std::vector<std::string>{"title", "due_date"}));
   EXPECT_EQ(LogSize(), before);
+}
+
+TEST_F(CommandApiTest, InvalidUtf8InAnyStringFieldOfAnyCommandIsInvalidArgumentNamingTheField) {
+  const google::protobuf::ServiceDescriptor* service =
+      google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
+          v1::CommandService::service_full_name());
+  ASSERT_NE(service, nullptr);
+  const int64_t size = LogSize();
+  // A lone continuation byte, an overlong '/', a UTF-16 surrogate: none is UTF-8.
+  const std::string not_utf8[] = {"\x80", "a\xC0\xAF", "\xED\xA0\x80"};
+  for (int m = 0; m < service->method_count(); ++m) {
+    const google::protobuf::MethodDescriptor* method = service->method(m);
+    const google::protobuf::Message* prototype =
+        google::protobuf::MessageFactory::generated_factory()->GetPrototype(method->input_type());
+    const google::protobuf::Descriptor* type = method->input_type();
+    for (int f = 0; f < type->field_count(); ++f) {
+      const google::protobuf::FieldDescriptor* field = type->field(f);
+      if (field->type() != google::protobuf::FieldDescriptor::TYPE_STRING) continue;
+      std::unique_ptr<google::protobuf::Message> request(prototype->New());
+      std::string expected = field->name();
+      if (field->is_repeated()) {
+        request->GetReflection()->AddString(request.get(), field, "fine");
+        request->GetReflection()->AddString(request.get(), field, not_utf8[f % 3]);
+        expected += "[1]";
+      } else {
+        request->GetReflection()->SetString(request.get(), field, not_utf8[f % 3]);
+      }
+      SCOPED_TRACE(method->full_name() + " " + expected);
+      grpc::ClientContext context;
+      context.AddMetadata("authorization", "Bearer " + manager_);
+      const std::string path = "/" + service->full_name() + "/" + method->name();
+      const grpc::internal::RpcMethod rpc(path.c_str(), grpc::internal::RpcMethod::NORMAL_RPC);
+      v1::CommandReply reply;
+      const grpc::Status status =
+          grpc::internal::BlockingUnaryCall<google::protobuf::Message, google::protobuf::Message>(
+              channel_.get(), rpc, &context, *request, &reply);
+      ASSERT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << status.error_message();
+      google::rpc::BadRequest bad_request;
+      ASSERT_TRUE(Details(status).details(0).UnpackTo(&bad_request));
+      ASSERT_EQ(bad_request.field_violations_size(), 1);
+      EXPECT_EQ(bad_request.field_violations(0).field(), expected);
+      EXPECT_EQ(bad_request.field_violations(0).description(), "must be valid UTF-8");
+    }
+  }
+  // In a nested message too, and the rest of the service is unaffected.
+  v1::RecordDecisionRequest decision;
+  decision.set_command_id("decision-utf8");
+  decision.set_review_id(review_id_);
+  decision.add_links()->set_ref("R-1");
+  decision.add_links()->set_ref("R-\xFF");
+  const Answer nested = Send(&Stub::RecordDecision, decision, manager_);
+  ASSERT_EQ(nested.status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  google::rpc::BadRequest bad_request;
+  ASSERT_TRUE(Details(nested.status).details(0).UnpackTo(&bad_request));
+  EXPECT_EQ(bad_request.field_violations(0).field(), "links[1].ref");
+  EXPECT_EQ(LogSize(), size);
+  EXPECT_FALSE(Assign("assign-after-utf8").empty());
 }
 
 TEST_F(CommandApiTest, LifecycleViolationsAnswerFailedPreconditionNamingRuleAndState) {
@@ -309,7 +370,7 @@ TEST_F(CommandApiTest, TheRemainingRulesReachTheCallerWithTheirNames) {
 
   const std::pair<Answer, const char*> cases[] = {
       {Send(&Stub::ApproveClosure, own_approval, oscar_manager), "APPROVER_NOT_OWNER"},
-      {Send(&Stub::ReportProgress, on_cancelled, owner_), "ACTION_STATE"},
+      {Send(&Stub::ReportProgress, on_cancelled, owner_), "ACTION_FINAL"},
       {Send(&Stub::CancelAction, cancel_again, manager_), "ACTION_FINAL"},
       {Send(&Stub::RescheduleAction, same_date, manager_), "DUE_DATE_UNCHANGED"},
       {Send(&Stub::ReassignAction, same_owner, manager_), "OWNER_UNCHANGED"},
@@ -344,12 +405,90 @@ TEST_F(CommandApiTest, RetriedCommandIdGetsTheOriginalAnswerAndAppendsNothing) {
   const Answer first = Send(&Stub::AssignAction, Assignment("assign-retry"), manager_);
   ASSERT_TRUE(first.status.ok());
   const int64_t size = LogSize();
-  auto changed = Assignment("assign-retry");
-  changed.set_title("A different title, same idempotency key");
-  const Answer again = Send(&Stub::AssignAction, changed, manager_);
+  const Answer again = Send(&Stub::AssignAction, Assignment("assign-retry"), manager_);
   ASSERT_TRUE(again.status.ok());
   EXPECT_EQ(again.reply.SerializeAsString(), first.reply.SerializeAsString());
   EXPECT_EQ(LogSize(), size);
+}
+
+// The same command id with another request is a client's bug: refused, naming the first use.
+void ExpectKeyReused(const grpc::Status& status, const std::string& command,
+                     const std::string& subject) {
+  ASSERT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << status.error_message();
+  google::rpc::Status details;
+  ASSERT_TRUE(details.ParseFromString(status.error_details()));
+  ASSERT_EQ(details.details_size(), 2);
+  google::rpc::BadRequest bad_request;
+  ASSERT_TRUE(details.details(0).UnpackTo(&bad_request));
+  ASSERT_EQ(bad_request.field_violations_size(), 1);
+  EXPECT_EQ(bad_request.field_violations(0).field(), "command_id");
+  EXPECT_THAT(bad_request.field_violations(0).description(), ::testing::HasSubstr(command));
+  google::rpc::ErrorInfo info;
+  ASSERT_TRUE(details.details(1).UnpackTo(&info));
+  EXPECT_EQ(info.reason(), "IDEMPOTENCY_KEY_REUSED");
+  EXPECT_EQ(info.metadata().at("original_command"), command);
+  EXPECT_EQ(info.metadata().at("subject"), subject);
+}
+
+TEST_F(CommandApiTest, ReusedCommandIdWithADifferentRequestIsRefusedNamingTheOriginal) {
+  const Answer first = Send(&Stub::AssignAction, Assignment("assign-reused"), manager_);
+  ASSERT_TRUE(first.status.ok());
+  const std::string subject = "actions/" + first.reply.aggregate_id();
+  const int64_t size = LogSize();
+
+  auto changed = Assignment("assign-reused");
+  changed.set_title("A different title, same idempotency key");
+  ExpectKeyReused(Send(&Stub::AssignAction, changed, manager_).status, "AssignAction", subject);
+  // Another command type with the same id, too.
+  v1::CancelActionRequest cancel;
+  cancel.set_command_id("assign-reused");
+  cancel.set_action_id(first.reply.aggregate_id());
+  cancel.set_reason("wrong key");
+  ExpectKeyReused(Send(&Stub::CancelAction, cancel, manager_).status, "AssignAction", subject);
+  EXPECT_EQ(LogSize(), size);
+
+  // Recognised after a restart, and after the write model is rebuilt from the log alone.
+  for (const bool lose_write_model : {false, true}) {
+    SCOPED_TRACE(lose_write_model ? "write model rebuilt from the log" : "restart");
+    StopService();
+    if (lose_write_model) std::filesystem::remove_all(dir_ / "command");
+    StartService();
+    ExpectKeyReused(Send(&Stub::AssignAction, changed, manager_).status, "AssignAction", subject);
+    const Answer retried = Send(&Stub::AssignAction, Assignment("assign-reused"), manager_);
+    ASSERT_TRUE(retried.status.ok()) << retried.status.error_message();
+    EXPECT_EQ(retried.reply.SerializeAsString(), first.reply.SerializeAsString());
+    EXPECT_EQ(LogSize(), size);
+  }
+}
+
+TEST_F(CommandApiTest, ReusedCommandIdInOneWriterBatchIsRefusedToo) {
+  // Sent together, the two often share a writer batch; whichever is decided first is recorded,
+  // the other is refused (or, if it is the same request, answered with the first one's reply).
+  const int64_t size = LogSize();
+  auto changed = Assignment("assign-racing");
+  changed.set_title("Racing with another title");
+  std::vector<Answer> answers(8);
+  std::vector<std::thread> senders;
+  for (size_t i = 0; i < answers.size(); ++i) {
+    senders.emplace_back([&, i] {
+      answers[i] =
+          Send(&Stub::AssignAction, i % 2 == 0 ? Assignment("assign-racing") : changed, manager_);
+    });
+  }
+  for (auto& sender : senders) sender.join();
+  size_t accepted = 0;
+  size_t refused = 0;
+  for (const Answer& answer : answers) {
+    if (answer.status.ok()) {
+      ++accepted;
+    } else {
+      EXPECT_EQ(answer.status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+      ++refused;
+    }
+  }
+  EXPECT_EQ(accepted, 4u);
+  EXPECT_EQ(refused, 4u);
+  EXPECT_EQ(LogSize(), size + 1);
 }
 
 TEST_F(CommandApiTest, ConcurrentRetriesOfOneCommandAllGetTheOriginalAnswer) {

@@ -11,6 +11,7 @@
 #include "reviewtrail/readmodel/queries.h"
 #include "reviewtrail/readmodel/read_view.h"
 #include "reviewtrail/rpc/authenticate.h"
+#include "reviewtrail/rpc/request_parsing.h"
 #include "reviewtrail/rpc/status_mapping.h"
 
 namespace reviewtrail::query {
@@ -52,7 +53,24 @@ QueryService::QueryService(eventlog::EventLog& log, const auth::TokenVerifier& v
       verifier_(verifier),
       clock_(clock),
       options_(std::move(options)),
-      metrics_(std::make_unique<QueryMetrics>(registry)) {}
+      metrics_(std::make_unique<QueryMetrics>(registry)) {
+  // Every typed request is checked before it is parsed, so that one that does not parse (invalid
+  // UTF-8 in a string field) is answered INVALID_ARGUMENT naming the field; ListActions, raw,
+  // parses its request itself and answers the same way.
+#define REVIEWTRAIL_CHECKED_RPC(Method, Request)                                      \
+  MarkMethodCallback(rpc::MethodIndex(v1::QueryService::service_full_name(), #Method, \
+                                      *v1::Request::descriptor()),                    \
+                     rpc::CheckedUnary(this, &QueryService::Method));
+  REVIEWTRAIL_CHECKED_RPC(GetAction, GetActionRequest)
+  REVIEWTRAIL_CHECKED_RPC(GetReview, GetReviewRequest)
+  REVIEWTRAIL_CHECKED_RPC(ListReviews, ListReviewsRequest)
+  REVIEWTRAIL_CHECKED_RPC(ListPersons, ListPersonsRequest)
+  REVIEWTRAIL_CHECKED_RPC(GetDashboard, GetDashboardRequest)
+  REVIEWTRAIL_CHECKED_RPC(GetReviewInputPack, GetReviewInputPackRequest)
+  REVIEWTRAIL_CHECKED_RPC(CheckAuditReadiness, CheckAuditReadinessRequest)
+  REVIEWTRAIL_CHECKED_RPC(GetPerson, GetPersonRequest)
+#undef REVIEWTRAIL_CHECKED_RPC
+}
 
 QueryService::~QueryService() { Stop(); }
 
@@ -158,9 +176,14 @@ grpc::ServerUnaryReactor* QueryService::ListActions(grpc::CallbackServerContext*
   grpc::ByteBuffer request_copy(*request_bytes);  // parsing consumes it
   if (!grpc::SerializationTraits<v1::ListActionsRequest>::Deserialize(&request_copy, &request)
            .ok()) {
-    // What gRPC answers for a generated method whose request does not parse.
+    // As every checked method answers (rpc::CheckedUnaryHandler): the field that does not parse.
+    const std::string bytes = rpc::RequestBytes(*request_bytes);
     grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-    reactor->Finish(grpc::Status(grpc::StatusCode::UNIMPLEMENTED, ""));
+    reactor->Finish(rpc::UnparsableRequest(
+        *v1::ListActionsRequest::descriptor(),
+        rpc::FindUnparsableField(*v1::ListActionsRequest::descriptor(), bytes)
+            .value_or(
+                domain::FieldViolation{.field = "request", .description = "does not parse"})));
     return reactor;
   }
   return Handle("ListActions", context, request,
@@ -227,11 +250,11 @@ grpc::ServerUnaryReactor* QueryService::ListPersons(grpc::CallbackServerContext*
   return Handle("ListPersons", context, *request,
                 [&](const auth::Principal& principal, Access, Queries& queries,
                     const domain::CivilDate&) -> grpc::Status {
-                  if (auto bad = CheckPageSize(request->page_size()); !bad.empty()) {
+                  if (auto bad = CheckRequest(*request); !bad.empty()) {
                     return InvalidArgument(std::move(bad));
                   }
-                  absl::StatusOr<v1::ListPersonsResponse> listed = queries.ListPersons(
-                      principal.tenant_id, request->page_size(), request->page_token());
+                  absl::StatusOr<v1::ListPersonsResponse> listed =
+                      queries.ListPersons(principal.tenant_id, *request);
                   if (!listed.ok()) return ToGrpc(listed.status());
                   *response = *std::move(listed);
                   return grpc::Status::OK;
@@ -291,6 +314,23 @@ grpc::ServerUnaryReactor* QueryService::CheckAuditReadiness(
                       queries.CheckAuditReadiness(principal.tenant_id, today);
                   if (!report.ok()) return ToGrpc(report.status());
                   *response = *std::move(report);
+                  return grpc::Status::OK;
+                });
+}
+
+grpc::ServerUnaryReactor* QueryService::GetPerson(grpc::CallbackServerContext* context,
+                                                  const v1::GetPersonRequest* request,
+                                                  v1::PersonView* response) {
+  return Handle("GetPerson", context, *request,
+                [&](const auth::Principal& principal, Access, Queries& queries,
+                    const domain::CivilDate&) -> grpc::Status {
+                  if (auto bad = CheckRequired("person_id", request->person_id()); !bad.empty()) {
+                    return InvalidArgument(std::move(bad));
+                  }
+                  absl::StatusOr<v1::PersonView> person =
+                      queries.GetPerson(principal.tenant_id, request->person_id());
+                  if (!person.ok()) return ToGrpc(person.status());
+                  *response = *std::move(person);
                   return grpc::Status::OK;
                 });
 }

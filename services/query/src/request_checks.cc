@@ -1,6 +1,7 @@
 #include "request_checks.h"
 
 #include "reviewtrail/domain/civil_date.h"
+#include "reviewtrail/domain/limits.h"
 #include "reviewtrail/readmodel/field_error.h"
 #include "reviewtrail/rpc/status_mapping.h"
 
@@ -60,6 +61,20 @@ std::vector<domain::FieldViolation> CheckRequest(const v1::GetDashboardRequest& 
 std::vector<domain::FieldViolation> CheckRequest(const v1::GetReviewInputPackRequest& r) {
   std::vector<domain::FieldViolation> violations;
   CheckDate(violations, "held_before", r.has_held_before(), r.held_before());
+  return violations;
+}
+
+std::vector<domain::FieldViolation> CheckRequest(const v1::ListPersonsRequest& r) {
+  std::vector<domain::FieldViolation> violations = CheckPageSize(r.page_size());
+  // The filters' limits are those of the fields they match (query_service.proto).
+  auto limit = [&](const char* field, const std::string& value, size_t max) {
+    if (value.size() > max) {
+      violations.push_back({field, "must be at most " + std::to_string(max) + " bytes, got " +
+                                       std::to_string(value.size())});
+    }
+  };
+  limit("person_id_prefix", r.person_id_prefix(), domain::kMaxIdLength);
+  limit("display_name_prefix", r.display_name_prefix(), domain::kMaxNameLength);
   return violations;
 }
 

@@ -19,6 +19,7 @@ namespace reviewtrail::query {
 [[nodiscard]] std::vector<domain::FieldViolation> CheckRequest(const v1::GetDashboardRequest& r);
 [[nodiscard]] std::vector<domain::FieldViolation> CheckRequest(
     const v1::GetReviewInputPackRequest& r);
+[[nodiscard]] std::vector<domain::FieldViolation> CheckRequest(const v1::ListPersonsRequest& r);
 [[nodiscard]] std::vector<domain::FieldViolation> CheckPageSize(int32_t page_size);
 [[nodiscard]] std::vector<domain::FieldViolation> CheckRequired(const std::string& field,
                                                                 const std::string& value);

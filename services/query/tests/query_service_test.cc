@@ -1,5 +1,7 @@
 #include <gmock/gmock.h>
+#include <google/protobuf/descriptor.h>
 #include <grpcpp/generic/generic_stub.h>
+#include <grpcpp/impl/codegen/client_unary_call.h>
 #include <rocksdb/table_properties.h>
 
 #include <functional>
@@ -75,7 +77,7 @@ TEST_F(GoldenQueryServiceTest, ActionDetailCarriesEvidenceApprovalsAndHistory) {
   ASSERT_EQ(detail.action().approvals_size(), 2);
   EXPECT_EQ(detail.action().approvals(1).reviewer_id(), "mia");
   ASSERT_EQ(detail.history_size(), 7);
-  EXPECT_EQ(detail.history(6).event_type(), "closure_approved");
+  EXPECT_EQ(detail.history(6).event_type(), "ClosureApproved");
   EXPECT_EQ(detail.history(6).actor_id(), "mia");
   EXPECT_EQ(detail.history(6).position().partition(), last_.at("acme").partition);
 }
@@ -174,6 +176,70 @@ TEST_F(GoldenQueryServiceTest, NamesEachInvalidField) {
   EXPECT_EQ(ViolatedField(Query(&Stub::GetAction, missing, &detail, manager_)), "action_id");
 }
 
+TEST_F(GoldenQueryServiceTest, InvalidUtf8InAnyStringFieldOfAnyQueryIsInvalidArgumentNamingIt) {
+  const google::protobuf::ServiceDescriptor* service =
+      google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
+          v1::QueryService::service_full_name());
+  ASSERT_NE(service, nullptr);
+  int checked = 0;
+  for (int m = 0; m < service->method_count(); ++m) {
+    const google::protobuf::MethodDescriptor* method = service->method(m);
+    const google::protobuf::Descriptor* type = method->input_type();
+    for (int f = 0; f < type->field_count(); ++f) {
+      const google::protobuf::FieldDescriptor* field = type->field(f);
+      if (field->type() != google::protobuf::FieldDescriptor::TYPE_STRING) continue;
+      SCOPED_TRACE(method->full_name() + " " + field->name());
+      std::unique_ptr<google::protobuf::Message> request(
+          google::protobuf::MessageFactory::generated_factory()->GetPrototype(type)->New());
+      request->GetReflection()->SetString(request.get(), field, "ok\xC3\x28");
+      grpc::ClientContext context;
+      context.AddMetadata("authorization", "Bearer " + manager_);
+      const std::string path = "/" + service->full_name() + "/" + method->name();
+      const grpc::internal::RpcMethod rpc(path.c_str(), grpc::internal::RpcMethod::NORMAL_RPC);
+      std::unique_ptr<google::protobuf::Message> response(
+          google::protobuf::MessageFactory::generated_factory()
+              ->GetPrototype(method->output_type())
+              ->New());
+      const grpc::Status status =
+          grpc::internal::BlockingUnaryCall<google::protobuf::Message, google::protobuf::Message>(
+              channel_.get(), rpc, &context, *request, response.get());
+      EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << status.error_message();
+      EXPECT_EQ(ViolatedField(status), field->name());
+      ++checked;
+    }
+  }
+  EXPECT_GE(checked, 10);
+}
+
+TEST_F(GoldenQueryServiceTest, GetsAPersonAndListsPersonsByIdOrNamePrefix) {
+  v1::GetPersonRequest get;
+  get.set_person_id("olga");
+  v1::PersonView person;
+  ASSERT_TRUE(Query(&Stub::GetPerson, get, &person, olga_).ok());  // an action owner may read it
+  EXPECT_EQ(person.display_name(), "olga");
+  get.set_person_id("nobody");
+  grpc::Status status = Query(&Stub::GetPerson, get, &person, manager_);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
+  get.clear_person_id();
+  EXPECT_EQ(ViolatedField(Query(&Stub::GetPerson, get, &person, manager_)), "person_id");
+
+  v1::ListPersonsRequest list;
+  list.set_person_id_prefix("os");
+  v1::ListPersonsResponse persons;
+  ASSERT_TRUE(Query(&Stub::ListPersons, list, &persons, manager_).ok());
+  ASSERT_EQ(persons.persons_size(), 1);
+  EXPECT_EQ(persons.persons(0).person_id(), "oscar");
+  list.clear_person_id_prefix();
+  list.set_display_name_prefix("PAU");
+  ASSERT_TRUE(Query(&Stub::ListPersons, list, &persons, manager_).ok());
+  ASSERT_EQ(persons.persons_size(), 1);
+  EXPECT_EQ(persons.persons(0).person_id(), "paula");
+  list.set_display_name_prefix(std::string(201, 'p'));
+  status = Query(&Stub::ListPersons, list, &persons, manager_);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(ViolatedField(status), "display_name_prefix");
+}
+
 TEST_F(GoldenQueryServiceTest, PagesThroughGrpcInAStableOrder) {
   v1::ListActionsRequest request;
   request.set_page_size(4);
@@ -250,12 +316,17 @@ TEST_F(RawListActionsTest, AnswersWhatProtobufWouldSerializeForEveryFilter) {
   EXPECT_GT(overdue, 0);
 }
 
-TEST_F(RawListActionsTest, ARequestThatDoesNotParseIsUnimplementedAsForGeneratedMethods) {
+TEST_F(RawListActionsTest, ARequestThatDoesNotParseIsInvalidArgumentNamingTheField) {
   std::string bytes;
   // owner_id (field 1) announcing 5 bytes, followed by 2.
-  const grpc::Status status = CallRaw(std::string("\x0a\x05ol", 4), auditor_, &bytes);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNIMPLEMENTED);
-  EXPECT_EQ(Counted("ListActions", "UNIMPLEMENTED"), 0);
+  grpc::Status status = CallRaw(std::string("\x0a\x05ol", 4), auditor_, &bytes);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(ViolatedField(status), "owner_id");
+  // owner_id holding two bytes that are not UTF-8.
+  status = CallRaw(std::string("\x0a\x02\xff\xfe", 4), auditor_, &bytes);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(ViolatedField(status), "owner_id");
+  EXPECT_THAT(status.error_message(), HasSubstr("must be valid UTF-8"));
 }
 
 TEST_F(RawListActionsTest, CountsEachCallByItsCode) {

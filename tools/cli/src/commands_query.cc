@@ -180,8 +180,26 @@ void AddListPersons(CLI::App& area, ReadRegistry& registry) {
         return RunList(session, flags->request, flags->all, &QueryStub::ListPersons,
                        &v1::ListPersonsResponse::persons, &FormatPersonTable, "persons");
       });
+  app->add_option("--id-prefix", *flags->request.mutable_person_id_prefix(),
+                  "Only persons whose id starts with this.")
+      ->type_name("PREFIX");
+  app->add_option("--name-prefix", *flags->request.mutable_display_name_prefix(),
+                  "Only persons whose display name starts with this (ASCII letters in any case).")
+      ->type_name("PREFIX");
   AddPagingFlags(*app, &flags->request, &flags->all);
   AddMinPosition(*app, [flags] { return flags->request.mutable_min_position(); });
+}
+
+void AddGetPerson(CLI::App& area, ReadRegistry& registry) {
+  auto request = std::make_shared<v1::GetPersonRequest>();
+  CLI::App* app = registry.Add(
+      area, "person", "One person by id, inactive or not.", [request](const ReadSession& session) {
+        return RunSingle(session, *request, &QueryStub::GetPerson, &FormatPerson);
+      });
+  app->add_option("--person", *request->mutable_person_id(), "The person's id.")
+      ->type_name("PERSON_ID")
+      ->required();
+  AddMinPosition(*app, [request] { return request->mutable_min_position(); });
 }
 
 void AddDashboard(CLI::App& area, ReadRegistry& registry) {
@@ -244,6 +262,7 @@ void AddQueryCommands(CLI::App& app, ReadRegistry& registry) {
   AddGetReview(*area, registry);
   AddListReviews(*area, registry);
   AddListPersons(*area, registry);
+  AddGetPerson(*area, registry);
   AddDashboard(*area, registry);
   AddInputPack(*area, registry);
   AddReadiness(*area, registry);

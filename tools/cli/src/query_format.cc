@@ -189,6 +189,16 @@ std::string FormatPersonTable(const Repeated<v1::PersonView>& persons) {
   return table.Render();
 }
 
+std::string FormatPerson(const v1::PersonView& person) {
+  TextTable fields({"", ""});
+  fields.AddRow({"Person:", person.person_id()});
+  fields.AddRow({"Name:", person.display_name()});
+  fields.AddRow({"E-mail:", person.email()});
+  fields.AddRow({"Manager:", OrDash(person.manager_id())});
+  fields.AddRow({"Active:", person.active() ? "yes" : "no"});
+  return fields.Render();
+}
+
 std::string FormatDashboard(const v1::Dashboard& dashboard) {
   std::string scope = "tenant";
   if (!dashboard.review_id().empty()) scope = "review " + dashboard.review_id();

@@ -98,6 +98,7 @@ class FakeQueryService final : public v1::QueryService::Service {
   grpc::Status GetDashboard(grpc::ServerContext* c, const v1::GetDashboardRequest* r, v1::Dashboard* a) override { return log_.Record("GetDashboard", c, *r, a); }
   grpc::Status GetReviewInputPack(grpc::ServerContext* c, const v1::GetReviewInputPackRequest* r, v1::ReviewInputPack* a) override { return log_.Record("GetReviewInputPack", c, *r, a); }
   grpc::Status CheckAuditReadiness(grpc::ServerContext* c, const v1::CheckAuditReadinessRequest* r, v1::AuditReadinessReport* a) override { return log_.Record("CheckAuditReadiness", c, *r, a); }
+  grpc::Status GetPerson(grpc::ServerContext* c, const v1::GetPersonRequest* r, v1::PersonView* a) override { return log_.Record("GetPerson", c, *r, a); }
 
  private:
   CallLog& log_;

@@ -143,6 +143,30 @@ TEST_F(QueryCommandsTest, AllStopsWhenTheServerRepeatsAToken) {
   EXPECT_EQ(Calls().size(), 2u);
 }
 
+TEST_F(QueryCommandsTest, PersonsFilterByIdOrNamePrefixAndOnePersonShowsItsFields) {
+  v1::ListPersonsResponse page;
+  page.add_persons()->set_person_id("ole");
+  server_.log().AnswerWith("ListPersons", page);
+  CliRun run = Run({"query", "persons", "--id-prefix", "ol", "--name-prefix", "Ole B"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const auto request = LastCall().RequestAs<v1::ListPersonsRequest>();
+  EXPECT_EQ(request.person_id_prefix(), "ol");
+  EXPECT_EQ(request.display_name_prefix(), "Ole B");
+
+  v1::PersonView person;
+  person.set_person_id("ole");
+  person.set_display_name("Ole Berg");
+  person.set_email("ole@example.com");
+  person.set_manager_id("dana");
+  person.set_active(true);
+  server_.log().AnswerWith("GetPerson", person);
+  run = Run({"query", "person", "--person", "ole"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(LastCall().RequestAs<v1::GetPersonRequest>().person_id(), "ole");
+  EXPECT_THAT(run.out, HasSubstr("Ole Berg"));
+  EXPECT_THAT(run.out, HasSubstr("dana"));
+}
+
 TEST_F(QueryCommandsTest, FooterCountsInTheSingular) {
   v1::ListReviewsResponse page;
   page.add_reviews()->set_review_id("rev-1");
@@ -159,7 +183,7 @@ TEST_F(QueryCommandsTest, ActionDetailShowsFieldsAndHistory) {
   *detail.mutable_action()->mutable_original_due_date() = Day(2026, 11, 30);
   v1::HistoryEntry* entry = detail.add_history();
   entry->set_version(2);
-  entry->set_event_type("action_deadline_changed");
+  entry->set_event_type("ActionDeadlineChanged");
   entry->set_actor_id("per-dana");
   entry->set_change("due date 2026-11-30 -> 2026-12-31 (supplier late)");
   entry->mutable_position()->set_offset(42);
@@ -174,7 +198,7 @@ TEST_F(QueryCommandsTest, ActionDetailShowsFieldsAndHistory) {
   EXPECT_EQ(request.min_position().offset(), 9);
   EXPECT_THAT(run.out, HasSubstr("Status:               in-progress, OVERDUE, 0% complete\n"));
   EXPECT_THAT(run.out, HasSubstr("Due:                  2026-12-31 (first 2026-11-30)\n"));
-  EXPECT_THAT(run.out, HasSubstr("action_deadline_changed  0:42      due date 2026-11-30"));
+  EXPECT_THAT(run.out, HasSubstr("ActionDeadlineChanged  0:42      due date 2026-11-30"));
 }
 
 TEST_F(QueryCommandsTest, DashboardPrintsLabelledCountsAndTakesOneScope) {
@@ -227,6 +251,7 @@ TEST_F(QueryCommandsTest, EveryQueryReachesItsRpc) {
       {{"query", "persons"}, "ListPersons"},
       {{"query", "dashboard", "--review", "rev-1"}, "GetDashboard"},
       {{"query", "input-pack", "--held-before", "2026-11-20"}, "GetReviewInputPack"},
+      {{"query", "person", "--person", "per-1"}, "GetPerson"},
       {{"query", "readiness", "--min-position", "0:3"}, "CheckAuditReadiness"},
   };
   for (const Case& query : cases) {

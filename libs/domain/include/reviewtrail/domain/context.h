@@ -19,6 +19,9 @@ struct CommandContext {
   CivilDate today;  // the calendar day of `now` in the tenant's time zone
   std::string correlation_id;
   std::string causation_id;
+  // The request's fingerprint (EventEnvelope.command_fingerprint), computed by the service edge;
+  // recorded on every event so that a reused command id is recognised after any restart.
+  std::string command_fingerprint;
 
   [[nodiscard]] bool HasRole(v1::Role role) const;
 };

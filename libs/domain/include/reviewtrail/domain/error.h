@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <utility>
 #include <variant>
@@ -9,7 +10,8 @@
 namespace reviewtrail::domain {
 
 // Why a command was refused. The service edge maps each code to one gRPC status and its details:
-//   kInvalidArgument    -> INVALID_ARGUMENT    + BadRequest field violations (`violations`)
+//   kInvalidArgument    -> INVALID_ARGUMENT    + BadRequest field violations (`violations`), and
+//                          ErrorInfo (rule, subject, metadata) when it names a subject
 //   kFailedPrecondition -> FAILED_PRECONDITION + PreconditionFailure (rule, subject, state)
 //   kNotFound           -> NOT_FOUND           + ResourceInfo (subject)
 //   kPermissionDenied   -> PERMISSION_DENIED   + ErrorInfo (rule)
@@ -38,6 +40,9 @@ struct DomainError {
   std::string state;                       // for lifecycle rules: the current state, e.g. "CLOSED"
   std::string message;                     // one human-readable sentence
   std::vector<FieldViolation> violations;  // kInvalidArgument only
+  // More facts for the caller (ErrorInfo metadata beside `subject` and `state`), e.g. the original
+  // command of a reused command id.
+  std::map<std::string, std::string> metadata;
 };
 
 // A value or the DomainError that prevented it. Domain code returns these instead of throwing.

@@ -56,7 +56,8 @@ inline constexpr char kDashboardCounters[] = "dashboard_counters";
 //   5  open_actions_by_due holds the tenant scope only (the others were never read)
 //   6  actions_by_review keyed by review and decision; no actions_by_decision
 //   7  action_history holds one record per action instead of one per event
-inline constexpr int64_t kSchemaVersion = 7;
+//   8  history entries spell event types as the audit log does ("ClosureApproved")
+inline constexpr int64_t kSchemaVersion = 8;
 
 // Every table above, in a fixed order.
 [[nodiscard]] std::vector<std::string> AllTables();

@@ -41,8 +41,11 @@ class Queries {
                                                          const std::string& review_id) const;
   [[nodiscard]] absl::StatusOr<v1::ListReviewsResponse> ListReviews(
       const std::string& tenant_id, int32_t page_size, const std::string& page_token) const;
+  // Persons in id order, filtered by request.person_id_prefix and display_name_prefix.
   [[nodiscard]] absl::StatusOr<v1::ListPersonsResponse> ListPersons(
-      const std::string& tenant_id, int32_t page_size, const std::string& page_token) const;
+      const std::string& tenant_id, const v1::ListPersonsRequest& request) const;
+  [[nodiscard]] absl::StatusOr<v1::PersonView> GetPerson(const std::string& tenant_id,
+                                                         const std::string& person_id) const;
   // Scope: the review, the owner, or (both empty) the tenant.
   [[nodiscard]] absl::StatusOr<v1::Dashboard> GetDashboard(const std::string& tenant_id,
                                                            const std::string& review_id,

@@ -9,7 +9,10 @@ namespace reviewtrail::rpc {
 
 // The one place where errors become gRPC statuses. Details travel as a google.rpc.Status in the
 // `grpc-status-details-bin` trailer, as every gRPC client library expects:
-//   kInvalidArgument    -> INVALID_ARGUMENT    + BadRequest (one field violation per mistake)
+//   kInvalidArgument    -> INVALID_ARGUMENT    + BadRequest (one field violation per mistake), and
+//                                                 ErrorInfo {reason: rule, metadata.subject, ...}
+//                                                 when the error names a record
+//                                                 (IDEMPOTENCY_KEY_REUSED)
 //   kFailedPrecondition -> FAILED_PRECONDITION + PreconditionFailure {type: rule, subject,
 //                                                 description} and ErrorInfo {reason: rule,
 //                                                 metadata.state}

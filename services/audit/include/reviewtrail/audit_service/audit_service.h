@@ -9,6 +9,7 @@
 #include "absl/status/statusor.h"
 #include "reviewtrail/auth/token_verifier.h"
 #include "reviewtrail/eventlog/event_log.h"
+#include "reviewtrail/rpc/read_your_writes.h"
 #include "reviewtrail/runtime/clock.h"
 #include "reviewtrail/v1/audit_service.grpc.pb.h"
 
@@ -26,7 +27,7 @@ struct AuditServiceOptions {
   std::string store_path;   // a RocksDB directory owned by this service
   size_t max_batch = 1000;  // events per committed projection batch
   // How long a request with `after` waits for the audit log to apply that position.
-  std::chrono::milliseconds wait_for_position{10'000};
+  std::chrono::milliseconds wait_for_position = rpc::kMaxPositionWait;
   // Bytes per streamed export message: large enough that per-message costs stay small, far below
   // gRPC's default 4 MiB receive limit.
   size_t export_chunk_bytes = 256 * 1024;

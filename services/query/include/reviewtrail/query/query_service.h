@@ -13,6 +13,7 @@
 #include "reviewtrail/projection/projection_store.h"
 #include "reviewtrail/projection/projector.h"
 #include "reviewtrail/readmodel/query_projection.h"
+#include "reviewtrail/rpc/read_your_writes.h"
 #include "reviewtrail/runtime/clock.h"
 #include "reviewtrail/runtime/time_zones.h"
 #include "reviewtrail/v1/query_service.grpc.pb.h"
@@ -25,7 +26,7 @@ struct QueryServiceOptions {
   std::string store_path;               // the read model's RocksDB directory, owned by this service
   runtime::TenantTimeZones time_zones;  // "today" per tenant; default UTC
   // How long a query carrying min_position waits for the projector before UNAVAILABLE.
-  std::chrono::milliseconds read_your_writes_timeout{5000};
+  std::chrono::milliseconds read_your_writes_timeout = rpc::kMaxPositionWait;
   size_t max_batch = 1000;  // events per committed projector batch
   // Threads folding a rebuild from the log (0: the hardware threads); see server::CatchUpWorkers.
   size_t rebuild_workers = 0;
@@ -92,6 +93,9 @@ class QueryService final : public v1::QueryService::WithRawCallbackMethod_ListAc
   grpc::ServerUnaryReactor* CheckAuditReadiness(grpc::CallbackServerContext* context,
                                                 const v1::CheckAuditReadinessRequest* request,
                                                 v1::AuditReadinessReport* response) override;
+  grpc::ServerUnaryReactor* GetPerson(grpc::CallbackServerContext* context,
+                                      const v1::GetPersonRequest* request,
+                                      v1::PersonView* response) override;
 
  private:
   QueryService(eventlog::EventLog& log, const auth::TokenVerifier& verifier,

@@ -27,6 +27,8 @@ std::string FormatActionDetail(const v1::ActionDetail& detail);
 std::string FormatReview(const v1::ReviewView& review);
 std::string FormatReviewTable(const Repeated<v1::ReviewView>& reviews);
 std::string FormatPersonTable(const Repeated<v1::PersonView>& persons);
+// The person's fields, one labelled value per line.
+std::string FormatPerson(const v1::PersonView& person);
 // The scope and "today", then one labelled count per line.
 std::string FormatDashboard(const v1::Dashboard& dashboard);
 // One block per earlier review with its actions (status, owner, due, overdue, slips, evidence).
