@@ -280,6 +280,7 @@ TEST_F(TenantClockTest, ASandboxClockMovesTheDayOfEveryService) {
   const v1::CommandReply assigned = AssignOne("sandbox", Date(2026, 11, 22));
   EXPECT_FALSE(OverdueEverywhere("sandbox", assigned, assigned.log_position()));
   const auto before_advance = clock_.Now();
+  clock_.Advance(std::chrono::minutes(1));  // the advance is recorded after that instant
 
   v1::AdvanceTestClockRequest advance;
   advance.set_command_id("clock-1");

@@ -68,10 +68,11 @@ TEST(PlannerTest, ASandboxClockPlansOnTheTenantsNowAndTimesOnTheRealClock) {
   ASSERT_TRUE(advanced.next_at.has_value());
   ASSERT_TRUE(later.next_at.has_value());
   EXPECT_EQ(*advanced.next_at, *later.next_at - hours(72));
-  // No advance: the plan of the real now.
+  // No advance: the plan of the real now, before the due date (a reminder, no escalation).
   const Plan plain =
       PlanAt(Policy{}, Action(), real, std::chrono::minutes(0), std::chrono::microseconds(0));
-  EXPECT_TRUE(plain.due.empty());
+  ASSERT_EQ(plain.due.size(), 1u);
+  EXPECT_EQ(plain.due[0].kind, Kind::kReminder);
 }
 
 TEST(PlannerTest, RecordedNotificationIsNotDueAgain) {

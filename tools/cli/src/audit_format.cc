@@ -81,7 +81,8 @@ std::string FormatReviewSnapshot(const v1::ReviewSnapshot& review) {
     TextTable actions({"ACTION", "STATUS", "OWNER", "DUE", "OVERDUE", "TITLE"});
     for (const v1::ActionSnapshot& action : review.actions()) {
       actions.AddRow({action.action_id(), ActionStatusLabel(action.status()), action.owner_id(),
-                      action.due_date(), action.overdue() ? "overdue" : "", action.title()});
+                      DateText(action.due_date()), action.overdue() ? "overdue" : "",
+                      action.title()});
     }
     text += "\n" + actions.Render();
   }
