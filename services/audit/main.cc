@@ -25,7 +25,8 @@ int main(int argc, char** argv) {
   }
   auto service = reviewtrail::audit_service::AuditService::Start(
       (*host)->log(), (*host)->verifier(), (*host)->clock(), (*host)->registry(),
-      {.store_path = (std::filesystem::path((*host)->config().data_dir) / "audit").string()});
+      {.store_path = (std::filesystem::path((*host)->config().data_dir) / "audit").string(),
+       .time_zones = (*host)->time_zones()});
   if (!service.ok()) {
     std::cerr << "reviewtrail-audit: " << service.status() << "\n";
     return 1;

@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "reviewtrail/command/admin_service.h"
 #include "reviewtrail/command/command_service.h"
 #include "reviewtrail/server/service_host.h"
 
@@ -30,8 +31,9 @@ int main(int argc, char** argv) {
     std::cerr << "reviewtrail-command: " << service.status() << "\n";
     return 1;
   }
+  reviewtrail::command::AdminService admin(**service);
   const absl::Status served =
-      (*host)->Serve("reviewtrail-command", {service->get()}, [&] { (*service)->Stop(); });
+      (*host)->Serve("reviewtrail-command", {service->get(), &admin}, [&] { (*service)->Stop(); });
   if (!served.ok()) {
     std::cerr << "reviewtrail-command: " << served << "\n";
     return 1;

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "reviewtrail/audit_service/audit_service.h"
+#include "reviewtrail/command/admin_service.h"
 #include "reviewtrail/command/command_service.h"
 #include "reviewtrail/notifier/notifier.h"
 #include "reviewtrail/notifier/notifier_config.h"
@@ -60,7 +61,8 @@ int Serve(reviewtrail::server::ServerConfig config, AllInOneOptions options) {
                                       .rebuild_workers = rt::server::CatchUpWorkers(h.config())});
   Report(queries, "query service");
   auto audit = rt::audit_service::AuditService::Start(
-      h.log(), h.verifier(), h.clock(), h.registry(), {.store_path = (data / "audit").string()});
+      h.log(), h.verifier(), h.clock(), h.registry(),
+      {.store_path = (data / "audit").string(), .time_zones = h.time_zones()});
   Report(audit, "audit service");
   if (!commands.ok() || !queries.ok() || !audit.ok()) return 1;
   rt::notifier::NotifierOptions notifier_options;
@@ -88,8 +90,9 @@ int Serve(reviewtrail::server::ServerConfig config, AllInOneOptions options) {
     notifier = *std::move(started);
     return absl::OkStatus();
   };
+  rt::command::AdminService admin(**commands);
   const absl::Status served = h.Serve(
-      "reviewtrail-server", {commands->get(), queries->get(), audit->get()},
+      "reviewtrail-server", {commands->get(), &admin, queries->get(), audit->get()},
       [&] {
         if (notifier) notifier->Stop();
         (*commands)->Stop();

@@ -26,6 +26,16 @@ std::string Day(const google::type::Date& date) {
   return buffer;
 }
 
+// "2d 3h 0m 5s", "36s".
+std::string DurationText(const google::protobuf::Duration& duration) {
+  int64_t seconds = duration.seconds();
+  const int64_t days = seconds / 86'400;
+  seconds %= 86'400;
+  if (days == 0 && seconds < 60) return absl::StrCat(seconds, "s");
+  return absl::StrCat(days, "d ", seconds / 3600, "h ", seconds % 3600 / 60, "m ", seconds % 60,
+                      "s");
+}
+
 std::string Quoted(const std::string& text) { return absl::StrCat("\"", text, "\""); }
 
 std::string Reason(const std::string& reason) {
@@ -40,6 +50,8 @@ std::string AggregateTypeText(v1::AggregateType type) {
       return "review";
     case v1::AGGREGATE_TYPE_ACTION:
       return "action";
+    case v1::AGGREGATE_TYPE_TENANT:
+      return "tenant";
     default:
       return "unspecified";
   }
@@ -208,6 +220,11 @@ std::string Summarize(const v1::EventEnvelope& event,
                           e.recipient_id(), " by ",
                           Words(v1::NotificationChannel_Name(e.channel()), "NOTIFICATION_CHANNEL_"),
                           ", due ", Day(e.due_date()), ", ", e.days_overdue(), " days overdue");
+    }
+    case v1::EventEnvelope::kTestClockAdvanced: {
+      const auto& e = event.test_clock_advanced();
+      return absl::StrCat("advanced the sandbox test clock by ", DurationText(e.advanced_by()),
+                          " (", DurationText(e.total_advance()), " in all)");
     }
     default:
       return "event of a type this build does not know";

@@ -86,6 +86,20 @@ TEST(EntryBuilderTest, ClosureRequestsCarryTheEvidenceHashesOfTheContext) {
   EXPECT_EQ(entry.summary, "requested closure of action act-1 with evidence ev-1");
 }
 
+TEST(EntryBuilderTest, ATestClockAdvanceIsAnEntryOfTheTenant) {
+  v1::EventEnvelope event = Envelope();
+  event.set_aggregate_type(v1::AGGREGATE_TYPE_TENANT);
+  event.set_aggregate_id("acme");
+  event.mutable_test_clock_advanced()->mutable_advanced_by()->set_seconds(2 * 86'400 + 3600);
+  event.mutable_test_clock_advanced()->mutable_total_advance()->set_seconds(9 * 86'400 + 3605);
+  const Entry entry = BuildEntry(event, {.sequence = 3});
+  EXPECT_EQ(entry.event_type, "TestClockAdvanced");
+  EXPECT_EQ(entry.aggregate_type, "tenant");
+  EXPECT_EQ(entry.action_id, "");
+  EXPECT_EQ(entry.review_id, "");
+  EXPECT_EQ(entry.summary, "advanced the sandbox test clock by 2d 1h 0m 0s (9d 1h 0m 5s in all)");
+}
+
 TEST(EntryBuilderTest, AnUnknownPayloadIsNamedUnknown) {
   const v1::EventEnvelope event = Envelope();
   EXPECT_EQ(EventTypeName(event), "Unknown");

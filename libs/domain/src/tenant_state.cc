@@ -1,6 +1,7 @@
 #include "reviewtrail/domain/tenant_state.h"
 
 #include "reviewtrail/domain/evolve.h"
+#include "reviewtrail/domain/tenant_clock.h"
 
 namespace reviewtrail::domain {
 namespace {
@@ -27,6 +28,9 @@ void TenantState::Apply(const v1::EventEnvelope& event) {
     case v1::AGGREGATE_TYPE_ACTION:
       Evolve(actions_[event.aggregate_id()], event);
       break;
+    case v1::AGGREGATE_TYPE_TENANT:
+      Evolve(clock_, event);
+      break;
     default:
       break;  // an aggregate type this build does not know
   }
@@ -47,6 +51,10 @@ const ReviewState* TenantState::FindReviewOfDecision(const std::string& decision
 
 const ActionState* TenantState::FindAction(const std::string& id) const {
   return Find(actions_, id);
+}
+
+const TenantClockState* TenantState::FindTenantClock() const {
+  return clock_.version == 0 ? nullptr : &clock_;
 }
 
 }  // namespace reviewtrail::domain

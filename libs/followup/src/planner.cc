@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "reviewtrail/domain/tenant_clock.h"
 #include "reviewtrail/followup/command_id.h"
 
 namespace reviewtrail::followup {
@@ -69,9 +70,9 @@ void PlanGroup(const ActionFollowUp& action, std::vector<Notification> group, Ti
 }  // namespace
 
 domain::CivilDate DayOf(Time time, std::chrono::minutes utc_offset) {
-  const auto days =
-      std::chrono::floor<std::chrono::days>(time.time_since_epoch() + utc_offset).count();
-  return domain::CivilDate::FromDaysSinceEpoch(days);
+  return domain::TenantDay(
+      std::chrono::duration_cast<std::chrono::microseconds>(time.time_since_epoch()).count(),
+      utc_offset.count(), 0);
 }
 
 Time StartOf(const domain::CivilDate& day, std::chrono::minutes utc_offset) {
@@ -125,6 +126,20 @@ Plan PlanAt(const Policy& policy, const ActionFollowUp& action, Time now,
 
   std::sort(plan.due.begin(), plan.due.end(),
             [](const Notification& a, const Notification& b) { return a.due_at < b.due_at; });
+  return plan;
+}
+
+Plan PlanAt(const Policy& policy, const ActionFollowUp& action, Time now,
+            std::chrono::minutes utc_offset, std::chrono::microseconds advance) {
+  using std::chrono::microseconds;
+  const auto shift = std::chrono::duration_cast<Time::duration>(advance);
+  // Planned on the tenant's clock, handed back on the real one.
+  const microseconds tenant_now(domain::TenantNow(
+      std::chrono::duration_cast<microseconds>(now.time_since_epoch()).count(), advance.count()));
+  Plan plan = PlanAt(policy, action, Time(std::chrono::duration_cast<Time::duration>(tenant_now)),
+                     utc_offset);
+  for (Notification& notification : plan.due) notification.due_at -= shift;
+  if (plan.next_at.has_value()) *plan.next_at -= shift;
   return plan;
 }
 

@@ -53,6 +53,28 @@ TEST(PlannerTest, NothingIsDueBeforeSendTimeAndNextAtNamesIt) {
   EXPECT_EQ(*plan.next_at, At({2026, 12, 8}, 9));
 }
 
+TEST(PlannerTest, ASandboxClockPlansOnTheTenantsNowAndTimesOnTheRealClock) {
+  const std::chrono::microseconds three_days = std::chrono::hours(72);
+  // Real 2026-12-13 10:00 is 2026-12-16 10:00 on the tenant's clock: level 1 (due on the 16th at
+  // 09:00) is due now, as it would be without the advance three days later.
+  const Time real = At({2026, 12, 13}, 10);
+  const Plan advanced = PlanAt(Policy{}, Action(), real, std::chrono::minutes(0), three_days);
+  const Plan later = PlanAt(Policy{}, Action(), real + hours(72));
+  ASSERT_EQ(advanced.due.size(), 1u);
+  EXPECT_EQ(advanced.due[0].command_id, "fu:e1.0:2026-12-15:act-1");
+  EXPECT_EQ(advanced.due[0].command_id, later.due[0].command_id);
+  // Instants come back on the real clock: three days before the tenant's.
+  EXPECT_EQ(advanced.due[0].due_at, At({2026, 12, 16}, 9) - hours(72));
+  ASSERT_TRUE(advanced.next_at.has_value());
+  ASSERT_TRUE(later.next_at.has_value());
+  EXPECT_EQ(*advanced.next_at, *later.next_at - hours(72));
+  // No advance: the plan of the real now, before the due date (a reminder, no escalation).
+  const Plan plain =
+      PlanAt(Policy{}, Action(), real, std::chrono::minutes(0), std::chrono::microseconds(0));
+  ASSERT_EQ(plain.due.size(), 1u);
+  EXPECT_EQ(plain.due[0].kind, Kind::kReminder);
+}
+
 TEST(PlannerTest, RecordedNotificationIsNotDueAgain) {
   ActionFollowUp action = Action();
   const Plan first = PlanAt(Policy{}, action, At({2026, 12, 8}, 10));

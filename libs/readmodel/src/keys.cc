@@ -5,7 +5,7 @@ namespace reviewtrail::readmodel {
 std::vector<std::string> AllTables() {
   return {kActions,         kActionHistory,     kActionsByOwner, kActionsByStatus,
           kActionsByReview, kOpenActionsByDue,  kReviews,        kDecisions,
-          kPersons,         kDashboardCounters, kOpenDueCounts};
+          kPersons,         kDashboardCounters, kOpenDueCounts,  kTenantClocks};
 }
 
 bool HoldsActionViews(std::string_view table) {

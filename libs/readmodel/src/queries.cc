@@ -5,6 +5,8 @@
 #include <map>
 #include <tuple>
 
+#include "google/protobuf/util/time_util.h"
+#include "reviewtrail/domain/tenant_clock.h"
 #include "reviewtrail/readmodel/action_wire.h"
 #include "reviewtrail/readmodel/dashboard_counters.h"
 #include "reviewtrail/readmodel/due_day_counts.h"
@@ -28,9 +30,7 @@ bool IsFinal(v1::ActionStatus status) {
   return status == v1::ACTION_STATUS_CLOSED || status == v1::ACTION_STATUS_CANCELLED;
 }
 
-bool IsOverdue(v1::ActionStatus status, const CivilDate& due, const CivilDate& today) {
-  return !IsFinal(status) && due.IsValid() && due < today;
-}
+using domain::IsOverdue;
 
 bool IsOverdue(const v1::ActionView& action, const CivilDate& today) {
   return IsOverdue(action.status(), CivilDate::FromProto(action.due_date()), today);
@@ -349,6 +349,15 @@ absl::StatusOr<v1::ListReviewsResponse> Queries::ListReviews(const std::string& 
     }
   }
   return listed;
+}
+
+absl::StatusOr<int64_t> Queries::TestClockAdvance(const std::string& tenant_id) const {
+  absl::StatusOr<std::optional<v1::TestClockAdvanced>> clock =
+      Read<v1::TestClockAdvanced>(view_, kTenantClocks, Key({tenant_id}));
+  if (!clock.ok()) return clock.status();
+  if (!clock->has_value()) return 0;
+  return std::max<int64_t>(
+      0, google::protobuf::util::TimeUtil::DurationToMicroseconds((*clock)->total_advance()));
 }
 
 absl::StatusOr<v1::ListPersonsResponse> Queries::ListPersons(

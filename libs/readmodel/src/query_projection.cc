@@ -195,6 +195,10 @@ absl::Status QueryProjection::Apply(const eventlog::Position& position,
       Store(changes, kReviews, key, review);
       return absl::OkStatus();
     }
+    case v1::EventEnvelope::kTestClockAdvanced:
+      // The total advance is in each event: the last one is the tenant's clock.
+      Store(changes, kTenantClocks, Key({tenant}), event.test_clock_advanced());
+      return absl::OkStatus();
     default:
       return ApplyAction(position, event, changes);
   }

@@ -1,20 +1,13 @@
 #include "reviewtrail/runtime/time_zones.h"
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "absl/status/status.h"
+#include "reviewtrail/domain/tenant_clock.h"
 
 namespace reviewtrail::runtime {
 namespace {
-
-constexpr int64_t kMicrosPerMinute = 60'000'000;
-constexpr int64_t kMicrosPerDay = 86'400'000'000;
-
-int64_t FloorDiv(int64_t value, int64_t divisor) {
-  int64_t quotient = value / divisor;
-  if ((value % divisor != 0) && ((value < 0) != (divisor < 0))) --quotient;
-  return quotient;
-}
 
 bool IsDigits(std::string_view text) {
   if (text.empty()) return false;
@@ -71,8 +64,41 @@ domain::CivilDate TenantTimeZones::DayOf(std::string_view tenant_id,
 }
 
 domain::CivilDate TenantTimeZones::DayOfMicros(std::string_view tenant_id, int64_t micros) const {
-  const int64_t local = micros + OffsetOf(tenant_id).count() * kMicrosPerMinute;
-  return domain::CivilDate::FromDaysSinceEpoch(FloorDiv(local, kMicrosPerDay));
+  return DayOfMicros(tenant_id, micros, 0);
+}
+
+domain::CivilDate TenantTimeZones::DayOf(std::string_view tenant_id,
+                                         std::chrono::system_clock::time_point time,
+                                         int64_t advance_micros) const {
+  return DayOfMicros(
+      tenant_id,
+      std::chrono::duration_cast<std::chrono::microseconds>(time.time_since_epoch()).count(),
+      advance_micros);
+}
+
+domain::CivilDate TenantTimeZones::DayOfMicros(std::string_view tenant_id, int64_t micros,
+                                               int64_t advance_micros) const {
+  return domain::TenantDay(micros, OffsetOf(tenant_id).count(), advance_micros);
+}
+
+absl::Status TenantTimeZones::AddSandboxes(const std::vector<std::string>& tenant_ids) {
+  for (const std::string& tenant : tenant_ids) {
+    const bool well_formed = !tenant.empty() && tenant.size() <= 128 &&
+                             std::all_of(tenant.begin(), tenant.end(), [](char c) {
+                               return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                                      (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
+                             });
+    if (!well_formed) {
+      return absl::InvalidArgumentError("sandbox tenant '" + tenant +
+                                        "': expected a tenant id (1-128 of A-Z a-z 0-9 . _ -)");
+    }
+    sandboxes_.insert(tenant);
+  }
+  return absl::OkStatus();
+}
+
+bool TenantTimeZones::IsSandbox(std::string_view tenant_id) const {
+  return sandboxes_.contains(tenant_id);
 }
 
 }  // namespace reviewtrail::runtime

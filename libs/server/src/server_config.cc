@@ -81,6 +81,12 @@ void AddServerOptions(CLI::App& app, ServerConfig& config) {
                  "comma-separated; default UTC): its today for due dates, overdue and dashboards")
       ->envname("REVIEWTRAIL_TENANT_UTC_OFFSET")
       ->delimiter(',');
+  app.add_option("--sandbox-tenant", config.sandbox_tenants,
+                 "A tenant run as a sandbox: an isms_manager may advance its test clock "
+                 "(AdminService.AdvanceTestClock) to try overdue actions and escalations "
+                 "(repeatable or comma-separated; never a production tenant)")
+      ->envname("REVIEWTRAIL_SANDBOX_TENANT")
+      ->delimiter(',');
 }
 
 std::string FinishKafkaConfig(ServerConfig& config) {

@@ -13,6 +13,10 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Create(ServerConfig co
   std::unique_ptr<ServiceHost> host(new ServiceHost(std::move(config)));
   auto zones = runtime::TenantTimeZones::Parse(host->config_.tenant_utc_offsets);
   if (!zones.ok()) return zones.status();
+  if (absl::Status sandboxes = zones->AddSandboxes(host->config_.sandbox_tenants);
+      !sandboxes.ok()) {
+    return sandboxes;
+  }
   host->time_zones_ = *std::move(zones);
   std::error_code error;
   std::filesystem::create_directories(host->config_.data_dir, error);

@@ -13,7 +13,8 @@ namespace reviewtrail::audit_service {
 //   audit_entries  <tenant>\0<seq:8 BE>                 -> audit::EncodeStored(entry)
 //   audit_events   <tenant>\0<seq:8 BE>                 -> the event envelope bytes
 //   audit_heads    <tenant>                             -> <seq:8 BE><hash:64 hex>
-//   audit_index    <tenant>\0<a|r>\0<id>\0<seq:8 BE>    -> "" (entries by action / review)
+//   audit_index    <tenant>\0<a|r|t>\0<id>\0<seq:8 BE>  -> "" (entries by action / review /
+//                                                          the tenant's own aggregate)
 //   audit_facts    <tenant>\0<r|e|h>\0<id>              -> action's review / evidence's sha256 /
 //                                                          action's evidence sha256s (comma list)
 inline constexpr char kEntries[] = "audit_entries";
@@ -36,7 +37,8 @@ struct Head {
 [[nodiscard]] std::string EncodeHead(const Head& head);
 [[nodiscard]] std::optional<Head> DecodeHead(std::string_view value);
 
-enum class IndexKind : char { kAction = 'a', kReview = 'r' };
+// kTenant: the events of the tenant's own aggregate (a sandbox's test clock), id = the tenant id.
+enum class IndexKind : char { kAction = 'a', kReview = 'r', kTenant = 't' };
 [[nodiscard]] std::string IndexPrefix(std::string_view tenant, IndexKind kind, std::string_view id);
 [[nodiscard]] std::string IndexKey(std::string_view tenant, IndexKind kind, std::string_view id,
                                    int64_t sequence);

@@ -198,6 +198,19 @@ grpc::ServerUnaryReactor* AuditService::GetStateAsOf(grpc::CallbackServerContext
   return Finish(context, "GetStateAsOf", status);
 }
 
+absl::StatusOr<domain::CivilDate> AuditService::TenantDayAt(const AuditView& view,
+                                                            const std::string& tenant,
+                                                            int64_t at) const {
+  audit::Micros advance = 0;
+  if (options_.time_zones.IsSandbox(tenant)) {
+    absl::StatusOr<std::vector<AuditView::Record>> clock =
+        view.Indexed(tenant, IndexKind::kTenant, tenant);
+    if (!clock.ok()) return clock.status();
+    advance = AdvanceAsOf(*clock, at);
+  }
+  return options_.time_zones.DayOfMicros(tenant, at, advance);
+}
+
 grpc::Status AuditService::DoGetStateAsOf(const std::string& tenant,
                                           const v1::GetStateAsOfRequest& request,
                                           v1::GetStateAsOfResponse& response) {
@@ -216,13 +229,15 @@ grpc::Status AuditService::DoGetStateAsOf(const std::string& tenant,
     return NotFound(subject, absl::StrCat(subject, " was not on record at ",
                                           TimeUtil::ToString(request.as_of())));
   }
+  absl::StatusOr<domain::CivilDate> today = TenantDayAt(view, tenant, as_of);
+  if (!today.ok()) return rpc::ToGrpcStatus(today.status());
   *response.mutable_as_of() = request.as_of();
   response.set_events_replayed(replayed.events);
   response.set_last_sequence(replayed.last_sequence);
   if (action) {
-    *response.mutable_action() = ToSnapshot(replayed.actions[0].state, as_of);
+    *response.mutable_action() = ToSnapshot(replayed.actions[0].state, *today);
   } else {
-    *response.mutable_review() = ToSnapshot(replayed, as_of);
+    *response.mutable_review() = ToSnapshot(replayed, *today);
   }
   return grpc::Status::OK;
 }
@@ -262,8 +277,10 @@ grpc::Status AuditService::DoExportAuditPack(const std::string& tenant,
                        .head_hash = head->hash,
                        .review = std::move(replayed.review),
                        .review_trail = std::move(replayed.review_trail)};
+  absl::StatusOr<domain::CivilDate> today = TenantDayAt(view, tenant, now);
+  if (!today.ok()) return rpc::ToGrpcStatus(today.status());
   for (ReplayedAction& action : replayed.actions) {
-    const bool overdue = IsOverdue(action.state, now);
+    const bool overdue = IsOverdue(action.state, *today);
     pack.actions.push_back({std::move(action.state), overdue, std::move(action.trail)});
   }
   const bool html = request.format() == v1::AUDIT_PACK_FORMAT_HTML;

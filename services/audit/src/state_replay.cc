@@ -4,16 +4,9 @@
 
 #include "google/protobuf/util/time_util.h"
 #include "reviewtrail/domain/evolve.h"
+#include "reviewtrail/domain/tenant_clock.h"
 
 namespace reviewtrail::audit_service {
-namespace {
-
-constexpr int64_t kMicrosPerDay = 86'400'000'000;
-
-int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
-
-}  // namespace
-
 Replayed Replay(const std::vector<AuditView::Record>& records, std::optional<audit::Micros> as_of) {
   Replayed replayed;
   std::map<std::string, size_t> action_index;
@@ -36,13 +29,20 @@ Replayed Replay(const std::vector<AuditView::Record>& records, std::optional<aud
   return replayed;
 }
 
-bool IsOverdue(const domain::ActionState& action, audit::Micros at) {
-  if (action.IsFinal() || action.version == 0) return false;
-  const auto today = domain::CivilDate::FromDaysSinceEpoch(FloorDiv(at, kMicrosPerDay));
-  return action.due_date < today;
+audit::Micros AdvanceAsOf(const std::vector<AuditView::Record>& tenant_records, audit::Micros at) {
+  audit::Micros advance = 0;
+  for (const AuditView::Record& record : tenant_records) {
+    if (record.entry.recorded_at > at) break;
+    if (record.event.has_test_clock_advanced()) advance = domain::AdvanceAfter(record.event);
+  }
+  return advance;
 }
 
-v1::ActionSnapshot ToSnapshot(const domain::ActionState& action, audit::Micros at) {
+bool IsOverdue(const domain::ActionState& action, const domain::CivilDate& today) {
+  return action.version != 0 && domain::IsOverdue(action.status, action.due_date, today);
+}
+
+v1::ActionSnapshot ToSnapshot(const domain::ActionState& action, const domain::CivilDate& today) {
   using google::protobuf::util::TimeUtil;
   v1::ActionSnapshot out;
   out.set_action_id(action.id);
@@ -52,9 +52,9 @@ v1::ActionSnapshot ToSnapshot(const domain::ActionState& action, audit::Micros a
   out.set_expected_outcome(action.expected_outcome);
   out.set_completion_criteria(action.completion_criteria);
   out.set_owner_id(action.owner_id);
-  out.set_due_date(action.due_date.ToString());
+  *out.mutable_due_date() = action.due_date.ToProto();
   out.set_status(action.status);
-  out.set_overdue(IsOverdue(action, at));
+  out.set_overdue(IsOverdue(action, today));
   out.set_percent_complete(action.percent_complete);
   for (const auto& evidence : action.evidence) {
     v1::EvidenceSnapshot* e = out.add_evidence();
@@ -79,12 +79,12 @@ v1::ActionSnapshot ToSnapshot(const domain::ActionState& action, audit::Micros a
   return out;
 }
 
-v1::ReviewSnapshot ToSnapshot(const Replayed& replayed, audit::Micros at) {
+v1::ReviewSnapshot ToSnapshot(const Replayed& replayed, const domain::CivilDate& today) {
   const domain::ReviewState& review = replayed.review;
   v1::ReviewSnapshot out;
   out.set_review_id(review.id);
   out.set_title(review.title);
-  out.set_held_on(review.held_on.ToString());
+  *out.mutable_held_on() = review.held_on.ToProto();
   out.set_chair_id(review.chair_id);
   for (const auto& id : review.attendee_ids) out.add_attendee_ids(id);
   for (auto input : review.inputs_covered) out.add_inputs_covered(input);
@@ -98,7 +98,7 @@ v1::ReviewSnapshot ToSnapshot(const Replayed& replayed, audit::Micros at) {
   }
   out.set_version(review.version);
   for (const ReplayedAction& action : replayed.actions) {
-    *out.add_actions() = ToSnapshot(action.state, at);
+    *out.add_actions() = ToSnapshot(action.state, today);
   }
   return out;
 }

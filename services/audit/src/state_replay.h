@@ -10,7 +10,8 @@
 
 namespace reviewtrail::audit_service {
 
-// Folds stored records (in chain order) with libs/domain's Evolve. Pure: no storage, no clock.
+// Folds stored records (in chain order) with libs/domain's Evolve. Pure: no storage, no clock;
+// the tenant's day comes from the caller (domain::TenantDay through runtime::TenantTimeZones).
 
 struct ReplayedAction {
   domain::ActionState state;
@@ -29,10 +30,18 @@ struct Replayed {
 [[nodiscard]] Replayed Replay(const std::vector<AuditView::Record>& records,
                               std::optional<audit::Micros> as_of);
 
-// Not final and due before the UTC day of `at`.
-[[nodiscard]] bool IsOverdue(const domain::ActionState& action, audit::Micros at);
+// The test clock advance of a tenant in effect at `at`: the total of the last TestClockAdvanced
+// among `tenant_records` (the tenant aggregate's, in chain order) recorded at or before `at`.
+[[nodiscard]] audit::Micros AdvanceAsOf(const std::vector<AuditView::Record>& tenant_records,
+                                        audit::Micros at);
 
-[[nodiscard]] v1::ActionSnapshot ToSnapshot(const domain::ActionState& action, audit::Micros at);
-[[nodiscard]] v1::ReviewSnapshot ToSnapshot(const Replayed& replayed, audit::Micros at);
+// The action is on record and overdue on `today`, the tenant's day (domain::IsOverdue, as the query
+// service judges it).
+[[nodiscard]] bool IsOverdue(const domain::ActionState& action, const domain::CivilDate& today);
+
+[[nodiscard]] v1::ActionSnapshot ToSnapshot(const domain::ActionState& action,
+                                            const domain::CivilDate& today);
+[[nodiscard]] v1::ReviewSnapshot ToSnapshot(const Replayed& replayed,
+                                            const domain::CivilDate& today);
 
 }  // namespace reviewtrail::audit_service

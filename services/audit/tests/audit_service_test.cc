@@ -348,6 +348,13 @@ TEST_F(AuditServiceTest, StateAsOfReplaysAnActionUpToTheInstant) {
   EXPECT_EQ(response.review().actions(0).status(), v1::ACTION_STATUS_CLOSED);
   EXPECT_FALSE(response.review().actions(0).overdue());
   EXPECT_TRUE(response.review().actions(1).overdue());
+  // Dates as everywhere else in the API: google.type.Date.
+  EXPECT_EQ(response.review().held_on().year(), 2026);
+  EXPECT_EQ(response.review().held_on().month(), 11);
+  EXPECT_EQ(response.review().held_on().day(), 20);
+  EXPECT_EQ(response.review().actions(1).due_date().year(), 2026);
+  EXPECT_EQ(response.review().actions(1).due_date().month(), 12);
+  EXPECT_EQ(response.review().actions(1).due_date().day(), 1);
 
   request.set_action_id("act-1");
   *request.mutable_as_of() = TimeUtil::SecondsToTimestamp(1000);

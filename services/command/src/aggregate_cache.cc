@@ -1,6 +1,7 @@
 #include "aggregate_cache.h"
 
 #include "reviewtrail/domain/evolve.h"
+#include "reviewtrail/domain/tenant_clock.h"
 
 namespace reviewtrail::command {
 
@@ -39,6 +40,10 @@ void AggregateCache::Apply(const v1::EventEnvelope& event) {
       Find(actions_, tenant, event.aggregate_type(), id);
       domain::Evolve(actions_[{tenant, id}], event);
       break;
+    case v1::AGGREGATE_TYPE_TENANT:
+      static_cast<void>(TenantView(*this, tenant).FindTenantClock());  // loaded before it changes
+      domain::Evolve(clocks_[tenant], event);
+      break;
     default:
       break;
   }
@@ -49,6 +54,7 @@ void AggregateCache::Clear() {
   reviews_.clear();
   actions_.clear();
   review_of_decision_.clear();
+  clocks_.clear();
 }
 
 absl::Status AggregateCache::TakeError() { return std::exchange(error_, absl::OkStatus()); }
@@ -84,6 +90,25 @@ const domain::ReviewState* AggregateCache::TenantView::FindReviewOfDecision(
 
 const domain::ActionState* AggregateCache::TenantView::FindAction(const std::string& id) const {
   return cache_.Find(cache_.actions_, tenant_id_, v1::AGGREGATE_TYPE_ACTION, id);
+}
+
+}  // namespace reviewtrail::command
+
+namespace reviewtrail::command {
+
+const domain::TenantClockState* AggregateCache::TenantView::FindTenantClock() const {
+  auto it = cache_.clocks_.find(tenant_id_);
+  if (it == cache_.clocks_.end()) {
+    absl::StatusOr<std::vector<v1::EventEnvelope>> events =
+        cache_.model_.LoadAggregate(tenant_id_, v1::AGGREGATE_TYPE_TENANT, tenant_id_);
+    if (!events.ok()) {
+      if (cache_.error_.ok()) cache_.error_ = events.status();
+      return nullptr;
+    }
+    it = cache_.clocks_.emplace(tenant_id_, domain::TenantClockState()).first;
+    for (const auto& event : *events) domain::Evolve(it->second, event);
+  }
+  return it->second.version == 0 ? nullptr : &it->second;
 }
 
 }  // namespace reviewtrail::command

@@ -35,6 +35,7 @@ class AggregateCache {
     [[nodiscard]] const domain::ReviewState* FindReviewOfDecision(
         const std::string& decision_id) const override;
     [[nodiscard]] const domain::ActionState* FindAction(const std::string& id) const override;
+    [[nodiscard]] const domain::TenantClockState* FindTenantClock() const override;
 
    private:
     AggregateCache& cache_;
@@ -61,6 +62,8 @@ class AggregateCache {
   std::map<Key, domain::ReviewState> reviews_;
   std::map<Key, domain::ActionState> actions_;
   std::map<Key, std::string> review_of_decision_;
+  // Per tenant asked for; version 0: never advanced (kept, so the question is asked once).
+  std::map<std::string, domain::TenantClockState> clocks_;
   absl::Status error_;
 };
 

@@ -5,9 +5,11 @@
 
 #include <algorithm>
 #include <chrono>
+#include <thread>
 
 #include "partition_writer.h"
 #include "reviewtrail/audit/sha256.h"
+#include "reviewtrail/domain/tenant_clock.h"
 #include "reviewtrail/rpc/authenticate.h"
 #include "reviewtrail/rpc/request_parsing.h"
 #include "reviewtrail/rpc/status_mapping.h"
@@ -117,6 +119,27 @@ absl::Status CommandService::SubmitOrRun(PendingCommand command) {
       ->SubmitOrRun(std::move(command));
 }
 
+absl::StatusOr<domain::TenantClockState> CommandService::TenantClock(
+    const std::string& tenant_id, std::chrono::milliseconds wait) {
+  // What the log holds now: every advance acknowledged before this call is below it.
+  const int32_t partition = log_.PartitionFor(tenant_id);
+  absl::StatusOr<int64_t> end = log_.EndOffset(partition);
+  if (!end.ok()) return end.status();
+  const auto give_up = Clock::now() + wait;
+  while (true) {
+    absl::StatusOr<int64_t> indexed = model_->Checkpoint(partition);
+    if (!indexed.ok()) return indexed.status();
+    if (*indexed >= *end || Clock::now() >= give_up) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  absl::StatusOr<std::vector<v1::EventEnvelope>> events =
+      model_->LoadAggregate(tenant_id, v1::AGGREGATE_TYPE_TENANT, tenant_id);
+  if (!events.ok()) return events.status();
+  domain::TenantClockState clock;
+  for (const v1::EventEnvelope& event : *events) domain::Evolve(clock, event);
+  return clock;
+}
+
 template <typename Request>
 grpc::ServerUnaryReactor* CommandService::Handle(const char* name,
                                                  grpc::CallbackServerContext* context,
@@ -137,7 +160,10 @@ grpc::ServerUnaryReactor* CommandService::Handle(const char* name,
       .actor_id = principal->person_id,
       .roles = principal->roles,
       .now = std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count(),
-      .today = time_zones_.DayOf(principal->tenant_id, now),
+      .today = time_zones_.DayOf(principal->tenant_id, now),  // a sandbox's: its test clock's
+      .utc_offset_minutes =
+          static_cast<int32_t>(time_zones_.OffsetOf(principal->tenant_id).count()),
+      .sandbox = time_zones_.IsSandbox(principal->tenant_id),
       .correlation_id = MetadataValue(*context, "x-correlation-id"),
       .causation_id = MetadataValue(*context, "x-causation-id"),
       .command_fingerprint = Fingerprint(*request)};
@@ -189,5 +215,10 @@ REVIEWTRAIL_COMMAND_RPC(RecordReminder)
 REVIEWTRAIL_COMMAND_RPC(RecordEscalation)
 
 #undef REVIEWTRAIL_COMMAND_RPC
+
+// AdminService's command (admin_service.cc), handled like every other.
+template grpc::ServerUnaryReactor* CommandService::Handle(const char*, grpc::CallbackServerContext*,
+                                                          const v1::AdvanceTestClockRequest*,
+                                                          v1::CommandReply*);
 
 }  // namespace reviewtrail::command

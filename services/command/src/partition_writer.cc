@@ -6,6 +6,7 @@
 
 #include "reviewtrail/command/command_metrics.h"
 #include "reviewtrail/domain/evolve.h"
+#include "reviewtrail/domain/tenant_clock.h"
 #include "spdlog/spdlog.h"
 
 namespace reviewtrail::command {
@@ -23,6 +24,16 @@ v1::CommandReply ReplyWithoutPosition(const domain::Decision& decision) {
   reply.set_version(decision.version);
   for (const auto& event : decision.events) reply.add_event_ids(event.event_id());
   return reply;
+}
+
+// The context of a sandbox tenant's command with its today on the tenant's test clock.
+domain::CommandContext WithTestClock(const domain::StateView& view,
+                                     const domain::CommandContext& context) {
+  domain::CommandContext on_clock = context;
+  if (const domain::TenantClockState* clock = view.FindTenantClock()) {
+    on_clock.today = domain::TenantDay(context.now, context.utc_offset_minutes, clock->advance);
+  }
+  return on_clock;
 }
 
 }  // namespace
@@ -197,7 +208,9 @@ PartitionWriter::DecidedBatch PartitionWriter::DecideAll(const std::vector<Pendi
       continue;
     }
     AggregateCache::TenantView view(cache_, tenant);
-    domain::Result<domain::Decision> result = command.decide(view, command.context);
+    domain::Result<domain::Decision> result =
+        command.context.sandbox ? command.decide(view, WithTestClock(view, command.context))
+                                : command.decide(view, command.context);
     if (absl::Status load_error = cache_.TakeError(); !load_error.ok()) {
       outcome = load_error;
       continue;

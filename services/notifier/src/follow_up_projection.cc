@@ -19,7 +19,7 @@ std::optional<followup::ActionFollowUp> LoadAction(projection::Changes& changes,
 }  // namespace
 
 std::vector<std::string> FollowUpProjection::Tables() const {
-  return {kActionsTable, kPersonsTable, kOutboxTable};
+  return {kActionsTable, kPersonsTable, kOutboxTable, kClocksTable};
 }
 
 absl::Status FollowUpProjection::Apply(const eventlog::Position& position,
@@ -46,6 +46,10 @@ absl::Status FollowUpProjection::Apply(const eventlog::Position& position,
       listener_.ActionChanged(tenant, a.action_id(), position);
       return absl::OkStatus();
     }
+    case v1::EventEnvelope::kTestClockAdvanced:
+      changes.Put(kClocksTable, tenant, event.test_clock_advanced().SerializeAsString());
+      listener_.ClockAdvanced(tenant, position);
+      return absl::OkStatus();
     case v1::EventEnvelope::kActionOwnerChanged:
     case v1::EventEnvelope::kActionDeadlineChanged:
     case v1::EventEnvelope::kReminderSent:

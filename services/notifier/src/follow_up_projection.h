@@ -20,13 +20,16 @@ class FollowUpListener {
   // A delivery job was queued in the outbox under `outbox_key`.
   virtual void DeliveryQueued(const std::string& outbox_key,
                               const eventlog::Position& position) = 0;
+  // A sandbox tenant's test clock moved: every action of the tenant is to be planned again.
+  virtual void ClockAdvanced(const std::string& tenant_id, const eventlog::Position& position) = 0;
 };
 
 // The notifier's read model: every non-final action's owner, title, due date and follow-up
-// history; every person's manager and e-mail; and the outbox of recorded reminders/escalations
-// still to deliver. A reminder or escalation enters the outbox in the same batch as the position
-// of its event, so it is delivered after it is on record and survives any crash; events recorded
-// longer than `delivery_window` ago (a rebuild from an old log) are not delivered again.
+// history; every person's manager and e-mail; each sandbox tenant's test clock; and the outbox of
+// recorded reminders/escalations still to deliver. A reminder or escalation enters the outbox in
+// the same batch as the position of its event, so it is delivered after it is on record and
+// survives any crash; events recorded longer than `delivery_window` ago (a rebuild from an old log)
+// are not delivered again.
 //
 // Stateless between calls (all state is in Changes); `clock` only decides that window.
 class FollowUpProjection final : public projection::Projection {

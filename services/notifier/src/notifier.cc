@@ -5,6 +5,7 @@
 #include "follow_up_projection.h"
 #include "follow_up_recorder.h"
 #include "notifier_metrics.h"
+#include "reviewtrail/domain/tenant_clock.h"
 #include "reviewtrail/followup/planner.h"
 #include "reviewtrail/projection/projection_store.h"
 #include "reviewtrail/projection/projector.h"
@@ -41,6 +42,15 @@ class Notifier::Listener final : public FollowUpListener {
     {
       std::lock_guard lock(notifier_.mutex_);
       notifier_.changes_.push_back({TenantKey(tenant_id, action_id), position});
+      notifier_.woken_ = true;
+    }
+    notifier_.wake_.notify_all();
+  }
+
+  void ClockAdvanced(const std::string& tenant_id, const eventlog::Position& position) override {
+    {
+      std::lock_guard lock(notifier_.mutex_);
+      notifier_.changes_.push_back({TenantKey(tenant_id, ""), position});
       notifier_.woken_ = true;
     }
     notifier_.wake_.notify_all();
@@ -174,8 +184,39 @@ void Notifier::ProcessChanges(Time now) {
       spdlog::warn("notifier: projection has not applied {}:{} yet", position.partition,
                    position.offset);
     }
-    Replan(key, now);
+    const auto split = SplitTenantKey(key);
+    if (split.has_value() && split->second.empty()) {
+      ReplanTenant(split->first, now);
+    } else {
+      Replan(key, now);
+    }
   }
+}
+
+void Notifier::ReplanTenant(const std::string& tenant, Time now) {
+  const std::string prefix = TenantKey(tenant, "");
+  std::vector<std::string> keys;
+  std::unique_ptr<rocksdb::Iterator> it(
+      store_->db().NewIterator(rocksdb::ReadOptions(), store_->Table(kActionsTable)));
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    keys.push_back(it->key().ToString());
+  }
+  if (!it->status().ok()) {
+    spdlog::warn("notifier: scanning the actions of {}: {}", tenant, it->status().ToString());
+  }
+  spdlog::info("notifier: the test clock of {} moved; planning its {} actions again", tenant,
+               keys.size());
+  for (const std::string& key : keys) Replan(key, now);
+}
+
+std::chrono::microseconds Notifier::AdvanceOf(const std::string& tenant) {
+  if (!options_.time_zones.IsSandbox(tenant)) return std::chrono::microseconds(0);
+  std::optional<std::string> bytes = ReadTable(*store_, kClocksTable, tenant);
+  v1::EventEnvelope event;
+  if (!bytes.has_value() || !event.mutable_test_clock_advanced()->ParseFromString(*bytes)) {
+    return std::chrono::microseconds(0);
+  }
+  return std::chrono::microseconds(domain::AdvanceAfter(event));
 }
 
 void Notifier::Track(const std::string& action_key, const std::string& tenant,
@@ -219,7 +260,8 @@ void Notifier::Replan(const std::string& action_key, Time now) {
   Track(action_key, action->tenant_id, action->due_date.DaysSinceEpoch());
   const TenantSettings& settings = options_.config.For(action->tenant_id);
   const followup::Plan plan = followup::PlanAt(settings.policy, *action, now,
-                                               options_.time_zones.OffsetOf(action->tenant_id));
+                                               options_.time_zones.OffsetOf(action->tenant_id),
+                                               AdvanceOf(action->tenant_id));
   if (!plan.due.empty()) {
     auto retry = retries_.find(action_key);
     timers_->Schedule(action_key, retry == retries_.end() ? now : std::max(now, retry->second.at));
@@ -238,7 +280,8 @@ void Notifier::Fire(const std::string& action_key, Time now) {
 
   bool retry = false;
   const followup::Plan plan = followup::PlanAt(settings.policy, *action, now,
-                                               options_.time_zones.OffsetOf(action->tenant_id));
+                                               options_.time_zones.OffsetOf(action->tenant_id),
+                                               AdvanceOf(action->tenant_id));
   for (const followup::Notification& due : plan.due) {
     const bool reminder = due.kind == followup::Kind::kReminder;
     if (due.recipient_id.empty()) {
@@ -283,7 +326,8 @@ void Notifier::Fire(const std::string& action_key, Time now) {
 
 void Notifier::UpdateGauges(Time now) {
   for (const auto& [tenant, days] : due_days_) {
-    const int64_t today = options_.time_zones.DayOf(tenant, now).DaysSinceEpoch();
+    const int64_t today =
+        options_.time_zones.DayOf(tenant, now, AdvanceOf(tenant).count()).DaysSinceEpoch();
     int overdue = 0;
     for (auto it = days.begin(); it != days.end() && it->first < today; ++it) overdue += it->second;
     metrics_->SetOverdue(tenant, overdue);

@@ -14,6 +14,8 @@ namespace reviewtrail::notifier {
 inline constexpr char kActionsTable[] = "followup_actions";  // tenant/action -> StoredAction
 inline constexpr char kPersonsTable[] = "followup_persons";  // tenant/person -> StoredPerson
 inline constexpr char kOutboxTable[] = "followup_outbox";    // tenant/command -> DeliveryJob
+// tenant -> TestClockAdvanced (protobuf): a sandbox's test clock, its last advance
+inline constexpr char kClocksTable[] = "followup_clocks";
 
 // The key of a tenant's record: "<tenant>\x1f<id>" (ids never hold the separator).
 [[nodiscard]] std::string TenantKey(std::string_view tenant_id, std::string_view id);

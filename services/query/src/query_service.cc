@@ -139,8 +139,15 @@ grpc::ServerUnaryReactor* QueryService::Handle(const char* rpc,
     }
     readmodel::StoreReadView view(*store_);
     Queries queries(view);
+    // A sandbox's today is on its test clock (as of the snapshot the queries read).
+    int64_t advance = 0;
+    if (options_.time_zones.IsSandbox(principal->tenant_id)) {
+      absl::StatusOr<int64_t> advanced = queries.TestClockAdvance(principal->tenant_id);
+      if (!advanced.ok()) return ToGrpc(advanced.status());
+      advance = *advanced;
+    }
     return answer(*principal, access, queries,
-                  options_.time_zones.DayOf(principal->tenant_id, now));
+                  options_.time_zones.DayOf(principal->tenant_id, now, advance));
   }();
   metrics_->Observe(rpc, CodeName(status),
                     std::chrono::duration<double>(SteadyClock::now() - received).count());

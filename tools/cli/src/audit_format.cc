@@ -33,7 +33,7 @@ std::string FormatActionSnapshot(const v1::ActionSnapshot& action) {
   AddLine(text, "Title", action.title());
   AddLine(text, "Status", ActionSnapshotStatus(action));
   AddLine(text, "Owner", action.owner_id());
-  AddLine(text, "Due", action.due_date());
+  AddLine(text, "Due", DateText(action.due_date()));
   AddLine(text, "Review / decision", action.review_id() + " / " + action.decision_id());
   AddLine(text, "Expected outcome", action.expected_outcome());
   AddLine(text, "Completion criteria", action.completion_criteria());
@@ -62,7 +62,7 @@ std::string FormatReviewSnapshot(const v1::ReviewSnapshot& review) {
   AddLine(text, "Review",
           review.review_id() + " (version " + std::to_string(review.version()) + ")");
   AddLine(text, "Title", review.title());
-  AddLine(text, "Held on", review.held_on());
+  AddLine(text, "Held on", DateText(review.held_on()));
   AddLine(text, "Chair", review.chair_id());
   std::vector<std::string> attendees(review.attendee_ids().begin(), review.attendee_ids().end());
   AddLine(text, "Attendees", Join(attendees, ", "));
@@ -81,7 +81,8 @@ std::string FormatReviewSnapshot(const v1::ReviewSnapshot& review) {
     TextTable actions({"ACTION", "STATUS", "OWNER", "DUE", "OVERDUE", "TITLE"});
     for (const v1::ActionSnapshot& action : review.actions()) {
       actions.AddRow({action.action_id(), ActionStatusLabel(action.status()), action.owner_id(),
-                      action.due_date(), action.overdue() ? "overdue" : "", action.title()});
+                      DateText(action.due_date()), action.overdue() ? "overdue" : "",
+                      action.title()});
     }
     text += "\n" + actions.Render();
   }

@@ -203,7 +203,9 @@ TEST_F(AuditCommandsTest, StateAsOfNeedsExactlyOneTargetAndAnInstant) {
   action->set_action_id("act-1");
   action->set_status(v1::ACTION_STATUS_OPEN);
   action->set_overdue(true);
-  action->set_due_date("2026-06-01");
+  action->mutable_due_date()->set_year(2026);
+  action->mutable_due_date()->set_month(6);
+  action->mutable_due_date()->set_day(1);
   server_.log().AnswerWith("GetStateAsOf", response);
 
   CliRun run = Run({"audit", "state-as-of", "--action", "act-1", "--at", "2026-06-30T23:59:59Z"});
@@ -214,6 +216,11 @@ TEST_F(AuditCommandsTest, StateAsOfNeedsExactlyOneTargetAndAnInstant) {
   EXPECT_THAT(run.out, HasSubstr("As of 2026-06-30T23:59:59Z: 4 events replayed (last audit "
                                  "entry 33)\n"));
   EXPECT_THAT(run.out, HasSubstr("Status: open, OVERDUE"));
+  EXPECT_THAT(run.out, HasSubstr("Due: 2026-06-01\n"));
+  run =
+      Run({"--json", "audit", "state-as-of", "--action", "act-1", "--at", "2026-06-30T23:59:59Z"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_THAT(run.out, HasSubstr(R"("due_date":{"day":1,"month":6,"year":2026})"));
 
   run = Run({"audit", "state-as-of", "--review", "rev-1", "--at", "2026-06-30T23:59:59Z"});
   ASSERT_EQ(run.exit_code, 0) << run.err;

@@ -15,8 +15,12 @@ struct CommandContext {
   std::string tenant_id;
   std::string actor_id;  // the principal's subject (a person id for people)
   std::vector<v1::Role> roles;
-  Micros now = 0;   // UTC
-  CivilDate today;  // the calendar day of `now` in the tenant's time zone
+  Micros now = 0;  // UTC, the real time (events record it)
+  // The tenant's calendar day: of `now` plus its test clock's advance, at its UTC offset
+  // (TenantDay in tenant_clock.h).
+  CivilDate today;
+  int32_t utc_offset_minutes = 0;  // the tenant's offset from UTC
+  bool sandbox = false;            // the server runs the tenant as a sandbox (test clock allowed)
   std::string correlation_id;
   std::string causation_id;
   // The request's fingerprint (EventEnvelope.command_fingerprint), computed by the service edge;

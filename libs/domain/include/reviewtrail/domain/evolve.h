@@ -10,6 +10,7 @@ namespace reviewtrail::domain {
 void Evolve(PersonState& person, const v1::EventEnvelope& event);
 void Evolve(ReviewState& review, const v1::EventEnvelope& event);
 void Evolve(ActionState& action, const v1::EventEnvelope& event);
+void Evolve(TenantClockState& clock, const v1::EventEnvelope& event);
 
 // The record an event created or changed: its decision, its evidence, or else its aggregate.
 [[nodiscard]] std::string EntityIdOf(const v1::EventEnvelope& event);

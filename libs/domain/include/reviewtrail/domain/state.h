@@ -109,6 +109,15 @@ struct ActionState {
   friend bool operator==(const ActionState&, const ActionState&) = default;
 };
 
+// A tenant's test clock: its folded TestClockAdvanced events (the TENANT aggregate, id = the tenant
+// id). See tenant_clock.h.
+struct TenantClockState {
+  int64_t version = 0;  // 0: never advanced
+  Micros advance = 0;   // the total advance, >= 0
+
+  friend bool operator==(const TenantClockState&, const TenantClockState&) = default;
+};
+
 // "OPEN", "CLOSURE_REQUESTED", ...: the name used in errors and exports.
 [[nodiscard]] std::string StatusName(v1::ActionStatus status);
 

@@ -18,6 +18,8 @@ class StateView {
   [[nodiscard]] virtual const ReviewState* FindReviewOfDecision(
       const std::string& decision_id) const = 0;
   [[nodiscard]] virtual const ActionState* FindAction(const std::string& id) const = 0;
+  // The tenant's test clock; nullptr when it was never advanced (a view over no clock answers so).
+  [[nodiscard]] virtual const TenantClockState* FindTenantClock() const { return nullptr; }
 };
 
 }  // namespace reviewtrail::domain

@@ -19,6 +19,7 @@ class TenantState final : public StateView {
   [[nodiscard]] const ReviewState* FindReviewOfDecision(
       const std::string& decision_id) const override;
   [[nodiscard]] const ActionState* FindAction(const std::string& id) const override;
+  [[nodiscard]] const TenantClockState* FindTenantClock() const override;
 
   [[nodiscard]] const std::map<std::string, PersonState>& persons() const { return persons_; }
   [[nodiscard]] const std::map<std::string, ReviewState>& reviews() const { return reviews_; }
@@ -26,7 +27,7 @@ class TenantState final : public StateView {
 
   friend bool operator==(const TenantState& a, const TenantState& b) {
     return a.persons_ == b.persons_ && a.reviews_ == b.reviews_ && a.actions_ == b.actions_ &&
-           a.review_of_decision_ == b.review_of_decision_;
+           a.review_of_decision_ == b.review_of_decision_ && a.clock_ == b.clock_;
   }
 
  private:
@@ -34,6 +35,7 @@ class TenantState final : public StateView {
   std::map<std::string, ReviewState> reviews_;
   std::map<std::string, ActionState> actions_;
   std::map<std::string, std::string> review_of_decision_;
+  TenantClockState clock_;
 };
 
 }  // namespace reviewtrail::domain

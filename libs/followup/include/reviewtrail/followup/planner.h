@@ -41,6 +41,13 @@ struct Plan {
                           std::chrono::system_clock::time_point now,
                           std::chrono::minutes utc_offset = std::chrono::minutes(0));
 
+// The plan of a sandbox tenant's action whose test clock runs `advance` ahead of the real one: the
+// plan at the tenant's now (domain::TenantNow(now, advance)), with every instant in it (due_at,
+// next_at) on the real clock, so that timers set from it fire when the tenant's clock shows them.
+[[nodiscard]] Plan PlanAt(const Policy& policy, const ActionFollowUp& action,
+                          std::chrono::system_clock::time_point now,
+                          std::chrono::minutes utc_offset, std::chrono::microseconds advance);
+
 // The calendar day of `time` at `utc_offset` from UTC.
 [[nodiscard]] domain::CivilDate DayOf(std::chrono::system_clock::time_point time,
                                       std::chrono::minutes utc_offset = std::chrono::minutes(0));

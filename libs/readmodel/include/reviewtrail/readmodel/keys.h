@@ -32,6 +32,8 @@ namespace reviewtrail::readmodel {
 //   decisions            tenant.decision                     -> DecisionView
 //   persons              tenant.person                       -> PersonView
 //   dashboard_counters   tenant.scope                        -> Dashboard (stored counters only)
+//   tenant_clocks        tenant                              -> TestClockAdvanced: the last one
+//                                                               of a sandbox (its total advance)
 //
 // A scope is "T" (the tenant), "R.<review>" or "O.<owner>".
 inline constexpr char kActions[] = "actions";
@@ -45,6 +47,7 @@ inline constexpr char kReviews[] = "reviews";
 inline constexpr char kDecisions[] = "decisions";
 inline constexpr char kPersons[] = "persons";
 inline constexpr char kDashboardCounters[] = "dashboard_counters";
+inline constexpr char kTenantClocks[] = "tenant_clocks";
 
 // The version of the layout above, saved in the store (ProjectionStore::SaveSchemaVersion). Bump it
 // with any change a store written by an earlier build would lack or read differently: the query
@@ -57,7 +60,8 @@ inline constexpr char kDashboardCounters[] = "dashboard_counters";
 //   6  actions_by_review keyed by review and decision; no actions_by_decision
 //   7  action_history holds one record per action instead of one per event
 //   8  history entries spell event types as the audit log does ("ClosureApproved")
-inline constexpr int64_t kSchemaVersion = 8;
+//   9  tenant_clocks
+inline constexpr int64_t kSchemaVersion = 9;
 
 // Every table above, in a fixed order.
 [[nodiscard]] std::vector<std::string> AllTables();

@@ -21,6 +21,10 @@ class Queries {
  public:
   explicit Queries(const ReadView& view) : view_(view) {}
 
+  // The tenant's test clock advance in microseconds (0 when never advanced): the caller's input
+  // to the tenant's today (domain::TenantDay) for a sandbox tenant.
+  [[nodiscard]] absl::StatusOr<int64_t> TestClockAdvance(const std::string& tenant_id) const;
+
   [[nodiscard]] absl::StatusOr<v1::ActionView> FindAction(const std::string& tenant_id,
                                                           const std::string& action_id,
                                                           const domain::CivilDate& today) const;

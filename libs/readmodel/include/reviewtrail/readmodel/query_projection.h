@@ -19,6 +19,7 @@ namespace reviewtrail::readmodel {
 // The read model of the query service: each event becomes writes on the tables of keys.h.
 //   person_registered / _deactivated -> persons
 //   review_held, decision_recorded   -> reviews, decisions
+//   test_clock_advanced              -> tenant_clocks (a sandbox's test clock)
 //   action events                    -> actions (the folded view), action_history (one entry per
 //                                       event, in one record per action), the indexes, the open
 //                                       actions' counts per due day and the dashboard counters

@@ -42,6 +42,10 @@ struct ServerConfig {
   // "tenant=+HH:MM": a tenant's time zone as a fixed UTC offset, which decides its "today" (the
   // earliest due date a command accepts, overdue and due-soon). Tenants not listed use UTC.
   std::vector<std::string> tenant_utc_offsets;
+
+  // Tenants run as sandboxes: their test clock may be advanced (AdminService.AdvanceTestClock).
+  // Give every service the same list, like the offsets.
+  std::vector<std::string> sandbox_tenants;
 };
 
 // Registers the options on `app` (including --config). Call before app.parse().

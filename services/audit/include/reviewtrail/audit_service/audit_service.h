@@ -11,6 +11,7 @@
 #include "reviewtrail/eventlog/event_log.h"
 #include "reviewtrail/rpc/read_your_writes.h"
 #include "reviewtrail/runtime/clock.h"
+#include "reviewtrail/runtime/time_zones.h"
 #include "reviewtrail/v1/audit_service.grpc.pb.h"
 
 namespace reviewtrail::projection {
@@ -22,6 +23,7 @@ namespace reviewtrail::audit_service {
 
 class AuditMetrics;
 class AuditProjection;
+class AuditView;
 
 struct AuditServiceOptions {
   std::string store_path;   // a RocksDB directory owned by this service
@@ -34,6 +36,9 @@ struct AuditServiceOptions {
   // Threads one export (writing rows) or one verification (decoding and hashing entries) works
   // on, the request's own included (0: one per CPU core).
   size_t request_threads = 0;
+  // Each tenant's UTC offset and the sandbox tenants: the tenant's day, on which GetStateAsOf and
+  // audit packs judge overdue as the query service does. Give it the other services' options.
+  runtime::TenantTimeZones time_zones;
 };
 
 // The audit service: runs the audit projection (libs/projection's Projector over the log into its
@@ -96,6 +101,11 @@ class AuditService final : public v1::AuditService::CallbackService {
   grpc::Status DoExportAuditPack(const std::string& tenant,
                                  const v1::ExportAuditPackRequest& request,
                                  v1::ExportAuditPackResponse& response);
+  // The tenant's day at the real instant `at_micros` (UTC µs): its UTC offset and, for a sandbox,
+  // the test clock advance it had at that instant.
+  [[nodiscard]] absl::StatusOr<domain::CivilDate> TenantDayAt(const AuditView& view,
+                                                              const std::string& tenant,
+                                                              int64_t at_micros) const;
 
   eventlog::EventLog& log_;
   const auth::TokenVerifier& verifier_;

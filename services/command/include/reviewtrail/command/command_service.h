@@ -107,13 +107,23 @@ class CommandService final : public v1::CommandService::CallbackService {
                                              const v1::RecordEscalationRequest* request,
                                              v1::CommandReply* reply) override;
 
- private:
-  CommandService(eventlog::EventLog& log, const auth::TokenVerifier& verifier,
-                 const runtime::Clock& clock, prometheus::Registry& registry);
-
+  // The command RPCs of other services (AdminService.AdvanceTestClock): authenticated, queued,
+  // decided and answered exactly like the ones above. Instantiated in command_service.cc.
   template <typename Request>
   grpc::ServerUnaryReactor* Handle(const char* name, grpc::CallbackServerContext* context,
                                    const Request* request, v1::CommandReply* reply);
+
+  // A tenant's test clock as the write model holds it, once it has indexed everything the log held
+  // when asked (waits at most `wait` for that); version 0 when never advanced.
+  [[nodiscard]] absl::StatusOr<domain::TenantClockState> TenantClock(
+      const std::string& tenant_id, std::chrono::milliseconds wait);
+  [[nodiscard]] const runtime::TenantTimeZones& time_zones() const { return time_zones_; }
+  [[nodiscard]] const auth::TokenVerifier& verifier() const { return verifier_; }
+  [[nodiscard]] const runtime::Clock& clock() const { return clock_; }
+
+ private:
+  CommandService(eventlog::EventLog& log, const auth::TokenVerifier& verifier,
+                 const runtime::Clock& clock, prometheus::Registry& registry);
 
   eventlog::EventLog& log_;
   const auth::TokenVerifier& verifier_;

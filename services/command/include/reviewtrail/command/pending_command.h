@@ -8,6 +8,7 @@
 #include "absl/status/status.h"
 #include "reviewtrail/domain/context.h"
 #include "reviewtrail/domain/decide.h"
+#include "reviewtrail/domain/tenant_clock.h"
 #include "reviewtrail/v1/commands.pb.h"
 
 namespace reviewtrail::command {

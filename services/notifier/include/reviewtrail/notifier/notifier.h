@@ -101,7 +101,7 @@ class Notifier {
  private:
   class Listener;
   struct Changed {
-    std::string action_key;
+    std::string action_key;  // TenantKey(tenant, ""): every action of the tenant
     eventlog::Position position;
   };
 
@@ -118,6 +118,11 @@ class Notifier {
       const std::string& action_key) ABSL_EXCLUSIVE_LOCKS_REQUIRED(work_mutex_);
   void Replan(const std::string& action_key, std::chrono::system_clock::time_point now)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(work_mutex_);
+  // Plans every tracked action of `tenant` again (its test clock moved).
+  void ReplanTenant(const std::string& tenant, std::chrono::system_clock::time_point now)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(work_mutex_);
+  // The test clock advance of a sandbox tenant as the store holds it; 0 for any other tenant.
+  [[nodiscard]] std::chrono::microseconds AdvanceOf(const std::string& tenant);
   void Fire(const std::string& action_key, std::chrono::system_clock::time_point now)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(work_mutex_);
   void UpdateGauges(std::chrono::system_clock::time_point now)

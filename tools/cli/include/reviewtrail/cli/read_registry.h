@@ -53,7 +53,8 @@ CLI::Option* AddLogPositionFlag(CLI::App& app, const std::string& names,
                                 std::function<v1::LogPosition*()> field);
 
 // The areas, one file each.
-void AddQueryCommands(CLI::App& app, ReadRegistry& registry);  // reviewtrail.v1.QueryService
-void AddAuditCommands(CLI::App& app, ReadRegistry& registry);  // reviewtrail.v1.AuditService
+void AddQueryCommands(CLI::App& app, ReadRegistry& registry);    // reviewtrail.v1.QueryService
+void AddAuditCommands(CLI::App& app, ReadRegistry& registry);    // reviewtrail.v1.AuditService
+void AddSandboxCommands(CLI::App& app, ReadRegistry& registry);  // reviewtrail.v1.AdminService
 
 }  // namespace reviewtrail::cli
