@@ -49,6 +49,7 @@ inline std::string TrailerJson(const v1::ExportTrailer& trailer) {
   return json;
 }
 
+#ifdef REVIEWTRAIL_AUDIT_VERIFY_SCRIPT
 // The reference script (services/audit/tests/verify_export.py) run on an export and its trailer.
 inline std::pair<int, std::string> RunVerifyScript(const std::filesystem::path& dir,
                                                    const std::string& data, bool csv,
@@ -61,6 +62,7 @@ inline std::pair<int, std::string> RunVerifyScript(const std::filesystem::path& 
   return RunShell(std::string("/usr/bin/python3 ") + REVIEWTRAIL_AUDIT_VERIFY_SCRIPT + " " + file +
                   " " + trailer_file + (flags.empty() ? "" : " " + flags));
 }
+#endif
 
 // Builds a tenant's events as the command service would record them, one minute apart on a fake
 // clock, with aggregate versions counted per aggregate.

@@ -3,6 +3,8 @@
 // the record names it), and a later build that knows the payload keeps every existing entry as it
 // is — same sequence numbers, same hashes, same head.
 #include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "audit_fixture.h"
 #include "audit_keys.h"
