@@ -146,7 +146,7 @@ std::string CanonicalBytes(const Entry& entry) {
     }
     AppendField(out, text);
   };
-  AppendField(out, kCanonicalTag);
+  AppendField(out, CanonicalTag(entry.version));
   AppendField(out, entry.tenant_id);
   number(entry.sequence);
   number(entry.log_partition);
@@ -165,6 +165,12 @@ std::string CanonicalBytes(const Entry& entry) {
   AppendField(out, entry.summary);
   list(entry.evidence_sha256);
   AppendField(out, entry.event_sha256);
+  if (entry.version != 1) {
+    number(entry.review_prev_sequence);
+    AppendField(out, entry.review_prev_hash);
+    number(entry.action_prev_sequence);
+    AppendField(out, entry.action_prev_hash);
+  }
   return out;
 }
 

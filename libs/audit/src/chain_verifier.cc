@@ -20,6 +20,13 @@ void CheckSelf(const StoredEntry& entry, ChainVerifier::SelfCheck& check) {
   check.prev_hash = view.prev_hash;
   check.hash = view.hash;
   check.event_sha256 = view[Field::kEventSha256];
+  check.version = view.version;
+  check.review_id = view[Field::kReviewId];
+  check.action_id = view[Field::kActionId];
+  check.review_prev_sequence = view.review_prev_sequence;
+  check.review_prev_hash = view[Field::kReviewPrevHash];
+  check.action_prev_sequence = view.action_prev_sequence;
+  check.action_prev_hash = view[Field::kActionPrevHash];
   // The stored bytes before prev_hash are the canonical bytes, unless a number was stored in a
   // non-canonical form: then hash what the entry re-encodes to.
   check.computed = view.canonical ? Sha256Of(view.prev_hash, view.framed)
@@ -32,7 +39,30 @@ void CheckSelf(const StoredEntry& entry, ChainVerifier::SelfCheck& check) {
 }  // namespace
 
 ChainVerifier::ChainVerifier(int64_t first_sequence, std::string prev_hash)
-    : next_(first_sequence), prev_hash_(std::move(prev_hash)) {}
+    : first_(first_sequence), next_(first_sequence), prev_hash_(std::move(prev_hash)) {}
+
+bool ChainVerifier::CheckLink(const SelfCheck& check, std::string_view kind, std::string_view id,
+                              int64_t prev_sequence, std::string_view prev_hash,
+                              std::map<std::string, Link, std::less<>>& last) {
+  if (id.empty()) return true;
+  auto it = last.find(id);
+  // Not seen yet: the first of this verification, whose link may only point before it.
+  const bool linked = it == last.end()
+                          ? (prev_sequence == 0 && prev_hash.empty()) ||
+                                (prev_sequence > 0 && prev_sequence < first_)
+                          : prev_sequence == it->second.sequence && prev_hash == it->second.hash;
+  if (!linked) {
+    Break(check.sequence, "LINK_MISMATCH",
+          absl::StrCat("entry ", check.sequence, " links to entry ", prev_sequence, " of ",
+                       std::string(kind), " ", std::string(id), " but its previous entry is ",
+                       it == last.end() ? int64_t{0} : it->second.sequence));
+    return false;
+  }
+  if (it == last.end()) it = last.emplace(std::string(id), Link{}).first;
+  it->second.sequence = check.sequence;
+  it->second.hash.assign(check.hash);
+  return true;
+}
 
 void ChainVerifier::Break(int64_t sequence, std::string reason, std::string description) {
   if (!broken_) broken_ = ChainBreak{sequence, std::move(reason), std::move(description)};
@@ -98,6 +128,13 @@ bool ChainVerifier::AddAll(std::span<const StoredEntry> entries, WorkerPool* poo
                          std::string(check.event_sha256)));
       return false;
     }
+    if (check.version != 1 &&
+        (!CheckLink(check, "review", check.review_id, check.review_prev_sequence,
+                    check.review_prev_hash, review_last_) ||
+         !CheckLink(check, "action", check.action_id, check.action_prev_sequence,
+                    check.action_prev_hash, action_last_))) {
+      return false;
+    }
     prev_hash_.assign(check.hash);
     ++checked_;
     ++next_;
@@ -112,6 +149,11 @@ bool ChainVerifier::AddAll(std::span<const StoredEntry> entries, WorkerPool* poo
 void ChainVerifier::EventMissing(int64_t key_sequence) {
   Break(key_sequence, "EVENT_MISMATCH",
         absl::StrCat("the stored event of entry ", key_sequence, " is missing"));
+}
+
+void ChainVerifier::Unexpected(int64_t key_sequence) {
+  Break(key_sequence, "UNEXPECTED_ENTRY",
+        absl::StrCat("an entry is stored as ", key_sequence, ", past the chain head ", next_ - 1));
 }
 
 void ChainVerifier::Finish(int64_t last_sequence) {

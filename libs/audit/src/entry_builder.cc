@@ -1,9 +1,11 @@
 #include "reviewtrail/audit/entry_builder.h"
 
+#include <algorithm>
 #include <cctype>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "google/protobuf/unknown_field_set.h"
 #include "google/protobuf/util/time_util.h"
 
 namespace reviewtrail::audit {
@@ -258,6 +260,61 @@ Entry BuildEntry(const v1::EventEnvelope& event, const EntryContext& context) {
   }
   entry.summary = Summarize(event, entry.evidence_sha256);
   entry.event_sha256 = context.event_sha256;
+  if (!entry.review_id.empty()) {
+    entry.review_prev_sequence = context.review_prev_sequence;
+    entry.review_prev_hash = context.review_prev_hash;
+  }
+  if (!entry.action_id.empty()) {
+    entry.action_prev_sequence = context.action_prev_sequence;
+    entry.action_prev_hash = context.action_prev_hash;
+  }
+  return entry;
+}
+
+std::vector<int> UnknownFieldNumbers(const v1::EventEnvelope& event) {
+  std::vector<int> numbers;
+  const google::protobuf::UnknownFieldSet& unknown = event.GetReflection()->GetUnknownFields(event);
+  for (int i = 0; i < unknown.field_count(); ++i) numbers.push_back(unknown.field(i).number());
+  std::sort(numbers.begin(), numbers.end());
+  numbers.erase(std::unique(numbers.begin(), numbers.end()), numbers.end());
+  return numbers;
+}
+
+Entry BuildUnknownEntry(const v1::EventEnvelope* decoded, std::string_view tenant_id,
+                        std::string_view type_name, const EntryContext& context) {
+  Entry entry;
+  std::string unknown_fields;
+  if (decoded != nullptr) {
+    // Everything the envelope itself says; the review and action are in the unknown payload.
+    entry = BuildEntry(*decoded, EntryContext{.sequence = context.sequence,
+                                              .log_partition = context.log_partition,
+                                              .log_offset = context.log_offset,
+                                              .event_sha256 = context.event_sha256});
+    unknown_fields = absl::StrJoin(UnknownFieldNumbers(*decoded), ",");
+  } else {
+    entry.tenant_id = tenant_id;
+    entry.sequence = context.sequence;
+    entry.log_partition = context.log_partition;
+    entry.log_offset = context.log_offset;
+    entry.aggregate_type = "unspecified";
+    entry.event_sha256 = context.event_sha256;
+  }
+  if (!type_name.empty()) {
+    entry.event_type = type_name;
+  } else if (decoded == nullptr) {
+    entry.event_type = "UndecodableRecord";
+  } else {
+    entry.event_type = unknown_fields.empty()
+                           ? "UnknownPayload"
+                           : absl::StrCat("UnknownPayload(field ", unknown_fields, ")");
+  }
+  entry.summary =
+      decoded == nullptr
+          ? "a record this build cannot decode; its bytes are kept, their SHA-256 is event_sha256"
+          : absl::StrCat(
+                "an event whose payload this build does not know (", entry.event_type,
+                unknown_fields.empty() ? "" : absl::StrCat(", envelope field ", unknown_fields),
+                "); its bytes are kept, their SHA-256 is event_sha256");
   return entry;
 }
 

@@ -176,7 +176,7 @@ void AppendRowWith(std::string& out, size_t bound, const Write& write) {
 size_t RowBound(const StoredView& view) {
   size_t bytes = view.prev_hash.size() + view.hash.size();
   for (std::string_view value : view.fields) bytes += value.size();
-  return 6 * bytes + 512;
+  return 6 * bytes + 1024;
 }
 
 void AppendJsonStringList(const std::vector<std::string>& values, std::string& out) {
@@ -195,7 +195,7 @@ void AppendCsvCell(std::string_view value, std::string& out) {
 }
 
 std::string CsvHeader() {
-  std::string out;
+  std::string out = "canonical_encoding,";
   for (std::string_view name : CanonicalFieldNames()) {
     out.append(name);
     out.push_back(',');
@@ -205,10 +205,14 @@ std::string CsvHeader() {
 }
 
 void AppendCsvRow(const Entry& entry, std::string& out) {
-  for (const std::string& value : CanonicalFieldValues(entry)) {
+  AppendCsvCell(CanonicalTag(entry.version), out);
+  out.push_back(',');
+  const std::vector<std::string> values = CanonicalFieldValues(entry);
+  for (const std::string& value : values) {
     AppendCsvCell(value, out);
     out.push_back(',');
   }
+  for (size_t i = values.size(); i < kCanonicalFieldCount; ++i) out.push_back(',');  // v1
   AppendCsvCell(entry.prev_hash, out);
   out.push_back(',');
   AppendCsvCell(entry.hash, out);
@@ -226,6 +230,9 @@ void AppendJsonLine(const Entry& entry, std::string& out) {
     out.append("\":");
   };
   out.push_back('{');
+  key("canonical_encoding");
+  AppendJsonString(CanonicalTag(entry.version), out);
+  out.push_back(',');
   key("tenant_id");
   AppendJsonString(entry.tenant_id, out);
   out.push_back(',');
@@ -280,6 +287,20 @@ void AppendJsonLine(const Entry& entry, std::string& out) {
   key("event_sha256");
   AppendJsonString(entry.event_sha256, out);
   out.push_back(',');
+  if (entry.version != 1) {
+    key("review_prev_sequence");
+    out.append(std::to_string(entry.review_prev_sequence));
+    out.push_back(',');
+    key("review_prev_hash");
+    AppendJsonString(entry.review_prev_hash, out);
+    out.push_back(',');
+    key("action_prev_sequence");
+    out.append(std::to_string(entry.action_prev_sequence));
+    out.push_back(',');
+    key("action_prev_hash");
+    AppendJsonString(entry.action_prev_hash, out);
+    out.push_back(',');
+  }
   key("prev_hash");
   AppendJsonString(entry.prev_hash, out);
   out.push_back(',');
@@ -290,6 +311,8 @@ void AppendJsonLine(const Entry& entry, std::string& out) {
 
 void AppendCsvRow(const StoredView& view, std::string& out) {
   AppendRowWith(out, RowBound(view), [&](char* at) {
+    at = Put(CanonicalTag(view.version), at);  // needs neither quotes nor neutralising
+    *at++ = ',';
     for (std::string_view value : view.fields) {
       at = PutCsvCell(value, at);
       *at++ = ',';
@@ -309,7 +332,7 @@ void AppendJsonLine(const StoredView& view, std::string& out) {
     Kind kind;
   };
   static constexpr std::array<Column, kCanonicalFieldCount> kColumns = {{
-      {"{\"tenant_id\":", Kind::kString},
+      {",\"tenant_id\":", Kind::kString},
       {",\"sequence\":", Kind::kNumber},
       {",\"log_partition\":", Kind::kNumber},
       {",\"log_offset\":", Kind::kNumber},
@@ -327,9 +350,16 @@ void AppendJsonLine(const StoredView& view, std::string& out) {
       {",\"summary\":", Kind::kString},
       {",\"evidence_sha256\":", Kind::kList},
       {",\"event_sha256\":", Kind::kString},
+      {",\"review_prev_sequence\":", Kind::kNumber},
+      {",\"review_prev_hash\":", Kind::kString},
+      {",\"action_prev_sequence\":", Kind::kNumber},
+      {",\"action_prev_hash\":", Kind::kString},
   }};
   AppendRowWith(out, RowBound(view), [&](char* at) {
-    for (size_t i = 0; i < kCanonicalFieldCount; ++i) {
+    at = Put("{\"canonical_encoding\":\"", at);
+    at = Put(CanonicalTag(view.version), at);
+    *at++ = '"';
+    for (size_t i = 0; i < CanonicalFieldCount(view.version); ++i) {
       at = Put(kColumns[i].opening, at);
       const std::string_view value = view.fields[i];
       switch (kColumns[i].kind) {

@@ -1,5 +1,6 @@
 #include "reviewtrail/audit/stored_view.h"
 
+#include <array>
 #include <charconv>
 #include <limits>
 #include <string>
@@ -59,10 +60,10 @@ std::vector<std::string> SplitList(std::string_view joined) {
 }  // namespace
 
 absl::Status ViewStored(std::string_view stored, StoredView& view) {
-  // The tag, every canonical field, prev_hash and hash.
-  constexpr size_t kExpected = 1 + kCanonicalFieldCount + 2;
+  // The tag, every canonical field of its version, prev_hash and hash.
   std::string_view tag;
-  size_t prev_hash_frame = 0;
+  std::array<std::string_view, kCanonicalFieldCount + 2> values;
+  size_t value_at[kCanonicalFieldCount + 2] = {};
   size_t count = 0;
   size_t at = 0;
   while (at < stored.size()) {
@@ -76,22 +77,30 @@ absl::Status ViewStored(std::string_view stored, StoredView& view) {
     const std::string_view value(stored.data() + colon + 1, length);
     if (count == 0) {
       tag = value;
-    } else if (count <= kCanonicalFieldCount) {
-      view.fields[count - 1] = value;
-    } else if (count == kExpected - 2) {
-      view.prev_hash = value;
-      prev_hash_frame = at;
-    } else if (count == kExpected - 1) {
-      view.hash = value;
+    } else if (count <= values.size()) {
+      values[count - 1] = value;
+      value_at[count - 1] = at;
     }
     ++count;
     at = colon + 1 + length + 1;
   }
-  if (count != kExpected || tag != kCanonicalTag) {
-    return absl::InvalidArgumentError("stored entry: expected " + std::to_string(kExpected) +
-                                      " fields starting with the tag");
+  if (tag == kCanonicalTagV1) {
+    view.version = 1;
+  } else if (tag == kCanonicalTagV2) {
+    view.version = 2;
+  } else {
+    return absl::InvalidArgumentError("stored entry: does not start with a known version tag");
   }
-  view.framed = stored.substr(0, prev_hash_frame);
+  const size_t fields = CanonicalFieldCount(view.version);
+  if (count != 1 + fields + 2) {
+    return absl::InvalidArgumentError("stored entry: expected " + std::to_string(1 + fields + 2) +
+                                      " fields starting with the tag " + std::string(tag));
+  }
+  view.fields = {};
+  for (size_t i = 0; i < fields; ++i) view.fields[i] = values[i];
+  view.prev_hash = values[fields];
+  view.hash = values[fields + 1];
+  view.framed = stored.substr(0, value_at[fields]);
 
   bool numbers = ParseNumber(view[Field::kSequence], view.sequence);
   numbers = ParseNumber(view[Field::kLogPartition], view.log_partition) && numbers;
@@ -103,11 +112,19 @@ absl::Status ViewStored(std::string_view stored, StoredView& view) {
   view.occurred_at = *occurred;
   view.recorded_at = *recorded;
   numbers = ParseNumber(view[Field::kAggregateVersion], view.aggregate_version) && numbers;
+  view.review_prev_sequence = 0;
+  view.action_prev_sequence = 0;
+  if (view.version != 1) {
+    numbers = ParseNumber(view[Field::kReviewPrevSequence], view.review_prev_sequence) && numbers;
+    numbers = ParseNumber(view[Field::kActionPrevSequence], view.action_prev_sequence) && numbers;
+  }
   if (!numbers) return absl::InvalidArgumentError("stored entry: a number field is malformed");
   view.canonical = !NonCanonicalNumber(view[Field::kSequence]) &&
                    !NonCanonicalNumber(view[Field::kLogPartition]) &&
                    !NonCanonicalNumber(view[Field::kLogOffset]) &&
-                   !NonCanonicalNumber(view[Field::kAggregateVersion]);
+                   !NonCanonicalNumber(view[Field::kAggregateVersion]) &&
+                   !NonCanonicalNumber(view[Field::kReviewPrevSequence]) &&
+                   !NonCanonicalNumber(view[Field::kActionPrevSequence]);
   return absl::OkStatus();
 }
 
@@ -119,6 +136,7 @@ absl::StatusOr<StoredView> ViewStored(std::string_view stored) {
 
 Entry ToEntry(const StoredView& view) {
   Entry entry;
+  entry.version = view.version;
   entry.tenant_id = view[Field::kTenantId];
   entry.sequence = view.sequence;
   entry.log_partition = view.log_partition;
@@ -137,6 +155,10 @@ Entry ToEntry(const StoredView& view) {
   entry.summary = view[Field::kSummary];
   entry.evidence_sha256 = SplitList(view[Field::kEvidenceSha256]);
   entry.event_sha256 = view[Field::kEventSha256];
+  entry.review_prev_sequence = view.review_prev_sequence;
+  entry.review_prev_hash = view[Field::kReviewPrevHash];
+  entry.action_prev_sequence = view.action_prev_sequence;
+  entry.action_prev_hash = view[Field::kActionPrevHash];
   entry.prev_hash = view.prev_hash;
   entry.hash = view.hash;
   return entry;

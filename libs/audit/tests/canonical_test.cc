@@ -65,11 +65,19 @@ TEST(CanonicalTest, WritesTheTagThenEveryFieldLengthPrefixedInOrder) {
   entry.summary = "a\nb";
   entry.evidence_sha256 = {"x", "y"};
   entry.event_sha256 = "h";
+  entry.action_prev_sequence = 5;
+  entry.action_prev_hash = "p";
+  const std::string v1_fields =
+      "4:acme\n1:7\n1:1\n2:42\n2:e1\n"
+      "27:1970-01-01T00:00:00.000000Z\n27:1970-01-01T00:00:00.000001Z\n4:zoë\n"
+      "20:isms_manager,auditor\n6:action\n5:act-1\n1:3\n15:ClosureApproved\n0:\n5:act-1\n"
+      "3:a\nb\n3:x,y\n1:h\n";
+  // v2 (what new entries use): the v1 fields, then the review and action links.
   EXPECT_EQ(CanonicalBytes(entry),
-            "20:reviewtrail-audit-v1\n4:acme\n1:7\n1:1\n2:42\n2:e1\n"
-            "27:1970-01-01T00:00:00.000000Z\n27:1970-01-01T00:00:00.000001Z\n4:zoë\n"
-            "20:isms_manager,auditor\n6:action\n5:act-1\n1:3\n15:ClosureApproved\n0:\n5:act-1\n"
-            "3:a\nb\n3:x,y\n1:h\n");
+            "20:reviewtrail-audit-v2\n" + v1_fields + "1:0\n0:\n1:5\n1:p\n");
+  // v1 (entries stored before v2): the same without the links.
+  entry.version = 1;
+  EXPECT_EQ(CanonicalBytes(entry), "20:reviewtrail-audit-v1\n" + v1_fields);
 }
 
 TEST(CanonicalTest, HashIsSha256OfPrevHashDigitsThenCanonicalBytes) {
@@ -78,6 +86,33 @@ TEST(CanonicalTest, HashIsSha256OfPrevHashDigitsThenCanonicalBytes) {
   EXPECT_EQ(chain[0].hash, Sha256Hex(std::string(kGenesisHash) + CanonicalBytes(chain[0])));
   EXPECT_EQ(chain[1].prev_hash, chain[0].hash);
   EXPECT_EQ(chain[1].hash, Sha256Hex(chain[0].hash + CanonicalBytes(chain[1])));
+}
+
+TEST(StoredFormTest, AV1EntryRoundTripsAsV1) {
+  std::vector<Entry> chain = testing::MakeChain(3);
+  for (Entry& entry : chain) entry.version = 1;
+  testing::LinkAndSeal(chain);
+  for (const Entry& entry : chain) {
+    const std::string stored = EncodeStored(entry);
+    EXPECT_EQ(stored.rfind("20:reviewtrail-audit-v1\n", 0), 0u);
+    absl::StatusOr<Entry> decoded = DecodeStored(stored);
+    ASSERT_TRUE(decoded.ok()) << decoded.status();
+    EXPECT_EQ(decoded->version, 1);
+    EXPECT_EQ(*decoded, entry);
+    // A v1 entry holds no links: a stored v1 entry with v2's fields is refused.
+    std::string longer = stored;
+    longer.replace(0, 24, "20:reviewtrail-audit-v1\n");
+    EXPECT_TRUE(DecodeStored(longer).ok());
+    Entry as_v2 = entry;
+    as_v2.version = 2;
+    std::string mixed = EncodeStored(as_v2);
+    mixed.replace(0, 24, "20:reviewtrail-audit-v1\n");
+    EXPECT_FALSE(DecodeStored(mixed).ok());
+  }
+  // An unknown version tag is refused.
+  std::string v3 = EncodeStored(chain[0]);
+  v3.replace(0, 24, "20:reviewtrail-audit-v3\n");
+  EXPECT_FALSE(DecodeStored(v3).ok());
 }
 
 TEST(StoredFormTest, RoundTripsAndRefusesDamage) {

@@ -38,8 +38,10 @@ TEST(CsvTest, NeutralisesFormulaPrefixesWithAQuote) {
 
 TEST(CsvTest, HeaderAndRowsHaveTheCanonicalColumnsAndCrlf) {
   const std::string header = CsvHeader();
-  EXPECT_EQ(header.rfind("tenant_id,sequence,log_partition,", 0), 0u);
-  EXPECT_TRUE(header.ends_with(",evidence_sha256,event_sha256,prev_hash,hash\r\n"));
+  EXPECT_EQ(header.rfind("canonical_encoding,tenant_id,sequence,log_partition,", 0), 0u);
+  EXPECT_TRUE(header.ends_with(
+      ",evidence_sha256,event_sha256,review_prev_sequence,review_prev_hash,"
+      "action_prev_sequence,action_prev_hash,prev_hash,hash\r\n"));
   std::string row;
   AppendCsvRow(testing::MakeChain(1)[0], row);
   EXPECT_TRUE(row.ends_with(testing::MakeChain(1)[0].hash + "\r\n"));
@@ -61,7 +63,9 @@ TEST(JsonLinesTest, EachLineParsesWithAStandardParserToTheEntry) {
     EXPECT_EQ(json["actor_roles"], nlohmann::json(entry.actor_roles));
     EXPECT_EQ(json["recorded_at"], "2026-11-23T09:00:00.00010" + std::to_string(n) + "Z");
     EXPECT_EQ(json["hash"], entry.hash);
-    EXPECT_EQ(json.size(), CanonicalFieldNames().size() + 2);
+    EXPECT_EQ(json["canonical_encoding"], "reviewtrail-audit-v2");
+    EXPECT_EQ(json["action_prev_sequence"], entry.action_prev_sequence);
+    EXPECT_EQ(json.size(), CanonicalFieldNames().size() + 3);
   }
   EXPECT_EQ(n, 3);
 }

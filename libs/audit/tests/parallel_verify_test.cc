@@ -26,14 +26,13 @@ struct Log {
 Log MakeLog(int count) {
   Log log;
   std::vector<Entry> chain = testing::MakeChain(count);
-  std::string prev(kGenesisHash);
   for (Entry& entry : chain) {
-    const std::string event = "event " + std::to_string(entry.sequence);
-    entry.event_sha256 = Sha256Hex(event);
-    Seal(entry, prev);
-    prev = entry.hash;
+    entry.event_sha256 = Sha256Hex("event " + std::to_string(entry.sequence));
+  }
+  testing::LinkAndSeal(chain);
+  for (const Entry& entry : chain) {
     log.entries[entry.sequence] = EncodeStored(entry);
-    log.events[entry.sequence] = event;
+    log.events[entry.sequence] = "event " + std::to_string(entry.sequence);
   }
   return log;
 }
@@ -188,8 +187,7 @@ TEST(ParallelVerifyTest, ANumberStoredInANonCanonicalFormIsJudgedByItsValue) {
   // "-0" decodes to 0, which re-encodes to "0": the entry hashes as it always did.
   std::vector<Entry> chain = testing::MakeChain(3);
   chain[1].log_partition = 0;
-  Seal(chain[1], chain[0].hash);
-  Seal(chain[2], chain[1].hash);
+  testing::LinkAndSeal(chain);
   Log log;
   for (const Entry& entry : chain) log.entries[entry.sequence] = EncodeStored(entry);
   std::string& middle = log.entries[2];
@@ -203,6 +201,44 @@ TEST(ParallelVerifyTest, ANumberStoredInANonCanonicalFormIsJudgedByItsValue) {
     EXPECT_TRUE(verifier.Add(sequence, stored, nullptr));
   }
   EXPECT_EQ(verifier.last_hash(), chain[2].hash);
+}
+
+TEST(ParallelVerifyTest, AReviewOrActionLinkThatSkipsAnEntryIsNamed) {
+  for (const bool review : {true, false}) {
+    std::vector<Entry> chain = testing::MakeChain(kCount);
+    Log log;
+    log.events = MakeLog(kCount).events;
+    for (Entry& entry : chain) entry.event_sha256 = Sha256Hex(log.events[entry.sequence]);
+    testing::LinkAndSeal(chain);
+    // Entry 500 links past 499 (it and the entries after it are resealed: only the link is wrong).
+    (review ? chain[499].review_prev_sequence : chain[499].action_prev_sequence) = 498;
+    (review ? chain[499].review_prev_hash : chain[499].action_prev_hash) = chain[497].hash;
+    for (size_t i = 499; i < chain.size(); ++i) Seal(chain[i], chain[i - 1].hash);
+    for (const Entry& entry : chain) log.entries[entry.sequence] = EncodeStored(entry);
+    ExpectSameAsReference(log, 500);
+    EXPECT_EQ(Reference(log, kCount).broken->reason, "LINK_MISMATCH");
+  }
+}
+
+TEST(ParallelVerifyTest, V1EntriesFollowedByV2EntriesVerify) {
+  // Entries stored before v2 keep their v1 bytes; the v2 entries after them link among
+  // themselves only.
+  std::vector<Entry> chain = testing::MakeChain(kCount);
+  for (size_t i = 0; i < 300; ++i) chain[i].version = 1;
+  Log log;
+  log.events = MakeLog(kCount).events;
+  for (Entry& entry : chain) entry.event_sha256 = Sha256Hex(log.events[entry.sequence]);
+  testing::LinkAndSeal(chain);
+  for (const Entry& entry : chain) log.entries[entry.sequence] = EncodeStored(entry);
+  EXPECT_EQ(log.entries[1].rfind("20:reviewtrail-audit-v1\n", 0), 0u);
+  EXPECT_EQ(log.entries[301].rfind("20:reviewtrail-audit-v2\n", 0), 0u);
+  EXPECT_EQ(chain[300].review_prev_sequence, 0);  // the first v2 entry of the review
+  EXPECT_EQ(chain[301].review_prev_sequence, 301);
+  ExpectSameAsReference(log, std::nullopt);
+  // A v1 entry rewritten as v2 (same texts) no longer has its hash.
+  Log rewritten = log;
+  Edit(rewritten, 100, [](Entry& entry) { entry.version = 2; });
+  ExpectSameAsReference(rewritten, 100);
 }
 
 TEST(WorkerPoolTest, EveryIndexIsWorkedOnceWhateverTheThreads) {

@@ -1,9 +1,11 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "reviewtrail/audit/canonical.h"
@@ -17,7 +19,7 @@ namespace reviewtrail::audit::testing {
 class ReferenceVerifier {
  public:
   ReferenceVerifier(int64_t first_sequence, std::string prev_hash)
-      : next_(first_sequence), prev_hash_(std::move(prev_hash)) {}
+      : first_(first_sequence), next_(first_sequence), prev_hash_(std::move(prev_hash)) {}
 
   bool Add(int64_t key_sequence, std::string_view stored, const std::string* event_bytes) {
     if (broken_) return false;
@@ -56,6 +58,13 @@ class ReferenceVerifier {
                    absl::StrCat("the stored event of entry ", key_sequence,
                                 " no longer has SHA-256 ", entry->event_sha256));
     }
+    if (entry->version != 1 &&
+        (!Link(*entry, "review", entry->review_id, entry->review_prev_sequence,
+               entry->review_prev_hash, review_last_) ||
+         !Link(*entry, "action", entry->action_id, entry->action_prev_sequence,
+               entry->action_prev_hash, action_last_))) {
+      return false;
+    }
     prev_hash_ = entry->hash;
     ++checked_;
     ++next_;
@@ -64,6 +73,11 @@ class ReferenceVerifier {
   void EventMissing(int64_t key_sequence) {
     Break(key_sequence, "EVENT_MISMATCH",
           absl::StrCat("the stored event of entry ", key_sequence, " is missing"));
+  }
+  void Unexpected(int64_t key_sequence) {
+    Break(
+        key_sequence, "UNEXPECTED_ENTRY",
+        absl::StrCat("an entry is stored as ", key_sequence, ", past the chain head ", next_ - 1));
   }
   void Finish(int64_t last_sequence) {
     if (broken_ || next_ > last_sequence) return;
@@ -77,13 +91,34 @@ class ReferenceVerifier {
   [[nodiscard]] const std::string& last_hash() const { return prev_hash_; }
 
  private:
+  // The previous v2 entry of the same review or action, as far as this verification has seen.
+  bool Link(const Entry& entry, const char* kind, const std::string& id, int64_t prev_sequence,
+            const std::string& prev_hash,
+            std::map<std::string, std::pair<int64_t, std::string>>& last) {
+    if (id.empty()) return true;
+    const auto it = last.find(id);
+    const bool linked = it == last.end() ? (prev_sequence == 0 && prev_hash.empty()) ||
+                                               (prev_sequence > 0 && prev_sequence < first_)
+                                         : std::pair(prev_sequence, prev_hash) == it->second;
+    if (!linked) {
+      return Break(entry.sequence, "LINK_MISMATCH",
+                   absl::StrCat("entry ", entry.sequence, " links to entry ", prev_sequence, " of ",
+                                kind, " ", id, " but its previous entry is ",
+                                it == last.end() ? int64_t{0} : it->second.first));
+    }
+    last[id] = {entry.sequence, entry.hash};
+    return true;
+  }
   bool Break(int64_t sequence, std::string reason, std::string description) {
     if (!broken_) broken_ = ChainBreak{sequence, std::move(reason), std::move(description)};
     return false;
   }
 
+  int64_t first_;
   int64_t next_;
   std::string prev_hash_;
+  std::map<std::string, std::pair<int64_t, std::string>> review_last_;
+  std::map<std::string, std::pair<int64_t, std::string>> action_last_;
   int64_t checked_ = 0;
   std::optional<ChainBreak> broken_;
 };

@@ -1,6 +1,9 @@
 #pragma once
 
+#include <map>
 #include <string>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 #include "reviewtrail/audit/canonical.h"
@@ -8,10 +11,31 @@
 
 namespace reviewtrail::audit::testing {
 
+// Links `chain` (entries of one tenant in order) as the audit projection does: each entry to the
+// one before and each v2 entry to the previous v2 entry of its review and of its action; seals it.
+inline void LinkAndSeal(std::vector<Entry>& chain) {
+  std::string prev(kGenesisHash);
+  std::map<std::string, std::pair<int64_t, std::string>> reviews;
+  std::map<std::string, std::pair<int64_t, std::string>> actions;
+  for (Entry& entry : chain) {
+    if (entry.version != 1) {
+      std::tie(entry.review_prev_sequence, entry.review_prev_hash) =
+          entry.review_id.empty() ? std::pair<int64_t, std::string>{} : reviews[entry.review_id];
+      std::tie(entry.action_prev_sequence, entry.action_prev_hash) =
+          entry.action_id.empty() ? std::pair<int64_t, std::string>{} : actions[entry.action_id];
+    }
+    Seal(entry, prev);
+    prev = entry.hash;
+    if (entry.version != 1) {
+      if (!entry.review_id.empty()) reviews[entry.review_id] = {entry.sequence, entry.hash};
+      if (!entry.action_id.empty()) actions[entry.action_id] = {entry.sequence, entry.hash};
+    }
+  }
+}
+
 // A sealed chain of `count` entries of tenant "acme" with awkward texts.
 inline std::vector<Entry> MakeChain(int count) {
   std::vector<Entry> chain;
-  std::string prev(kGenesisHash);
   for (int i = 1; i <= count; ++i) {
     Entry entry;
     entry.tenant_id = "acme";
@@ -32,10 +56,9 @@ inline std::vector<Entry> MakeChain(int count) {
     entry.summary = "reported progress: \"=SUM(A1)\", naïve\nline " + std::to_string(i);
     entry.evidence_sha256 = {std::string(64, 'a')};
     entry.event_sha256 = std::string(64, 'b');
-    Seal(entry, prev);
-    prev = entry.hash;
     chain.push_back(entry);
   }
+  LinkAndSeal(chain);
   return chain;
 }
 

@@ -12,6 +12,7 @@ namespace reviewtrail::projection {
 namespace {
 
 std::string PayloadName(int payload_case) {
+  if (payload_case == 0) return "unknown";  // a record accounted for by ApplyUnknown
   const auto* field = v1::EventEnvelope::descriptor()->FindFieldByNumber(payload_case);
   return field == nullptr ? "unknown" : field->name();
 }
@@ -131,14 +132,22 @@ absl::Status Projector::Fold(const std::vector<eventlog::Record>& records, Proje
     ++chunk.records;
     chunk.next_offsets[record.position.partition] = record.position.offset + 1;
     v1::EventEnvelope& event = *google::protobuf::Arena::CreateMessage<v1::EventEnvelope>(&arena);
-    if (!event.ParseFromString(record.value)) {
-      spdlog::warn("projection {}: skipping undecodable record at {}:{}", options_.name,
-                   record.position.partition, record.position.offset);
-      chunk.skipped_reasons["undecodable"] += 1;
-      continue;
-    }
-    if (event.payload_case() == v1::EventEnvelope::PAYLOAD_NOT_SET) {
-      chunk.skipped_reasons["unknown_payload"] += 1;
+    const bool decoded = event.ParseFromString(record.value);
+    if (!decoded || event.payload_case() == v1::EventEnvelope::PAYLOAD_NOT_SET) {
+      absl::StatusOr<bool> accounted = false;
+      if (projection.AccountsForEveryRecord()) {
+        accounted = ApplyUnknown(record, decoded ? &event : nullptr, projection, chunk);
+        if (!accounted.ok()) return accounted.status();
+      }
+      if (*accounted) {
+        chunk.applied_payloads[0] += 1;
+      } else {
+        if (!decoded) {
+          spdlog::warn("projection {}: skipping undecodable record at {}:{}", options_.name,
+                       record.position.partition, record.position.offset);
+        }
+        chunk.skipped_reasons[decoded ? "unknown_payload" : "undecodable"] += 1;
+      }
       continue;
     }
     if (absl::Status status = projection.Apply(record.position, event, chunk.batch); !status.ok()) {
@@ -155,6 +164,33 @@ absl::Status Projector::Fold(const std::vector<eventlog::Record>& records, Proje
         1000.0;
   }
   return absl::OkStatus();
+}
+
+absl::StatusOr<bool> Projector::ApplyUnknown(const eventlog::Record& record,
+                                             const v1::EventEnvelope* event, Projection& projection,
+                                             Chunk& chunk) {
+  const eventlog::Record* full = &record;
+  std::vector<eventlog::Record> again;
+  if (record.headers.empty()) {
+    // Read without headers (a catch-up): the projection gets the record as a live poll gives it.
+    absl::StatusOr<std::vector<eventlog::Record>> read =
+        log_.Read(record.position.partition, record.position.offset, 1);
+    if (!read.ok()) return read.status();
+    if (!read->empty() && read->front().position == record.position) {
+      again = *std::move(read);
+      full = &again.front();
+    }
+  }
+  absl::StatusOr<bool> accounted = projection.ApplyUnknown(*full, event, chunk.batch);
+  if (!accounted.ok()) {
+    projection.Discard();
+    return absl::Status(accounted.status().code(),
+                        "applying an unknown record at " +
+                            std::to_string(record.position.partition) + ":" +
+                            std::to_string(record.position.offset) + ": " +
+                            std::string(accounted.status().message()));
+  }
+  return accounted;
 }
 
 absl::Status Projector::Commit(Projection& projection, Chunk& chunk) {

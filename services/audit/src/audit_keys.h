@@ -17,6 +17,8 @@ namespace reviewtrail::audit_service {
 //                                                          the tenant's own aggregate)
 //   audit_facts    <tenant>\0<r|e|h>\0<id>              -> action's review / evidence's sha256 /
 //                                                          action's evidence sha256s (comma list)
+//                  <tenant>\0<R|A>\0<id>                -> the last entry of a review / an action,
+//                                                          <seq:8 BE><hash:64 hex> (as a head)
 inline constexpr char kEntries[] = "audit_entries";
 inline constexpr char kEvents[] = "audit_events";
 inline constexpr char kHeads[] = "audit_heads";
@@ -43,7 +45,13 @@ enum class IndexKind : char { kAction = 'a', kReview = 'r', kTenant = 't' };
 [[nodiscard]] std::string IndexKey(std::string_view tenant, IndexKind kind, std::string_view id,
                                    int64_t sequence);
 
-enum class FactKind : char { kActionReview = 'r', kEvidenceSha = 'e', kActionEvidence = 'h' };
+enum class FactKind : char {
+  kActionReview = 'r',
+  kEvidenceSha = 'e',
+  kActionEvidence = 'h',
+  kReviewLast = 'R',
+  kActionLast = 'A',
+};
 [[nodiscard]] std::string FactKey(std::string_view tenant, FactKind kind, std::string_view id);
 
 [[nodiscard]] std::string BigEndian64(int64_t value);

@@ -8,6 +8,7 @@
 #include "reviewtrail/audit/canonical.h"
 #include "reviewtrail/audit/entry_builder.h"
 #include "reviewtrail/audit/sha256.h"
+#include "reviewtrail/eventlog/cloudevents_headers.h"
 
 namespace reviewtrail::audit_service {
 namespace {
@@ -27,6 +28,64 @@ std::vector<std::string> SplitList(const std::optional<std::string>& joined) {
   return absl::StrSplit(std::string(*joined), ',');
 }
 
+bool UsableTenant(const std::string& tenant) {
+  return !tenant.empty() && tenant.find('\0') == std::string::npos;
+}
+
+absl::StatusOr<Head> LoadHead(projection::Changes& changes, const std::string& tenant) {
+  Head head{0, std::string(audit::kGenesisHash)};
+  if (std::optional<std::string> stored = changes.Get(kHeads, tenant)) {
+    std::optional<Head> decoded = DecodeHead(*stored);
+    if (!decoded) return absl::DataLossError("the audit head of tenant " + tenant + " is damaged");
+    head = *decoded;
+  }
+  return head;
+}
+
+// The last entry of a review or an action: {0, ""} when it has none yet.
+absl::StatusOr<Head> LoadLast(projection::Changes& changes, const std::string& tenant,
+                              FactKind kind, const std::string& id) {
+  std::optional<std::string> stored = changes.Get(kFacts, FactKey(tenant, kind, id));
+  if (!stored) return Head{0, ""};
+  std::optional<Head> decoded = DecodeHead(*stored);
+  if (!decoded) return absl::DataLossError("the last audit entry of " + id + " is damaged");
+  return *decoded;
+}
+
+// Seals `entry` after the head and writes it, its stored event, the new head, its index keys and
+// its review's and action's last entry.
+void Append(audit::Entry& entry, const Head& head, const std::string& event_bytes,
+            projection::Changes& changes) {
+  const std::string& tenant = entry.tenant_id;
+  audit::Seal(entry, head.hash);
+  const std::string key = EntryKey(tenant, entry.sequence);
+  changes.Put(kEntries, key, audit::EncodeStored(entry));
+  changes.Put(kEvents, key, event_bytes);
+  const std::string last = EncodeHead({entry.sequence, entry.hash});
+  changes.Put(kHeads, tenant, last);
+  if (!entry.action_id.empty()) {
+    changes.Put(kIndex, IndexKey(tenant, IndexKind::kAction, entry.action_id, entry.sequence), "");
+    changes.Put(kFacts, FactKey(tenant, FactKind::kActionLast, entry.action_id), last);
+  }
+  if (!entry.review_id.empty()) {
+    changes.Put(kIndex, IndexKey(tenant, IndexKind::kReview, entry.review_id, entry.sequence), "");
+    changes.Put(kFacts, FactKey(tenant, FactKind::kReviewLast, entry.review_id), last);
+  }
+}
+
+// The record's own name for its type: its CloudEvents ce_type without the package, unless it is
+// the envelope's (what a writer that did not know the payload either sets).
+std::string TypeNameOf(const eventlog::Record& record) {
+  for (const auto& [name, value] : record.headers) {
+    if (name != "ce_type" || value == eventlog::kUnknownPayloadCeType) continue;
+    constexpr std::string_view kPackage = "reviewtrail.v1.";
+    std::string_view type = value;
+    if (type.starts_with(kPackage)) type.remove_prefix(kPackage.size());
+    return std::string(type);
+  }
+  return "";
+}
+
 }  // namespace
 
 std::vector<std::string> AuditProjection::Tables() const {
@@ -36,17 +95,12 @@ std::vector<std::string> AuditProjection::Tables() const {
 absl::Status AuditProjection::Apply(const eventlog::Position& position,
                                     const v1::EventEnvelope& event, projection::Changes& changes) {
   const std::string& tenant = event.tenant_id();
-  if (tenant.empty() || tenant.find('\0') != std::string::npos) {
+  if (!UsableTenant(tenant))
     return absl::InvalidArgumentError("an event without a usable tenant id");
-  }
-  Head head{0, std::string(audit::kGenesisHash)};
-  if (std::optional<std::string> stored = changes.Get(kHeads, tenant)) {
-    std::optional<Head> decoded = DecodeHead(*stored);
-    if (!decoded) return absl::DataLossError("the audit head of tenant " + tenant + " is damaged");
-    head = *decoded;
-  }
+  absl::StatusOr<Head> head = LoadHead(changes, tenant);
+  if (!head.ok()) return head.status();
   const std::string bytes = DeterministicBytes(event);
-  audit::EntryContext context{.sequence = head.sequence + 1,
+  audit::EntryContext context{.sequence = head->sequence + 1,
                               .log_partition = position.partition,
                               .log_offset = position.offset,
                               .event_sha256 = audit::Sha256Hex(bytes)};
@@ -84,23 +138,47 @@ absl::Status AuditProjection::Apply(const eventlog::Position& position,
     default:
       break;
   }
+  const std::string review_id =
+      audit::ReviewIdOf(event).empty() ? context.review_id : audit::ReviewIdOf(event);
+  if (!review_id.empty()) {
+    absl::StatusOr<Head> last = LoadLast(changes, tenant, FactKind::kReviewLast, review_id);
+    if (!last.ok()) return last.status();
+    context.review_prev_sequence = last->sequence;
+    context.review_prev_hash = last->hash;
+  }
+  if (!action_id.empty()) {
+    absl::StatusOr<Head> last = LoadLast(changes, tenant, FactKind::kActionLast, action_id);
+    if (!last.ok()) return last.status();
+    context.action_prev_sequence = last->sequence;
+    context.action_prev_hash = last->hash;
+  }
   audit::Entry entry = audit::BuildEntry(event, context);
-  audit::Seal(entry, head.hash);
-  const std::string key = EntryKey(tenant, entry.sequence);
-  changes.Put(kEntries, key, audit::EncodeStored(entry));
-  changes.Put(kEvents, key, bytes);
-  changes.Put(kHeads, tenant, EncodeHead({entry.sequence, entry.hash}));
-  if (!entry.action_id.empty()) {
-    changes.Put(kIndex, IndexKey(tenant, IndexKind::kAction, entry.action_id, entry.sequence), "");
-  }
-  if (!entry.review_id.empty()) {
-    changes.Put(kIndex, IndexKey(tenant, IndexKind::kReview, entry.review_id, entry.sequence), "");
-  }
+  Append(entry, *head, bytes, changes);
   if (event.aggregate_type() == v1::AGGREGATE_TYPE_TENANT) {
     // A sandbox's test clock: GetStateAsOf judges overdue on the day it showed at the instant.
     changes.Put(kIndex, IndexKey(tenant, IndexKind::kTenant, tenant, entry.sequence), "");
   }
   return absl::OkStatus();
+}
+
+absl::StatusOr<bool> AuditProjection::ApplyUnknown(const eventlog::Record& record,
+                                                   const v1::EventEnvelope* event,
+                                                   projection::Changes& changes) {
+  // The tenant the envelope names, or else the record's key (the log's tenant key).
+  const std::string tenant =
+      event != nullptr && !event->tenant_id().empty() ? event->tenant_id() : record.key;
+  if (!UsableTenant(tenant)) return false;  // no tenant's record: nothing to account for
+  absl::StatusOr<Head> head = LoadHead(changes, tenant);
+  if (!head.ok()) return head.status();
+  // The record's bytes as they are (this build could not re-encode what it does not know).
+  audit::Entry entry =
+      audit::BuildUnknownEntry(event, tenant, TypeNameOf(record),
+                               audit::EntryContext{.sequence = head->sequence + 1,
+                                                   .log_partition = record.position.partition,
+                                                   .log_offset = record.position.offset,
+                                                   .event_sha256 = audit::Sha256Hex(record.value)});
+  Append(entry, *head, record.value, changes);
+  return true;
 }
 
 }  // namespace reviewtrail::audit_service

@@ -4,6 +4,7 @@
 #include "batch_prefetcher.h"
 #include "reviewtrail/audit/canonical.h"
 #include "reviewtrail/audit/sha256.h"
+#include "reviewtrail/audit/stored_view.h"
 #include "reviewtrail/audit/worker_pool.h"
 #include "verify_batch.h"
 
@@ -76,6 +77,43 @@ absl::StatusOr<audit::Entry> AuditView::LoadEntry(const std::string& tenant,
   return entry;
 }
 
+absl::StatusOr<Head> AuditView::LastIndexed(const std::string& tenant, IndexKind kind,
+                                            const std::string& id) const {
+  const std::string prefix = IndexPrefix(tenant, kind, id);
+  std::unique_ptr<rocksdb::Iterator> it(store_.db().NewIterator(Options(), store_.Table(kIndex)));
+  it->SeekForPrev(prefix + std::string(8, '\xff'));
+  if (!it->Valid() || !it->key().starts_with(prefix)) {
+    if (!it->status().ok()) return FromRocks(it->status(), "reading the audit index");
+    return Head{0, ""};
+  }
+  const int64_t sequence = FromBigEndian64(it->key().ToStringView().substr(prefix.size()));
+  absl::StatusOr<audit::Entry> entry = LoadEntry(tenant, sequence);
+  if (!entry.ok()) return absl::DataLossError(std::string(entry.status().message()));
+  return Head{sequence, entry->hash};
+}
+
+absl::StatusOr<std::pair<int64_t, int64_t>> AuditView::TimeSegment(
+    const std::string& tenant, int64_t last, const audit::ExportFilter& filter) const {
+  std::pair<int64_t, int64_t> segment{1, 0};
+  bool found = false;
+  audit::StoredView view;
+  std::unique_ptr<rocksdb::Iterator> it = Entries(tenant, 1);
+  for (; it->Valid(); it->Next()) {
+    const std::optional<int64_t> sequence = SequenceOfEntryKey(tenant, it->key().ToStringView());
+    if (!sequence || *sequence > last) break;
+    if (!audit::ViewStored(it->value().ToStringView(), view).ok()) {
+      return absl::DataLossError(absl::StrCat(
+          "audit entry ", *sequence, " is damaged; VerifyAuditLog names the first broken entry"));
+    }
+    if (!filter.InTimeRange(view.recorded_at)) continue;
+    if (!found) segment.first = *sequence;
+    found = true;
+    segment.second = *sequence;
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "iterating audit entries");
+  return segment;
+}
+
 absl::StatusOr<AuditView::Verification> AuditView::Verify(const std::string& tenant, int64_t from,
                                                           int64_t to,
                                                           audit::WorkerPool* pool) const {
@@ -129,6 +167,16 @@ absl::StatusOr<AuditView::Verification> AuditView::Verify(const std::string& ten
     return status;
   }
   verifier.Finish(last);
+  if (to == 0 && !verifier.broken()) {
+    // Nothing may be stored past the head: the head and the entries are committed together.
+    std::unique_ptr<rocksdb::Iterator> beyond = Entries(tenant, head->sequence + 1);
+    if (beyond->Valid()) {
+      if (const std::optional<int64_t> sequence =
+              SequenceOfEntryKey(tenant, beyond->key().ToStringView())) {
+        verifier.Unexpected(*sequence);
+      }
+    }
+  }
   result.checked = verifier.checked();
   result.broken = verifier.broken();
   return result;

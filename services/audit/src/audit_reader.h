@@ -11,6 +11,7 @@
 #include "audit_keys.h"
 #include "reviewtrail/audit/chain_verifier.h"
 #include "reviewtrail/audit/entry.h"
+#include "reviewtrail/audit/export_filter.h"
 #include "reviewtrail/projection/projection_store.h"
 #include "reviewtrail/v1/events.pb.h"
 
@@ -40,6 +41,15 @@ class AuditView {
   // The entry stored under `sequence`, decoded; NotFound when absent, DataLoss when damaged.
   [[nodiscard]] absl::StatusOr<audit::Entry> LoadEntry(const std::string& tenant,
                                                        int64_t sequence) const;
+
+  // The last entry indexed under an action or a review: {0, ""} when there is none.
+  [[nodiscard]] absl::StatusOr<Head> LastIndexed(const std::string& tenant, IndexKind kind,
+                                                 const std::string& id) const;
+
+  // The sequence numbers of the first and the last of `tenant`'s entries up to `last` recorded in
+  // the time range of `filter` ({1, 0} when none is): a scan of the whole chain.
+  [[nodiscard]] absl::StatusOr<std::pair<int64_t, int64_t>> TimeSegment(
+      const std::string& tenant, int64_t last, const audit::ExportFilter& filter) const;
 
   struct Verification {
     Head head;

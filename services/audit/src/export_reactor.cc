@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "google/protobuf/util/time_util.h"
 #include "reviewtrail/audit/canonical.h"
 #include "reviewtrail/audit/export_encoders.h"
 #include "reviewtrail/rpc/status_mapping.h"
@@ -11,13 +12,17 @@ namespace reviewtrail::audit_service {
 namespace {
 
 constexpr char kHowToVerify[] =
-    "For each row: drop one leading \"'\" from any CSV cell that has one; canonical = "
-    "F(\"reviewtrail-audit-v1\") then F(value) for every column before prev_hash, in order, where "
-    "F(v) = <UTF-8 byte length of v in decimal> \":\" v \"\\n\" (numbers in decimal, lists joined "
-    "with \",\"); check hash == sha256(prev_hash || canonical) in lowercase hex, and that each "
-    "row's prev_hash is the hash of the row before when their sequences are consecutive (the first "
-    "entry's prev_hash is 64 zeros). The last entry of an unfiltered export must be the chain head "
-    "below. See docs/AUDIT.md.";
+    "Keep this trailer with the file. Every row must verify alone: drop one leading \"'\" from "
+    "any CSV cell that has one; canonical = F(canonical_encoding) then F(value) of every column "
+    "from tenant_id to event_sha256 and, for reviewtrail-audit-v2 rows, review_prev_sequence to "
+    "action_prev_hash, where F(v) = <UTF-8 byte length of v in decimal> \":\" v \"\\n\"; check "
+    "hash == sha256(prev_hash || canonical) in lowercase hex. Then the rows must be exactly "
+    "entries_exported, linked one to the next in the chain named here (tenant: consecutive "
+    "sequences, prev_hash = the hash of the row before; review/action: review_prev_* / "
+    "action_prev_* = the row before), the first starting from first_prev_sequence / "
+    "first_prev_hash, the last being last_sequence / last_hash, and, unless a time range was "
+    "asked, the chain's first entry and chain_last_sequence / chain_last_hash. docs/AUDIT.md has "
+    "the procedure and a script that does all of it.";
 
 // Room past the chunk size for the row that crosses it, so a chunk's buffer rarely grows.
 constexpr size_t kRowReserve = 8 * 1024;
@@ -46,7 +51,23 @@ void ExportReactor::Begin() {
     return;
   }
   head_ = *head;
-  entries_ = view_.Entries(tenant_, 1);
+  chain_last_ = head_;
+  if (filter_.chain() != audit::ExportChain::kTenant) {
+    absl::StatusOr<Head> last = view_.LastIndexed(
+        tenant_,
+        filter_.chain() == audit::ExportChain::kAction ? IndexKind::kAction : IndexKind::kReview,
+        std::string(filter_.chain_id()));
+    if (!last.ok()) {
+      {
+        std::lock_guard lock(mutex_);
+        finishing_ = true;
+      }
+      Fail(rpc::ToGrpcStatus(last.status()));
+      return;
+    }
+    chain_last_ = *last;
+  }
+  trail_ = audit::ExportTrail(filter_.chain());
   filler_ = std::thread([this] { Fill(); });
 }
 
@@ -74,9 +95,66 @@ void ExportReactor::Fill() {
   }
 }
 
+bool ExportReactor::Position(Prepared& prepared) {
+  positioned_ = true;
+  if (filter_.HasTimeRange()) {
+    absl::StatusOr<std::pair<int64_t, int64_t>> segment =
+        view_.TimeSegment(tenant_, head_.sequence, filter_);
+    if (!segment.ok()) {
+      prepared.failure = rpc::ToGrpcStatus(segment.status());
+      return false;
+    }
+    filter_.first_sequence = segment->first;
+    filter_.last_sequence = segment->second;
+  }
+  entries_ = view_.Entries(tenant_, filter_.first_sequence);
+  return true;
+}
+
+void ExportReactor::WriteTrailer(v1::ExportTrailer& trailer) const {
+  trailer.set_entries_exported(trail_.rows());
+  trailer.set_head_sequence(head_.sequence);
+  trailer.set_head_hash(head_.hash);
+  trailer.set_canonical_encoding(std::string(audit::kCanonicalTag));
+  trailer.set_how_to_verify(kHowToVerify);
+  trailer.set_chain(std::string(audit::ExportChainName(filter_.chain())));
+  trailer.set_chain_id(std::string(filter_.chain_id()));
+  if (filter_.recorded_from) {
+    *trailer.mutable_recorded_from() =
+        google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(*filter_.recorded_from);
+  }
+  if (filter_.recorded_until) {
+    *trailer.mutable_recorded_until() =
+        google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(*filter_.recorded_until);
+  }
+  std::string completeness;
+  if (!filter_.actor_id.empty()) {
+    completeness =
+        "an actor's entries are linked by no chain: each row verifies, but whether rows were left "
+        "out cannot be proven from this export; export the actor's reviews or actions, or the "
+        "whole log, to prove it";
+  } else if (trail_.unlinked_rows() > 0) {
+    completeness = absl::StrCat(
+        "the first ", trail_.unlinked_rows(),
+        " rows are reviewtrail-audit-v1 entries, stored before entries were linked to their "
+        "review's and action's previous one: each verifies, but only the rows after them are "
+        "provably complete; an unfiltered export proves all");
+  }
+  trailer.set_provably_complete(completeness.empty());
+  trailer.set_completeness(completeness);
+  trailer.set_first_sequence(trail_.first_sequence());
+  trailer.set_first_prev_sequence(trail_.first_prev_sequence());
+  trailer.set_first_prev_hash(trail_.first_prev_hash());
+  trailer.set_last_sequence(trail_.last_sequence());
+  trailer.set_last_hash(trail_.last_hash());
+  trailer.set_chain_last_sequence(chain_last_.sequence);
+  trailer.set_chain_last_hash(chain_last_.sequence == 0 ? "" : chain_last_.hash);
+}
+
 void ExportReactor::FillChunk(Prepared& prepared) {
   prepared.failure.reset();
   prepared.last = false;
+  if (!positioned_ && !Position(prepared)) return;
   // Reused from chunk to chunk: the buffer keeps its capacity.
   std::string* data = prepared.message.mutable_data();
   data->clear();
@@ -97,7 +175,7 @@ void ExportReactor::FillChunk(Prepared& prepared) {
       }
       const std::optional<int64_t> sequence =
           SequenceOfEntryKey(tenant_, entries_->key().ToStringView());
-      if (!sequence || *sequence > head_.sequence) {
+      if (!sequence || *sequence > head_.sequence || *sequence > filter_.last_sequence) {
         exhausted = true;
         break;
       }
@@ -107,7 +185,7 @@ void ExportReactor::FillChunk(Prepared& prepared) {
       entries_->Next();
     }
     parts_.resize(format_pool_.threads());
-    for (Part& part : parts_) part.Clear();  // a short read leaves some parts unused
+    for (Part& part : parts_) part.Clear(filter_.chain());  // a short read leaves some unused
     format_pool_.RunParts(reads_.size(), [this](size_t part, size_t begin, size_t end) {
       WriteRows(begin, end, parts_[part]);
     });
@@ -121,7 +199,7 @@ void ExportReactor::FillChunk(Prepared& prepared) {
         return;
       }
       data->append(part.rows);
-      rows_ += part.count;
+      trail_.Merge(part.trail);
     }
   }
   if (!entries_->status().ok()) {
@@ -129,12 +207,7 @@ void ExportReactor::FillChunk(Prepared& prepared) {
     return;
   }
   if (data->empty() && exhausted) {
-    v1::ExportTrailer* trailer = prepared.message.mutable_trailer();
-    trailer->set_entries_exported(rows_);
-    trailer->set_head_sequence(head_.sequence);
-    trailer->set_head_hash(head_.hash);
-    trailer->set_canonical_encoding(std::string(audit::kCanonicalTag));
-    trailer->set_how_to_verify(kHowToVerify);
+    WriteTrailer(*prepared.message.mutable_trailer());
     prepared.last = true;
   }
 }
@@ -149,7 +222,7 @@ void ExportReactor::WriteRows(size_t begin, size_t end, Part& part) const {
     }
     if (filter_.Matches(entry)) {
       AppendRow(entry, part.rows);
-      ++part.count;
+      part.trail.Add(entry);
     }
   }
 }
@@ -218,7 +291,7 @@ void ExportReactor::OnWriteDone(bool ok) {
   if (done) {
     metrics_.CountRequest("ExportAuditLog", "OK");
     metrics_.CountExportRows(format_ == v1::AUDIT_EXPORT_FORMAT_CSV ? "csv" : "jsonl",
-                             static_cast<double>(rows_));
+                             static_cast<double>(trail_.rows()));
     Finish(grpc::Status::OK);
     return;
   }

@@ -25,7 +25,8 @@ namespace reviewtrail::audit_service {
 // their rows (on `format_threads` threads, its own included) into chunks of about `chunk_bytes`,
 // while gRPC sends the chunk before (flow control: two chunks at most, one being sent and one
 // being filled or waiting, whatever the log's size). Ends with the trailer (chain head as of the
-// snapshot). Deletes itself when gRPC is done with it.
+// snapshot, and what the rows must be: see ExportTrailer). Deletes itself when gRPC is done with
+// it.
 class ExportReactor final : public grpc::ServerWriteReactor<v1::ExportAuditLogResponse> {
  public:
   ExportReactor(projection::ProjectionStore& store, std::string tenant,
@@ -56,12 +57,12 @@ class ExportReactor final : public grpc::ServerWriteReactor<v1::ExportAuditLogRe
   // The rows one thread writes from a consecutive part of the entries read.
   struct Part {
     std::string rows;
-    int64_t count = 0;
+    audit::ExportTrail trail{audit::ExportChain::kTenant};  // of its rows
     std::optional<size_t> damaged;  // the first entry of the part that does not decode
 
-    void Clear() {
+    void Clear(audit::ExportChain chain) {
       rows.clear();
-      count = 0;
+      trail = audit::ExportTrail(chain);
       damaged.reset();
     }
   };
@@ -73,6 +74,10 @@ class ExportReactor final : public grpc::ServerWriteReactor<v1::ExportAuditLogRe
   };
 
   void FillChunk(Prepared& prepared);  // the next chunk, trailer or failure
+  // Before the first chunk: narrows a time range to its segment of sequence numbers and positions
+  // the iterator at its start. False after setting a failure.
+  bool Position(Prepared& prepared);
+  void WriteTrailer(v1::ExportTrailer& trailer) const;
   void WriteRows(size_t begin, size_t end, Part& part) const;
   void AppendRow(const audit::StoredView& entry, std::string& data) const;
   [[nodiscard]] Step NextStep();  // with mutex_ held
@@ -86,13 +91,15 @@ class ExportReactor final : public grpc::ServerWriteReactor<v1::ExportAuditLogRe
   size_t chunk_bytes_;
   AuditMetrics& metrics_;
   Head head_;
+  Head chain_last_;  // the last entry of the filter's chain (the head for the tenant's)
   // Used by the filling thread (and its pool) only.
   audit::WorkerPool format_pool_;
   std::unique_ptr<rocksdb::Iterator> entries_;
   std::string read_bytes_;
   std::vector<Read> reads_;
   std::vector<Part> parts_;
-  int64_t rows_ = 0;
+  audit::ExportTrail trail_{audit::ExportChain::kTenant};  // of the rows sent
+  bool positioned_ = false;
   bool header_written_ = false;
 
   std::mutex mutex_;

@@ -3,13 +3,17 @@
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 #include <prometheus/registry.h>
+#include <sys/wait.h>
 
+#include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/time_util.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
@@ -20,6 +24,45 @@
 #include "reviewtrail/runtime/clock.h"
 
 namespace reviewtrail::audit_service::testing {
+
+// Runs a command and returns its exit status and standard output.
+inline std::pair<int, std::string> RunShell(const std::string& command) {
+  std::string output;
+  FILE* pipe = ::popen(command.c_str(), "r");
+  if (pipe == nullptr) return {-1, ""};
+  char buffer[4096];
+  while (size_t n = std::fread(buffer, 1, sizeof(buffer), pipe)) output.append(buffer, n);
+  const int status = ::pclose(pipe);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
+}
+
+inline void WriteFile(const std::filesystem::path& path, const std::string& data) {
+  std::ofstream(path, std::ios::binary) << data;
+}
+
+// The trailer as the reference script reads it: JSON with the proto field names.
+inline std::string TrailerJson(const v1::ExportTrailer& trailer) {
+  std::string json;
+  google::protobuf::util::JsonPrintOptions options;
+  options.preserve_proto_field_names = true;
+  EXPECT_TRUE(google::protobuf::util::MessageToJsonString(trailer, &json, options).ok());
+  return json;
+}
+
+#ifdef REVIEWTRAIL_AUDIT_VERIFY_SCRIPT
+// The reference script (services/audit/tests/verify_export.py) run on an export and its trailer.
+inline std::pair<int, std::string> RunVerifyScript(const std::filesystem::path& dir,
+                                                   const std::string& data, bool csv,
+                                                   const v1::ExportTrailer& trailer,
+                                                   const std::string& flags = "") {
+  const std::string file = (dir / (csv ? "export.csv" : "export.jsonl")).string();
+  const std::string trailer_file = (dir / "trailer.json").string();
+  WriteFile(file, data);
+  WriteFile(trailer_file, TrailerJson(trailer));
+  return RunShell(std::string("/usr/bin/python3 ") + REVIEWTRAIL_AUDIT_VERIFY_SCRIPT + " " + file +
+                  " " + trailer_file + (flags.empty() ? "" : " " + flags));
+}
+#endif
 
 // Builds a tenant's events as the command service would record them, one minute apart on a fake
 // clock, with aggregate versions counted per aggregate.

@@ -1,6 +1,9 @@
 // Tampering directly in RocksDB: the audit store is opened behind the service's back, an entry is
 // edited, deleted, swapped or the tail truncated, and VerifyAuditLog must name the first broken
 // entry every time.
+#include <functional>
+#include <map>
+
 #include "audit_fixture.h"
 #include "audit_keys.h"
 #include "audit_projection.h"
@@ -129,6 +132,129 @@ TEST_F(TamperTest, TruncatingTheTailIsNamedFromTheFirstMissingEntry) {
   EXPECT_EQ(response.entries_checked(), 15);
 }
 
+// Store-level equivalents of deleting, inserting, reordering, duplicating and truncating rows, each
+// done as a forger with write access to the store would: VerifyAuditLog names the first entry
+// that no longer fits.
+TEST_F(TamperTest, EveryManipulationOfTheStoredChainIsNamed) {
+  using Store = projection::ProjectionStore;
+  // Re-seals entries from..kCount in order after entry from - 1, as a forger rewriting a suffix.
+  const auto reseal_from = [](Store& store, int64_t from) {
+    std::string prev = audit::DecodeStored(Get(store, kEntries, from - 1))->hash;
+    for (int64_t sequence = from; sequence <= kCount; ++sequence) {
+      audit::Entry entry = *audit::DecodeStored(Get(store, kEntries, sequence));
+      audit::Seal(entry, prev);
+      prev = entry.hash;
+      Put(store, kEntries, sequence, audit::EncodeStored(entry));
+    }
+  };
+  struct Case {
+    const char* name;
+    std::function<void(Store&)> tamper;
+    int64_t sequence;
+    const char* reason;
+  };
+  const std::vector<Case> cases = {
+      {"delete a middle entry", [](Store& store) { Delete(store, kEntries, 11); }, 11,
+       "MISSING_ENTRY"},
+      {"delete the first entries",
+       [](Store& store) {
+         for (int64_t sequence = 1; sequence <= 3; ++sequence) Delete(store, kEntries, sequence);
+       },
+       1, "MISSING_ENTRY"},
+      {"truncate the tail",
+       [](Store& store) {
+         for (int64_t sequence = 18; sequence <= kCount; ++sequence) {
+           Delete(store, kEntries, sequence);
+         }
+       },
+       18, "TRUNCATED"},
+      {"swap two entries",
+       [](Store& store) {
+         const std::string a = Get(store, kEntries, 8);
+         Put(store, kEntries, 8, Get(store, kEntries, 9));
+         Put(store, kEntries, 9, a);
+       },
+       8, "SEQUENCE_MISMATCH"},
+      {"duplicate an entry over the next",
+       [](Store& store) { Put(store, kEntries, 13, Get(store, kEntries, 12)); }, 13,
+       "SEQUENCE_MISMATCH"},
+      {"insert a sealed entry, shifting the rest up",
+       [](Store& store) {
+         for (int64_t sequence = kCount; sequence >= 7; --sequence) {
+           Put(store, kEntries, sequence + 1, Get(store, kEntries, sequence));
+           Put(store, kEvents, sequence + 1, Get(store, kEvents, sequence));
+         }
+         // A well-formed entry 7: after entry 6 in the chain and in the action's trail.
+         audit::Entry forged = *audit::DecodeStored(Get(store, kEntries, 6));
+         forged.sequence = 7;
+         forged.summary = "approved without evidence";
+         forged.action_prev_sequence = 6;
+         forged.action_prev_hash = forged.hash;
+         audit::Seal(forged, forged.hash);
+         Put(store, kEntries, 7, audit::EncodeStored(forged));
+         Put(store, kEvents, 7, Get(store, kEvents, 6));
+         ASSERT_TRUE(store.db()
+                         .Put({}, store.Table(kHeads), "acme",
+                              EncodeHead({kCount + 1, std::string(64, 'e')}))
+                         .ok());
+       },
+       8, "SEQUENCE_MISMATCH"},
+      {"append an entry behind the head's back",
+       [](Store& store) {
+         audit::Entry extra = *audit::DecodeStored(Get(store, kEntries, kCount));
+         extra.sequence = kCount + 1;
+         audit::Seal(extra, extra.hash);
+         Put(store, kEntries, kCount + 1, audit::EncodeStored(extra));
+         Put(store, kEvents, kCount + 1, Get(store, kEvents, kCount));
+       },
+       kCount + 1, "UNEXPECTED_ENTRY"},
+      {"relink an action's trail past an entry and reseal the chain",
+       [&](Store& store) {
+         audit::Entry entry = *audit::DecodeStored(Get(store, kEntries, 10));
+         ASSERT_EQ(entry.action_prev_sequence, 9);
+         const audit::Entry skipped_to = *audit::DecodeStored(Get(store, kEntries, 8));
+         entry.action_prev_sequence = 8;
+         entry.action_prev_hash = skipped_to.hash;
+         Put(store, kEntries, 10, audit::EncodeStored(entry));
+         reseal_from(store, 10);
+         const audit::Entry last = *audit::DecodeStored(Get(store, kEntries, kCount));
+         ASSERT_TRUE(
+             store.db().Put({}, store.Table(kHeads), "acme", EncodeHead({kCount, last.hash})).ok());
+       },
+       10, "LINK_MISMATCH"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    // Each case starts from the intact chain, kept aside.
+    std::map<std::string, std::map<int64_t, std::string>> saved;
+    std::string head;
+    StopService();
+    {
+      auto store = projection::ProjectionStore::Open(StorePath(), AuditProjection().Tables());
+      ASSERT_TRUE(store.ok());
+      for (const char* table : {kEntries, kEvents}) {
+        for (int64_t sequence = 1; sequence <= kCount; ++sequence) {
+          saved[table][sequence] = Get(**store, table, sequence);
+        }
+      }
+      ASSERT_TRUE((*store)->db().Get({}, (*store)->Table(kHeads), "acme", &head).ok());
+    }
+    StartService();
+    ExpectBroken(TamperAndVerify(c.tamper), c.sequence, c.reason);
+    const bool restored = TamperAndVerify([&](Store& store) {
+                            for (const auto& [table, entries] : saved) {
+                              for (const auto& [sequence, value] : entries) {
+                                Put(store, table.c_str(), sequence, value);
+                              }
+                            }
+                            Delete(store, kEntries, kCount + 1);
+                            Delete(store, kEvents, kCount + 1);
+                            ASSERT_TRUE(store.db().Put({}, store.Table(kHeads), "acme", head).ok());
+                          }).intact();
+    ASSERT_TRUE(restored);
+  }
+}
+
 TEST_F(TamperTest, AlteringAStoredEventIsNamed) {
   ExpectBroken(TamperAndVerify([](projection::ProjectionStore& store) {
                  v1::EventEnvelope event;
@@ -186,7 +312,7 @@ TEST_F(TamperTest, ANumberStoredInANonCanonicalFormVerifiesAndExportsAsItsValue)
       rewritten += std::to_string(value.size()) + ":" + std::string(value) + "\n";
     };
     frame(audit::kCanonicalTag);
-    for (size_t i = 0; i < audit::kCanonicalFieldCount; ++i) {
+    for (size_t i = 0; i < audit::CanonicalFieldCount(view.version); ++i) {
       frame(i == static_cast<size_t>(audit::Field::kLogOffset) ? "-0" : view.fields[i]);
     }
     frame(view.prev_hash);

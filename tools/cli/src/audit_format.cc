@@ -2,6 +2,7 @@
 
 #include <vector>
 
+#include "google/protobuf/util/time_util.h"
 #include "reviewtrail/cli/export_progress.h"
 #include "reviewtrail/cli/proto_json.h"
 #include "reviewtrail/cli/query_format.h"
@@ -95,12 +96,25 @@ nlohmann::json ChainHeadJson(const v1::ExportTrailer& trailer,
                              const v1::ExportAuditLogRequest& request, const ExportedFile& file) {
   nlohmann::json filters = MessageToJson(request);
   filters.erase("format");
-  return {
+  // The trailer's fields at the top level, as the reference verification script reads them
+  // (docs/AUDIT.md), then what the CLI adds: the request and the file.
+  nlohmann::json document = {
       {"entries_exported", trailer.entries_exported()},
       {"head_sequence", trailer.head_sequence()},
       {"head_hash", trailer.head_hash()},
       {"canonical_encoding", trailer.canonical_encoding()},
       {"how_to_verify", trailer.how_to_verify()},
+      {"chain", trailer.chain()},
+      {"chain_id", trailer.chain_id()},
+      {"provably_complete", trailer.provably_complete()},
+      {"completeness", trailer.completeness()},
+      {"first_sequence", trailer.first_sequence()},
+      {"first_prev_sequence", trailer.first_prev_sequence()},
+      {"first_prev_hash", trailer.first_prev_hash()},
+      {"last_sequence", trailer.last_sequence()},
+      {"last_hash", trailer.last_hash()},
+      {"chain_last_sequence", trailer.chain_last_sequence()},
+      {"chain_last_hash", trailer.chain_last_hash()},
       {"request", std::move(filters)},
       {"file",
        {{"path", file.path},
@@ -109,14 +123,27 @@ nlohmann::json ChainHeadJson(const v1::ExportTrailer& trailer,
         {"rows", file.rows},
         {"sha256", file.sha256}}},
   };
+  // Present only when the export asked for them, as in the trailer's JSON.
+  if (trailer.has_recorded_from()) {
+    document["recorded_from"] = google::protobuf::util::TimeUtil::ToString(trailer.recorded_from());
+  }
+  if (trailer.has_recorded_until()) {
+    document["recorded_until"] =
+        google::protobuf::util::TimeUtil::ToString(trailer.recorded_until());
+  }
+  return document;
 }
 
 std::string FormatExportSummary(const v1::ExportTrailer& trailer, const ExportedFile& file,
                                 const std::string& chain_head_path) {
-  return "Exported " + std::to_string(trailer.entries_exported()) + " entries (" +
-         FormatBytes(file.bytes) + ", sha256 " + file.sha256 + ") to " + file.path + "; chain " +
-         HeadText(trailer.head_sequence(), trailer.head_hash()) + "; kept in " + chain_head_path +
-         "\n";
+  std::string text = "Exported " + std::to_string(trailer.entries_exported()) + " entries (" +
+                     FormatBytes(file.bytes) + ", sha256 " + file.sha256 + ") to " + file.path +
+                     "; chain " + HeadText(trailer.head_sequence(), trailer.head_hash()) +
+                     "; kept in " + chain_head_path + "\n";
+  if (!trailer.provably_complete() && !trailer.completeness().empty()) {
+    text += "Not provably complete: " + trailer.completeness() + "\n";
+  }
+  return text;
 }
 
 std::string FormatVerifyResult(const v1::VerifyAuditLogResponse& response) {

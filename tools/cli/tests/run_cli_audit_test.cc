@@ -8,6 +8,7 @@
 
 #include "cli_runner.h"
 #include "fake_read_services.h"
+#include "google/protobuf/util/time_util.h"
 #include "temp_dir.h"
 
 namespace reviewtrail::cli {
@@ -37,8 +38,18 @@ v1::ExportAuditLogResponse Trailer(int64_t entries, int64_t head) {
   trailer->set_entries_exported(entries);
   trailer->set_head_sequence(head);
   trailer->set_head_hash(std::string(64, 'a'));
-  trailer->set_canonical_encoding("reviewtrail-audit-v1");
+  trailer->set_canonical_encoding("reviewtrail-audit-v2");
   trailer->set_how_to_verify("see docs/AUDIT.md");
+  trailer->set_chain("review");
+  trailer->set_chain_id("rev-1");
+  trailer->set_provably_complete(true);
+  trailer->set_first_sequence(3);
+  trailer->set_last_sequence(head);
+  trailer->set_last_hash(std::string(64, 'a'));
+  trailer->set_chain_last_sequence(head);
+  trailer->set_chain_last_hash(std::string(64, 'a'));
+  *trailer->mutable_recorded_from() =
+      google::protobuf::util::TimeUtil::SecondsToTimestamp(1767225600);
   return message;
 }
 
@@ -91,7 +102,16 @@ TEST_F(AuditCommandsTest, ExportWritesExactlyTheStreamedBytesAndTheChainHead) {
   EXPECT_EQ(head["head_sequence"], 57);
   EXPECT_EQ(head["head_hash"], std::string(64, 'a'));
   EXPECT_EQ(head["entries_exported"], 2);
-  EXPECT_EQ(head["canonical_encoding"], "reviewtrail-audit-v1");
+  EXPECT_EQ(head["canonical_encoding"], "reviewtrail-audit-v2");
+  // The trailer's fields as the verification script of docs/AUDIT.md reads them.
+  EXPECT_EQ(head["chain"], "review");
+  EXPECT_EQ(head["chain_id"], "rev-1");
+  EXPECT_EQ(head["provably_complete"], true);
+  EXPECT_EQ(head["first_sequence"], 3);
+  EXPECT_EQ(head["last_sequence"], 57);
+  EXPECT_EQ(head["chain_last_hash"], std::string(64, 'a'));
+  EXPECT_EQ(head["recorded_from"], "2026-01-01T00:00:00Z");
+  EXPECT_FALSE(head.contains("recorded_until"));
   EXPECT_EQ(head["request"]["review_id"], "rev-1");
   EXPECT_EQ(head["file"]["rows"], 2);  // the quoted newline is not a row
   EXPECT_EQ(head["file"]["bytes"], (kCsvHeader + kCsvRow1 + kCsvRow2).size());

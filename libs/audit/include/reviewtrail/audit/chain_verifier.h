@@ -1,6 +1,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
@@ -22,7 +24,9 @@ struct ChainBreak {
   // not follow the entry before it: inserted, reordered, or the one before re-hashed),
   // SEQUENCE_MISMATCH (stored under another sequence number: moved or swapped), MISSING_ENTRY (a
   // gap: deleted), TRUNCATED (entries up to the chain head are gone), UNDECODABLE, EVENT_MISMATCH
-  // (the stored event no longer has the entry's event_sha256).
+  // (the stored event no longer has the entry's event_sha256), LINK_MISMATCH (a v2 entry's
+  // review_prev_* / action_prev_* do not name the previous v2 entry of its review / action),
+  // UNEXPECTED_ENTRY (an entry is stored past the chain head).
   std::string reason;
   std::string description;
 };
@@ -44,6 +48,11 @@ struct StoredEntry {
 // caller reads storage and feeds the stored bytes. Owned by one thread.
 class ChainVerifier {
  public:
+  struct Link {
+    int64_t sequence = 0;
+    std::string hash;
+  };
+
   // Verifies from `first_sequence`, the entry after one whose hash is `prev_hash` (kGenesisHash
   // when first_sequence is 1).
   ChainVerifier(int64_t first_sequence, std::string prev_hash);
@@ -62,6 +71,8 @@ class ChainVerifier {
   // Called after the last stored entry: every sequence up to `last_sequence` (the chain head, or
   // the end of the requested range) must have been fed.
   void Finish(int64_t last_sequence);
+  // Reports an entry stored under `key_sequence`, past the chain head.
+  void Unexpected(int64_t key_sequence);
 
   [[nodiscard]] const std::optional<ChainBreak>& broken() const { return broken_; }
   [[nodiscard]] int64_t checked() const { return checked_; }
@@ -78,16 +89,32 @@ class ChainVerifier {
     std::string_view event_sha256;
     Sha256Digits computed;      // SHA-256(stored prev_hash || canonical bytes)
     bool event_matches = true;  // the stored event (when present) has the entry's event_sha256
+    int version = 2;
+    std::string_view review_id;
+    std::string_view action_id;
+    int64_t review_prev_sequence = 0;
+    std::string_view review_prev_hash;
+    int64_t action_prev_sequence = 0;
+    std::string_view action_prev_hash;
   };
 
  private:
   void Break(int64_t sequence, std::string reason, std::string description);
+  // Checks a v2 entry's link to the previous v2 entry of its review or action, as far as this
+  // verification has seen that review or action, and records the entry as its last.
+  bool CheckLink(const SelfCheck& check, std::string_view kind, std::string_view id,
+                 int64_t prev_sequence, std::string_view prev_hash,
+                 std::map<std::string, Link, std::less<>>& last);
 
+  int64_t first_;
   int64_t next_;
   std::string prev_hash_;
   int64_t checked_ = 0;
   std::optional<ChainBreak> broken_;
   std::vector<SelfCheck> checks_;  // AddAll's, kept for the next batch
+  // The last v2 entry seen of each review and action.
+  std::map<std::string, Link, std::less<>> review_last_;
+  std::map<std::string, Link, std::less<>> action_last_;
 };
 
 }  // namespace reviewtrail::audit

@@ -12,7 +12,9 @@ namespace reviewtrail::audit {
 // A stored entry (EncodeStored) read in place, without copying: every field is a view into the
 // stored bytes, which must outlive it. Checked exactly as strictly as DecodeStored.
 struct StoredView {
-  // The stored text of each canonical field, indexed by Field.
+  int version = 2;  // of the canonical encoding, from the stored tag
+  // The stored text of each canonical field, indexed by Field (a v1 entry's v2-only fields are
+  // empty).
   std::array<std::string_view, kCanonicalFieldCount> fields;
   std::string_view prev_hash;
   std::string_view hash;
@@ -27,6 +29,8 @@ struct StoredView {
   int32_t log_partition = 0;
   int64_t log_offset = 0;
   int64_t aggregate_version = 0;
+  int64_t review_prev_sequence = 0;  // v2
+  int64_t action_prev_sequence = 0;  // v2
   Micros occurred_at = 0;
   Micros recorded_at = 0;
 

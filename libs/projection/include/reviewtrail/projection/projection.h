@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "reviewtrail/eventlog/event_log.h"
 #include "reviewtrail/projection/changes.h"
 #include "reviewtrail/v1/events.pb.h"
@@ -26,6 +27,21 @@ class Projection {
   // committed); an event the projection does not care about is simply ignored.
   [[nodiscard]] virtual absl::Status Apply(const eventlog::Position& position,
                                            const v1::EventEnvelope& event, Changes& changes) = 0;
+
+  // Whether the projection must account for every record, even one this build cannot turn into
+  // an event (the audit log: one entry per record). Such records are then given to ApplyUnknown
+  // with their headers; otherwise the projector counts them as skipped.
+  [[nodiscard]] virtual bool AccountsForEveryRecord() const { return false; }
+  // A record this build cannot turn into an event (only when AccountsForEveryRecord()): `event` is
+  // null when its bytes do not decode, otherwise what did decode, its payload (of a type this
+  // build does not know) among the unknown fields. `record` carries its key, bytes and headers.
+  // Returns whether the projection accounted for it (false: counted as skipped). A non-OK status
+  // stops the runner, as for Apply.
+  [[nodiscard]] virtual absl::StatusOr<bool> ApplyUnknown(const eventlog::Record& /*record*/,
+                                                          const v1::EventEnvelope* /*event*/,
+                                                          Changes& /*changes*/) {
+    return false;
+  }
 
   // Ends a batch: writes to `changes` what Apply kept in memory, and forgets it. Called after the
   // batch's last Apply and before its commit; callers of Apply outside a Projector call it too.

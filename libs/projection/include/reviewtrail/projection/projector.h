@@ -48,9 +48,10 @@ using ProjectionFactory = std::function<std::unique_ptr<Projection>()>;
 // returned; while catching up, a chunk of up to catch_up_chunk events is folded in one batch in
 // memory and committed with its positions in one write. Given a ProjectionFactory, CatchUp folds
 // several partitions at once on as many threads, each with its own projection and chunks. Records
-// that do not decode, and events whose payload this build does not know, are counted, logged with
-// their position and skipped — never fatal. Exposes how far it got, so queries can wait for their
-// own writes.
+// that do not decode, and events whose payload this build does not know, are given to a projection
+// that accounts for every record (Projection::AccountsForEveryRecord, the audit log), and otherwise
+// counted, logged with their position and skipped — never fatal. Exposes how far it got, so queries
+// can wait for their own writes.
 //
 // Metrics: reviewtrail_projection_events_total{projection, type},
 //          reviewtrail_projection_skipped_total{projection, reason},
@@ -91,7 +92,7 @@ class Projector {
     ProjectionStore::Batch batch;
     size_t records = 0;
     std::map<int32_t, int64_t> next_offsets;
-    std::map<int, double> applied_payloads;  // by payload field number
+    std::map<int, double> applied_payloads;  // by payload field number; 0: unknown records
     std::map<std::string, double> skipped_reasons;
     std::map<int32_t, double> event_times;
   };
@@ -99,6 +100,11 @@ class Projector {
   void Run();
   [[nodiscard]] absl::Status Fold(const std::vector<eventlog::Record>& records,
                                   Projection& projection, Chunk& chunk);
+  // Gives a record this build cannot turn into an event to a projection that accounts for every
+  // record, with the record's headers (read again when it was read without them); whether it did.
+  [[nodiscard]] absl::StatusOr<bool> ApplyUnknown(const eventlog::Record& record,
+                                                  const v1::EventEnvelope* event,
+                                                  Projection& projection, Chunk& chunk);
   // Commits the chunk with its positions, then publishes its progress and metrics.
   [[nodiscard]] absl::Status Commit(Projection& projection, Chunk& chunk);
   // Folds the partitions `next` hands out (from their positions), one after the other, in chunks

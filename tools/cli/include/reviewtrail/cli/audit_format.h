@@ -17,14 +17,15 @@ struct ExportedFile {
   std::string sha256;
 };
 
-// The document kept beside an export as <FILE>.chain-head.json: the trailer's fields
-// (entries_exported, head_sequence, head_hash, canonical_encoding, how_to_verify; numbers as JSON
-// numbers), the request's filters and the file's name, format, size and SHA-256.
+// The document kept beside an export as <FILE>.chain-head.json: every field of the trailer under
+// its proto name (numbers as JSON numbers; recorded_from / recorded_until only when set), which is
+// what the verification script of docs/AUDIT.md reads, then the request's filters and the file's
+// name, format, size and SHA-256.
 nlohmann::json ChainHeadJson(const v1::ExportTrailer& trailer,
                              const v1::ExportAuditLogRequest& request, const ExportedFile& file);
 
 // "Exported 3 entries (1.2 KiB, sha256 ...) to audit.csv; chain head: entry 57, hash ...; kept in
-// audit.csv.chain-head.json"
+// audit.csv.chain-head.json", and the trailer's reason when the rows are not provably complete
 std::string FormatExportSummary(const v1::ExportTrailer& trailer, const ExportedFile& file,
                                 const std::string& chain_head_path);
 
