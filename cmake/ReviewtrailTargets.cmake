@@ -45,3 +45,7 @@ function(reviewtrail_test)
   gtest_discover_tests(${ARG_NAME} PROPERTIES LABELS ${ARG_LABEL} TIMEOUT ${ARG_TIMEOUT}
                        DISCOVERY_TIMEOUT 60)
 endfunction()
+
+# The fuzz preset (clang, libFuzzer) builds the fuzz targets of tests/fuzz; no other build needs
+# clang.
+option(REVIEWTRAIL_FUZZ "Build the libFuzzer targets of tests/fuzz (the fuzz preset, clang only)" OFF)

@@ -6,6 +6,7 @@ set -euo pipefail
 PACKAGES=(
   build-essential cmake ninja-build pkg-config git ca-certificates
   clang-format clang-tidy
+  clang libclang-rt-14-dev  # the fuzz preset: clang and libFuzzer (libclang_rt.fuzzer)
   protobuf-compiler libprotobuf-dev
   libgrpc++-dev protobuf-compiler-grpc
   librocksdb-dev

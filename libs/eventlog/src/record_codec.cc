@@ -64,14 +64,17 @@ class Reader {
  public:
   explicit Reader(std::string_view data) : data_(data) {}
 
+  // Only the shortest encoding, as PutVarint writes it: a frame decodes only from the bytes that
+  // encode it (no trailing zero groups, nothing beyond 64 bits).
   bool GetVarint(uint64_t& v) {
     v = 0;
     for (int shift = 0; shift < 64; shift += 7) {
       if (data_.empty()) return false;
       const auto byte = static_cast<uint8_t>(data_.front());
       data_.remove_prefix(1);
+      if (shift == 63 && byte > 1) return false;
       v |= static_cast<uint64_t>(byte & 0x7f) << shift;
-      if ((byte & 0x80) == 0) return true;
+      if ((byte & 0x80) == 0) return byte != 0 || shift == 0;
     }
     return false;
   }

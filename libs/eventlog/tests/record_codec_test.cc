@@ -40,6 +40,29 @@ TEST(RecordCodecTest, AFrameDecodedWithoutHeadersHasTheKeyAndValueOnly) {
   EXPECT_EQ(record.value, "value");
 }
 
+TEST(RecordCodecTest, OnlyTheShortestVarintsDecode) {
+  // Found by tests/fuzz fuzz_eventlog_record: a header count written as two bytes (0x80 0x00)
+  // decoded, so a frame decoded from bytes EncodeFrame never writes. Each frame below is sealed
+  // with its own checksum, so only the framing can refuse it.
+  const auto sealed = [](std::string body) {
+    const uint32_t crc = Crc32c(body);
+    for (int i = 0; i < 4; ++i) body.push_back(static_cast<char>(crc >> (8 * i)));
+    return body;
+  };
+  Record record;
+  ASSERT_TRUE(DecodeFrame(sealed(std::string("\x01\x01k\x00\x01v", 6)), record).ok());
+  EXPECT_EQ(record.key, "k");
+  EXPECT_EQ(record.value, "v");
+  // The header count 0 as 0x80 0x00; the key size 1 as 0x81 0x00.
+  EXPECT_TRUE(
+      absl::IsDataLoss(DecodeFrame(sealed(std::string("\x01\x01k\x80\x00\x01v", 7)), record)));
+  EXPECT_TRUE(
+      absl::IsDataLoss(DecodeFrame(sealed(std::string("\x01\x81\x00k\x00\x01v", 7)), record)));
+  // A value size of ten bytes whose last one carries bits beyond 64.
+  EXPECT_TRUE(absl::IsDataLoss(DecodeFrame(
+      sealed(std::string("\x01\x01k\x00\x81\x80\x80\x80\x80\x80\x80\x80\x80\x02v", 15)), record)));
+}
+
 TEST(RecordCodecTest, EveryTruncationOrBitFlipIsDetected) {
   const std::string frame = EncodeFrame("t", {{"ce_id", "x"}}, "payload");
   Record record;

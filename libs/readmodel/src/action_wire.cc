@@ -25,18 +25,6 @@ class WireReader {
   [[nodiscard]] bool AtEnd() const { return rest_.empty(); }
 
   [[nodiscard]] bool Varint(uint64_t& value) {
-    // One or two bytes, as the tags and lengths of a view are.
-    if (!rest_.empty() && static_cast<uint8_t>(rest_[0]) < 0x80) {
-      value = static_cast<uint8_t>(rest_[0]);
-      rest_.remove_prefix(1);
-      return true;
-    }
-    if (rest_.size() >= 2 && static_cast<uint8_t>(rest_[1]) < 0x80) {
-      value = (static_cast<uint8_t>(rest_[0]) & 0x7fu) |
-              (static_cast<uint64_t>(static_cast<uint8_t>(rest_[1])) << 7);
-      rest_.remove_prefix(2);
-      return true;
-    }
     value = 0;
     for (int shift = 0; shift < 70; shift += 7) {
       if (rest_.empty()) return false;
@@ -48,17 +36,44 @@ class WireReader {
     return false;  // more than 10 bytes
   }
 
+  // A tag or a length as protobuf reads them: a varint of at most five bytes. Of a tag the fifth
+  // byte's high bits are dropped (protobuf keeps the low 32 bits); a length must stay below 2^31.
+  [[nodiscard]] bool Varint32(uint32_t& value, bool is_tag) {
+    // One or two bytes, as the tags and lengths of a view are.
+    if (!rest_.empty() && static_cast<uint8_t>(rest_[0]) < 0x80) {
+      value = static_cast<uint8_t>(rest_[0]);
+      rest_.remove_prefix(1);
+      return true;
+    }
+    if (rest_.size() >= 2 && static_cast<uint8_t>(rest_[1]) < 0x80) {
+      value = (static_cast<uint8_t>(rest_[0]) & 0x7fu) |
+              (static_cast<uint32_t>(static_cast<uint8_t>(rest_[1])) << 7);
+      rest_.remove_prefix(2);
+      return true;
+    }
+    value = 0;
+    for (int i = 0; i < 5; ++i) {
+      if (rest_.empty()) return false;
+      const auto byte = static_cast<uint8_t>(rest_.front());
+      rest_.remove_prefix(1);
+      if (i == 4 && !is_tag && byte >= 0x08) return false;
+      value |= static_cast<uint32_t>(byte & 0x7f) << (7 * i);
+      if ((byte & 0x80) == 0) return true;
+    }
+    return false;  // more than 5 bytes
+  }
+
   [[nodiscard]] bool Tag(uint32_t& field, uint32_t& type) {
-    uint64_t tag = 0;
-    if (!Varint(tag) || tag > UINT32_MAX || (tag >> 3) == 0) return false;
-    field = static_cast<uint32_t>(tag >> 3);
-    type = static_cast<uint32_t>(tag & 7);
+    uint32_t tag = 0;
+    if (!Varint32(tag, /*is_tag=*/true) || (tag >> 3) == 0) return false;
+    field = tag >> 3;
+    type = tag & 7;
     return true;
   }
 
   [[nodiscard]] bool LengthDelimited(std::string_view& value) {
-    uint64_t size = 0;
-    if (!Varint(size) || size > rest_.size()) return false;
+    uint32_t size = 0;
+    if (!Varint32(size, /*is_tag=*/false) || size > rest_.size()) return false;
     value = rest_.substr(0, size);
     rest_.remove_prefix(size);
     return true;

@@ -141,5 +141,30 @@ TEST(ActionWireTest, AHistoryRecordGrowsAsProtobufWouldSerializeIt) {
   }
 }
 
+// Tags and lengths are read as protobuf reads them (found by tests/fuzz fuzz_action_wire): a tag
+// of five bytes keeps its low 32 bits, whatever the fifth byte's high bits; a tag or a length of
+// more than five bytes is refused, even when it pads a small value.
+TEST(ActionWireTest, TagsAndLengthsOfFiveBytesOrMoreAreReadAsProtobufReadsThem) {
+  // review_id, then an unknown fixed64 field whose 5-byte tag overflows 32 bits, then owner_id.
+  const std::string five_byte_tag = std::string("\x12\x05rev-1", 7) +
+                                    std::string("\xe9\xfa\xdc\x8b\x65", 5) + std::string(8, 'x') +
+                                    std::string("\x3a\x04olga", 6);
+  v1::ActionView parsed;
+  ASSERT_TRUE(parsed.ParseFromString(five_byte_tag));
+  ActionListFields fields;
+  ASSERT_TRUE(DecodeActionListFields(five_byte_tag, fields));
+  EXPECT_EQ(fields.review_id, "rev-1");
+  EXPECT_EQ(fields.owner_id, "olga");
+
+  // owner_id "olga" with its tag (58) padded to six bytes, then with its length padded so.
+  const std::string six_byte_tag = std::string("\xba\x80\x80\x80\x80\x00\x04olga", 11);
+  const std::string six_byte_length = std::string("\x3a\x84\x80\x80\x80\x80\x00olga", 11);
+  for (const std::string& bytes : {six_byte_tag, six_byte_length}) {
+    EXPECT_FALSE(v1::ActionView().ParseFromString(bytes));
+    ActionListFields refused;
+    EXPECT_FALSE(DecodeActionListFields(bytes, refused));
+  }
+}
+
 }  // namespace
 }  // namespace reviewtrail::readmodel

@@ -122,15 +122,16 @@ absl::Status ApplyPolicy(const json& object, const std::string& prefix, followup
     if (!s.ok()) return s;
   }
   if (object.contains("send_at")) {
+    // Exactly two digits, ':', two digits: "9:5", " 09:30" or "09:30 tomorrow" are refused.
     const json& value = object.at("send_at");
-    int hours = -1;
-    int minutes = -1;
-    char colon = 0;
-    std::istringstream in(value.is_string() ? value.get<std::string>() : "");
-    if (!(in >> hours >> colon >> minutes) || colon != ':' || hours < 0 || hours > 23 ||
-        minutes < 0 || minutes > 59) {
+    const std::string text = value.is_string() ? value.get<std::string>() : "";
+    const auto digit = [&text](size_t i) { return text[i] >= '0' && text[i] <= '9'; };
+    if (text.size() != 5 || !digit(0) || !digit(1) || text[2] != ':' || !digit(3) || !digit(4)) {
       return Bad(prefix + "send_at", "must be \"HH:MM\" (UTC)");
     }
+    const int hours = (text[0] - '0') * 10 + (text[1] - '0');
+    const int minutes = (text[3] - '0') * 10 + (text[4] - '0');
+    if (hours > 23 || minutes > 59) return Bad(prefix + "send_at", "must be \"HH:MM\" (UTC)");
     out.send_at = std::chrono::minutes(hours * 60 + minutes);
   }
   return absl::OkStatus();

@@ -63,6 +63,26 @@ TEST(NotifierConfigTest, MalformedValuesNameTheKeyAndRule) {
   EXPECT_FALSE(ParseNotifierConfig("not json").ok());
 }
 
+TEST(NotifierConfigTest, SendAtIsExactlyHoursColonMinutes) {
+  // Found by tests/fuzz fuzz_notifier_config: "9:5", " 9:30" and "09:30 tomorrow" were read as
+  // times (the rest ignored); only "HH:MM" is the documented form.
+  auto midnight = ParseNotifierConfig(R"({"default": {"send_at": "00:00"}})");
+  ASSERT_TRUE(midnight.ok()) << midnight.status();
+  EXPECT_EQ(midnight->defaults.policy.send_at, std::chrono::minutes(0));
+  auto last = ParseNotifierConfig(R"({"default": {"send_at": "23:59"}})");
+  ASSERT_TRUE(last.ok()) << last.status();
+  EXPECT_EQ(last->defaults.policy.send_at, std::chrono::minutes(23 * 60 + 59));
+  for (const char* text : {"9:5", "9:30", " 09:30", "09:30 tomorrow", "09:30:00", "+9:30", "09-30",
+                           "24:00", "12:60", "", "0x:10"}) {
+    auto bad = ParseNotifierConfig(std::string(R"({"tenants": {"acme": {"send_at": ")") + text +
+                                   R"("}}})");
+    EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument) << text;
+    EXPECT_NE(bad.status().message().find("tenants.acme.send_at must be \"HH:MM\""),
+              std::string::npos)
+        << text << ": " << bad.status();
+  }
+}
+
 DeliveryJob Job(int level, int days) {
   return DeliveryJob{.tenant_id = "acme",
                      .action_id = "act-9",

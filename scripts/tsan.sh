@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# ThreadSanitizer over the concurrency-heavy tests: the event log's group commit and shards, the
+# command service's partition writers, the projector, the query and audit projections, parallel
+# audit verification and the notifier's timers and delivery. Run it after changing any of those
+# (it is not part of the CI test command: see README.md "Sanitizers and fuzzing" for its cost).
+#
+# Known limit (first run, see README.md): Debian's abseil and RocksDB are not built with
+# -fsanitize=thread, so TSan cannot see the happens-before of an absl::Mutex. The event log's group
+# commit hands each appender's request to a leader under an absl::Mutex, and every such hand-off is
+# reported as a race (eventlog_*_test, projection_tests: hundreds of reports, all on absl::Mutex or
+# inside RocksDB); audit_tests and notifier_unit_tests run clean. The reports become meaningful
+# once the guarded members sit on std::mutex (or an annotated wrapper TSan understands).
+#
+# Usage: scripts/tsan.sh [extra ctest arguments]. Builds the `tsan` preset (GCC, -fsanitize=thread)
+# into build/tsan. TSAN_OPTIONS below can be overridden from the environment.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+TARGETS=(
+  eventlog_contract_test   # group commit, shards, subscriptions: embedded and Kafka (mock)
+  eventlog_embedded_test   # the embedded log: concurrent appends, readers, crash recovery
+  command_service_tests    # partition writers, lanes and hand-off under concurrent commands
+  projection_tests         # the projector thread against appends and reads
+  audit_tests              # parallel chain verification (worker pool)
+  notifier_unit_tests      # timer queue, delivery queue
+  notifier_tests           # the notifier end to end: timers, projector, command service
+  query_service_tests      # projections answering queries while they apply
+  query_fold_tests         # partitions folded in parallel
+)
+# What the targets above register with CTest.
+TESTS='EventLogContractTest|EmbeddedLogTest|EmbeddedCrashTest|ZeroFilledWalTest|ProjectionBatchTest|ProjectionStoreTest|ProjectorTest|ParallelVerifyTest|WorkerPoolTest|TimerQueueTest|CommandApiTest|WriterHandoffTest|WriterLanesTest|NotifierTest|NotifierTimelineTest|ChunkedFoldTest|QueryServiceTest'
+
+export TSAN_OPTIONS="${TSAN_OPTIONS:-halt_on_error=1 second_deadlock_stack=1 history_size=4 suppressions=$PWD/scripts/tsan.supp}"
+
+cmake --preset tsan
+cmake --build --preset tsan -j "$(nproc)" --target "${TARGETS[@]}"
+ctest --preset tsan -j "$(nproc)" -R "$TESTS" "$@"
