@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "reviewtrail/audit_service/audit_service.h"
+#include "reviewtrail/projection/projector.h"
 #include "reviewtrail/server/service_host.h"
 
 int main(int argc, char** argv) {
@@ -13,7 +14,8 @@ int main(int argc, char** argv) {
   reviewtrail::server::ServerConfig config;
   reviewtrail::server::AddServerOptions(app, config);
   CLI11_PARSE(app, argc, argv);
-  if (const std::string problem = reviewtrail::server::FinishKafkaConfig(config);
+  if (const std::string problem =
+          reviewtrail::server::FinishKafkaConfig(config, "reviewtrail-audit");
       !problem.empty()) {
     std::cerr << "reviewtrail-audit: " << problem << "\n";
     return 2;
@@ -31,8 +33,11 @@ int main(int argc, char** argv) {
     std::cerr << "reviewtrail-audit: " << service.status() << "\n";
     return 1;
   }
+  const reviewtrail::projection::Projector& projector = (*service)->projector();
   const absl::Status served =
-      (*host)->Serve("reviewtrail-audit", {service->get()}, [&] { (*service)->Stop(); });
+      (*host)->Serve("reviewtrail-audit", {service->get()}, [&] { (*service)->Stop(); },
+                     {.service_names = {reviewtrail::v1::AuditService::service_full_name()},
+                      .readiness = {{[&projector] { return projector.Readiness(); }}}});
   if (!served.ok()) {
     std::cerr << "reviewtrail-audit: " << served << "\n";
     return 1;

@@ -12,7 +12,8 @@ int main(int argc, char** argv) {
   reviewtrail::server::ServerConfig config;
   reviewtrail::server::AddServerOptions(app, config);
   CLI11_PARSE(app, argc, argv);
-  if (const std::string problem = reviewtrail::server::FinishKafkaConfig(config);
+  if (const std::string problem =
+          reviewtrail::server::FinishKafkaConfig(config, "reviewtrail-command");
       !problem.empty()) {
     std::cerr << "reviewtrail-command: " << problem << "\n";
     return 2;
@@ -25,6 +26,7 @@ int main(int argc, char** argv) {
   auto service = reviewtrail::command::CommandService::Start(
       (*host)->log(), (*host)->verifier(), (*host)->clock(), (*host)->registry(),
       {.write_model_path = (std::filesystem::path((*host)->config().data_dir) / "command").string(),
+       .max_queue_wait = std::chrono::milliseconds((*host)->config().command_deadline_ms),
        .time_zones = (*host)->time_zones(),
        .handlers_write_when_idle = (*host)->config().log != "kafka"});
   if (!service.ok()) {
@@ -32,8 +34,11 @@ int main(int argc, char** argv) {
     return 1;
   }
   reviewtrail::command::AdminService admin(**service);
-  const absl::Status served =
-      (*host)->Serve("reviewtrail-command", {service->get(), &admin}, [&] { (*service)->Stop(); });
+  // Start() indexed the whole log before returning; from here its writer's health decides.
+  const absl::Status served = (*host)->Serve(
+      "reviewtrail-command", {service->get(), &admin}, [&] { (*service)->Stop(); },
+      {.service_names = {reviewtrail::v1::CommandService::service_full_name(),
+                         reviewtrail::v1::AdminService::service_full_name()}});
   if (!served.ok()) {
     std::cerr << "reviewtrail-command: " << served << "\n";
     return 1;

@@ -7,29 +7,100 @@
 #include <sstream>
 
 #include "reviewtrail/notifier/notifier.h"
+#include "reviewtrail/projection/projector.h"
 #include "reviewtrail/server/service_host.h"
+
+namespace {
+
+// How the notifier reaches reviewtrail.v1.CommandService.
+struct CommandServiceOptions {
+  std::string address;
+  std::string ca;    // PEM CA of its TLS certificate; empty: plaintext
+  std::string cert;  // PEM client certificate, when it requires mTLS
+  std::string key;   // PEM private key of `cert`
+};
+
+absl::StatusOr<std::string> ReadPem(const std::string& path, const char* option) {
+  std::ifstream in(path);
+  if (!in) return absl::InvalidArgumentError(std::string(option) + ": cannot read " + path);
+  std::stringstream pem;
+  pem << in.rdbuf();
+  if (pem.str().find("-----BEGIN ") == std::string::npos) {
+    return absl::InvalidArgumentError(std::string(option) + ": " + path + " holds no PEM block");
+  }
+  return pem.str();
+}
+
+absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> Credentials(
+    const CommandServiceOptions& options) {
+  if (options.ca.empty()) {
+    if (!options.cert.empty() || !options.key.empty()) {
+      return absl::InvalidArgumentError(
+          "--command-service-cert/--command-service-key need --command-service-ca (TLS)");
+    }
+    return grpc::InsecureChannelCredentials();
+  }
+  if (options.cert.empty() != options.key.empty()) {
+    return absl::InvalidArgumentError(
+        "--command-service-cert and --command-service-key go together");
+  }
+  grpc::SslCredentialsOptions ssl;
+  auto ca = ReadPem(options.ca, "--command-service-ca");
+  if (!ca.ok()) return ca.status();
+  ssl.pem_root_certs = *ca;
+  if (!options.cert.empty()) {
+    auto cert = ReadPem(options.cert, "--command-service-cert");
+    if (!cert.ok()) return cert.status();
+    auto key = ReadPem(options.key, "--command-service-key");
+    if (!key.ok()) return key.status();
+    ssl.pem_cert_chain = *cert;
+    ssl.pem_private_key = *key;
+  }
+  return grpc::SslCredentials(ssl);
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   reviewtrail::server::BlockTerminationSignals();
   CLI::App app{"ReviewTrail notifier: reminders and escalations"};
   reviewtrail::server::ServerConfig config;
   reviewtrail::server::AddServerOptions(app, config);
-  std::string command_service = "127.0.0.1:7443";
+  CommandServiceOptions command_service;
   std::string notifier_config;
-  std::string command_ca;
-  app.add_option("--command-service", command_service,
-                 "Address of reviewtrail.v1.CommandService (host:port)")
-      ->envname("REVIEWTRAIL_COMMAND_SERVICE");
-  app.add_option("--command-service-ca", command_ca,
+  app.add_option("--command-service", command_service.address,
+                 "Address of reviewtrail-command (host:port), where follow-ups are recorded")
+      ->envname("REVIEWTRAIL_COMMAND_SERVICE")
+      ->required();
+  app.add_option("--command-service-ca", command_service.ca,
                  "PEM CA of the command service's TLS certificate (empty: plaintext)")
       ->envname("REVIEWTRAIL_COMMAND_SERVICE_CA");
+  app.add_option("--command-service-cert", command_service.cert,
+                 "PEM client certificate for a command service that requires mTLS")
+      ->envname("REVIEWTRAIL_COMMAND_SERVICE_CERT");
+  app.add_option("--command-service-key", command_service.key,
+                 "PEM private key of --command-service-cert")
+      ->envname("REVIEWTRAIL_COMMAND_SERVICE_KEY");
   app.add_option("--notifier-config", notifier_config,
-                 "JSON file: follow-up policy, recipients and channels per tenant")
+                 "JSON file: follow-up policy, recipients and channels per tenant (default: "
+                 "reminders 7 and 1 days before, escalations from the first overdue day, log "
+                 "channel)")
       ->envname("REVIEWTRAIL_NOTIFIER_CONFIG");
   CLI11_PARSE(app, argc, argv);
-  if (const std::string problem = reviewtrail::server::FinishKafkaConfig(config);
+  if (const std::string problem =
+          reviewtrail::server::FinishKafkaConfig(config, "reviewtrail-notifier");
       !problem.empty()) {
     std::cerr << "reviewtrail-notifier: " << problem << "\n";
+    return 2;
+  }
+  if (command_service.address == config.listen) {
+    std::cerr << "reviewtrail-notifier: --command-service " << command_service.address
+              << " is this notifier's own --listen address; give reviewtrail-command's\n";
+    return 2;
+  }
+  auto credentials = Credentials(command_service);
+  if (!credentials.ok()) {
+    std::cerr << "reviewtrail-notifier: " << credentials.status().message() << "\n";
     return 2;
   }
   reviewtrail::notifier::NotifierOptions options;
@@ -47,18 +118,12 @@ int main(int argc, char** argv) {
     return 1;
   }
   options.time_zones = (*host)->time_zones();
-  std::shared_ptr<grpc::ChannelCredentials> credentials = grpc::InsecureChannelCredentials();
-  if (!command_ca.empty()) {
-    std::ifstream in(command_ca);
-    std::stringstream pem;
-    pem << in.rdbuf();
-    credentials = grpc::SslCredentials({.pem_root_certs = pem.str()});
-  }
   auto stub = std::shared_ptr<reviewtrail::v1::CommandService::StubInterface>(
-      reviewtrail::v1::CommandService::NewStub(grpc::CreateChannel(command_service, credentials)));
+      reviewtrail::v1::CommandService::NewStub(
+          grpc::CreateChannel(command_service.address, *credentials)));
   auto tokens = std::make_shared<reviewtrail::notifier::LocalTokenSource>(
       (*host)->signing_key(), (*host)->clock(), "notifier", std::chrono::hours(1),
-      (*host)->config().token_issuer);
+      reviewtrail::server::LocalTokenIssuer((*host)->config()), (*host)->config().token_audience);
   options.store_path = (std::filesystem::path((*host)->config().data_dir) / "notifier").string();
   auto notifier = reviewtrail::notifier::Notifier::Start((*host)->log(), (*host)->clock(),
                                                          (*host)->registry(), std::move(stub),
@@ -67,8 +132,10 @@ int main(int argc, char** argv) {
     std::cerr << "reviewtrail-notifier: " << notifier.status() << "\n";
     return 1;
   }
+  const reviewtrail::projection::Projector& projector = (*notifier)->projector();
   const absl::Status served =
-      (*host)->Serve("reviewtrail-notifier", {}, [&] { (*notifier)->Stop(); });
+      (*host)->Serve("reviewtrail-notifier", {}, [&] { (*notifier)->Stop(); },
+                     {.readiness = {{[&projector] { return projector.Readiness(); }}}});
   if (!served.ok()) {
     std::cerr << "reviewtrail-notifier: " << served << "\n";
     return 1;

@@ -22,7 +22,8 @@ int main(int argc, char** argv) {
                  "How long a query with min_position waits for the read model")
       ->check(CLI::Range(1, 60000));
   CLI11_PARSE(app, argc, argv);
-  if (const std::string problem = reviewtrail::server::FinishKafkaConfig(config);
+  if (const std::string problem =
+          reviewtrail::server::FinishKafkaConfig(config, "reviewtrail-query");
       !problem.empty()) {
     std::cerr << "reviewtrail-query: " << problem << "\n";
     return 2;
@@ -54,8 +55,11 @@ int main(int argc, char** argv) {
     std::cerr << "reviewtrail-query: " << service.status() << "\n";
     return 1;
   }
+  const reviewtrail::projection::Projector& projector = (*service)->projector();
   const absl::Status served =
-      (*host)->Serve("reviewtrail-query", {service->get()}, [&] { (*service)->Stop(); });
+      (*host)->Serve("reviewtrail-query", {service->get()}, [&] { (*service)->Stop(); },
+                     {.service_names = {reviewtrail::v1::QueryService::service_full_name()},
+                      .readiness = {{[&projector] { return projector.Readiness(); }}}});
   if (!served.ok()) {
     std::cerr << "reviewtrail-query: " << served << "\n";
     return 1;

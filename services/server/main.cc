@@ -10,6 +10,7 @@
 #include "reviewtrail/notifier/notifier.h"
 #include "reviewtrail/notifier/notifier_config.h"
 #include "reviewtrail/notifier/token_source.h"
+#include "reviewtrail/projection/projector.h"
 #include "reviewtrail/query/query_service.h"
 #include "reviewtrail/query/rebuild.h"
 #include "reviewtrail/server/service_host.h"
@@ -38,11 +39,12 @@ int Serve(reviewtrail::server::ServerConfig config, AllInOneOptions options) {
   }
   rt::server::ServiceHost& h = **host;
   const std::filesystem::path data(h.config().data_dir);
-  auto commands =
-      rt::command::CommandService::Start(h.log(), h.verifier(), h.clock(), h.registry(),
-                                         {.write_model_path = (data / "command").string(),
-                                          .time_zones = h.time_zones(),
-                                          .handlers_write_when_idle = h.config().log != "kafka"});
+  auto commands = rt::command::CommandService::Start(
+      h.log(), h.verifier(), h.clock(), h.registry(),
+      {.write_model_path = (data / "command").string(),
+       .max_queue_wait = std::chrono::milliseconds(h.config().command_deadline_ms),
+       .time_zones = h.time_zones(),
+       .handlers_write_when_idle = h.config().log != "kafka"});
   Report(commands, "command service");
   if (options.rebuild_read_model) {
     std::cerr << "reviewtrail-server: rebuilding the read model from position 0\n";
@@ -84,22 +86,34 @@ int Serve(reviewtrail::server::ServerConfig config, AllInOneOptions options) {
         h.log(), h.clock(), h.registry(),
         rt::v1::CommandService::NewStub(server.InProcessChannel({})),
         std::make_shared<rt::notifier::LocalTokenSource>(
-            h.signing_key(), h.clock(), "notifier", std::chrono::hours(1), h.config().token_issuer),
+            h.signing_key(), h.clock(), "notifier", std::chrono::hours(1),
+            rt::server::LocalTokenIssuer(h.config()), h.config().token_audience),
         std::move(notifier_options));
     if (!started.ok()) return started.status();
     notifier = *std::move(started);
     return absl::OkStatus();
   };
   rt::command::AdminService admin(**commands);
-  const absl::Status served = h.Serve(
-      "reviewtrail-server", {commands->get(), &admin, queries->get(), audit->get()},
-      [&] {
-        if (notifier) notifier->Stop();
-        (*commands)->Stop();
-        (*queries)->Stop();
-        (*audit)->Stop();
-      },
-      start_notifier);
+  const auto projector_ready = [&]() -> absl::Status {
+    if (absl::Status s = (*queries)->projector().Readiness(); !s.ok()) return s;
+    if (absl::Status s = (*audit)->projector().Readiness(); !s.ok()) return s;
+    if (notifier == nullptr) return absl::UnavailableError("the notifier has not started");
+    return notifier->projector().Readiness();
+  };
+  const absl::Status served =
+      h.Serve("reviewtrail-server", {commands->get(), &admin, queries->get(), audit->get()},
+              [&] {
+                if (notifier) notifier->Stop();
+                (*commands)->Stop();
+                (*queries)->Stop();
+                (*audit)->Stop();
+              },
+              {.service_names = {rt::v1::CommandService::service_full_name(),
+                                 rt::v1::AdminService::service_full_name(),
+                                 rt::v1::QueryService::service_full_name(),
+                                 rt::v1::AuditService::service_full_name()},
+               .readiness = {{projector_ready}},
+               .on_serving = start_notifier});
   if (!served.ok()) {
     std::cerr << "reviewtrail-server: " << served << "\n";
     return 1;
@@ -129,7 +143,8 @@ int main(int argc, char** argv) {
   reviewtrail::server::TokenOptions token;
   CLI::App* token_command = reviewtrail::server::AddTokenCommand(app, token);
   CLI11_PARSE(app, argc, argv);
-  if (const std::string problem = reviewtrail::server::FinishKafkaConfig(config);
+  if (const std::string problem =
+          reviewtrail::server::FinishKafkaConfig(config, "reviewtrail-server");
       !problem.empty()) {
     std::cerr << "reviewtrail-server: " << problem << "\n";
     return 2;

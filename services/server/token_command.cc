@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "reviewtrail/auth/local_keys.h"
+#include "reviewtrail/server/runtime_setup.h"
 
 namespace reviewtrail::server {
 
@@ -34,8 +35,8 @@ int RunTokenCommand(const ServerConfig& config, const TokenOptions& options) {
       options.tenant.empty() ? config.tenant : options.tenant, options.subject, {}};
   for (const std::string& role : options.roles)
     principal.roles.push_back(*auth::RoleFromName(role));
-  auto token = auth::MintToken(key->key, principal, std::chrono::system_clock::now(),
-                               std::chrono::hours(24 * options.ttl_days), "reviewtrail-local");
+  auto token =
+      MintLocalToken(config, key->key, principal, std::chrono::hours(24 * options.ttl_days));
   if (!token.ok()) {
     std::cerr << "token: " << token.status() << "\n";
     return 1;

@@ -200,7 +200,8 @@ absl::StatusOr<std::string> ToJwks(const SigningKey& key) {
 
 absl::StatusOr<std::string> MintToken(const SigningKey& key, const Principal& principal,
                                       std::chrono::system_clock::time_point now,
-                                      std::chrono::seconds ttl, std::string issuer) {
+                                      std::chrono::seconds ttl, std::string issuer,
+                                      std::string audience) {
   if (principal.tenant_id.empty()) return absl::InvalidArgumentError("principal has no tenant");
   if (principal.person_id.empty()) return absl::InvalidArgumentError("principal has no person");
   if (ttl.count() <= 0) return absl::InvalidArgumentError("ttl must be positive");
@@ -227,11 +228,12 @@ absl::StatusOr<std::string> MintToken(const SigningKey& key, const Principal& pr
                  {"iat", iat},
                  {"exp", iat + ttl.count()}};
   if (!issuer.empty()) claims["iss"] = std::move(issuer);
+  if (!audience.empty()) claims["aud"] = std::move(audience);
   std::string claims_json;
   try {
     claims_json = claims.dump();
   } catch (const json::exception&) {
-    return absl::InvalidArgumentError("principal or issuer is not valid UTF-8");
+    return absl::InvalidArgumentError("principal, issuer or audience is not valid UTF-8");
   }
 
   jwt_t* raw = nullptr;

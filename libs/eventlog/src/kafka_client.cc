@@ -69,6 +69,9 @@ absl::StatusOr<KafkaConf> BuildKafkaConf(const KafkaLogConfig& config, KafkaClie
       {"sasl.username", &config.sasl_username},
       {"sasl.password", &config.sasl_password},
       {"ssl.ca.location", &config.ssl_ca_location},
+      {"ssl.certificate.location", &config.ssl_certificate_location},
+      {"ssl.key.location", &config.ssl_key_location},
+      {"client.id", &config.client_id},
   };
   for (const auto& [name, value] : connection) {
     if (value->empty()) continue;
@@ -80,6 +83,16 @@ absl::StatusOr<KafkaConf> BuildKafkaConf(const KafkaLogConfig& config, KafkaClie
                                                  : std::span<const Enforced>(kConsumerEnforced);
   if (producer) {
     if (absl::Status s = SetKafkaProperty(*conf, "linger.ms", std::to_string(config.linger_ms));
+        !s.ok()) {
+      return s;
+    }
+    if (config.delivery_timeout.count() <= config.linger_ms) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("kafka log: delivery timeout ", config.delivery_timeout.count(),
+                       " ms must exceed linger.ms ", config.linger_ms));
+    }
+    if (absl::Status s = SetKafkaProperty(*conf, "delivery.timeout.ms",
+                                          std::to_string(config.delivery_timeout.count()));
         !s.ok()) {
       return s;
     }

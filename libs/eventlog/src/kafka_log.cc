@@ -126,6 +126,8 @@ class KafkaLogImpl final : public KafkaLog {
     return internal::NewGroupKafkaSubscription(config_, std::move(options));
   }
 
+  absl::Status WriterHealth() const override { return FatalError(); }
+
   absl::Status TriggerFatalErrorForTesting() override {
     return KafkaErrorStatus(
         rd_kafka_test_fatal_error(producer_.get(), RD_KAFKA_RESP_ERR_OUT_OF_ORDER_SEQUENCE_NUMBER,
@@ -147,7 +149,7 @@ class KafkaLogImpl final : public KafkaLog {
   absl::Status FatalError() const;
   absl::Status CheckPartition(int32_t partition) const;
   absl::Status VerifyTopic();
-  absl::Status CreateTopic();
+  absl::Status CreateTopic(int brokers);
   absl::StatusOr<std::pair<int64_t, int64_t>> Watermarks(int32_t partition);
 
   const KafkaLogConfig config_;
@@ -263,14 +265,19 @@ KafkaLogImpl::~KafkaLogImpl() {
 }
 
 absl::Status KafkaLogImpl::VerifyTopic() {
-  const absl::Time deadline = absl::Now() + absl::FromChrono(config_.request_timeout);
+  // A creator waits for its own creation to propagate; others wait for the creator.
+  const auto wait = config_.create_topic ? config_.request_timeout : config_.topic_wait;
+  const absl::Time deadline = absl::Now() + absl::FromChrono(wait);
   bool create_requested = false;
+  bool waiting_logged = false;
   while (true) {
     const rd_kafka_metadata_t* raw = nullptr;
     // All topics: asking for one topic by handle could auto-create it with the broker's defaults.
     const rd_kafka_resp_err_t err = rd_kafka_metadata(producer_.get(), 1, nullptr, &raw,
                                                       internal::TimeoutMs(config_.request_timeout));
-    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) return KafkaErrorStatus(err, "metadata");
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      return KafkaErrorStatus(err, absl::StrCat("metadata from ", config_.bootstrap_servers));
+    }
     const internal::KafkaMetadata metadata(raw);
     for (int i = 0; i < metadata->topic_cnt; ++i) {
       const rd_kafka_metadata_topic_t& topic = metadata->topics[i];
@@ -279,37 +286,65 @@ absl::Status KafkaLogImpl::VerifyTopic() {
       if (topic.partition_cnt != config_.partition_count) {
         return absl::FailedPreconditionError(
             absl::StrCat("kafka log: topic ", config_.topic, " has ", topic.partition_cnt,
-                         " partitions, expected ", config_.partition_count));
+                         " partitions, expected ", config_.partition_count,
+                         " (--partitions must equal the topic's count, which can never change)"));
       }
       return absl::OkStatus();
     }
-    if (!config_.create_topic) {
-      return absl::NotFoundError(absl::StrCat("kafka log: topic ", config_.topic, " not found"));
-    }
-    if (!create_requested) {
-      if (absl::Status s = CreateTopic(); !s.ok()) return s;
+    if (config_.create_topic && !create_requested) {
+      if (absl::Status s = CreateTopic(metadata->broker_cnt); !s.ok()) return s;
       create_requested = true;
     }
     if (absl::Now() > deadline) {
-      return absl::DeadlineExceededError(
-          absl::StrCat("kafka log: topic ", config_.topic, " not visible after creation"));
+      if (create_requested) {
+        return absl::DeadlineExceededError(
+            absl::StrCat("kafka log: topic ", config_.topic, " not visible after creation"));
+      }
+      return absl::NotFoundError(absl::StrCat(
+          "kafka log: topic ", config_.topic, " not found on ", config_.bootstrap_servers,
+          config_.topic_wait.count() > 0
+              ? absl::StrCat(" after waiting ", config_.topic_wait.count() / 1000, " s")
+              : "",
+          ": the command service creates it on its first start, or create it yourself "
+          "(docs/DEPLOYMENT.md)"));
+    }
+    if (!config_.create_topic && !waiting_logged) {
+      rd_kafka_log_print(
+          producer_.get(), 5, "TOPIC",
+          absl::StrCat("waiting for topic ", config_.topic, " (created by the command service)")
+              .c_str());
+      waiting_logged = true;
     }
     absl::SleepFor(absl::Milliseconds(100));  // no notification exists for topic propagation
   }
 }
 
-absl::Status KafkaLogImpl::CreateTopic() {
+absl::Status KafkaLogImpl::CreateTopic(int brokers) {
+  const auto [replication_factor, min_insync] = TopicReplication(config_, brokers);
+  if (replication_factor > brokers) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "kafka log: cannot create topic ", config_.topic, " with replication factor ",
+        replication_factor, " on ", brokers, " broker(s) (--kafka-replication-factor)"));
+  }
+  if (min_insync > replication_factor) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "kafka log: min.insync.replicas ", min_insync, " exceeds the replication factor ",
+        replication_factor, " (--kafka-min-insync-replicas)"));
+  }
   std::array<char, 512> errstr{};
-  internal::KafkaNewTopic topic(
-      rd_kafka_NewTopic_new(config_.topic.c_str(), config_.partition_count,
-                            config_.replication_factor, errstr.data(), errstr.size()));
+  internal::KafkaNewTopic topic(rd_kafka_NewTopic_new(config_.topic.c_str(),
+                                                      config_.partition_count, replication_factor,
+                                                      errstr.data(), errstr.size()));
   if (topic == nullptr) {
     return absl::InvalidArgumentError(absl::StrCat("kafka log: new topic: ", errstr.data()));
   }
   // Events are the system of record: the topic never deletes or compacts them.
+  const std::string min_insync_text = std::to_string(min_insync);
   for (const auto& [name, value] :
-       {std::pair{"retention.ms", "-1"}, std::pair{"retention.bytes", "-1"},
-        std::pair{"cleanup.policy", "delete"}}) {
+       {std::pair<const char*, const char*>{"retention.ms", "-1"},
+        std::pair<const char*, const char*>{"retention.bytes", "-1"},
+        std::pair<const char*, const char*>{"cleanup.policy", "delete"},
+        std::pair<const char*, const char*>{"min.insync.replicas", min_insync_text.c_str()}}) {
     if (rd_kafka_NewTopic_set_config(topic.get(), name, value) != RD_KAFKA_RESP_ERR_NO_ERROR) {
       return absl::InternalError(absl::StrCat("kafka log: topic config ", name));
     }
@@ -528,6 +563,16 @@ absl::StatusOr<std::unique_ptr<Subscription>> KafkaLogImpl::Subscribe(std::vecto
 }
 
 }  // namespace
+
+std::pair<int16_t, int> KafkaLog::TopicReplication(const KafkaLogConfig& config, int brokers) {
+  const auto replication_factor = config.replication_factor > 0
+                                      ? config.replication_factor
+                                      : static_cast<int16_t>(std::clamp(brokers, 1, 3));
+  const int min_insync = config.min_insync_replicas > 0 ? config.min_insync_replicas
+                         : replication_factor >= 3      ? 2
+                                                        : 1;
+  return {replication_factor, min_insync};
+}
 
 absl::StatusOr<std::unique_ptr<KafkaLog>> KafkaLog::Open(const KafkaLogConfig& config) {
   auto log = std::make_unique<KafkaLogImpl>(config);

@@ -147,7 +147,9 @@ TEST_F(KafkaLogTest, FatalProducerErrorIsReturnedNotSwallowed) {
   std::unique_ptr<KafkaLog> log = OpenLog();
   ASSERT_NE(log, nullptr);
   ASSERT_TRUE(log->Append("acme", std::vector{MakeEvent("acme", "a", 1)}).ok());
+  EXPECT_TRUE(log->WriterHealth().ok());
   ASSERT_TRUE(log->TriggerFatalErrorForTesting().ok());
+  EXPECT_EQ(log->WriterHealth().code(), absl::StatusCode::kInternal);
   for (int i = 0; i < 2; ++i) {
     const absl::StatusOr<std::vector<Position>> after =
         log->Append("acme", std::vector{MakeEvent("acme", "a", 2)});
@@ -158,7 +160,9 @@ TEST_F(KafkaLogTest, FatalProducerErrorIsReturnedNotSwallowed) {
 
 TEST_F(KafkaLogTest, OpenChecksTheTopic) {
   config_.create_topic = false;
-  EXPECT_EQ(KafkaLog::Open(config_).status().code(), absl::StatusCode::kNotFound);
+  const absl::StatusOr<std::unique_ptr<KafkaLog>> missing = KafkaLog::Open(config_);
+  EXPECT_EQ(missing.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(missing.status().message(), ::testing::HasSubstr("the command service creates it"));
   ASSERT_TRUE(cluster_->CreateTopic(config_.topic, kPartitions - 1, 3).ok());
   const absl::StatusOr<std::unique_ptr<KafkaLog>> wrong = KafkaLog::Open(config_);
   EXPECT_EQ(wrong.status().code(), absl::StatusCode::kFailedPrecondition);

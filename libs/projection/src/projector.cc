@@ -47,7 +47,18 @@ Projector::Projector(eventlog::EventLog& log, ProjectionStore& store, Projection
                        .Name("reviewtrail_projection_lag_seconds")
                        .Help("Age of the last applied event while records are waiting, per "
                              "partition; 0 when caught up")
-                       .Register(registry)) {
+                       .Register(registry)),
+      up_(prometheus::BuildGauge()
+              .Name("reviewtrail_projector_up")
+              .Help("1 while the projection's runner runs and its last poll and commit succeeded")
+              .Register(registry)
+              .Add({{"projection", options_.name}})),
+      caught_up_gauge_(prometheus::BuildGauge()
+                           .Name("reviewtrail_projector_caught_up")
+                           .Help("1 once the projection applied everything the log held when it "
+                                 "started")
+                           .Register(registry)
+                           .Add({{"projection", options_.name}})) {
   const auto partitions = static_cast<size_t>(log_.PartitionCount());
   std::lock_guard lock(mutex_);
   applied_.assign(partitions, 0);
@@ -60,16 +71,59 @@ absl::Status Projector::Start() {
   absl::StatusOr<std::vector<eventlog::Position>> positions =
       store_.LoadPositions(log_.PartitionCount());
   if (!positions.ok()) return positions.status();
+  std::vector<int64_t> ends(static_cast<size_t>(log_.PartitionCount()), 0);
+  for (int32_t partition = 0; partition < log_.PartitionCount(); ++partition) {
+    absl::StatusOr<int64_t> end = log_.EndOffset(partition);
+    if (!end.ok()) return end.status();
+    ends[static_cast<size_t>(partition)] = *end;
+  }
   {
     std::lock_guard lock(mutex_);
     for (const auto& position : *positions) {
       applied_[static_cast<size_t>(position.partition)] = position.offset;
     }
+    start_ends_ = std::move(ends);
   }
   absl::StatusOr<std::unique_ptr<eventlog::Subscription>> subscription = log_.Subscribe(*positions);
   if (!subscription.ok()) return subscription.status();
   subscription_ = *std::move(subscription);
+  {
+    std::lock_guard lock(mutex_);
+    running_ = true;
+    UpdateUp();
+  }
   thread_ = std::thread([this] { Run(); });
+  return absl::OkStatus();
+}
+
+void Projector::UpdateUp() {
+  if (!caught_up_ && !start_ends_.empty()) {
+    caught_up_ = true;
+    for (size_t partition = 0; partition < start_ends_.size(); ++partition) {
+      if (applied_[partition] < start_ends_[partition]) caught_up_ = false;
+    }
+  }
+  up_.Set(running_ && !stopping_ && health_.ok() ? 1 : 0);
+  caught_up_gauge_.Set(caught_up_ ? 1 : 0);
+}
+
+absl::Status Projector::Readiness() const {
+  std::lock_guard lock(mutex_);
+  const std::string name = "projection " + options_.name;
+  if (start_ends_.empty()) return absl::UnavailableError(name + " has not started");
+  if (!running_ || stopping_) {
+    return absl::UnavailableError(name + " stopped" +
+                                  (health_.ok() ? std::string() : ": " + health_.ToString()));
+  }
+  if (!health_.ok()) return absl::UnavailableError(name + ": " + health_.ToString());
+  if (!caught_up_) {
+    int64_t behind = 0;
+    for (size_t partition = 0; partition < start_ends_.size(); ++partition) {
+      behind += std::max<int64_t>(0, start_ends_[partition] - applied_[partition]);
+    }
+    return absl::UnavailableError(name + " is catching up: " + std::to_string(behind) +
+                                  " records behind the log's end at start");
+  }
   return absl::OkStatus();
 }
 
@@ -77,6 +131,8 @@ void Projector::Stop() {
   {
     std::lock_guard lock(mutex_);
     stopping_ = true;
+    // Only a started projector owns the gauges: a catch-up-only one (a rebuild) shares them.
+    if (!start_ends_.empty()) UpdateUp();
   }
   progressed_.notify_all();
   if (thread_.joinable()) thread_.join();
@@ -110,6 +166,12 @@ void Projector::Run() {
     // What was folded is committed even when a later poll failed: the subscription is past it.
     if (applied.ok()) applied = Commit(projection_, chunk);
     if (applied.ok() && log_failure.ok()) {
+      {
+        std::lock_guard lock(mutex_);
+        if (!health_.ok()) spdlog::info("projection {}: recovered", options_.name);
+        health_ = absl::OkStatus();
+        UpdateUp();
+      }
       UpdateLag();
       continue;
     }
@@ -117,11 +179,19 @@ void Projector::Run() {
     spdlog::error("projection {}: {}", options_.name, failure.ToString());
     std::unique_lock lock(mutex_);
     health_ = failure;
-    if (!applied.ok()) return;  // the projection itself failed: stop rather than skip events
+    if (!applied.ok()) {  // the projection itself failed: stop rather than skip events
+      running_ = false;
+      UpdateUp();
+      return;
+    }
+    UpdateUp();
     // A passing failure of the log: retry after a pause.
     progressed_.wait_for(lock, std::chrono::seconds(1),
                          [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) { return stopping_; });
   }
+  std::lock_guard lock(mutex_);
+  running_ = false;
+  UpdateUp();
 }
 
 absl::Status Projector::Fold(const std::vector<eventlog::Record>& records, Projection& projection,

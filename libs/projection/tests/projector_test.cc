@@ -1,9 +1,13 @@
 #include "reviewtrail/projection/projector.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <rocksdb/perf_level.h>
 
+#include <condition_variable>
 #include <filesystem>
+#include <mutex>
+#include <thread>
 
 #include "reviewtrail/eventlog/embedded_log.h"
 
@@ -43,6 +47,59 @@ class FailingProjection final : public Projection {
   std::string tenant_;
   int64_t version_;
 };
+
+// CountingProjection whose Apply waits until Open() was called: a projector that cannot make
+// progress until the test lets it.
+class GatedProjection final : public Projection {
+ public:
+  std::vector<std::string> Tables() const override { return counting_.Tables(); }
+  absl::Status Apply(const eventlog::Position& position, const v1::EventEnvelope& event,
+                     Changes& changes) override {
+    std::unique_lock lock(mutex_);
+    opened_.wait(lock, [this] { return open_; });
+    return counting_.Apply(position, event, changes);
+  }
+  void Open() {
+    {
+      std::lock_guard lock(mutex_);
+      open_ = true;
+    }
+    opened_.notify_all();
+  }
+
+ private:
+  CountingProjection counting_;
+  std::mutex mutex_;
+  std::condition_variable opened_;
+  bool open_ = false;
+};
+
+// The value of a projector gauge (up / caught up) of `projection`; -1 when absent.
+double GaugeValue(prometheus::Registry& registry, const std::string& name,
+                  const std::string& projection) {
+  for (const prometheus::MetricFamily& family : registry.Collect()) {
+    if (family.name != name) continue;
+    for (const prometheus::ClientMetric& metric : family.metric) {
+      for (const prometheus::ClientMetric::Label& label : metric.label) {
+        if (label.name == "projection" && label.value == projection) return metric.gauge.value;
+      }
+    }
+  }
+  return -1;
+}
+
+// Polls the projector's readiness until `done` holds for it, for at most 30 s (the projector
+// publishes readiness right after the commit that WaitFor sees).
+template <typename Done>
+absl::Status AwaitReadiness(const Projector& projector, Done done) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  absl::Status status = projector.Readiness();
+  while (!done(status) && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    status = projector.Readiness();
+  }
+  return status;
+}
 
 v1::EventEnvelope Event(const std::string& tenant, int n) {
   v1::EventEnvelope event;
@@ -312,6 +369,56 @@ TEST_F(ProjectorTest, AFailingWorkerStopsAParallelCatchUpWithItsErrorAndARetryCo
   Projector rebuild(*log_, *fresh, projection_, registry_, {.name = "test"});
   ASSERT_TRUE(rebuild.CatchUp().ok());
   EXPECT_EQ(Contents(*store), Contents(*fresh));
+}
+
+TEST_F(ProjectorTest, ReadyOnlyOnceCaughtUpWithTheLogsEndAtStartAndNoLongerOnceStopped) {
+  const eventlog::Position last = AppendEvents(20);  // 80 events
+  GatedProjection gated;
+  auto store = *ProjectionStore::Open((dir_ / "store").string(), gated.Tables());
+  Projector projector(*log_, *store, gated, registry_, {.name = "gated"});
+  EXPECT_EQ(projector.Readiness().code(), absl::StatusCode::kUnavailable);
+  EXPECT_THAT(projector.Readiness().message(), ::testing::HasSubstr("has not started"));
+
+  ASSERT_TRUE(projector.Start().ok());
+  // The gate holds every event back: the projector runs but has not caught up.
+  const absl::Status catching_up = projector.Readiness();
+  EXPECT_EQ(catching_up.code(), absl::StatusCode::kUnavailable);
+  EXPECT_THAT(catching_up.message(), ::testing::HasSubstr("catching up: 80 records behind"));
+  EXPECT_EQ(GaugeValue(registry_, "reviewtrail_projector_up", "gated"), 1);
+  EXPECT_EQ(GaugeValue(registry_, "reviewtrail_projector_caught_up", "gated"), 0);
+
+  gated.Open();
+  ASSERT_TRUE(projector.WaitFor(last, std::chrono::steady_clock::now() + std::chrono::seconds(30)));
+  EXPECT_TRUE(AwaitReadiness(projector, [](const absl::Status& s) { return s.ok(); }).ok());
+  EXPECT_EQ(GaugeValue(registry_, "reviewtrail_projector_caught_up", "gated"), 1);
+
+  projector.Stop();
+  const absl::Status stopped = projector.Readiness();
+  EXPECT_EQ(stopped.code(), absl::StatusCode::kUnavailable);
+  EXPECT_THAT(stopped.message(), ::testing::HasSubstr("stopped"));
+  EXPECT_EQ(GaugeValue(registry_, "reviewtrail_projector_up", "gated"), 0);
+}
+
+TEST_F(ProjectorTest, AnEmptyLogIsCaughtUpAtStart) {
+  auto store = *ProjectionStore::Open((dir_ / "store").string(), projection_.Tables());
+  Projector projector(*log_, *store, projection_, registry_, {.name = "empty"});
+  ASSERT_TRUE(projector.Start().ok());
+  EXPECT_TRUE(projector.Readiness().ok()) << projector.Readiness();
+}
+
+TEST_F(ProjectorTest, NotReadyOnceItsProjectionFailed) {
+  FailingProjection failing("acme", 3);
+  auto store = *ProjectionStore::Open((dir_ / "store").string(), failing.Tables());
+  Projector projector(*log_, *store, failing, registry_, {.name = "failing"});
+  ASSERT_TRUE(projector.Start().ok());
+  AppendEvents(5);
+  const absl::Status failed = AwaitReadiness(projector, [](const absl::Status& s) {
+    return s.message().find("disk is on fire") != std::string_view::npos;
+  });
+  EXPECT_EQ(failed.code(), absl::StatusCode::kUnavailable);
+  EXPECT_THAT(failed.message(), ::testing::HasSubstr("stopped"));
+  EXPECT_THAT(failed.message(), ::testing::HasSubstr("the disk is on fire"));
+  EXPECT_EQ(GaugeValue(registry_, "reviewtrail_projector_up", "failing"), 0);
 }
 
 }  // namespace

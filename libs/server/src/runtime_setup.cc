@@ -94,18 +94,30 @@ absl::StatusOr<Authentication> SetUpAuthentication(const ServerConfig& config) {
   return result;
 }
 
+absl::StatusOr<std::string> MintLocalToken(const ServerConfig& config, const auth::SigningKey& key,
+                                           const auth::Principal& principal,
+                                           std::chrono::seconds ttl) {
+  return auth::MintToken(key, principal, std::chrono::system_clock::now(), ttl,
+                         LocalTokenIssuer(config), config.token_audience);
+}
+
 absl::StatusOr<std::string> EnsureAdminToken(const ServerConfig& config,
-                                             const auth::SigningKey& key) {
+                                             const auth::SigningKey& key,
+                                             const auth::TokenVerifier& verifier) {
   const std::filesystem::path path = std::filesystem::path(config.data_dir) / "admin.token";
   if (std::filesystem::exists(path)) {
     auto token = ReadFile(path.string());
     if (!token.ok()) return token.status();
     while (!token->empty() && token->back() == '\n') token->pop_back();
-    return *token;
+    // Kept while accepted, with a day to spare; else minted anew below.
+    if (verifier.Verify(*token, std::chrono::system_clock::now() + std::chrono::hours(24)).ok()) {
+      return *token;
+    }
   }
-  auto token = auth::MintToken(
-      key, auth::Principal{config.tenant, "admin", {v1::ROLE_ISMS_MANAGER, v1::ROLE_AUDITOR}},
-      std::chrono::system_clock::now(), std::chrono::hours(24 * 365), "reviewtrail-local");
+  auto token = MintLocalToken(
+      config, key,
+      auth::Principal{config.tenant, "admin", {v1::ROLE_ISMS_MANAGER, v1::ROLE_AUDITOR}},
+      std::chrono::hours(24 * 365));
   if (!token.ok()) return token.status();
   const std::string temporary = path.string() + ".tmp";
   {

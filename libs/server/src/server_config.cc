@@ -1,5 +1,9 @@
 #include "reviewtrail/server/server_config.h"
 
+#include <unistd.h>
+
+#include <array>
+
 namespace reviewtrail::server {
 
 void AddServerOptions(CLI::App& app, ServerConfig& config) {
@@ -42,9 +46,42 @@ void AddServerOptions(CLI::App& app, ServerConfig& config) {
       ->envname("REVIEWTRAIL_KAFKA_SASL_PASSWORD");
   app.add_option("--kafka-ssl-ca", config.kafka.ssl_ca_location, "CA bundle for the brokers")
       ->envname("REVIEWTRAIL_KAFKA_SSL_CA");
+  app.add_option("--kafka-ssl-certificate", config.kafka.ssl_certificate_location,
+                 "PEM client certificate for the brokers (mTLS)")
+      ->envname("REVIEWTRAIL_KAFKA_SSL_CERTIFICATE");
+  app.add_option("--kafka-ssl-key", config.kafka.ssl_key_location,
+                 "PEM private key of --kafka-ssl-certificate")
+      ->envname("REVIEWTRAIL_KAFKA_SSL_KEY");
+  app.add_option("--kafka-create-topic", config.kafka_create_topic,
+                 "Create a missing topic: auto (the command service does; the others wait for "
+                 "it), yes or no")
+      ->envname("REVIEWTRAIL_KAFKA_CREATE_TOPIC")
+      ->check(CLI::IsMember({"auto", "yes", "no"}))
+      ->capture_default_str();
+  app.add_option("--kafka-topic-wait-s", config.kafka_topic_wait_s,
+                 "How long a service that does not create the topic waits for it at start")
+      ->envname("REVIEWTRAIL_KAFKA_TOPIC_WAIT_S")
+      ->check(CLI::Range(0, 86400))
+      ->capture_default_str();
   app.add_option("--kafka-replication-factor", config.kafka.replication_factor,
-                 "Replication factor when the topic must be created")
+                 "Replication factor of a topic this service creates (0: min(3, brokers))")
       ->envname("REVIEWTRAIL_KAFKA_REPLICATION_FACTOR")
+      ->check(CLI::Range(0, 32))
+      ->capture_default_str();
+  app.add_option("--kafka-min-insync-replicas", config.kafka.min_insync_replicas,
+                 "min.insync.replicas of a topic this service creates (0: 2 with 3 or more "
+                 "replicas, else 1)")
+      ->envname("REVIEWTRAIL_KAFKA_MIN_INSYNC_REPLICAS")
+      ->check(CLI::Range(0, 32))
+      ->capture_default_str();
+  app.add_option("--kafka-client-id", config.kafka_client_id,
+                 "client.id of the Kafka clients (default: <service>.<hostname>)")
+      ->envname("REVIEWTRAIL_KAFKA_CLIENT_ID");
+  app.add_option("--command-deadline-ms", config.command_deadline_ms,
+                 "The longest a command may wait for its writer and for the log to acknowledge "
+                 "its events (also the Kafka producer's delivery.timeout.ms)")
+      ->envname("REVIEWTRAIL_COMMAND_DEADLINE_MS")
+      ->check(CLI::Range(int64_t{100}, int64_t{300000}))
       ->capture_default_str();
   app.add_option("--kafka-property", config.kafka_properties,
                  "Extra librdkafka property key=value (repeatable)")
@@ -66,9 +103,11 @@ void AddServerOptions(CLI::App& app, ServerConfig& config) {
          "RS256:PATH or ES256:PATH of a PEM public key whose tokens are accepted (repeatable)")
       ->envname("REVIEWTRAIL_PUBLIC_KEY_FILES")
       ->delimiter(',');
-  app.add_option("--token-issuer", config.token_issuer, "Required iss claim")
+  app.add_option("--token-issuer", config.token_issuer,
+                 "Required iss claim (also the iss of tokens minted with the local key)")
       ->envname("REVIEWTRAIL_TOKEN_ISSUER");
-  app.add_option("--token-audience", config.token_audience, "Required aud claim")
+  app.add_option("--token-audience", config.token_audience,
+                 "Required aud claim (also the aud of tokens minted with the local key)")
       ->envname("REVIEWTRAIL_TOKEN_AUDIENCE");
   app.add_option("--hs256-secret-file", config.hs256_secret_file,
                  "Local use only: accept HS256 tokens signed with this secret (>= 32 bytes)")
@@ -89,8 +128,20 @@ void AddServerOptions(CLI::App& app, ServerConfig& config) {
       ->delimiter(',');
 }
 
-std::string FinishKafkaConfig(ServerConfig& config) {
+std::string FinishKafkaConfig(ServerConfig& config, const std::string& service) {
   config.kafka.partition_count = config.partitions;
+  config.kafka.create_topic =
+      config.kafka_create_topic == "yes" ||
+      (config.kafka_create_topic == "auto" &&
+       (service == "reviewtrail-command" || service == "reviewtrail-server"));
+  config.kafka.topic_wait = std::chrono::seconds(config.kafka_topic_wait_s);
+  config.kafka.delivery_timeout = std::chrono::milliseconds(config.command_deadline_ms);
+  config.kafka.client_id = config.kafka_client_id;
+  if (config.kafka.client_id.empty()) {
+    std::array<char, 256> host{};
+    if (::gethostname(host.data(), host.size() - 1) != 0) host[0] = '\0';
+    config.kafka.client_id = service + (host[0] != '\0' ? "." + std::string(host.data()) : "");
+  }
   for (const std::string& property : config.kafka_properties) {
     const size_t equals = property.find('=');
     if (equals == std::string::npos || equals == 0) {
@@ -102,6 +153,10 @@ std::string FinishKafkaConfig(ServerConfig& config) {
     return "--log kafka needs --kafka-bootstrap-servers";
   }
   return "";
+}
+
+std::string LocalTokenIssuer(const ServerConfig& config) {
+  return config.token_issuer.empty() ? "reviewtrail-local" : config.token_issuer;
 }
 
 }  // namespace reviewtrail::server

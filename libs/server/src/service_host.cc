@@ -1,5 +1,7 @@
 #include "reviewtrail/server/service_host.h"
 
+#include <unistd.h>
+
 #include <csignal>
 #include <filesystem>
 #include <iostream>
@@ -44,25 +46,37 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Create(ServerConfig co
 
 absl::Status ServiceHost::Serve(const std::string& name,
                                 const std::vector<grpc::Service*>& services,
-                                const std::function<void()>& drain,
-                                const std::function<absl::Status(grpc::Server&)>& on_serving) {
+                                const std::function<void()>& drain, ServeOptions options) {
   int port = 0;
   auto server = StartGrpcServer(config_, services, &port);
   if (!server.ok()) return server.status();
-  if (on_serving) {
-    if (absl::Status started = on_serving(**server); !started.ok()) {
+  std::vector<ReadinessCheck> checks = std::move(options.readiness);
+  checks.insert(checks.begin(), ReadinessCheck{[this]() -> absl::Status {
+                  absl::Status writer = log_->WriterHealth();
+                  if (writer.ok()) return writer;
+                  return absl::UnavailableError("the event log's writer stopped: " +
+                                                std::string(writer.message()));
+                }});
+  grpc::HealthCheckServiceInterface& health = *(*server)->GetHealthCheckService();
+  Readiness readiness(options.service_names, std::move(checks));
+  // NOT_SERVING from the start; the checks run once on_serving has set up what they look at.
+  health.SetServingStatus("", false);
+  for (const std::string& service : options.service_names) health.SetServingStatus(service, false);
+  if (options.on_serving) {
+    if (absl::Status started = options.on_serving(**server); !started.ok()) {
       (*server)->Shutdown();
       drain();
       return started;
     }
   }
-  auto admin_token = EnsureAdminToken(config_, signing_key());
+  readiness.Start(health);
+  auto admin_token = EnsureAdminToken(config_, signing_key(), verifier());
   if (!admin_token.ok()) return admin_token.status();
 
   const std::string host = config_.listen.substr(0, config_.listen.rfind(':'));
   const std::filesystem::path token_file =
       std::filesystem::absolute(std::filesystem::path(config_.data_dir) / "admin.token");
-  std::cout << name << " is ready\n"
+  std::cout << name << " is listening (health: SERVING once caught up with the log)\n"
             << "  gRPC     " << host << ":" << port
             << (config_.tls_cert.empty() ? " (plaintext)" : " (TLS)") << "\n";
   if (exposer_) std::cout << "  metrics  http://" << config_.metrics_listen << "/metrics\n";
@@ -70,14 +84,20 @@ absl::Status ServiceHost::Serve(const std::string& name,
             << "  data     " << std::filesystem::absolute(config_.data_dir).string() << "\n"
             << "  token    " << token_file.string() << " (tenant '" << config_.tenant
             << "', roles isms_manager + auditor)\n\n"
-            << "export REVIEWTRAIL_ADDRESS=" << host << ":" << port << "\n"
-            << "export REVIEWTRAIL_TOKEN=" << *admin_token << "\n\n"
-            << "More tokens: reviewtrail-server token --data-dir " << config_.data_dir
+            << "export REVIEWTRAIL_ADDRESS=" << host << ":" << port << "\n";
+  // The token itself only to a person at a terminal: a log pipeline must not collect it.
+  if (::isatty(STDOUT_FILENO) == 1) {
+    std::cout << "export REVIEWTRAIL_TOKEN=" << *admin_token << "\n\n";
+  } else {
+    std::cout << "export REVIEWTRAIL_TOKEN=$(cat " << token_file.string() << ")\n\n";
+  }
+  std::cout << "More tokens: reviewtrail-server token --data-dir " << config_.data_dir
             << " --tenant " << config_.tenant << " --subject <person id> --role action_owner\n"
             << std::flush;
 
   const int signal = WaitForTerminationSignal();
   spdlog::info("{} received, draining", signal == SIGTERM ? "SIGTERM" : "SIGINT");
+  readiness.Stop();
   (*server)->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(10));
   drain();
   (*server)->Wait();

@@ -43,12 +43,14 @@ struct LocalKey {
 [[nodiscard]] absl::StatusOr<std::string> ToJwks(const SigningKey& key);
 
 // An ES256 JWT for `principal`: header {alg: ES256, typ: JWT, kid}, claims sub (person_id),
-// tenant, roles (array of role names), iat (now), exp (now + ttl) and iss (when non-empty).
+// tenant, roles (array of role names), iat (now), exp (now + ttl), iss and aud (each when
+// non-empty: a service minting its own tokens gives the issuer and audience its verifier requires).
 // The claim names are VerifierConfig's defaults. InvalidArgument for an empty tenant or person,
 // a role without a name, or a non-positive ttl.
 [[nodiscard]] absl::StatusOr<std::string> MintToken(const SigningKey& key,
                                                     const Principal& principal,
                                                     std::chrono::system_clock::time_point now,
-                                                    std::chrono::seconds ttl, std::string issuer);
+                                                    std::chrono::seconds ttl, std::string issuer,
+                                                    std::string audience = "");
 
 }  // namespace reviewtrail::auth

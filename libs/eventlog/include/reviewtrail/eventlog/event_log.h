@@ -99,6 +99,10 @@ class EventLog {
   // A cursor starting at the given positions (partition, next offset to read).
   [[nodiscard]] virtual absl::StatusOr<std::unique_ptr<Subscription>> Subscribe(
       std::vector<Position> start) = 0;
+
+  // OK while appends can succeed; once the writer has failed for good (a Kafka producer's fatal
+  // error), that error: every later append fails with it, and a service reports NOT_SERVING.
+  [[nodiscard]] virtual absl::Status WriterHealth() const { return absl::OkStatus(); }
 };
 
 }  // namespace reviewtrail::eventlog

@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -25,6 +26,12 @@ struct KafkaLogConfig {
   std::string sasl_username;
   std::string sasl_password;
   std::string ssl_ca_location;
+  // The client certificate and its private key (PEM files), for brokers that require mTLS.
+  std::string ssl_certificate_location;
+  std::string ssl_key_location;
+  // client.id of every client of this log (producer, reader, subscriptions): name the service and
+  // its replica, so broker logs, quotas and ACL audits tell them apart. Empty: librdkafka's.
+  std::string client_id;
   // Free-form librdkafka properties (e.g. "ssl.certificate.location", "client.id",
   // "session.timeout.ms"), applied after the fields above. They may not weaken what the log's
   // guarantees rest on: enable.idempotence=true, acks=all, enable.auto.commit=false.
@@ -35,15 +42,26 @@ struct KafkaLogConfig {
   std::string topic = kDefaultEventTopic;
   // The topic must have exactly this many partitions (PartitionFor depends on it).
   int32_t partition_count = 12;
-  // When the topic is missing: create it through the Admin API (else: NotFound).
+  // When the topic is missing: create it through the Admin API. Otherwise wait up to topic_wait
+  // for another process (the command service, an operator) to create it, then NotFound. Run one
+  // creator per topic, so that services starting together do not race to create it.
   bool create_topic = true;
-  int16_t replication_factor = 3;
+  std::chrono::milliseconds topic_wait{0};
+  // Replication factor of a created topic; 0: min(3, brokers in the cluster).
+  int16_t replication_factor = 0;
+  // min.insync.replicas of a created topic; 0: 2 when it has 3 or more replicas, else 1. With
+  // acks=all an append is acknowledged only once this many replicas have it.
+  int min_insync_replicas = 0;
 
   // Producer linger: how long librdkafka waits to fill a batch. 1 ms keeps a lone append's latency
   // near one round trip while concurrent appends still share produce requests.
   int linger_ms = 1;
   // Bound on metadata, watermark and admin requests, and on a Read's fetch.
   std::chrono::milliseconds request_timeout{10000};
+  // The longest a record may wait for its acknowledgement, retries included (librdkafka's
+  // delivery.timeout.ms, default 300 s there): an Append fails after it. Keep it at the command
+  // deadline, so that a command whose caller gave up does not sit on the network for minutes.
+  std::chrono::milliseconds delivery_timeout{10000};
 };
 
 // Options of a consumer-group subscription.
@@ -90,6 +108,11 @@ class KafkaLog : public EventLog {
 
   [[nodiscard]] virtual absl::StatusOr<std::unique_ptr<GroupSubscription>> SubscribeGroup(
       GroupSubscriptionOptions options) = 0;
+
+  // The replication factor and min.insync.replicas a topic created by Open gets on a cluster of
+  // `brokers` brokers (the configured values, or the defaults above).
+  [[nodiscard]] static std::pair<int16_t, int> TopicReplication(const KafkaLogConfig& config,
+                                                                int brokers);
 
   // Raises a fatal error in the producer through librdkafka's rd_kafka_test_fatal_error.
   [[nodiscard]] virtual absl::Status TriggerFatalErrorForTesting() = 0;

@@ -56,7 +56,10 @@ using ProjectionFactory = std::function<std::unique_ptr<Projection>()>;
 // Metrics: reviewtrail_projection_events_total{projection, type},
 //          reviewtrail_projection_skipped_total{projection, reason},
 //          reviewtrail_projection_lag_events{projection, partition},
-//          reviewtrail_projection_lag_seconds{projection, partition}.
+//          reviewtrail_projection_lag_seconds{projection, partition},
+//          reviewtrail_projector_up{projection} (1 while the runner runs and its last poll and
+//          commit succeeded), reviewtrail_projector_caught_up{projection} (1 once it applied
+//          everything the log held when Start() ran).
 //
 // Thread-safety: Start/Stop from the owner's thread; WaitFor/Applied from any thread.
 class Projector {
@@ -82,8 +85,15 @@ class Projector {
 
   // Next offset to apply, per partition.
   [[nodiscard]] std::vector<int64_t> Applied() const;
-  // The first error that stopped the runner, OK while healthy.
+  // The error of the runner's last attempt (a log failure it retries, or the projection failure
+  // that stopped it); OK while healthy.
   [[nodiscard]] absl::Status health() const;
+
+  // Whether the projector may serve: OK once it has applied, on every partition, everything up
+  // to the end offsets the log reported when Start() ran (latched: falling behind later is lag,
+  // not unreadiness), and while its runner runs and is healthy. Otherwise UNAVAILABLE saying why
+  // (not started, catching up and how far behind, stopped, or the failure).
+  [[nodiscard]] absl::Status Readiness() const;
 
  private:
   // Records folded into one batch and what to account for once it is committed.
@@ -114,6 +124,8 @@ class Projector {
       const std::atomic<bool>& stop);
   [[nodiscard]] size_t CatchUpWorkers(size_t partitions) const;
   void UpdateLag();
+  // Publishes up / caught up (gauges) after the runner's state changed.
+  void UpdateUp() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
 
   eventlog::EventLog& log_;
   ProjectionStore& store_;
@@ -126,6 +138,8 @@ class Projector {
   prometheus::Family<prometheus::Counter>& skipped_;
   prometheus::Family<prometheus::Gauge>& lag_events_;
   prometheus::Family<prometheus::Gauge>& lag_seconds_;
+  prometheus::Gauge& up_;
+  prometheus::Gauge& caught_up_gauge_;
 
   mutable std::mutex mutex_;
   std::condition_variable progressed_;
@@ -133,6 +147,10 @@ class Projector {
   std::vector<double> last_event_time_ ABSL_GUARDED_BY(mutex_);  // seconds since epoch
   absl::Status health_ ABSL_GUARDED_BY(mutex_);
   bool stopping_ ABSL_GUARDED_BY(mutex_) = false;
+  bool running_ ABSL_GUARDED_BY(mutex_) = false;  // the runner thread is in Run()
+  // The end offsets when Start() ran; caught_up_ once applied_ reached them all.
+  std::vector<int64_t> start_ends_ ABSL_GUARDED_BY(mutex_);
+  bool caught_up_ ABSL_GUARDED_BY(mutex_) = false;
   std::thread thread_;
   std::chrono::steady_clock::time_point last_lag_update_;
 };

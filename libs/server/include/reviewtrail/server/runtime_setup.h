@@ -31,11 +31,20 @@ struct Authentication {
 };
 [[nodiscard]] absl::StatusOr<Authentication> SetUpAuthentication(const ServerConfig& config);
 
-// On first start (no <data-dir>/admin.token yet) mints a one-year admin token (isms_manager and
-// auditor of config.tenant, subject "admin") and writes it there with mode 0600. Returns the
-// token either way.
+// A token minted with the local key for `principal`, with the issuer (LocalTokenIssuer) and
+// audience the configured verifier requires.
+[[nodiscard]] absl::StatusOr<std::string> MintLocalToken(const ServerConfig& config,
+                                                         const auth::SigningKey& key,
+                                                         const auth::Principal& principal,
+                                                         std::chrono::seconds ttl);
+
+// Makes sure <data-dir>/admin.token holds a one-year admin token (isms_manager and auditor of
+// config.tenant, subject "admin") that `verifier` accepts: on first start, and again when the
+// stored one is refused (expired, or minted before --token-issuer/--token-audience changed). The
+// file has mode 0600. Returns the token.
 [[nodiscard]] absl::StatusOr<std::string> EnsureAdminToken(const ServerConfig& config,
-                                                           const auth::SigningKey& key);
+                                                           const auth::SigningKey& key,
+                                                           const auth::TokenVerifier& verifier);
 
 // A gRPC server on config.listen with `services`, the health service, server reflection, TLS or
 // mTLS when configured, and bounded message sizes. `bound_port` receives the port (for ":0").

@@ -22,6 +22,16 @@ struct ServerConfig {
   int32_t partitions = 16;  // of a new embedded log, or expected of the Kafka topic
   eventlog::KafkaLogConfig kafka;
   std::vector<std::string> kafka_properties;  // "key=value", passed to librdkafka
+  // Who creates a missing topic: "auto" (the command service and the all-in-one server create it;
+  // every other service waits up to kafka_topic_wait_s for it), "yes" or "no".
+  std::string kafka_create_topic = "auto";
+  int kafka_topic_wait_s = 300;
+  // client.id of this process's Kafka clients; empty: "<service>.<hostname>" (in Kubernetes the
+  // hostname is the pod's name, so each replica has its own).
+  std::string kafka_client_id;
+  // The longest a command may take: waiting for its partition's writer, and the Kafka producer's
+  // delivery of its events (delivery.timeout.ms), so that an append never outlives its command.
+  int64_t command_deadline_ms = 10000;
 
   // TLS on the gRPC listener; with tls_client_ca, clients must present a certificate (mTLS).
   std::string tls_cert;
@@ -51,7 +61,14 @@ struct ServerConfig {
 // Registers the options on `app` (including --config). Call before app.parse().
 void AddServerOptions(CLI::App& app, ServerConfig& config);
 
-// Applies kafka_properties to config.kafka; reports a malformed entry.
-[[nodiscard]] std::string FinishKafkaConfig(ServerConfig& config);
+// Applies kafka_properties and the settings derived from the options to config.kafka for the
+// binary `service` (e.g. "reviewtrail-query": its client.id, whether it creates the topic);
+// reports a malformed entry.
+[[nodiscard]] std::string FinishKafkaConfig(ServerConfig& config, const std::string& service);
+
+// The issuer of the tokens this process mints with its local key (admin token, `token`
+// command, the notifier's service tokens): --token-issuer when set, so that the verifier that
+// requires it accepts them too; else "reviewtrail-local".
+[[nodiscard]] std::string LocalTokenIssuer(const ServerConfig& config);
 
 }  // namespace reviewtrail::server

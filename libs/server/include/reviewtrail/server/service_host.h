@@ -13,6 +13,7 @@
 #include "reviewtrail/eventlog/event_log.h"
 #include "reviewtrail/runtime/clock.h"
 #include "reviewtrail/runtime/time_zones.h"
+#include "reviewtrail/server/readiness.h"
 #include "reviewtrail/server/runtime_setup.h"
 #include "reviewtrail/server/server_config.h"
 
@@ -35,14 +36,24 @@ class ServiceHost {
   [[nodiscard]] prometheus::Registry& registry() { return *registry_; }
   [[nodiscard]] const ServerConfig& config() const { return config_; }
 
+  struct ServeOptions {
+    // Full names of `services` (e.g. "reviewtrail.v1.QueryService"), reported by grpc.health.v1
+    // beside "".
+    std::vector<std::string> service_names;
+    // What must hold for the process to report SERVING (e.g. each projector's Readiness()); the
+    // event log's writer health is always checked.
+    std::vector<ReadinessCheck> readiness;
+    // Runs once the server accepts calls (e.g. to start a client of an in-process service); its
+    // error stops the server.
+    std::function<absl::Status(grpc::Server&)> on_serving;
+  };
+
   // Serves `services` until SIGTERM or SIGINT, then stops accepting calls, lets in-flight calls
-  // finish (up to 10 s) and calls `drain` (e.g. stop the writers) before returning. `on_serving`,
-  // when given, runs once the server accepts calls (e.g. to start a client of an in-process
-  // service); its error stops the server.
-  [[nodiscard]] absl::Status Serve(
-      const std::string& name, const std::vector<grpc::Service*>& services,
-      const std::function<void()>& drain,
-      const std::function<absl::Status(grpc::Server&)>& on_serving = nullptr);
+  // finish (up to 10 s) and calls `drain` (e.g. stop the writers) before returning. Health
+  // reports NOT_SERVING until every readiness check passes, and whenever one fails.
+  [[nodiscard]] absl::Status Serve(const std::string& name,
+                                   const std::vector<grpc::Service*>& services,
+                                   const std::function<void()>& drain, ServeOptions options = {});
 
  private:
   explicit ServiceHost(ServerConfig config) : config_(std::move(config)) {}

@@ -65,6 +65,9 @@ class AuditService final : public v1::AuditService::CallbackService {
   // Stops the projector (what is committed stays committed).
   void Stop();
 
+  // The audit projector: its Readiness() decides the service's health.
+  [[nodiscard]] const projection::Projector& projector() const { return *projector_; }
+
   // Waits until the audit log has applied `position` (read-your-writes for tests and tools).
   [[nodiscard]] bool WaitFor(const eventlog::Position& position,
                              std::chrono::steady_clock::time_point deadline);

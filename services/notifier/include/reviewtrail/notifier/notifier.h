@@ -89,6 +89,9 @@ class Notifier {
   // Stops the timer thread, the projector and the delivery workers. Idempotent.
   void Stop();
 
+  // The follow-up projector: its Readiness() decides the notifier's health.
+  [[nodiscard]] const projection::Projector& projector() const { return *projector_; }
+
   // One pass: waits until the projector has applied what the log holds now, re-plans the changed
   // actions, records everything due at clock.Now() (waiting for each record to come back through
   // the log) and re-plans again. The timer thread runs exactly this.

@@ -21,18 +21,21 @@ class TokenSource {
 };
 
 // Mints ES256 tokens with the local signing key (the one the command service trusts), subject
-// `subject` (and `issuer`, when set), and reuses each until half its lifetime has passed on
+// `subject` (and `issuer` and `audience`, when set: those the command service's verifier
+// requires), and reuses each until half its lifetime has passed on
 // `clock`.
 class LocalTokenSource final : public TokenSource {
  public:
   LocalTokenSource(auth::SigningKey key, const runtime::Clock& clock,
                    std::string subject = "notifier",
-                   std::chrono::seconds ttl = std::chrono::hours(1), std::string issuer = "")
+                   std::chrono::seconds ttl = std::chrono::hours(1), std::string issuer = "",
+                   std::string audience = "")
       : key_(std::move(key)),
         clock_(clock),
         subject_(std::move(subject)),
         ttl_(ttl),
-        issuer_(std::move(issuer)) {}
+        issuer_(std::move(issuer)),
+        audience_(std::move(audience)) {}
 
   [[nodiscard]] absl::StatusOr<std::string> TokenFor(const std::string& tenant_id) override;
 
@@ -45,7 +48,8 @@ class LocalTokenSource final : public TokenSource {
   const runtime::Clock& clock_;
   const std::string subject_;
   const std::chrono::seconds ttl_;
-  const std::string issuer_;  // the `iss` claim, when the verifier requires one
+  const std::string issuer_;    // the `iss` claim, when the verifier requires one
+  const std::string audience_;  // the `aud` claim, when the verifier requires one
   std::mutex mutex_;
   std::map<std::string, Minted> cache_ ABSL_GUARDED_BY(mutex_);
 };
