@@ -37,6 +37,8 @@ std::string_view CommandRecording(v1::EventEnvelope::PayloadCase payload) {
       return "RecordReminder";
     case Envelope::kEscalationRaised:
       return "RecordEscalation";
+    case Envelope::kTestClockAdvanced:
+      return "AdvanceTestClock";
     case Envelope::PAYLOAD_NOT_SET:
       break;
   }
