@@ -62,6 +62,17 @@ std::string ChildProcess::WaitForLine(const std::string& needle,
   }
 }
 
+void ChildProcess::Drain() {
+  while (true) {
+    pollfd descriptor{out_fd_, POLLIN, 0};
+    if (::poll(&descriptor, 1, 0) <= 0) return;
+    char buffer[4096];
+    const ssize_t read = ::read(out_fd_, buffer, sizeof(buffer));
+    if (read <= 0) return;
+    output_.append(buffer, static_cast<size_t>(read));
+  }
+}
+
 int ChildProcess::Signal(int signal) {
   if (pid_ <= 0) return 0;
   ::kill(pid_, signal);

@@ -20,6 +20,9 @@ class ChildProcess {
   // Reads output until a line contains `needle` (returned), or the timeout passes or the child
   // exits (empty string).
   std::string WaitForLine(const std::string& needle, std::chrono::milliseconds timeout);
+  // Reads what the child has printed so far without waiting (keeps its pipe from filling up while
+  // a test waits on something else).
+  void Drain();
   // Sends `signal` and waits for the exit; returns the wait status.
   int Signal(int signal);
   [[nodiscard]] const std::string& output() const { return output_; }
