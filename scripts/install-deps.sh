@@ -16,6 +16,7 @@ PACKAGES=(
   libcli11-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
   libssl-dev libcurl4-openssl-dev libjwt-dev libjemalloc-dev
   kcat python3 python3-kafka python3-protobuf curl
+  prometheus  # for promtool: the alerting rules' unit tests (deploy/prometheus/tests)
 )
 
 missing=()
