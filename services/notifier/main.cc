@@ -47,6 +47,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   options.time_zones = (*host)->time_zones();
+  options.metrics_tenant_labels = (*host)->config().metrics_tenant_labels;
   std::shared_ptr<grpc::ChannelCredentials> credentials = grpc::InsecureChannelCredentials();
   if (!command_ca.empty()) {
     std::ifstream in(command_ca);

@@ -71,6 +71,7 @@ v1::EventEnvelope& DecisionBuilder::AddEvent() {
   event.set_command_id(command_id_);
   event.set_correlation_id(context_.correlation_id.empty() ? command_id_ : context_.correlation_id);
   event.set_causation_id(context_.causation_id);
+  event.set_traceparent(context_.traceparent);
   return event;
 }
 

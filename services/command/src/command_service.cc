@@ -97,7 +97,8 @@ grpc::ServerUnaryReactor* CommandService::Handle(const char* name,
       .now = std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count(),
       .today = time_zones_.DayOf(principal->tenant_id, now),
       .correlation_id = MetadataValue(*context, "x-correlation-id"),
-      .causation_id = MetadataValue(*context, "x-causation-id")};
+      .causation_id = MetadataValue(*context, "x-causation-id"),
+      .traceparent = MetadataValue(*context, "traceparent")};
   command.deadline =
       std::min(context->deadline(), std::chrono::system_clock::now() + max_queue_wait_);
   command.decide = DecideWith(*request);

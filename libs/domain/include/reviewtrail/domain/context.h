@@ -19,6 +19,7 @@ struct CommandContext {
   CivilDate today;  // the calendar day of `now` in the tenant's time zone
   std::string correlation_id;
   std::string causation_id;
+  std::string traceparent;  // W3C trace context of the request, copied onto every event
 
   [[nodiscard]] bool HasRole(v1::Role role) const;
 };

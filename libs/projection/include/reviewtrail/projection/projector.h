@@ -21,6 +21,7 @@
 #include "reviewtrail/eventlog/event_log.h"
 #include "reviewtrail/projection/projection.h"
 #include "reviewtrail/projection/projection_store.h"
+#include "reviewtrail/projection/projector_up.h"
 
 namespace reviewtrail::projection {
 
@@ -55,7 +56,8 @@ using ProjectionFactory = std::function<std::unique_ptr<Projection>()>;
 // Metrics: reviewtrail_projection_events_total{projection, type},
 //          reviewtrail_projection_skipped_total{projection, reason},
 //          reviewtrail_projection_lag_events{projection, partition},
-//          reviewtrail_projection_lag_seconds{projection, partition}.
+//          reviewtrail_projection_lag_seconds{projection, partition},
+//          reviewtrail_projector_up{projection} (see ProjectorUp).
 //
 // Thread-safety: Start/Stop from the owner's thread; WaitFor/Applied from any thread.
 class Projector {
@@ -129,6 +131,7 @@ class Projector {
   bool stopping_ ABSL_GUARDED_BY(mutex_) = false;
   std::thread thread_;
   std::chrono::steady_clock::time_point last_lag_update_;
+  ProjectorUp up_;
 };
 
 }  // namespace reviewtrail::projection

@@ -42,6 +42,13 @@ struct ServerConfig {
   // "tenant=+HH:MM": a tenant's time zone as a fixed UTC offset, which decides its "today" (the
   // earliest due date a command accepts, overdue and due-soon). Tenants not listed use UTC.
   std::vector<std::string> tenant_utc_offsets;
+
+  // Per-tenant metric series (a `tenant` label) for at most this many tenants, the rest under
+  // tenant="other"; 0 (the default): metrics aggregate over tenants and /metrics names none.
+  size_t metrics_tenant_labels = 0;
+  // "text" (the default) or "json": one JSON object per line (time, level, service, message, and
+  // per RPC the access-log fields), for log collectors.
+  std::string log_format = "text";
 };
 
 // Registers the options on `app` (including --config). Call before app.parse().
