@@ -18,6 +18,7 @@ PACKAGES=(
   libssl-dev libcurl4-openssl-dev libjwt-dev libjemalloc-dev
   kcat python3 python3-kafka python3-protobuf curl
   docker-compose
+  prometheus  # for promtool: the alerting rules' unit tests (deploy/prometheus/tests)
 )
 
 missing=()

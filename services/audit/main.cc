@@ -13,6 +13,19 @@ int main(int argc, char** argv) {
   CLI::App app{"ReviewTrail audit service: the hash-chained audit log, its exports and checks"};
   reviewtrail::server::ServerConfig config;
   reviewtrail::server::AddServerOptions(app, config);
+  int verify_interval = 60;
+  int full_verify_interval = 86'400;
+  app.add_option("--audit-verify-interval", verify_interval,
+                 "Seconds between background verifications of every audit chain (what is new "
+                 "since the last run; 0: off)")
+      ->envname("REVIEWTRAIL_AUDIT_VERIFY_INTERVAL")
+      ->check(CLI::Range(0, 86'400 * 7))
+      ->capture_default_str();
+  app.add_option("--audit-full-verify-interval", full_verify_interval,
+                 "Seconds between full background verifications (every entry again)")
+      ->envname("REVIEWTRAIL_AUDIT_FULL_VERIFY_INTERVAL")
+      ->check(CLI::Range(1, 86'400 * 365))
+      ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   if (const std::string problem =
           reviewtrail::server::FinishKafkaConfig(config, "reviewtrail-audit");
@@ -28,7 +41,10 @@ int main(int argc, char** argv) {
   auto service = reviewtrail::audit_service::AuditService::Start(
       (*host)->log(), (*host)->verifier(), (*host)->clock(), (*host)->registry(),
       {.store_path = (std::filesystem::path((*host)->config().data_dir) / "audit").string(),
-       .time_zones = (*host)->time_zones()});
+       .time_zones = (*host)->time_zones(),
+       .verify_interval = std::chrono::seconds(verify_interval),
+       .full_verify_interval = std::chrono::seconds(full_verify_interval),
+       .metrics_tenant_labels = (*host)->config().metrics_tenant_labels});
   if (!service.ok()) {
     std::cerr << "reviewtrail-audit: " << service.status() << "\n";
     return 1;

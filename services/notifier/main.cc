@@ -118,6 +118,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   options.time_zones = (*host)->time_zones();
+  options.metrics_tenant_labels = (*host)->config().metrics_tenant_labels;
   auto stub = std::shared_ptr<reviewtrail::v1::CommandService::StubInterface>(
       reviewtrail::v1::CommandService::NewStub(
           grpc::CreateChannel(command_service.address, *credentials)));

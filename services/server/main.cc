@@ -28,6 +28,8 @@ void Report(const absl::StatusOr<std::unique_ptr<Service>>& service, const char*
 struct AllInOneOptions {
   std::string notifier_config;
   bool rebuild_read_model = false;
+  int audit_verify_interval = 60;
+  int audit_full_verify_interval = 86'400;
 };
 
 int Serve(reviewtrail::server::ServerConfig config, AllInOneOptions options) {
@@ -64,12 +66,17 @@ int Serve(reviewtrail::server::ServerConfig config, AllInOneOptions options) {
   Report(queries, "query service");
   auto audit = rt::audit_service::AuditService::Start(
       h.log(), h.verifier(), h.clock(), h.registry(),
-      {.store_path = (data / "audit").string(), .time_zones = h.time_zones()});
+      {.store_path = (data / "audit").string(),
+       .time_zones = h.time_zones(),
+       .verify_interval = std::chrono::seconds(options.audit_verify_interval),
+       .full_verify_interval = std::chrono::seconds(options.audit_full_verify_interval),
+       .metrics_tenant_labels = h.config().metrics_tenant_labels});
   Report(audit, "audit service");
   if (!commands.ok() || !queries.ok() || !audit.ok()) return 1;
   rt::notifier::NotifierOptions notifier_options;
   notifier_options.store_path = (data / "notifier").string();
   notifier_options.time_zones = h.time_zones();
+  notifier_options.metrics_tenant_labels = h.config().metrics_tenant_labels;
   if (!options.notifier_config.empty()) {
     auto parsed = rt::notifier::LoadNotifierConfig(options.notifier_config);
     if (!parsed.ok()) {
@@ -140,6 +147,18 @@ int main(int argc, char** argv) {
   bool rebuild = false;
   app.add_flag("--rebuild-read-model", rebuild,
                "Rebuild the query read model from log position 0 before serving");
+  AllInOneOptions options;
+  app.add_option("--audit-verify-interval", options.audit_verify_interval,
+                 "Seconds between background verifications of every audit chain (what is new "
+                 "since the last run; 0: off)")
+      ->envname("REVIEWTRAIL_AUDIT_VERIFY_INTERVAL")
+      ->check(CLI::Range(0, 86'400 * 7))
+      ->capture_default_str();
+  app.add_option("--audit-full-verify-interval", options.audit_full_verify_interval,
+                 "Seconds between full background verifications (every entry again)")
+      ->envname("REVIEWTRAIL_AUDIT_FULL_VERIFY_INTERVAL")
+      ->check(CLI::Range(1, 86'400 * 365))
+      ->capture_default_str();
   reviewtrail::server::TokenOptions token;
   CLI::App* token_command = reviewtrail::server::AddTokenCommand(app, token);
   CLI11_PARSE(app, argc, argv);
@@ -150,6 +169,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (token_command->parsed()) return reviewtrail::server::RunTokenCommand(config, token);
-  return Serve(std::move(config),
-               {.notifier_config = notifier_config, .rebuild_read_model = rebuild});
+  options.notifier_config = notifier_config;
+  options.rebuild_read_model = rebuild;
+  return Serve(std::move(config), std::move(options));
 }

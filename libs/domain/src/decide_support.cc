@@ -72,6 +72,7 @@ v1::EventEnvelope& DecisionBuilder::AddEvent() {
   event.set_correlation_id(context_.correlation_id.empty() ? command_id_ : context_.correlation_id);
   event.set_causation_id(context_.causation_id);
   event.set_command_fingerprint(context_.command_fingerprint);
+  event.set_traceparent(context_.traceparent);
   return event;
 }
 

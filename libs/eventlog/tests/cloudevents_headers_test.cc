@@ -44,7 +44,19 @@ TEST(CloudEventsHeadersTest, OptionalAttributesLeftOutWhenUnset) {
   for (const auto& [name, value] : CloudEventsHeaders(event)) {
     EXPECT_NE(name, "ce_time");
     EXPECT_NE(name, "ce_subject");
+    EXPECT_NE(name, "ce_traceparent");
   }
+}
+
+TEST(CloudEventsHeadersTest, TraceParentIsTheDistributedTracingExtension) {
+  v1::EventEnvelope event = testing::MakeEvent("acme", "act-1", 3);
+  event.set_traceparent("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+  const Headers headers = CloudEventsHeaders(event);
+  ASSERT_GE(headers.size(), 2u);
+  EXPECT_EQ(headers[headers.size() - 2],
+            (std::pair<std::string, std::string>{
+                "ce_traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"}));
+  EXPECT_EQ(headers.back().first, "content-type");
 }
 
 TEST(CloudEventsHeadersTest, SourcePercentEncodesTenant) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <optional>
 
+#include "applied_log.h"
 #include "google/protobuf/arena.h"
 #include "google/protobuf/util/time_util.h"
 #include "spdlog/spdlog.h"
@@ -59,6 +60,10 @@ Projector::Projector(eventlog::EventLog& log, ProjectionStore& store, Projection
                                  "started")
                            .Register(registry)
                            .Add({{"projection", options_.name}})) {
+  // The skip counters exist at 0 from the start, so the first skip is an increase() too.
+  for (const char* reason : {"undecodable", "unknown_payload"}) {
+    skipped_.Add({{"projection", options_.name}, {"reason", reason}});
+  }
   const auto partitions = static_cast<size_t>(log_.PartitionCount());
   std::lock_guard lock(mutex_);
   applied_.assign(partitions, 0);
@@ -228,6 +233,7 @@ absl::Status Projector::Fold(const std::vector<eventlog::Record>& records, Proje
                                              std::string(status.message()));
     }
     chunk.applied_payloads[event.payload_case()] += 1;
+    LogApplied(options_.name, record.position, event, PayloadName(event.payload_case()));
     chunk.event_times[record.position.partition] =
         static_cast<double>(
             google::protobuf::util::TimeUtil::TimestampToMilliseconds(event.recorded_at())) /

@@ -4,6 +4,8 @@
 #include <cctype>
 #include <string>
 
+#include "reviewtrail/rpc/access_log.h"
+
 namespace reviewtrail::rpc {
 namespace {
 
@@ -31,6 +33,7 @@ absl::StatusOr<auth::Principal> Authenticate(const grpc::CallbackServerContext& 
     return absl::UnauthenticatedError(
         "the token's tenant claim must be 1-64 characters of letters, digits, '.', '_' or '-'");
   }
+  NoteCallPrincipal(context, principal->tenant_id, principal->person_id);
   return principal;
 }
 

@@ -126,6 +126,17 @@ void AddServerOptions(CLI::App& app, ServerConfig& config) {
                  "(repeatable or comma-separated; never a production tenant)")
       ->envname("REVIEWTRAIL_SANDBOX_TENANT")
       ->delimiter(',');
+  app.add_option("--metrics-tenant-labels", config.metrics_tenant_labels,
+                 "Per-tenant metric series for at most this many tenants (the rest as "
+                 "tenant=\"other\"); 0: aggregate, no tenant ids on /metrics")
+      ->envname("REVIEWTRAIL_METRICS_TENANT_LABELS")
+      ->check(CLI::Range(0, 1000))
+      ->capture_default_str();
+  app.add_option("--log-format", config.log_format,
+                 "text, or json: one JSON object per line with an access-log line per RPC")
+      ->envname("REVIEWTRAIL_LOG_FORMAT")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
 }
 
 std::string FinishKafkaConfig(ServerConfig& config, const std::string& service) {

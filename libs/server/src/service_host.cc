@@ -1,11 +1,13 @@
 #include "reviewtrail/server/service_host.h"
 
 #include <unistd.h>
+#include <errno.h>  // program_invocation_short_name
 
 #include <csignal>
 #include <filesystem>
 #include <iostream>
 
+#include "reviewtrail/runtime/structured_log.h"
 #include "spdlog/spdlog.h"
 
 namespace reviewtrail::server {
@@ -13,6 +15,9 @@ namespace reviewtrail::server {
 absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Create(ServerConfig config) {
   DisableMutexDeadlockDetection();
   std::unique_ptr<ServiceHost> host(new ServiceHost(std::move(config)));
+  runtime::SetUpLogging(program_invocation_short_name, host->config_.log_format == "json"
+                                                           ? runtime::LogFormat::kJson
+                                                           : runtime::LogFormat::kText);
   auto zones = runtime::TenantTimeZones::Parse(host->config_.tenant_utc_offsets);
   if (!zones.ok()) return zones.status();
   if (absl::Status sandboxes = zones->AddSandboxes(host->config_.sandbox_tenants);
@@ -79,7 +84,14 @@ absl::Status ServiceHost::Serve(const std::string& name,
   std::cout << name << " is listening (health: SERVING once caught up with the log)\n"
             << "  gRPC     " << host << ":" << port
             << (config_.tls_cert.empty() ? " (plaintext)" : " (TLS)") << "\n";
-  if (exposer_) std::cout << "  metrics  http://" << config_.metrics_listen << "/metrics\n";
+  if (exposer_) {
+    // The bound port (the configured one, or the kernel's choice for ":0").
+    const std::string metrics_host =
+        config_.metrics_listen.substr(0, config_.metrics_listen.rfind(':'));
+    const std::vector<int> ports = exposer_->GetListeningPorts();
+    std::cout << "  metrics  http://" << metrics_host << ":" << (ports.empty() ? 0 : ports.front())
+              << "/metrics\n";
+  }
   std::cout << "  log      " << config_.log << " (" << log_->PartitionCount() << " partitions)\n"
             << "  data     " << std::filesystem::absolute(config_.data_dir).string() << "\n"
             << "  token    " << token_file.string() << " (tenant '" << config_.tenant

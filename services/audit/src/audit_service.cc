@@ -7,6 +7,7 @@
 #include "audit_metrics.h"
 #include "audit_projection.h"
 #include "audit_reader.h"
+#include "background_verifier.h"
 #include "export_reactor.h"
 #include "google/protobuf/util/time_util.h"
 #include "request_checks.h"
@@ -72,10 +73,19 @@ absl::StatusOr<std::unique_ptr<AuditService>> AuditService::Start(
       log, *service->store_, *service->projection_, registry,
       projection::ProjectorOptions{.name = "audit", .max_batch = service->options_.max_batch});
   if (absl::Status started = service->projector_->Start(); !started.ok()) return started;
+  if (service->options_.verify_interval.count() > 0) {
+    service->background_verifier_ = std::make_unique<BackgroundVerifier>(
+        *service->store_, registry,
+        BackgroundVerifierOptions{.interval = service->options_.verify_interval,
+                                  .full_interval = service->options_.full_verify_interval,
+                                  .tenant_labels = service->options_.metrics_tenant_labels});
+    service->background_verifier_->Start();
+  }
   return service;
 }
 
 void AuditService::Stop() {
+  if (background_verifier_) background_verifier_->Stop();
   if (projector_) projector_->Stop();
 }
 

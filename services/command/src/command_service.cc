@@ -166,7 +166,8 @@ grpc::ServerUnaryReactor* CommandService::Handle(const char* name,
       .sandbox = time_zones_.IsSandbox(principal->tenant_id),
       .correlation_id = MetadataValue(*context, "x-correlation-id"),
       .causation_id = MetadataValue(*context, "x-causation-id"),
-      .command_fingerprint = Fingerprint(*request)};
+      .command_fingerprint = Fingerprint(*request),
+      .traceparent = MetadataValue(*context, "traceparent")};
   command.deadline =
       std::min(context->deadline(), std::chrono::system_clock::now() + max_queue_wait_);
   command.decide = DecideWith(*request);

@@ -88,7 +88,7 @@ absl::StatusOr<std::unique_ptr<Notifier>> Notifier::Start(
 absl::Status Notifier::Open(prometheus::Registry& registry,
                             std::shared_ptr<v1::CommandService::StubInterface> commands) {
   listener_ = std::make_unique<Listener>(*this);
-  metrics_ = std::make_unique<NotifierMetrics>(registry);
+  metrics_ = std::make_unique<NotifierMetrics>(registry, options_.metrics_tenant_labels);
   projection_ = std::make_unique<FollowUpProjection>(*listener_, clock_, options_.delivery_window);
   auto store = projection::ProjectionStore::Open(options_.store_path, projection_->Tables());
   if (!store.ok()) return store.status();
@@ -325,13 +325,15 @@ void Notifier::Fire(const std::string& action_key, Time now) {
 }
 
 void Notifier::UpdateGauges(Time now) {
+  std::map<std::string, double> overdue_by_tenant;
   for (const auto& [tenant, days] : due_days_) {
     const int64_t today =
         options_.time_zones.DayOf(tenant, now, AdvanceOf(tenant).count()).DaysSinceEpoch();
     int overdue = 0;
     for (auto it = days.begin(); it != days.end() && it->first < today; ++it) overdue += it->second;
-    metrics_->SetOverdue(tenant, overdue);
+    overdue_by_tenant[tenant] = overdue;
   }
+  metrics_->SetOverdue(overdue_by_tenant);
   metrics_->SetTracked(static_cast<double>(tracked_.size()));
   const std::optional<Time> next = timers_->NextAt();
   metrics_->SetNextWakeUp(

@@ -84,6 +84,7 @@ class NotifierTest : public command::testing::CommandServiceTest {
     options.config = config_;
     options.time_zones = time_zones_;
     options.run_timer = false;
+    options.metrics_tenant_labels = tenant_labels_;
     options.delivery_initial_backoff = std::chrono::milliseconds(10);
     options.channels[v1::NOTIFICATION_CHANNEL_LOG] = channel_;
     auto stub = std::shared_ptr<v1::CommandService::StubInterface>(
@@ -169,6 +170,7 @@ class NotifierTest : public command::testing::CommandServiceTest {
 
   std::string decision_id_;
   NotifierConfig config_;
+  size_t tenant_labels_ = 0;  // NotifierOptions::metrics_tenant_labels of the next start
   std::shared_ptr<RecordingChannel> channel_ = std::make_shared<RecordingChannel>();
   std::vector<std::shared_ptr<prometheus::Registry>> registries_;
   std::vector<std::unique_ptr<Notifier>> notifiers_;

@@ -26,6 +26,7 @@ struct CommandContext {
   // The request's fingerprint (EventEnvelope.command_fingerprint), computed by the service edge;
   // recorded on every event so that a reused command id is recognised after any restart.
   std::string command_fingerprint;
+  std::string traceparent;  // W3C trace context of the request, copied onto every event
 
   [[nodiscard]] bool HasRole(v1::Role role) const;
 };

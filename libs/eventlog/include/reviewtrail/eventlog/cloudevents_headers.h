@@ -20,7 +20,9 @@ inline constexpr std::string_view kUnknownPayloadCeType = "reviewtrail.v1.EventE
 // The record headers of `envelope` under the CloudEvents Kafka protocol binding, binary mode, in
 // this order: ce_specversion ("1.0"), ce_id (event_id), ce_type, ce_source, ce_time (RFC 3339 UTC
 // of occurred_at; left out when occurred_at is unset), ce_subject (aggregate_id; left out when
-// empty), content-type ("application/protobuf"). Both log implementations use this one function.
+// empty), ce_traceparent (the CloudEvents distributed-tracing extension: the envelope's W3C
+// traceparent; left out when empty), content-type ("application/protobuf"). Both log
+// implementations use this one function.
 [[nodiscard]] Headers CloudEventsHeaders(const v1::EventEnvelope& envelope);
 
 }  // namespace reviewtrail::eventlog

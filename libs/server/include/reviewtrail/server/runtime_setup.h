@@ -47,7 +47,8 @@ struct Authentication {
                                                            const auth::TokenVerifier& verifier);
 
 // A gRPC server on config.listen with `services`, the health service, server reflection, TLS or
-// mTLS when configured, and bounded message sizes. `bound_port` receives the port (for ":0").
+// mTLS when configured, bounded message sizes, and rpc::AccessLogInterceptorFactory (trace
+// context, the access log). `bound_port` receives the port (for ":0").
 [[nodiscard]] absl::StatusOr<std::unique_ptr<grpc::Server>> StartGrpcServer(
     const ServerConfig& config, const std::vector<grpc::Service*>& services, int* bound_port);
 

@@ -56,6 +56,12 @@ struct ServerConfig {
   // Tenants run as sandboxes: their test clock may be advanced (AdminService.AdvanceTestClock).
   // Give every service the same list, like the offsets.
   std::vector<std::string> sandbox_tenants;
+  // Per-tenant metric series (a `tenant` label) for at most this many tenants, the rest under
+  // tenant="other"; 0 (the default): metrics aggregate over tenants and /metrics names none.
+  size_t metrics_tenant_labels = 0;
+  // "text" (the default) or "json": one JSON object per line (time, level, service, message, and
+  // per RPC the access-log fields), for log collectors.
+  std::string log_format = "text";
 };
 
 // Registers the options on `app` (including --config). Call before app.parse().

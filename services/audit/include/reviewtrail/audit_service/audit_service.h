@@ -24,6 +24,7 @@ namespace reviewtrail::audit_service {
 class AuditMetrics;
 class AuditProjection;
 class AuditView;
+class BackgroundVerifier;
 
 struct AuditServiceOptions {
   std::string store_path;   // a RocksDB directory owned by this service
@@ -39,6 +40,12 @@ struct AuditServiceOptions {
   // Each tenant's UTC offset and the sandbox tenants: the tenant's day, on which GetStateAsOf and
   // audit packs judge overdue as the query service does. Give it the other services' options.
   runtime::TenantTimeZones time_zones;
+  // The background verification of every tenant's chain (reviewtrail_audit_chain_intact):
+  // incremental runs every `verify_interval` (0: none, no metrics; --audit-verify-interval), a
+  // full pass every `full_verify_interval`. `metrics_tenant_labels`: per-tenant series, capped.
+  std::chrono::milliseconds verify_interval{0};
+  std::chrono::milliseconds full_verify_interval{std::chrono::hours(24)};
+  size_t metrics_tenant_labels = 0;
 };
 
 // The audit service: runs the audit projection (libs/projection's Projector over the log into its
@@ -50,8 +57,9 @@ struct AuditServiceOptions {
 //
 // Metrics: reviewtrail_audit_requests_total{rpc, code}, reviewtrail_audit_export_rows_total
 // {format}, reviewtrail_audit_verifications_total{result},
-// reviewtrail_audit_verified_entries_total, and the projector's
-// reviewtrail_projection_*{projection="audit"}.
+// reviewtrail_audit_verified_entries_total, the projector's
+// reviewtrail_projection_*{projection="audit"}, and the background verification's
+// reviewtrail_audit_chain_* (see BackgroundVerifier).
 //
 // Thread-safety: handlers run on gRPC's threads; Stop() once, after the server stopped serving.
 class AuditService final : public v1::AuditService::CallbackService {
@@ -119,6 +127,7 @@ class AuditService final : public v1::AuditService::CallbackService {
   std::unique_ptr<AuditProjection> projection_;
   std::unique_ptr<projection::ProjectionStore> store_;
   std::unique_ptr<projection::Projector> projector_;
+  std::unique_ptr<BackgroundVerifier> background_verifier_;
 };
 
 }  // namespace reviewtrail::audit_service

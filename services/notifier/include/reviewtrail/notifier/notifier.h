@@ -57,6 +57,9 @@ struct NotifierOptions {
   std::chrono::seconds record_retry_max{600};
   // The timer thread re-reads the clock at least this often (against clock jumps).
   std::chrono::seconds max_sleep{30};
+  // --metrics-tenant-labels: per-tenant reviewtrail_notifier_actions_overdue series for up to
+  // this many tenants (the rest under tenant="other"); 0: one series for all tenants.
+  size_t metrics_tenant_labels = 0;
   bool run_timer = true;  // false: no timer thread; call RunDueWork() (tests with a FakeClock)
   // Channels by kind; missing ones get the built-in log, webhook (libcurl) and e-mail channels.
   std::map<v1::NotificationChannel, std::shared_ptr<Channel>> channels;

@@ -1,0 +1,15 @@
+#include "reviewtrail/runtime/tenant_labels.h"
+
+namespace reviewtrail::runtime {
+
+std::string TenantLabels::LabelOf(const std::string& tenant) {
+  std::lock_guard lock(mutex_);
+  if (labelled_.contains(tenant)) return tenant;
+  if (labelled_.size() < cap_ && tenant != kOther) {
+    labelled_.insert(tenant);
+    return tenant;
+  }
+  return kOther;
+}
+
+}  // namespace reviewtrail::runtime
