@@ -18,7 +18,11 @@ inline void LinkAndSeal(std::vector<Entry>& chain) {
   std::map<std::string, std::pair<int64_t, std::string>> reviews;
   std::map<std::string, std::pair<int64_t, std::string>> actions;
   for (Entry& entry : chain) {
-    if (entry.version != 1) {
+    if (entry.version == 1) {  // no links
+      entry.review_prev_sequence = entry.action_prev_sequence = 0;
+      entry.review_prev_hash.clear();
+      entry.action_prev_hash.clear();
+    } else {
       std::tie(entry.review_prev_sequence, entry.review_prev_hash) =
           entry.review_id.empty() ? std::pair<int64_t, std::string>{} : reviews[entry.review_id];
       std::tie(entry.action_prev_sequence, entry.action_prev_hash) =

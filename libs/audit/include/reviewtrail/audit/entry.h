@@ -26,7 +26,6 @@ inline constexpr std::string_view kCanonicalTag = kCanonicalTagV2;
 // One entry of a tenant's audit log: one per record of its log, in log order. A plain value.
 // hash = SHA-256(prev_hash || CanonicalBytes(entry)) as 64 lowercase hex digits.
 struct Entry {
-  int version = 2;  // of the canonical encoding: 1 or 2
   std::string tenant_id;
   int64_t sequence = 0;  // 1, 2, 3, ... per tenant
   int32_t log_partition = 0;
@@ -51,6 +50,7 @@ struct Entry {
   std::string review_prev_hash;
   int64_t action_prev_sequence = 0;
   std::string action_prev_hash;
+  int version = 2;  // of the canonical encoding: 1 or 2
   std::string prev_hash;
   std::string hash;
 

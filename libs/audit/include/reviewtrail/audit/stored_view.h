@@ -12,7 +12,6 @@ namespace reviewtrail::audit {
 // A stored entry (EncodeStored) read in place, without copying: every field is a view into the
 // stored bytes, which must outlive it. Checked exactly as strictly as DecodeStored.
 struct StoredView {
-  int version = 2;  // of the canonical encoding, from the stored tag
   // The stored text of each canonical field, indexed by Field (a v1 entry's v2-only fields are
   // empty).
   std::array<std::string_view, kCanonicalFieldCount> fields;
@@ -24,6 +23,7 @@ struct StoredView {
   // exported as it is. False only for numbers stored in a form that decodes but is not canonical
   // ("-0", "-07"): such an entry must go through DecodeStored.
   bool canonical = true;
+  int version = 2;  // of the canonical encoding, from the stored tag
 
   int64_t sequence = 0;
   int32_t log_partition = 0;
