@@ -411,6 +411,8 @@ TEST_F(GoldenQueryServiceTest, TheTablesHoldingViewsAreStoredUncompressedLiveAnd
   StopService();
   const auto expect_layout = [](const std::map<std::string, std::set<std::string>>& compression) {
     for (const std::string& table : readmodel::AllTables()) {
+      if (table == readmodel::kTenantClocks)
+        continue;  // no sandbox in the golden scenario: no file
       const bool views = readmodel::HoldsActionViews(table);
       EXPECT_EQ(compression.at(table), std::set<std::string>{views ? "NoCompression" : "Snappy"})
           << table;
