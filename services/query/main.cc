@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "reviewtrail/events/event_service.h"
 #include "reviewtrail/query/query_service.h"
 #include "reviewtrail/query/rebuild.h"
 #include "reviewtrail/server/service_host.h"
@@ -53,8 +54,13 @@ int main(int argc, char** argv) {
     std::cerr << "reviewtrail-query: " << service.status() << "\n";
     return 1;
   }
-  const absl::Status served =
-      (*host)->Serve("reviewtrail-query", {service->get()}, [&] { (*service)->Stop(); });
+  // The event stream for other systems (docs/SUBSCRIBERS.md) is served beside the queries.
+  reviewtrail::events::EventService events((*host)->log(), (*host)->verifier(), (*host)->clock(),
+                                           (*host)->registry());
+  const absl::Status served = (*host)->Serve("reviewtrail-query", {service->get(), &events}, [&] {
+    events.Stop();
+    (*service)->Stop();
+  });
   if (!served.ok()) {
     std::cerr << "reviewtrail-query: " << served << "\n";
     return 1;

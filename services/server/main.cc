@@ -6,6 +6,7 @@
 
 #include "reviewtrail/audit_service/audit_service.h"
 #include "reviewtrail/command/command_service.h"
+#include "reviewtrail/events/event_service.h"
 #include "reviewtrail/notifier/notifier.h"
 #include "reviewtrail/notifier/notifier_config.h"
 #include "reviewtrail/notifier/token_source.h"
@@ -63,6 +64,7 @@ int Serve(reviewtrail::server::ServerConfig config, AllInOneOptions options) {
       h.log(), h.verifier(), h.clock(), h.registry(), {.store_path = (data / "audit").string()});
   Report(audit, "audit service");
   if (!commands.ok() || !queries.ok() || !audit.ok()) return 1;
+  rt::events::EventService events(h.log(), h.verifier(), h.clock(), h.registry());
   rt::notifier::NotifierOptions notifier_options;
   notifier_options.store_path = (data / "notifier").string();
   notifier_options.time_zones = h.time_zones();
@@ -89,9 +91,10 @@ int Serve(reviewtrail::server::ServerConfig config, AllInOneOptions options) {
     return absl::OkStatus();
   };
   const absl::Status served = h.Serve(
-      "reviewtrail-server", {commands->get(), queries->get(), audit->get()},
+      "reviewtrail-server", {commands->get(), queries->get(), audit->get(), &events},
       [&] {
         if (notifier) notifier->Stop();
+        events.Stop();
         (*commands)->Stop();
         (*queries)->Stop();
         (*audit)->Stop();
