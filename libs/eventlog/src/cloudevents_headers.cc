@@ -56,7 +56,7 @@ std::string CloudEventsSource(std::string_view tenant_id) {
 
 Headers CloudEventsHeaders(const v1::EventEnvelope& envelope) {
   Headers headers;
-  headers.reserve(7);
+  headers.reserve(8);
   headers.emplace_back("ce_specversion", "1.0");
   headers.emplace_back("ce_id", envelope.event_id());
   headers.emplace_back("ce_type", CloudEventsType(envelope));
@@ -67,6 +67,7 @@ Headers CloudEventsHeaders(const v1::EventEnvelope& envelope) {
   if (!envelope.aggregate_id().empty()) {
     headers.emplace_back("ce_subject", envelope.aggregate_id());
   }
+  headers.emplace_back("ce_dataschema", kDataSchema);
   headers.emplace_back("content-type", "application/protobuf");
   return headers;
 }
