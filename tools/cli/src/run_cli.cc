@@ -200,6 +200,7 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   ReadRegistry reads;
   AddQueryCommands(app, reads);
   AddAuditCommands(app, reads);
+  AddEventCommands(app, reads);
 
   try {
     app.parse(argc, argv);

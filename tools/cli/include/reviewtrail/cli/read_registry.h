@@ -55,5 +55,6 @@ CLI::Option* AddLogPositionFlag(CLI::App& app, const std::string& names,
 // The areas, one file each.
 void AddQueryCommands(CLI::App& app, ReadRegistry& registry);  // reviewtrail.v1.QueryService
 void AddAuditCommands(CLI::App& app, ReadRegistry& registry);  // reviewtrail.v1.AuditService
+void AddEventCommands(CLI::App& app, ReadRegistry& registry);  // reviewtrail.v1.EventService
 
 }  // namespace reviewtrail::cli
