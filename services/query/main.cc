@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "reviewtrail/events/event_service.h"
 #include "reviewtrail/query/query_service.h"
 #include "reviewtrail/query/rebuild.h"
 #include "reviewtrail/rpc/read_your_writes.h"
@@ -56,10 +57,18 @@ int main(int argc, char** argv) {
     return 1;
   }
   const reviewtrail::projection::Projector& projector = (*service)->projector();
-  const absl::Status served =
-      (*host)->Serve("reviewtrail-query", {service->get()}, [&] { (*service)->Stop(); },
-                     {.service_names = {reviewtrail::v1::QueryService::service_full_name()},
-                      .readiness = {{[&projector] { return projector.Readiness(); }}}});
+  // The event stream for other systems (docs/SUBSCRIBERS.md) is served beside the queries.
+  reviewtrail::events::EventService events((*host)->log(), (*host)->verifier(), (*host)->clock(),
+                                           (*host)->registry());
+  const absl::Status served = (*host)->Serve(
+      "reviewtrail-query", {service->get(), &events},
+      [&] {
+        events.Stop();
+        (*service)->Stop();
+      },
+      {.service_names = {reviewtrail::v1::QueryService::service_full_name(),
+                         reviewtrail::v1::EventService::service_full_name()},
+       .readiness = {{[&projector] { return projector.Readiness(); }}}});
   if (!served.ok()) {
     std::cerr << "reviewtrail-query: " << served << "\n";
     return 1;

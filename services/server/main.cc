@@ -7,6 +7,7 @@
 #include "reviewtrail/audit_service/audit_service.h"
 #include "reviewtrail/command/admin_service.h"
 #include "reviewtrail/command/command_service.h"
+#include "reviewtrail/events/event_service.h"
 #include "reviewtrail/notifier/notifier.h"
 #include "reviewtrail/notifier/notifier_config.h"
 #include "reviewtrail/notifier/token_source.h"
@@ -73,6 +74,7 @@ int Serve(reviewtrail::server::ServerConfig config, AllInOneOptions options) {
        .metrics_tenant_labels = h.config().metrics_tenant_labels});
   Report(audit, "audit service");
   if (!commands.ok() || !queries.ok() || !audit.ok()) return 1;
+  rt::events::EventService events(h.log(), h.verifier(), h.clock(), h.registry());
   rt::notifier::NotifierOptions notifier_options;
   notifier_options.store_path = (data / "notifier").string();
   notifier_options.time_zones = h.time_zones();
@@ -108,9 +110,10 @@ int Serve(reviewtrail::server::ServerConfig config, AllInOneOptions options) {
     return notifier->projector().Readiness();
   };
   const absl::Status served =
-      h.Serve("reviewtrail-server", {commands->get(), &admin, queries->get(), audit->get()},
+      h.Serve("reviewtrail-server", {commands->get(), &admin, queries->get(), audit->get(), &events},
               [&] {
                 if (notifier) notifier->Stop();
+                events.Stop();
                 (*commands)->Stop();
                 (*queries)->Stop();
                 (*audit)->Stop();
@@ -118,7 +121,8 @@ int Serve(reviewtrail::server::ServerConfig config, AllInOneOptions options) {
               {.service_names = {rt::v1::CommandService::service_full_name(),
                                  rt::v1::AdminService::service_full_name(),
                                  rt::v1::QueryService::service_full_name(),
-                                 rt::v1::AuditService::service_full_name()},
+                                 rt::v1::AuditService::service_full_name(),
+                                 rt::v1::EventService::service_full_name()},
                .readiness = {{projector_ready}},
                .on_serving = start_notifier});
   if (!served.ok()) {

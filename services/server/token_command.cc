@@ -16,9 +16,11 @@ CLI::App* AddTokenCommand(CLI::App& app, TokenOptions& options) {
                    "The principal: a registered person's id, or a service name")
       ->required();
   token->add_option("--tenant", options.tenant, "Tenant (default: --tenant of the server)");
-  token->add_option("--role", options.roles, "isms_manager, action_owner, auditor or service")
+  token
+      ->add_option("--role", options.roles,
+                   "isms_manager, action_owner, auditor, service or subscriber")
       ->required()
-      ->check(CLI::IsMember({"isms_manager", "action_owner", "auditor", "service"}));
+      ->check(CLI::IsMember({"isms_manager", "action_owner", "auditor", "service", "subscriber"}));
   token->add_option("--ttl-days", options.ttl_days, "Days until the token expires")
       ->check(CLI::Range(1, 3650))
       ->capture_default_str();

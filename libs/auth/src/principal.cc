@@ -7,11 +7,12 @@
 namespace reviewtrail::auth {
 namespace {
 
-constexpr std::array<std::pair<v1::Role, std::string_view>, 4> kRoleNames = {{
+constexpr std::array<std::pair<v1::Role, std::string_view>, 5> kRoleNames = {{
     {v1::ROLE_ISMS_MANAGER, "isms_manager"},
     {v1::ROLE_ACTION_OWNER, "action_owner"},
     {v1::ROLE_AUDITOR, "auditor"},
     {v1::ROLE_SERVICE, "service"},
+    {v1::ROLE_SUBSCRIBER, "subscriber"},
 }};
 
 }  // namespace

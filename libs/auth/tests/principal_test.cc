@@ -6,14 +6,15 @@ namespace reviewtrail::auth {
 namespace {
 
 TEST(PrincipalTest, RoleNamesRoundTrip) {
-  for (v1::Role role :
-       {v1::ROLE_ISMS_MANAGER, v1::ROLE_ACTION_OWNER, v1::ROLE_AUDITOR, v1::ROLE_SERVICE}) {
+  for (v1::Role role : {v1::ROLE_ISMS_MANAGER, v1::ROLE_ACTION_OWNER, v1::ROLE_AUDITOR,
+                        v1::ROLE_SERVICE, v1::ROLE_SUBSCRIBER}) {
     EXPECT_EQ(RoleFromName(RoleName(role)), role);
   }
   EXPECT_EQ(RoleName(v1::ROLE_ISMS_MANAGER), "isms_manager");
   EXPECT_EQ(RoleName(v1::ROLE_ACTION_OWNER), "action_owner");
   EXPECT_EQ(RoleName(v1::ROLE_AUDITOR), "auditor");
   EXPECT_EQ(RoleName(v1::ROLE_SERVICE), "service");
+  EXPECT_EQ(RoleName(v1::ROLE_SUBSCRIBER), "subscriber");
 }
 
 TEST(PrincipalTest, UnknownRolesHaveNoName) {

@@ -70,6 +70,7 @@ Headers CloudEventsHeaders(const v1::EventEnvelope& envelope) {
   if (!envelope.traceparent().empty()) {
     headers.emplace_back("ce_traceparent", envelope.traceparent());
   }
+  headers.emplace_back("ce_dataschema", kDataSchema);
   headers.emplace_back("content-type", "application/protobuf");
   return headers;
 }

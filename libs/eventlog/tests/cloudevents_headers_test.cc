@@ -17,6 +17,7 @@ TEST(CloudEventsHeadersTest, BinaryModeHeadersInOrder) {
       {"ce_source", "/reviewtrail/tenants/acme"},
       {"ce_time", "2023-11-14T22:13:20.005Z"},
       {"ce_subject", "act-1"},
+      {"ce_dataschema", "type.googleapis.com/reviewtrail.v1.EventEnvelope"},
       {"content-type", "application/protobuf"},
   };
   EXPECT_EQ(CloudEventsHeaders(event), expected);

@@ -201,6 +201,7 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   AddQueryCommands(app, reads);
   AddAuditCommands(app, reads);
   AddSandboxCommands(app, reads);
+  AddEventCommands(app, reads);
 
   try {
     app.parse(argc, argv);

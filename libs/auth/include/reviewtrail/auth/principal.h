@@ -18,7 +18,8 @@ struct Principal {
   [[nodiscard]] bool HasRole(v1::Role role) const;
 };
 
-// The claim-format name of a role ("isms_manager", "action_owner", "auditor", "service"); empty
+// The claim-format name of a role ("isms_manager", "action_owner", "auditor", "service",
+// "subscriber"); empty
 // for ROLE_UNSPECIFIED and for values this build does not know.
 [[nodiscard]] std::string_view RoleName(v1::Role role);
 

@@ -26,7 +26,7 @@ struct Position {
 };
 
 // CloudEvents Kafka binding, binary mode: ce_specversion, ce_id, ce_type, ce_source, ce_time,
-// ce_subject and content-type, in that order (built by CloudEventsHeaders in
+// ce_subject, ce_dataschema and content-type, in that order (built by CloudEventsHeaders in
 // cloudevents_headers.h; ce_time and ce_subject only when set).
 using Headers = std::vector<std::pair<std::string, std::string>>;
 

@@ -56,5 +56,6 @@ CLI::Option* AddLogPositionFlag(CLI::App& app, const std::string& names,
 void AddQueryCommands(CLI::App& app, ReadRegistry& registry);    // reviewtrail.v1.QueryService
 void AddAuditCommands(CLI::App& app, ReadRegistry& registry);    // reviewtrail.v1.AuditService
 void AddSandboxCommands(CLI::App& app, ReadRegistry& registry);  // reviewtrail.v1.AdminService
+void AddEventCommands(CLI::App& app, ReadRegistry& registry);    // reviewtrail.v1.EventService
 
 }  // namespace reviewtrail::cli
