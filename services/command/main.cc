@@ -35,10 +35,10 @@ int main(int argc, char** argv) {
   }
   reviewtrail::command::AdminService admin(**service);
   // Start() indexed the whole log before returning; from here its writer's health decides.
-  const absl::Status served = (*host)->Serve(
-      "reviewtrail-command", {service->get(), &admin}, [&] { (*service)->Stop(); },
-      {.service_names = {reviewtrail::v1::CommandService::service_full_name(),
-                         reviewtrail::v1::AdminService::service_full_name()}});
+  const absl::Status served =
+      (*host)->Serve("reviewtrail-command", {service->get(), &admin}, [&] { (*service)->Stop(); },
+                     {.service_names = {reviewtrail::v1::CommandService::service_full_name(),
+                                        reviewtrail::v1::AdminService::service_full_name()}});
   if (!served.ok()) {
     std::cerr << "reviewtrail-command: " << served << "\n";
     return 1;

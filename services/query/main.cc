@@ -60,15 +60,15 @@ int main(int argc, char** argv) {
   // The event stream for other systems (docs/SUBSCRIBERS.md) is served beside the queries.
   reviewtrail::events::EventService events((*host)->log(), (*host)->verifier(), (*host)->clock(),
                                            (*host)->registry());
-  const absl::Status served = (*host)->Serve(
-      "reviewtrail-query", {service->get(), &events},
-      [&] {
-        events.Stop();
-        (*service)->Stop();
-      },
-      {.service_names = {reviewtrail::v1::QueryService::service_full_name(),
-                         reviewtrail::v1::EventService::service_full_name()},
-       .readiness = {{[&projector] { return projector.Readiness(); }}}});
+  const absl::Status served =
+      (*host)->Serve("reviewtrail-query", {service->get(), &events},
+                     [&] {
+                       events.Stop();
+                       (*service)->Stop();
+                     },
+                     {.service_names = {reviewtrail::v1::QueryService::service_full_name(),
+                                        reviewtrail::v1::EventService::service_full_name()},
+                      .readiness = {{[&projector] { return projector.Readiness(); }}}});
   if (!served.ok()) {
     std::cerr << "reviewtrail-query: " << served << "\n";
     return 1;

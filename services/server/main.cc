@@ -109,22 +109,22 @@ int Serve(reviewtrail::server::ServerConfig config, AllInOneOptions options) {
     if (notifier == nullptr) return absl::UnavailableError("the notifier has not started");
     return notifier->projector().Readiness();
   };
-  const absl::Status served =
-      h.Serve("reviewtrail-server", {commands->get(), &admin, queries->get(), audit->get(), &events},
-              [&] {
-                if (notifier) notifier->Stop();
-                events.Stop();
-                (*commands)->Stop();
-                (*queries)->Stop();
-                (*audit)->Stop();
-              },
-              {.service_names = {rt::v1::CommandService::service_full_name(),
-                                 rt::v1::AdminService::service_full_name(),
-                                 rt::v1::QueryService::service_full_name(),
-                                 rt::v1::AuditService::service_full_name(),
-                                 rt::v1::EventService::service_full_name()},
-               .readiness = {{projector_ready}},
-               .on_serving = start_notifier});
+  const absl::Status served = h.Serve(
+      "reviewtrail-server", {commands->get(), &admin, queries->get(), audit->get(), &events},
+      [&] {
+        if (notifier) notifier->Stop();
+        events.Stop();
+        (*commands)->Stop();
+        (*queries)->Stop();
+        (*audit)->Stop();
+      },
+      {.service_names = {rt::v1::CommandService::service_full_name(),
+                         rt::v1::AdminService::service_full_name(),
+                         rt::v1::QueryService::service_full_name(),
+                         rt::v1::AuditService::service_full_name(),
+                         rt::v1::EventService::service_full_name()},
+       .readiness = {{projector_ready}},
+       .on_serving = start_notifier});
   if (!served.ok()) {
     std::cerr << "reviewtrail-server: " << served << "\n";
     return 1;

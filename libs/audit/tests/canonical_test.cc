@@ -73,8 +73,7 @@ TEST(CanonicalTest, WritesTheTagThenEveryFieldLengthPrefixedInOrder) {
       "20:isms_manager,auditor\n6:action\n5:act-1\n1:3\n15:ClosureApproved\n0:\n5:act-1\n"
       "3:a\nb\n3:x,y\n1:h\n";
   // v2 (what new entries use): the v1 fields, then the review and action links.
-  EXPECT_EQ(CanonicalBytes(entry),
-            "20:reviewtrail-audit-v2\n" + v1_fields + "1:0\n0:\n1:5\n1:p\n");
+  EXPECT_EQ(CanonicalBytes(entry), "20:reviewtrail-audit-v2\n" + v1_fields + "1:0\n0:\n1:5\n1:p\n");
   // v1 (entries stored before v2): the same without the links.
   entry.version = 1;
   EXPECT_EQ(CanonicalBytes(entry), "20:reviewtrail-audit-v1\n" + v1_fields);

@@ -39,9 +39,9 @@ TEST(CsvTest, NeutralisesFormulaPrefixesWithAQuote) {
 TEST(CsvTest, HeaderAndRowsHaveTheCanonicalColumnsAndCrlf) {
   const std::string header = CsvHeader();
   EXPECT_EQ(header.rfind("canonical_encoding,tenant_id,sequence,log_partition,", 0), 0u);
-  EXPECT_TRUE(header.ends_with(
-      ",evidence_sha256,event_sha256,review_prev_sequence,review_prev_hash,"
-      "action_prev_sequence,action_prev_hash,prev_hash,hash\r\n"));
+  EXPECT_TRUE(
+      header.ends_with(",evidence_sha256,event_sha256,review_prev_sequence,review_prev_hash,"
+                       "action_prev_sequence,action_prev_hash,prev_hash,hash\r\n"));
   std::string row;
   AppendCsvRow(testing::MakeChain(1)[0], row);
   EXPECT_TRUE(row.ends_with(testing::MakeChain(1)[0].hash + "\r\n"));

@@ -36,7 +36,7 @@ std::vector<Entry> AwkwardEntries() {
   far.occurred_at = -1;
   far.recorded_at = 253'402'300'799'999'999;  // 9999-12-31T23:59:59.999999Z
   far.summary = "Zoë Ångström's \"plan\"";
-  far.version = 1;  // stored before v2
+  far.version = 1;              // stored before v2
   Entry& escaped = entries[3];  // every byte escaped at its longest
   escaped.summary = std::string(5000, '\x01');
   escaped.actor_id = std::string(300, '"');

@@ -14,8 +14,8 @@
 #include "reviewtrail/auth/jwks.h"
 #include "reviewtrail/eventlog/embedded_log.h"
 #include "reviewtrail/eventlog/kafka_log.h"
-#include "reviewtrail/server/reflection.h"
 #include "reviewtrail/rpc/access_log.h"
+#include "reviewtrail/server/reflection.h"
 
 namespace reviewtrail::server {
 namespace {

@@ -1,7 +1,7 @@
 #include "reviewtrail/server/service_host.h"
 
-#include <unistd.h>
 #include <errno.h>  // program_invocation_short_name
+#include <unistd.h>
 
 #include <csignal>
 #include <filesystem>

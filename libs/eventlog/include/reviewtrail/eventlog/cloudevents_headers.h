@@ -26,8 +26,8 @@ inline constexpr char kDataSchema[] = "type.googleapis.com/reviewtrail.v1.EventE
 // this order: ce_specversion ("1.0"), ce_id (event_id), ce_type, ce_source, ce_time (RFC 3339 UTC
 // of occurred_at; left out when occurred_at is unset), ce_subject (aggregate_id; left out when
 // empty), ce_traceparent (the CloudEvents distributed-tracing extension: the envelope's W3C
-// traceparent; left out when empty), ce_dataschema (kDataSchema), content-type ("application/protobuf"). Both log
-// implementations use this one function.
+// traceparent; left out when empty), ce_dataschema (kDataSchema), content-type
+// ("application/protobuf"). Both log implementations use this one function.
 [[nodiscard]] Headers CloudEventsHeaders(const v1::EventEnvelope& envelope);
 
 }  // namespace reviewtrail::eventlog
