@@ -36,7 +36,10 @@ std::vector<Entry> AwkwardEntries() {
   far.occurred_at = -1;
   far.recorded_at = 253'402'300'799'999'999;  // 9999-12-31T23:59:59.999999Z
   far.summary = "Zoë Ångström's \"plan\"";
-  far.version = 1;              // stored before v2
+  far.version = 1;  // stored before v2: no links
+  far.review_prev_sequence = far.action_prev_sequence = 0;
+  far.review_prev_hash.clear();
+  far.action_prev_hash.clear();
   Entry& escaped = entries[3];  // every byte escaped at its longest
   escaped.summary = std::string(5000, '\x01');
   escaped.actor_id = std::string(300, '"');
@@ -65,7 +68,15 @@ TEST(StoredViewTest, ViewsTheSameFieldsAsADecode) {
     ASSERT_EQ(values.size(), CanonicalFieldCount(entry.version));
     for (size_t i = 0; i < values.size(); ++i) EXPECT_EQ(view->fields[i], values[i]) << i;
     EXPECT_EQ(view->version, entry.version);
-    EXPECT_EQ(ToEntry(*view), entry);
+    const Entry back = ToEntry(*view);
+    EXPECT_EQ(back.review_prev_sequence, entry.review_prev_sequence);
+    EXPECT_EQ(back.review_prev_hash, entry.review_prev_hash);
+    EXPECT_EQ(back.action_prev_sequence, entry.action_prev_sequence);
+    EXPECT_EQ(back.action_prev_hash, entry.action_prev_hash);
+    EXPECT_EQ(back.version, entry.version);
+    EXPECT_EQ(back.evidence_sha256, entry.evidence_sha256);
+    EXPECT_EQ(back.actor_roles, entry.actor_roles);
+    EXPECT_EQ(back, entry);
   }
 }
 

@@ -53,10 +53,11 @@ TEST(CloudEventsHeadersTest, TraceParentIsTheDistributedTracingExtension) {
   v1::EventEnvelope event = testing::MakeEvent("acme", "act-1", 3);
   event.set_traceparent("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
   const Headers headers = CloudEventsHeaders(event);
-  ASSERT_GE(headers.size(), 2u);
-  EXPECT_EQ(headers[headers.size() - 2],
+  ASSERT_GE(headers.size(), 3u);
+  EXPECT_EQ(headers[headers.size() - 3],
             (std::pair<std::string, std::string>{
                 "ce_traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"}));
+  EXPECT_EQ(headers[headers.size() - 2].first, "ce_dataschema");
   EXPECT_EQ(headers.back().first, "content-type");
 }
 

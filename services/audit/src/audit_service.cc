@@ -17,6 +17,7 @@
 #include "reviewtrail/projection/projection_store.h"
 #include "reviewtrail/projection/projector.h"
 #include "reviewtrail/rpc/authenticate.h"
+#include "reviewtrail/rpc/request_parsing.h"
 #include "reviewtrail/rpc/status_mapping.h"
 #include "state_replay.h"
 
@@ -55,7 +56,19 @@ AuditService::AuditService(eventlog::EventLog& log, const auth::TokenVerifier& v
       registry_(registry),
       options_(std::move(options)),
       metrics_(std::make_unique<AuditMetrics>(registry)),
-      projection_(std::make_unique<AuditProjection>()) {}
+      projection_(std::make_unique<AuditProjection>()) {
+  // Every unary request is checked before it is parsed, so that one that does not parse (invalid
+  // UTF-8 in a string field) is answered INVALID_ARGUMENT naming the field, as the other services
+  // do. (ExportAuditLog, a stream, keeps gRPC's own handler.)
+#define REVIEWTRAIL_CHECKED_RPC(Method)                                               \
+  MarkMethodCallback(rpc::MethodIndex(v1::AuditService::service_full_name(), #Method, \
+                                      *v1::Method##Request::descriptor()),            \
+                     rpc::CheckedUnary(this, &AuditService::Method));
+  REVIEWTRAIL_CHECKED_RPC(VerifyAuditLog)
+  REVIEWTRAIL_CHECKED_RPC(GetStateAsOf)
+  REVIEWTRAIL_CHECKED_RPC(ExportAuditPack)
+#undef REVIEWTRAIL_CHECKED_RPC
+}
 
 AuditService::~AuditService() { Stop(); }
 

@@ -43,6 +43,7 @@ TEST(AsyncApiTest, ListsExactlyTheHeadersTheLogWrites) {
   event.set_tenant_id("t");
   event.set_aggregate_id("act-1");
   event.mutable_occurred_at()->set_seconds(1);
+  event.set_traceparent("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
   event.mutable_action_assigned()->set_action_id("act-1");
   size_t properties = 0;
   for (const auto& [name, value] : eventlog::CloudEventsHeaders(event)) {
