@@ -15,7 +15,10 @@ void LogApplied(const std::string& projection, const eventlog::Position& positio
   const auto recorded = std::chrono::system_clock::time_point(std::chrono::milliseconds(
       google::protobuf::util::TimeUtil::TimestampToMilliseconds(event.recorded_at())));
   const bool live = std::chrono::system_clock::now() - recorded < std::chrono::minutes(5);
-  const auto level = live ? spdlog::level::info : spdlog::level::debug;
+  // One line per event is for log collectors (--log-format json); in text, debug logging only.
+  const auto level = live && runtime::CurrentLogFormat() == runtime::LogFormat::kJson
+                         ? spdlog::level::info
+                         : spdlog::level::debug;
   if (!spdlog::should_log(level)) return;
   runtime::Log(
       level, "applied",

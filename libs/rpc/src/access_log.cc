@@ -113,7 +113,10 @@ class AccessLogInterceptor final : public grpc::experimental::Interceptor {
     std::snprintf(duration, sizeof(duration), "%.3f", millis);
     const std::string code =
         absl::StatusCodeToString(static_cast<absl::StatusCode>(status.error_code()));
-    runtime::Log(quiet_ ? spdlog::level::debug : spdlog::level::info, "rpc",
+    // One line per call is for log collectors (--log-format json); a person reading text logs
+    // sees them with debug logging only.
+    const bool info = !quiet_ && runtime::CurrentLogFormat() == runtime::LogFormat::kJson;
+    runtime::Log(info ? spdlog::level::info : spdlog::level::debug, "rpc",
                  {{"rpc", info_->method()},
                   {"grpc_code", code},
                   {"duration_ms", duration},
