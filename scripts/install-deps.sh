@@ -16,7 +16,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
   libssl-dev libcurl4-openssl-dev libjwt-dev libjemalloc-dev
-  kcat python3 python3-kafka python3-protobuf curl
+  kcat python3 python3-kafka python3-protobuf python3-grpcio curl
   docker-compose
   prometheus  # for promtool: the alerting rules' unit tests (deploy/prometheus/tests)
 )
