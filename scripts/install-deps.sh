@@ -12,7 +12,7 @@ PACKAGES=(
   librocksdb-dev
   librdkafka-dev
   prometheus-cpp-dev
-  libabsl-dev
+  libabsl-dev tzdata  # tzdata: the IANA time zones of --tenant-time-zone
   libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
   libssl-dev libcurl4-openssl-dev libjwt-dev libjemalloc-dev

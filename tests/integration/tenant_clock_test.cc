@@ -75,7 +75,8 @@ class TenantClockTest : public ::testing::Test {
     EXPECT_TRUE(log.ok()) << log.status();
     log_ = *std::move(log);
 
-    auto zones = runtime::TenantTimeZones::Parse({"pst=-08:00", "sandbox=-08:00"});
+    auto zones =
+        runtime::TenantTimeZones::Parse({"pst=-08:00", "sandbox=-08:00", "ams=Europe/Amsterdam"});
     EXPECT_TRUE(zones.ok()) << zones.status();
     EXPECT_TRUE(zones->AddSandboxes({"sandbox"}).ok());
     auto commands = command::CommandService::Start(
@@ -272,6 +273,28 @@ TEST_F(TenantClockTest, StateAsOfJudgesOverdueOnTheTenantsDayLikeTheQueries) {
   // 09:00Z: the 23rd at -08:00 too. Overdue everywhere.
   clock_.Advance(hours(6));
   EXPECT_TRUE(OverdueEverywhere("pst", assigned, assigned.log_position()));
+}
+
+TEST_F(TenantClockTest, AnIanaZoneJudgesOverdueOnItsDaylightSavingDayEverywhere) {
+  // 2027-07-01T21:30Z is 23:30 on the 1st in Amsterdam (+02:00 in summer): an action due today is
+  // not overdue.
+  clock_.Advance(std::chrono::sys_days{std::chrono::year{2027} / 7 / 1} + hours{21} +
+                 std::chrono::minutes{30} - kEarlyUtc);
+  const v1::CommandReply assigned = AssignOne("ams", Date(2027, 7, 1));
+  EXPECT_FALSE(OverdueEverywhere("ams", assigned, assigned.log_position()));
+
+  // 22:30Z: already the 2nd in Amsterdam, although a fixed +01:00 (its winter offset) would still
+  // say the 1st. Overdue in the query service and GetStateAsOf alike.
+  clock_.Advance(hours(1));
+  EXPECT_TRUE(OverdueEverywhere("ams", assigned, assigned.log_position()));
+
+  v1::TestClock shown;
+  ASSERT_TRUE(Call(*admin_stub_, &v1::AdminService::Stub::GetTestClock, v1::GetTestClockRequest(),
+                   &shown, Manager("ams"))
+                  .ok());
+  EXPECT_EQ(shown.time_zone(), "Europe/Amsterdam");
+  EXPECT_EQ(shown.utc_offset_minutes(), 120);
+  EXPECT_EQ(shown.today().day(), 2);
 }
 
 TEST_F(TenantClockTest, ASandboxClockMovesTheDayOfEveryService) {

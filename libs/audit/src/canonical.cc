@@ -31,13 +31,6 @@ bool ParseDigits(std::string_view text, int64_t& value) {
   return !text.empty();
 }
 
-bool IsLeapYear(int64_t year) { return year % 4 == 0 && (year % 100 != 0 || year % 400 == 0); }
-
-int64_t DaysInMonth(int64_t year, int64_t month) {
-  static constexpr int64_t kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  return month == 2 && IsLeapYear(year) ? 29 : kDays[month - 1];
-}
-
 // Writes `value` as exactly `width` decimal digits ending just before `end`.
 void PutDigits(char* end, int64_t value, int width) {
   for (int i = 0; i < width; ++i) {
@@ -113,7 +106,8 @@ absl::StatusOr<Micros> ParseMicros(std::string_view text) {
       !ParseDigits(text.substr(8, 2), day) || !ParseDigits(text.substr(11, 2), hour) ||
       !ParseDigits(text.substr(14, 2), minute) || !ParseDigits(text.substr(17, 2), second) ||
       !ParseDigits(text.substr(20, 6), fraction) || month < 1 || month > 12 || day < 1 ||
-      day > DaysInMonth(year, month) || hour > 23 || minute > 59 || second > 59) {
+      day > domain::DaysInMonth(static_cast<int32_t>(year), static_cast<int32_t>(month)) ||
+      hour > 23 || minute > 59 || second > 59) {
     return bad();  // e.g. February 30th
   }
   const int64_t days = domain::CivilDate{static_cast<int32_t>(year), static_cast<int32_t>(month),

@@ -7,6 +7,7 @@
 #include "absl/strings/str_join.h"
 #include "google/protobuf/unknown_field_set.h"
 #include "google/protobuf/util/time_util.h"
+#include "reviewtrail/domain/evolve.h"
 
 namespace reviewtrail::audit {
 namespace {
@@ -90,48 +91,6 @@ std::string RoleText(v1::Role role) {
 std::string EventTypeName(const v1::EventEnvelope& event) {
   const auto* field = event.GetDescriptor()->FindFieldByNumber(event.payload_case());
   return field == nullptr ? "Unknown" : field->message_type()->name();
-}
-
-std::string ActionIdOf(const v1::EventEnvelope& event) {
-  switch (event.payload_case()) {
-    case v1::EventEnvelope::kActionAssigned:
-      return event.action_assigned().action_id();
-    case v1::EventEnvelope::kActionOwnerChanged:
-      return event.action_owner_changed().action_id();
-    case v1::EventEnvelope::kActionDeadlineChanged:
-      return event.action_deadline_changed().action_id();
-    case v1::EventEnvelope::kProgressReported:
-      return event.progress_reported().action_id();
-    case v1::EventEnvelope::kEvidenceAttached:
-      return event.evidence_attached().action_id();
-    case v1::EventEnvelope::kClosureRequested:
-      return event.closure_requested().action_id();
-    case v1::EventEnvelope::kClosureApproved:
-      return event.closure_approved().action_id();
-    case v1::EventEnvelope::kClosureRejected:
-      return event.closure_rejected().action_id();
-    case v1::EventEnvelope::kActionCancelled:
-      return event.action_cancelled().action_id();
-    case v1::EventEnvelope::kReminderSent:
-      return event.reminder_sent().action_id();
-    case v1::EventEnvelope::kEscalationRaised:
-      return event.escalation_raised().action_id();
-    default:
-      return "";
-  }
-}
-
-std::string ReviewIdOf(const v1::EventEnvelope& event) {
-  switch (event.payload_case()) {
-    case v1::EventEnvelope::kReviewHeld:
-      return event.review_held().review_id();
-    case v1::EventEnvelope::kDecisionRecorded:
-      return event.decision_recorded().review_id();
-    case v1::EventEnvelope::kActionAssigned:
-      return event.action_assigned().review_id();
-    default:
-      return "";
-  }
 }
 
 std::string Summarize(const v1::EventEnvelope& event,
@@ -251,8 +210,8 @@ Entry BuildEntry(const v1::EventEnvelope& event, const EntryContext& context) {
   entry.aggregate_id = event.aggregate_id();
   entry.aggregate_version = event.aggregate_version();
   entry.event_type = EventTypeName(event);
-  entry.action_id = ActionIdOf(event);
-  entry.review_id = ReviewIdOf(event);
+  entry.action_id = domain::ActionIdOf(event);
+  entry.review_id = domain::ReviewIdOf(event);
   if (entry.review_id.empty()) entry.review_id = context.review_id;
   entry.evidence_sha256 = context.evidence_sha256;
   if (event.payload_case() == v1::EventEnvelope::kEvidenceAttached) {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "google/protobuf/util/time_util.h"
+#include "reviewtrail/domain/evolve.h"
 
 namespace reviewtrail::audit {
 namespace {
@@ -73,8 +74,8 @@ TEST(EntryBuilderTest, SummarisesDeadlineChangesWithBothDatesAndTheReason) {
   EXPECT_EQ(Summarize(event, {}),
             "moved due date of action act-1 from 2026-12-01 to 2027-01-15; reason: \"supplier "
             "late\"");
-  EXPECT_EQ(ReviewIdOf(event), "");
-  EXPECT_EQ(ActionIdOf(event), "act-1");
+  EXPECT_EQ(domain::ReviewIdOf(event), "");
+  EXPECT_EQ(domain::ActionIdOf(event), "act-1");
 }
 
 TEST(EntryBuilderTest, ClosureRequestsCarryTheEvidenceHashesOfTheContext) {

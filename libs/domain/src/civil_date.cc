@@ -3,16 +3,11 @@
 #include <cstdio>
 
 namespace reviewtrail::domain {
-namespace {
-
-bool IsLeap(int32_t year) { return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0; }
-
 int32_t DaysInMonth(int32_t year, int32_t month) {
   static constexpr int32_t kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  return month == 2 && IsLeap(year) ? 29 : kDays[month - 1];
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  return month == 2 && leap ? 29 : kDays[month - 1];
 }
-
-}  // namespace
 
 bool CivilDate::IsValid() const {
   return year >= 1 && year <= 9999 && month >= 1 && month <= 12 && day >= 1 &&

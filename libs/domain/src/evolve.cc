@@ -67,6 +67,7 @@ void Evolve(ReviewState& review, const v1::EventEnvelope& event) {
 }
 
 void Evolve(ActionState& action, const v1::EventEnvelope& event) {
+  action.status = StatusAfter(action.status, event);
   switch (event.payload_case()) {
     case v1::EventEnvelope::kActionAssigned: {
       const auto& assigned = event.action_assigned();
@@ -79,7 +80,6 @@ void Evolve(ActionState& action, const v1::EventEnvelope& event) {
       action.owner_id = assigned.owner_id();
       action.due_date = CivilDate::FromProto(assigned.due_date());
       action.links = ToLinkRefs(assigned.links());
-      action.status = v1::ACTION_STATUS_OPEN;
       action.assigned_at = OccurredAt(event);
       break;
     }
@@ -93,7 +93,6 @@ void Evolve(ActionState& action, const v1::EventEnvelope& event) {
       break;
     case v1::EventEnvelope::kProgressReported:
       action.percent_complete = event.progress_reported().percent_complete();
-      if (action.status == v1::ACTION_STATUS_OPEN) action.status = v1::ACTION_STATUS_IN_PROGRESS;
       break;
     case v1::EventEnvelope::kEvidenceAttached: {
       const auto& attached = event.evidence_attached();
@@ -106,25 +105,20 @@ void Evolve(ActionState& action, const v1::EventEnvelope& event) {
                                               .media_type = attached.media_type(),
                                               .attached_by = event.actor().person_id(),
                                               .attached_at = OccurredAt(event)});
-      if (action.status == v1::ACTION_STATUS_OPEN) action.status = v1::ACTION_STATUS_IN_PROGRESS;
       break;
     }
     case v1::EventEnvelope::kClosureRequested:
-      action.status = v1::ACTION_STATUS_CLOSURE_REQUESTED;
       action.closure_requested_at = OccurredAt(event);
       break;
     case v1::EventEnvelope::kClosureApproved:
-      action.status = v1::ACTION_STATUS_CLOSED;
       action.approver_id = event.actor().person_id();
       action.closed_at = OccurredAt(event);
       action.percent_complete = 100;
       break;
     case v1::EventEnvelope::kClosureRejected:
-      action.status = v1::ACTION_STATUS_IN_PROGRESS;
       ++action.rejections;
       break;
     case v1::EventEnvelope::kActionCancelled:
-      action.status = v1::ACTION_STATUS_CANCELLED;
       action.cancel_reason = event.action_cancelled().reason();
       action.closed_at = OccurredAt(event);
       break;
@@ -149,6 +143,68 @@ std::string EntityIdOf(const v1::EventEnvelope& event) {
       return event.evidence_attached().evidence_id();
     default:
       return event.aggregate_id();
+  }
+}
+
+std::string ActionIdOf(const v1::EventEnvelope& event) {
+  switch (event.payload_case()) {
+    case v1::EventEnvelope::kActionAssigned:
+      return event.action_assigned().action_id();
+    case v1::EventEnvelope::kActionOwnerChanged:
+      return event.action_owner_changed().action_id();
+    case v1::EventEnvelope::kActionDeadlineChanged:
+      return event.action_deadline_changed().action_id();
+    case v1::EventEnvelope::kProgressReported:
+      return event.progress_reported().action_id();
+    case v1::EventEnvelope::kEvidenceAttached:
+      return event.evidence_attached().action_id();
+    case v1::EventEnvelope::kClosureRequested:
+      return event.closure_requested().action_id();
+    case v1::EventEnvelope::kClosureApproved:
+      return event.closure_approved().action_id();
+    case v1::EventEnvelope::kClosureRejected:
+      return event.closure_rejected().action_id();
+    case v1::EventEnvelope::kActionCancelled:
+      return event.action_cancelled().action_id();
+    case v1::EventEnvelope::kReminderSent:
+      return event.reminder_sent().action_id();
+    case v1::EventEnvelope::kEscalationRaised:
+      return event.escalation_raised().action_id();
+    default:
+      return "";
+  }
+}
+
+std::string ReviewIdOf(const v1::EventEnvelope& event) {
+  switch (event.payload_case()) {
+    case v1::EventEnvelope::kReviewHeld:
+      return event.review_held().review_id();
+    case v1::EventEnvelope::kDecisionRecorded:
+      return event.decision_recorded().review_id();
+    case v1::EventEnvelope::kActionAssigned:
+      return event.action_assigned().review_id();
+    default:
+      return "";
+  }
+}
+
+v1::ActionStatus StatusAfter(v1::ActionStatus before, const v1::EventEnvelope& event) {
+  switch (event.payload_case()) {
+    case v1::EventEnvelope::kActionAssigned:
+      return v1::ACTION_STATUS_OPEN;
+    case v1::EventEnvelope::kProgressReported:
+    case v1::EventEnvelope::kEvidenceAttached:
+      return before == v1::ACTION_STATUS_OPEN ? v1::ACTION_STATUS_IN_PROGRESS : before;
+    case v1::EventEnvelope::kClosureRequested:
+      return v1::ACTION_STATUS_CLOSURE_REQUESTED;
+    case v1::EventEnvelope::kClosureApproved:
+      return v1::ACTION_STATUS_CLOSED;
+    case v1::EventEnvelope::kClosureRejected:
+      return v1::ACTION_STATUS_IN_PROGRESS;
+    case v1::EventEnvelope::kActionCancelled:
+      return v1::ACTION_STATUS_CANCELLED;
+    default:
+      return before;
   }
 }
 

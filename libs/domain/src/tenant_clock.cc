@@ -11,15 +11,7 @@ namespace {
 using google::protobuf::util::TimeUtil;
 
 constexpr int64_t kMicrosPerSecond = 1'000'000;
-constexpr int64_t kMicrosPerMinute = 60 * kMicrosPerSecond;
-constexpr int64_t kMicrosPerDay = 86'400 * kMicrosPerSecond;
 constexpr int64_t kMaxAdvanceSeconds = kMaxTestClockAdvanceDays * 86'400;
-
-int64_t FloorDiv(int64_t value, int64_t divisor) {
-  int64_t quotient = value / divisor;
-  if ((value % divisor != 0) && ((value < 0) != (divisor < 0))) --quotient;
-  return quotient;
-}
 
 std::string TenantName(std::string_view id) { return "tenants/" + std::string(id); }
 
@@ -38,15 +30,26 @@ Micros AdvanceAfter(const v1::EventEnvelope& event) {
 
 Micros TenantNow(Micros utc_now, Micros advance) { return utc_now + advance; }
 
-CivilDate TenantDay(Micros utc_now, int64_t utc_offset_minutes, Micros advance) {
-  const Micros local = TenantNow(utc_now, advance) + utc_offset_minutes * kMicrosPerMinute;
-  return CivilDate::FromDaysSinceEpoch(FloorDiv(local, kMicrosPerDay));
+CivilDate TenantDay(Micros utc_now, const absl::TimeZone& zone, Micros advance) {
+  const absl::CivilDay day =
+      absl::ToCivilDay(absl::FromUnixMicros(TenantNow(utc_now, advance)), zone);
+  return CivilDate::FromDaysSinceEpoch(day - absl::CivilDay(1970, 1, 1));
+}
+
+int32_t TenantUtcOffsetMinutes(Micros utc_now, const absl::TimeZone& zone, Micros advance) {
+  return zone.At(absl::FromUnixMicros(TenantNow(utc_now, advance))).offset / 60;
+}
+
+Micros LocalInstant(const CivilDate& day, absl::Duration time_of_day, const absl::TimeZone& zone) {
+  const absl::CivilSecond local =
+      absl::CivilSecond(absl::CivilDay(1970, 1, 1) + day.DaysSinceEpoch()) +
+      absl::ToInt64Seconds(time_of_day);
+  const absl::TimeZone::TimeInfo at = zone.At(local);
+  return absl::ToUnixMicros(at.kind == absl::TimeZone::TimeInfo::SKIPPED ? at.trans : at.pre);
 }
 
 bool IsOverdue(v1::ActionStatus status, const CivilDate& due, const CivilDate& today) {
-  const bool final_status =
-      status == v1::ACTION_STATUS_CLOSED || status == v1::ACTION_STATUS_CANCELLED;
-  return !final_status && due.IsValid() && due < today;
+  return !IsFinal(status) && due.IsValid() && due < today;
 }
 
 Result<Decision> Decide(const StateView& state, const v1::AdvanceTestClockRequest& command,

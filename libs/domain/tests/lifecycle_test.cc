@@ -1,4 +1,5 @@
 #include "domain_fixture.h"
+#include "reviewtrail/domain/evolve.h"
 
 namespace reviewtrail::domain::testing {
 namespace {
@@ -198,6 +199,74 @@ TEST_F(LifecycleTest, ExpectedVersionMismatchIsAConflict) {
   EXPECT_EQ(result.error().state, "version 1");
   progress.set_expected_version(1);
   EXPECT_TRUE(Run(progress, owner_).ok());
+}
+
+}  // namespace
+}  // namespace reviewtrail::domain::testing
+
+namespace reviewtrail::domain::testing {
+namespace {
+
+// The one statement of the lifecycle and of "which action / review": the folds of every reader
+// (the write model, the query view) take their status from StatusAfter.
+TEST(StatusAfterTest, IsTheLifecycleEveryFoldFollows) {
+  const auto after = [](v1::ActionStatus before, auto set_payload) {
+    v1::EventEnvelope event;
+    set_payload(event);
+    return StatusAfter(before, event);
+  };
+  using E = v1::EventEnvelope;
+  EXPECT_EQ(after(v1::ACTION_STATUS_UNSPECIFIED, [](E& e) { e.mutable_action_assigned(); }),
+            v1::ACTION_STATUS_OPEN);
+  EXPECT_EQ(after(v1::ACTION_STATUS_OPEN, [](E& e) { e.mutable_progress_reported(); }),
+            v1::ACTION_STATUS_IN_PROGRESS);
+  EXPECT_EQ(after(v1::ACTION_STATUS_OPEN, [](E& e) { e.mutable_evidence_attached(); }),
+            v1::ACTION_STATUS_IN_PROGRESS);
+  EXPECT_EQ(after(v1::ACTION_STATUS_CLOSURE_REQUESTED, [](E& e) { e.mutable_evidence_attached(); }),
+            v1::ACTION_STATUS_CLOSURE_REQUESTED);
+  EXPECT_EQ(after(v1::ACTION_STATUS_IN_PROGRESS, [](E& e) { e.mutable_closure_requested(); }),
+            v1::ACTION_STATUS_CLOSURE_REQUESTED);
+  EXPECT_EQ(after(v1::ACTION_STATUS_CLOSURE_REQUESTED, [](E& e) { e.mutable_closure_rejected(); }),
+            v1::ACTION_STATUS_IN_PROGRESS);
+  EXPECT_EQ(after(v1::ACTION_STATUS_CLOSURE_REQUESTED, [](E& e) { e.mutable_closure_approved(); }),
+            v1::ACTION_STATUS_CLOSED);
+  EXPECT_EQ(after(v1::ACTION_STATUS_IN_PROGRESS, [](E& e) { e.mutable_action_cancelled(); }),
+            v1::ACTION_STATUS_CANCELLED);
+  for (const auto unchanged : {v1::ACTION_STATUS_OPEN, v1::ACTION_STATUS_CLOSED}) {
+    EXPECT_EQ(after(unchanged, [](E& e) { e.mutable_reminder_sent(); }), unchanged);
+    EXPECT_EQ(after(unchanged, [](E& e) { e.mutable_action_owner_changed(); }), unchanged);
+  }
+  EXPECT_TRUE(IsFinal(v1::ACTION_STATUS_CLOSED));
+  EXPECT_TRUE(IsFinal(v1::ACTION_STATUS_CANCELLED));
+  EXPECT_FALSE(IsFinal(v1::ACTION_STATUS_CLOSURE_REQUESTED));
+}
+
+TEST(StatusAfterTest, WhichActionAndReviewAnEventTouches) {
+  v1::EventEnvelope assigned;
+  assigned.mutable_action_assigned()->set_action_id("act-1");
+  assigned.mutable_action_assigned()->set_review_id("rev-1");
+  EXPECT_EQ(ActionIdOf(assigned), "act-1");
+  EXPECT_EQ(ReviewIdOf(assigned), "rev-1");
+  v1::EventEnvelope escalated;
+  escalated.mutable_escalation_raised()->set_action_id("act-2");
+  EXPECT_EQ(ActionIdOf(escalated), "act-2");
+  EXPECT_EQ(ReviewIdOf(escalated), "");
+  v1::EventEnvelope held;
+  held.mutable_review_held()->set_review_id("rev-2");
+  EXPECT_EQ(ActionIdOf(held), "");
+  EXPECT_EQ(ReviewIdOf(held), "rev-2");
+  // Every payload whose message has an action_id field is an action event.
+  const auto* oneof = v1::EventEnvelope::descriptor()->FindOneofByName("payload");
+  ASSERT_NE(oneof, nullptr);
+  for (int i = 0; i < oneof->field_count(); ++i) {
+    const auto* field = oneof->field(i);
+    const auto* action_id = field->message_type()->FindFieldByName("action_id");
+    if (action_id == nullptr) continue;
+    v1::EventEnvelope event;
+    google::protobuf::Message* payload = event.GetReflection()->MutableMessage(&event, field);
+    payload->GetReflection()->SetString(payload, action_id, "act-x");
+    EXPECT_EQ(ActionIdOf(event), "act-x") << field->name();
+  }
 }
 
 }  // namespace

@@ -14,16 +14,51 @@ constexpr Micros kDay = 24 * kHour;
 // 2026-11-23T03:00Z: still 2026-11-22 at -08:00.
 constexpr Micros kEarlyUtc = 1'795'402'800'000'000;
 
-TEST(TenantDayTest, IsTheDayOfTheTenantsNowAtItsOffset) {
-  ASSERT_EQ(TenantDay(kEarlyUtc, 0, 0), (CivilDate{2026, 11, 23}));
-  EXPECT_EQ(TenantDay(kEarlyUtc, -8 * 60, 0), (CivilDate{2026, 11, 22}));
-  EXPECT_EQ(TenantDay(kEarlyUtc, +1 * 60, 0), (CivilDate{2026, 11, 23}));
-  // The advance moves the tenant's now, and its offset still applies.
+const absl::TimeZone kUtc = absl::UTCTimeZone();
+const absl::TimeZone kMinus8 = absl::FixedTimeZone(-8 * 3600);
+const absl::TimeZone kPlus1 = absl::FixedTimeZone(3600);
+
+absl::TimeZone Amsterdam() {
+  absl::TimeZone zone;
+  EXPECT_TRUE(absl::LoadTimeZone("Europe/Amsterdam", &zone)) << "tzdata is not installed";
+  return zone;
+}
+
+TEST(TenantDayTest, IsTheDayOfTheTenantsNowInItsZone) {
+  ASSERT_EQ(TenantDay(kEarlyUtc, kUtc, 0), (CivilDate{2026, 11, 23}));
+  EXPECT_EQ(TenantDay(kEarlyUtc, kMinus8, 0), (CivilDate{2026, 11, 22}));
+  EXPECT_EQ(TenantDay(kEarlyUtc, kPlus1, 0), (CivilDate{2026, 11, 23}));
+  // The advance moves the tenant's now, and its zone still applies.
   EXPECT_EQ(TenantNow(kEarlyUtc, 3 * kDay), kEarlyUtc + 3 * kDay);
-  EXPECT_EQ(TenantDay(kEarlyUtc, -8 * 60, 3 * kDay), (CivilDate{2026, 11, 25}));
-  EXPECT_EQ(TenantDay(kEarlyUtc, -8 * 60, 5 * kHour), (CivilDate{2026, 11, 23}));
+  EXPECT_EQ(TenantDay(kEarlyUtc, kMinus8, 3 * kDay), (CivilDate{2026, 11, 25}));
+  EXPECT_EQ(TenantDay(kEarlyUtc, kMinus8, 5 * kHour), (CivilDate{2026, 11, 23}));
   // Before 1970 too (floor, not truncation).
-  EXPECT_EQ(TenantDay(-1, 0, 0), (CivilDate{1969, 12, 31}));
+  EXPECT_EQ(TenantDay(-1, kUtc, 0), (CivilDate{1969, 12, 31}));
+}
+
+TEST(TenantDayTest, AnIanaZoneFollowsDaylightSaving) {
+  const absl::TimeZone amsterdam = Amsterdam();
+  // 22:30Z: in winter (+01:00) still the same day, in summer (+02:00) the next.
+  constexpr Micros kWinter2230 = 1'795'473'000'000'000;  // 2026-11-23T22:30Z
+  constexpr Micros kSummer2230 = 1'783'031'400'000'000;  // 2026-07-02T22:30Z
+  EXPECT_EQ(TenantDay(kWinter2230, amsterdam, 0), (CivilDate{2026, 11, 23}));
+  EXPECT_EQ(TenantDay(kSummer2230, amsterdam, 0), (CivilDate{2026, 7, 3}));
+  EXPECT_EQ(TenantDay(kSummer2230, kPlus1, 0), (CivilDate{2026, 7, 2}));
+  EXPECT_EQ(TenantUtcOffsetMinutes(kWinter2230, amsterdam, 0), 60);
+  EXPECT_EQ(TenantUtcOffsetMinutes(kSummer2230, amsterdam, 0), 120);
+  // The offset is the one at the tenant's now: advanced into winter, +01:00.
+  EXPECT_EQ(TenantUtcOffsetMinutes(kSummer2230, amsterdam, 150 * kDay), 60);
+}
+
+TEST(TenantDayTest, LocalInstantReadsTheWallClock) {
+  const absl::TimeZone amsterdam = Amsterdam();
+  // 2027-03-28: 02:00 local jumps to 03:00.
+  const CivilDate change{2027, 3, 28};
+  constexpr Micros k0000Z = 1'806'192'000'000'000;  // 2027-03-28T00:00Z
+  EXPECT_EQ(LocalInstant(change, absl::Hours(9), amsterdam), k0000Z + 7 * kHour);
+  EXPECT_EQ(LocalInstant(change.AddDays(-1), absl::Hours(9), amsterdam), k0000Z - kDay + 8 * kHour);
+  EXPECT_EQ(LocalInstant(change, absl::Minutes(150), amsterdam), k0000Z + 1 * kHour);  // the gap
+  EXPECT_EQ(LocalInstant(change, absl::ZeroDuration(), kMinus8), k0000Z + 8 * kHour);
 }
 
 TEST(TenantDayTest, OverdueCountsFromTheDayAfterTheDueDateForOpenActionsOnly) {

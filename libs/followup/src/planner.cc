@@ -9,14 +9,13 @@ namespace reviewtrail::followup {
 namespace {
 
 using Time = std::chrono::system_clock::time_point;
-constexpr std::chrono::hours kDay{24};
 
 void ConsiderNext(std::optional<Time>& next, Time candidate) {
   if (!next.has_value() || candidate < *next) next = candidate;
 }
 
 Notification Reminder(const ActionFollowUp& action, const Policy& policy,
-                      std::chrono::minutes utc_offset, int days_before) {
+                      const absl::TimeZone& zone, int days_before) {
   const domain::CivilDate day = action.due_date.AddDays(-days_before);
   return Notification{
       .kind = Kind::kReminder,
@@ -24,14 +23,14 @@ Notification Reminder(const ActionFollowUp& action, const Policy& policy,
       .days = days_before,
       .occurrence = 0,
       .due_date = action.due_date,
-      .due_at = StartOf(day, utc_offset) + policy.send_at,
+      .due_at = LocalTime(day, policy.send_at, zone),
       .recipient_id = action.owner_id,
       .command_id = ReminderCommandId(action.action_id, action.due_date, days_before),
       .key = ReminderKey(action.due_date, days_before)};
 }
 
 Notification Escalation(const ActionFollowUp& action, const Policy& policy,
-                        std::chrono::minutes utc_offset, int level, int days, int occurrence) {
+                        const absl::TimeZone& zone, int level, int days, int occurrence) {
   const domain::CivilDate day = action.due_date.AddDays(days);
   const std::string& first = level == 1 ? action.manager_id : action.escalation_contact_id;
   const std::string& fallback = level == 1 ? action.escalation_contact_id : action.manager_id;
@@ -41,7 +40,7 @@ Notification Escalation(const ActionFollowUp& action, const Policy& policy,
       .days = days,
       .occurrence = occurrence,
       .due_date = action.due_date,
-      .due_at = StartOf(day, utc_offset) + policy.send_at,
+      .due_at = LocalTime(day, policy.send_at, zone),
       .recipient_id = first.empty() ? fallback : first,
       .command_id = EscalationCommandId(action.action_id, level, action.due_date, occurrence),
       .key = EscalationKey(action.due_date, level, days)};
@@ -69,14 +68,16 @@ void PlanGroup(const ActionFollowUp& action, std::vector<Notification> group, Ti
 
 }  // namespace
 
-domain::CivilDate DayOf(Time time, std::chrono::minutes utc_offset) {
+domain::CivilDate DayOf(Time time, const absl::TimeZone& zone) {
   return domain::TenantDay(
-      std::chrono::duration_cast<std::chrono::microseconds>(time.time_since_epoch()).count(),
-      utc_offset.count(), 0);
+      std::chrono::duration_cast<std::chrono::microseconds>(time.time_since_epoch()).count(), zone,
+      0);
 }
 
-Time StartOf(const domain::CivilDate& day, std::chrono::minutes utc_offset) {
-  return Time(std::chrono::days(day.DaysSinceEpoch())) - utc_offset;
+Time LocalTime(const domain::CivilDate& day, std::chrono::minutes time_of_day,
+               const absl::TimeZone& zone) {
+  return Time(
+      std::chrono::microseconds(domain::LocalInstant(day, absl::FromChrono(time_of_day), zone)));
 }
 
 std::string ReminderKey(const domain::CivilDate& due_date, int days_before_due) {
@@ -89,35 +90,39 @@ std::string EscalationKey(const domain::CivilDate& due_date, int level, int days
 }
 
 Plan PlanAt(const Policy& policy, const ActionFollowUp& action, Time now,
-            std::chrono::minutes utc_offset) {
+            const absl::TimeZone& zone) {
   Plan plan;
-  const bool overdue = DayOf(now, utc_offset) > action.due_date;
+  const bool overdue = DayOf(now, zone) > action.due_date;
 
   if (!overdue) {
     std::vector<Notification> reminders;
     for (int days : policy.reminder_days_before) {
-      if (days >= 0) reminders.push_back(Reminder(action, policy, utc_offset, days));
+      if (days >= 0) reminders.push_back(Reminder(action, policy, zone, days));
     }
     PlanGroup(action, std::move(reminders), now, plan);
   }
 
   if (policy.level1_days_overdue >= 1) {
-    PlanGroup(action, {Escalation(action, policy, utc_offset, 1, policy.level1_days_overdue, 0)},
-              now, plan);
+    PlanGroup(action, {Escalation(action, policy, zone, 1, policy.level1_days_overdue, 0)}, now,
+              plan);
   }
 
   if (policy.level2_days_overdue >= 1) {
     // Level 2 repeats without end: only the occurrence due now and the next one matter.
-    const Notification first =
-        Escalation(action, policy, utc_offset, 2, policy.level2_days_overdue, 0);
+    const Notification first = Escalation(action, policy, zone, 2, policy.level2_days_overdue, 0);
     std::vector<Notification> level2 = {first};
     if (policy.repeat_every_days > 0 && now >= first.due_at) {
-      const auto period = kDay * policy.repeat_every_days;
-      const auto current = static_cast<int>((now - first.due_at) / period);
+      // Counted in the tenant's calendar days (a daylight-saving day is 23 or 25 hours long); the
+      // occurrence before is a candidate too, in case today's has not reached send_at yet.
+      const int64_t days_since_first =
+          DayOf(now, zone).DaysSinceEpoch() -
+          action.due_date.AddDays(policy.level2_days_overdue).DaysSinceEpoch();
+      const auto current = static_cast<int>(days_since_first / policy.repeat_every_days);
       level2.clear();
-      for (int occurrence : {current, current + 1}) {
+      for (int occurrence : {current - 1, current, current + 1}) {
+        if (occurrence < 0) continue;
         level2.push_back(Escalation(
-            action, policy, utc_offset, 2,
+            action, policy, zone, 2,
             policy.level2_days_overdue + occurrence * policy.repeat_every_days, occurrence));
       }
     }
@@ -130,14 +135,14 @@ Plan PlanAt(const Policy& policy, const ActionFollowUp& action, Time now,
 }
 
 Plan PlanAt(const Policy& policy, const ActionFollowUp& action, Time now,
-            std::chrono::minutes utc_offset, std::chrono::microseconds advance) {
+            const absl::TimeZone& zone, std::chrono::microseconds advance) {
   using std::chrono::microseconds;
   const auto shift = std::chrono::duration_cast<Time::duration>(advance);
   // Planned on the tenant's clock, handed back on the real one.
   const microseconds tenant_now(domain::TenantNow(
       std::chrono::duration_cast<microseconds>(now.time_since_epoch()).count(), advance.count()));
-  Plan plan = PlanAt(policy, action, Time(std::chrono::duration_cast<Time::duration>(tenant_now)),
-                     utc_offset);
+  Plan plan =
+      PlanAt(policy, action, Time(std::chrono::duration_cast<Time::duration>(tenant_now)), zone);
   for (Notification& notification : plan.due) notification.due_at -= shift;
   if (plan.next_at.has_value()) *plan.next_at -= shift;
   return plan;

@@ -8,6 +8,7 @@
 #include <functional>
 #include <thread>
 
+#include "reviewtrail/projection/key_codec.h"
 #include "store_status.h"
 
 namespace reviewtrail::projection {
@@ -23,19 +24,6 @@ std::string PartitionKey(int32_t partition) {
   for (int i = 0; i < 4; ++i)
     key[i] = static_cast<char>((static_cast<uint32_t>(partition) >> (24 - 8 * i)) & 0xFF);
   return key;
-}
-
-std::string BigEndian64(int64_t number) {
-  std::string value(8, '\0');
-  for (int i = 0; i < 8; ++i)
-    value[i] = static_cast<char>((static_cast<uint64_t>(number) >> (56 - 8 * i)) & 0xFF);
-  return value;
-}
-
-int64_t ParseBigEndian64(std::string_view value) {
-  uint64_t number = 0;
-  for (char c : value) number = (number << 8) | static_cast<unsigned char>(c);
-  return static_cast<int64_t>(number);
 }
 
 // Every table: bloom filters over whole keys, in the files and in the memtables, so the reads of
@@ -131,7 +119,7 @@ absl::StatusOr<std::vector<eventlog::Position>> ProjectionStore::LoadPositions(
     const rocksdb::Status status =
         db_->Get(rocksdb::ReadOptions(), positions_, PartitionKey(partition), &value);
     if (!status.ok() && !status.IsNotFound()) return ToStatus(status, "reading positions");
-    positions.push_back({partition, status.ok() ? ParseBigEndian64(value) : 0});
+    positions.push_back({partition, status.ok() ? ReadBigEndian64(value) : 0});
   }
   return positions;
 }
@@ -143,7 +131,7 @@ absl::StatusOr<std::optional<int64_t>> ProjectionStore::LoadSchemaVersion() cons
   if (status.IsNotFound()) return std::nullopt;
   if (!status.ok()) return ToStatus(status, "reading the schema version");
   if (value.size() != 8) return absl::DataLossError("unreadable schema version");
-  return ParseBigEndian64(value);
+  return ReadBigEndian64(value);
 }
 
 absl::Status ProjectionStore::SaveSchemaVersion(int64_t version) {

@@ -4,6 +4,7 @@
 
 #include "reviewtrail/audit/entry_builder.h"
 #include "reviewtrail/domain/civil_date.h"
+#include "reviewtrail/domain/evolve.h"
 #include "reviewtrail/domain/state.h"
 
 namespace reviewtrail::readmodel {
@@ -22,36 +23,9 @@ std::string StatusText(v1::ActionStatus status) { return domain::StatusName(stat
 
 }  // namespace
 
-std::string ActionIdOf(const v1::EventEnvelope& event) {
-  switch (event.payload_case()) {
-    case v1::EventEnvelope::kActionAssigned:
-      return event.action_assigned().action_id();
-    case v1::EventEnvelope::kActionOwnerChanged:
-      return event.action_owner_changed().action_id();
-    case v1::EventEnvelope::kActionDeadlineChanged:
-      return event.action_deadline_changed().action_id();
-    case v1::EventEnvelope::kProgressReported:
-      return event.progress_reported().action_id();
-    case v1::EventEnvelope::kEvidenceAttached:
-      return event.evidence_attached().action_id();
-    case v1::EventEnvelope::kClosureRequested:
-      return event.closure_requested().action_id();
-    case v1::EventEnvelope::kClosureApproved:
-      return event.closure_approved().action_id();
-    case v1::EventEnvelope::kClosureRejected:
-      return event.closure_rejected().action_id();
-    case v1::EventEnvelope::kActionCancelled:
-      return event.action_cancelled().action_id();
-    case v1::EventEnvelope::kReminderSent:
-      return event.reminder_sent().action_id();
-    case v1::EventEnvelope::kEscalationRaised:
-      return event.escalation_raised().action_id();
-    default:
-      return "";
-  }
-}
-
 bool FoldAction(v1::ActionView& view, const v1::EventEnvelope& event) {
+  if (domain::ActionIdOf(event).empty()) return false;
+  view.set_status(domain::StatusAfter(view.status(), event));
   switch (event.payload_case()) {
     case v1::EventEnvelope::kActionAssigned: {
       const auto& assigned = event.action_assigned();
@@ -65,7 +39,6 @@ bool FoldAction(v1::ActionView& view, const v1::EventEnvelope& event) {
       *view.mutable_due_date() = assigned.due_date();
       *view.mutable_original_due_date() = assigned.due_date();
       *view.mutable_links() = assigned.links();
-      view.set_status(v1::ACTION_STATUS_OPEN);
       *view.mutable_assigned_at() = event.occurred_at();
       break;
     }
@@ -79,7 +52,6 @@ bool FoldAction(v1::ActionView& view, const v1::EventEnvelope& event) {
       break;
     case v1::EventEnvelope::kProgressReported:
       view.set_percent_complete(event.progress_reported().percent_complete());
-      if (view.status() == v1::ACTION_STATUS_OPEN) view.set_status(v1::ACTION_STATUS_IN_PROGRESS);
       break;
     case v1::EventEnvelope::kEvidenceAttached: {
       const auto& attached = event.evidence_attached();
@@ -93,15 +65,12 @@ bool FoldAction(v1::ActionView& view, const v1::EventEnvelope& event) {
       evidence->set_media_type(attached.media_type());
       evidence->set_attached_by(event.actor().person_id());
       *evidence->mutable_attached_at() = event.occurred_at();
-      if (view.status() == v1::ACTION_STATUS_OPEN) view.set_status(v1::ACTION_STATUS_IN_PROGRESS);
       break;
     }
     case v1::EventEnvelope::kClosureRequested:
-      view.set_status(v1::ACTION_STATUS_CLOSURE_REQUESTED);
       *view.mutable_closure_requested_at() = event.occurred_at();
       break;
     case v1::EventEnvelope::kClosureApproved: {
-      view.set_status(v1::ACTION_STATUS_CLOSED);
       view.set_approver_id(event.actor().person_id());
       *view.mutable_closed_at() = event.occurred_at();
       view.set_percent_complete(100);
@@ -113,7 +82,6 @@ bool FoldAction(v1::ActionView& view, const v1::EventEnvelope& event) {
       break;
     }
     case v1::EventEnvelope::kClosureRejected: {
-      view.set_status(v1::ACTION_STATUS_IN_PROGRESS);
       view.set_rejections(view.rejections() + 1);
       v1::ApprovalView* approval = view.add_approvals();
       approval->set_outcome(v1::CLOSURE_OUTCOME_REJECTED);
@@ -123,7 +91,6 @@ bool FoldAction(v1::ActionView& view, const v1::EventEnvelope& event) {
       break;
     }
     case v1::EventEnvelope::kActionCancelled:
-      view.set_status(v1::ACTION_STATUS_CANCELLED);
       view.set_cancel_reason(event.action_cancelled().reason());
       *view.mutable_closed_at() = event.occurred_at();
       break;
@@ -135,7 +102,7 @@ bool FoldAction(v1::ActionView& view, const v1::EventEnvelope& event) {
           std::max(view.highest_escalation(), event.escalation_raised().level()));
       break;
     default:
-      return false;
+      break;
   }
   view.set_version(event.aggregate_version());
   return true;

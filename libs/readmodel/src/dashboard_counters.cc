@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "google/protobuf/util/time_util.h"
+#include "reviewtrail/domain/state.h"
 #include "reviewtrail/readmodel/keys.h"
 
 namespace reviewtrail::readmodel {
@@ -13,10 +14,6 @@ using google::protobuf::util::TimeUtil;
 constexpr v1::ActionStatus kStatuses[] = {v1::ACTION_STATUS_OPEN, v1::ACTION_STATUS_IN_PROGRESS,
                                           v1::ACTION_STATUS_CLOSURE_REQUESTED,
                                           v1::ACTION_STATUS_CLOSED, v1::ACTION_STATUS_CANCELLED};
-
-bool IsFinal(v1::ActionStatus status) {
-  return status == v1::ACTION_STATUS_CLOSED || status == v1::ACTION_STATUS_CANCELLED;
-}
 
 void AddStatus(v1::Dashboard& counters, v1::ActionStatus status, int sign) {
   if (counters.by_status_size() == 0) {
@@ -61,7 +58,7 @@ void AddContribution(v1::Dashboard& counters, const v1::ActionView& action,
                      const runtime::TenantTimeZones& zones, std::string_view tenant_id, int sign) {
   counters.set_total_actions(counters.total_actions() + sign);
   AddStatus(counters, action.status(), sign);
-  if (!IsFinal(action.status())) counters.set_open_actions(counters.open_actions() + sign);
+  if (!domain::IsFinal(action.status())) counters.set_open_actions(counters.open_actions() + sign);
   counters.set_deadline_moves(counters.deadline_moves() + sign * action.deadline_changes());
   if (action.status() != v1::ACTION_STATUS_CLOSED) return;
   const domain::CivilDate closed_on =

@@ -1,9 +1,8 @@
 #include "reviewtrail/readmodel/due_day_counts.h"
 
 #include <algorithm>
-#include <bit>
-#include <cstring>
-#include <type_traits>
+
+#include "reviewtrail/projection/key_codec.h"
 
 namespace reviewtrail::readmodel {
 namespace {
@@ -11,26 +10,6 @@ namespace {
 constexpr size_t kDayBytes = 12;
 
 int32_t DaysOf(const domain::CivilDate& day) { return static_cast<int32_t>(day.DaysSinceEpoch()); }
-
-void AppendBigEndian(std::string& out, uint64_t value, int bytes) {
-  for (int i = bytes - 1; i >= 0; --i) out.push_back(static_cast<char>((value >> (8 * i)) & 0xFF));
-}
-
-// The big-endian number of sizeof(T) bytes at `at`: one load (and a byte swap on this CPU).
-template <typename T>
-T ReadBigEndian(const char* at) {
-  static_assert(std::is_same_v<T, uint32_t> || std::is_same_v<T, uint64_t>);
-  T value;
-  std::memcpy(&value, at, sizeof(T));
-  if constexpr (std::endian::native == std::endian::little) {
-    if constexpr (sizeof(T) == 4) {
-      value = __builtin_bswap32(value);
-    } else {
-      value = __builtin_bswap64(value);
-    }
-  }
-  return value;
-}
 
 }  // namespace
 
@@ -70,8 +49,9 @@ bool DueDayCounts::ParseFromString(std::string_view bytes) {
   if (bytes.size() % kDayBytes != 0) return false;
   days_.reserve(bytes.size() / kDayBytes);
   for (size_t at = 0; at < bytes.size(); at += kDayBytes) {
-    const auto day = static_cast<int32_t>(ReadBigEndian<uint32_t>(bytes.data() + at));
-    const auto count = static_cast<int64_t>(ReadBigEndian<uint64_t>(bytes.data() + at + 4));
+    const auto day = static_cast<int32_t>(projection::LoadBigEndian<uint32_t>(bytes.data() + at));
+    const auto count =
+        static_cast<int64_t>(projection::LoadBigEndian<uint64_t>(bytes.data() + at + 4));
     if (!days_.empty() && days_.back().day >= day) {
       days_.clear();
       return false;
@@ -85,8 +65,8 @@ std::string DueDayCounts::SerializeAsString() const {
   std::string bytes;
   bytes.reserve(days_.size() * kDayBytes);
   for (const Held& held : days_) {
-    AppendBigEndian(bytes, static_cast<uint32_t>(held.day), 4);
-    AppendBigEndian(bytes, static_cast<uint64_t>(held.count), 8);
+    projection::AppendBigEndian(bytes, static_cast<uint32_t>(held.day), 4);
+    projection::AppendBigEndian(bytes, static_cast<uint64_t>(held.count), 8);
   }
   return bytes;
 }

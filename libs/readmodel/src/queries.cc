@@ -26,10 +26,6 @@ constexpr v1::ActionStatus kStatuses[] = {v1::ACTION_STATUS_OPEN, v1::ACTION_STA
 // Before every valid date.
 constexpr CivilDate kEarliestDay{1, 1, 1};
 
-bool IsFinal(v1::ActionStatus status) {
-  return status == v1::ACTION_STATUS_CLOSED || status == v1::ACTION_STATUS_CANCELLED;
-}
-
 using domain::IsOverdue;
 
 bool IsOverdue(const v1::ActionView& action, const CivilDate& today) {
@@ -37,8 +33,8 @@ bool IsOverdue(const v1::ActionView& action, const CivilDate& today) {
 }
 
 template <typename Message>
-absl::StatusOr<std::optional<Message>> Read(const ReadView& view, std::string_view table,
-                                            const std::string& key) {
+absl::StatusOr<std::optional<Message>> Read(const projection::ReadView& view,
+                                            std::string_view table, const std::string& key) {
   absl::StatusOr<std::optional<std::string>> value = view.Get(table, key);
   if (!value.ok()) return value.status();
   if (!value->has_value()) return std::optional<Message>();
@@ -75,7 +71,7 @@ absl::StatusOr<std::string> PageStart(const std::string& page_token, std::string
 // A keyed list of one table in key order, paged: the records of the tenant whose id starts with
 // `id_prefix` and that `keep`.
 template <typename Message, typename Response, typename Add, typename Keep>
-absl::StatusOr<Response> ListTable(const ReadView& view, std::string_view table,
+absl::StatusOr<Response> ListTable(const projection::ReadView& view, std::string_view table,
                                    const std::string& tenant_id, int32_t page_size,
                                    const std::string& page_token, Add add, Keep keep,
                                    std::string_view id_prefix = {}) {
@@ -110,7 +106,7 @@ absl::StatusOr<Response> ListTable(const ReadView& view, std::string_view table,
 }
 
 // Copies each decision's action count (kept in the decisions table) into the review.
-absl::Status FillActionCounts(const ReadView& view, const std::string& tenant_id,
+absl::Status FillActionCounts(const projection::ReadView& view, const std::string& tenant_id,
                               v1::ReviewView& review) {
   for (v1::DecisionView& decision : *review.mutable_decisions()) {
     absl::StatusOr<std::optional<v1::DecisionView>> stored =
@@ -558,7 +554,7 @@ absl::StatusOr<v1::AuditReadinessReport> Queries::CheckAuditReadiness(
                   CivilDate::FromProto(action->original_due_date()).ToString() + " to " +
                   due.ToString() + ")");
         }
-        if (!IsFinal(action->status()) && !action->owner_id().empty()) {
+        if (!domain::IsFinal(action->status()) && !action->owner_id().empty()) {
           absl::StatusOr<bool> active = is_active(action->owner_id());
           if (!active.ok()) {
             failure = active.status();

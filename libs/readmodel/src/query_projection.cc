@@ -4,6 +4,7 @@
 #include <map>
 #include <utility>
 
+#include "reviewtrail/domain/evolve.h"
 #include "reviewtrail/readmodel/action_fold.h"
 #include "reviewtrail/readmodel/action_wire.h"
 #include "reviewtrail/readmodel/dashboard_counters.h"
@@ -49,13 +50,10 @@ void Store(projection::Changes& changes, std::string_view table, const std::stri
   changes.Put(table, key, message.SerializeAsString());
 }
 
-bool IsFinal(v1::ActionStatus status) {
-  return status == v1::ACTION_STATUS_CLOSED || status == v1::ACTION_STATUS_CANCELLED;
-}
-
 // Open (not final) with a due date: listed by due date and counted per due day.
 bool IsOpenWithDueDate(const v1::ActionView& action) {
-  return !IsFinal(action.status()) && domain::CivilDate::FromProto(action.due_date()).IsValid();
+  return !domain::IsFinal(action.status()) &&
+         domain::CivilDate::FromProto(action.due_date()).IsValid();
 }
 
 IndexEntries IndexEntriesOf(const std::string& tenant, const v1::ActionView& action) {
@@ -226,7 +224,7 @@ absl::StatusOr<QueryProjection::ActionRecord*> QueryProjection::ActionOf(
 absl::Status QueryProjection::ApplyAction(const eventlog::Position& position,
                                           const v1::EventEnvelope& event,
                                           projection::Changes& changes) {
-  const std::string action_id = ActionIdOf(event);
+  const std::string action_id = domain::ActionIdOf(event);
   if (action_id.empty()) return absl::OkStatus();  // not an action event
   const std::string& tenant = event.tenant_id();
   absl::StatusOr<ActionRecord*> record = ActionOf(changes, Key({tenant, action_id}), tenant);

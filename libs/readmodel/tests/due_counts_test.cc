@@ -4,6 +4,7 @@
 #include <string>
 
 #include "readmodel_fixture.h"
+#include "reviewtrail/domain/evolve.h"
 #include "reviewtrail/readmodel/action_fold.h"
 #include "reviewtrail/readmodel/due_day_counts.h"
 #include "reviewtrail/readmodel/keys.h"
@@ -196,7 +197,7 @@ TEST_F(GoldenReadModelTest, ARejectedClosureKeepsTheActionCountedUntilItCloses) 
   const std::string a2_day = DayOf("acme", OwnerScope("oscar"), "20260115");
   const std::string& a2 = Id("A2");
   const auto is_a2 = [&](const v1::EventEnvelope& event, v1::EventEnvelope::PayloadCase payload) {
-    return event.payload_case() == payload && ActionIdOf(event) == a2;
+    return event.payload_case() == payload && domain::ActionIdOf(event) == a2;
   };
   // Closure requested: still open (not final), counted.
   EXPECT_EQ(CountsUntil(scenario_,

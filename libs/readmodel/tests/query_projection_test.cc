@@ -180,13 +180,5 @@ TEST(QueryProjectionTest, IgnoresEventsItDoesNotHandle) {
   EXPECT_TRUE(changes.tables().empty());
 }
 
-TEST(ActionFoldTest, NamesTheActionOfEveryActionPayload) {
-  v1::EventEnvelope event;
-  event.mutable_escalation_raised()->set_action_id("act-1");
-  EXPECT_EQ(ActionIdOf(event), "act-1");
-  event.mutable_person_registered()->set_person_id("p");
-  EXPECT_EQ(ActionIdOf(event), "");
-}
-
 }  // namespace
 }  // namespace reviewtrail::readmodel::testing

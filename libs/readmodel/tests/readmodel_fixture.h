@@ -44,7 +44,7 @@ class GoldenReadModelTest : public ::testing::Test {
   GoldenScenario scenario_;
   QueryProjection projection_{runtime::TenantTimeZones()};
   projection::MemoryChanges changes_;
-  MemoryReadView view_{changes_};
+  projection::MemoryReadView view_{changes_};
   Queries queries_{view_};
 };
 

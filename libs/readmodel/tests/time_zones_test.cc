@@ -22,7 +22,7 @@ TEST(TenantTimeZoneDashboardTest, TheDaysBeforeMidnightUtcAreOverdueEastOfGreenw
   for (const auto& event : scenario.events)
     ASSERT_TRUE(projection.Apply({0, offset++}, event, changes).ok());
   ASSERT_TRUE(projection.Flush(changes).ok());
-  MemoryReadView view(changes);
+  projection::MemoryReadView view(changes);
   Queries queries(view);
   // A4 is due 2026-02-15. At 2026-02-15T23:30Z it is not yet overdue in UTC, but it is in +01:00.
   const auto at = std::chrono::sys_days{std::chrono::year{2026} / 2 / 15} + hours(23) + minutes(30);
@@ -49,7 +49,7 @@ TEST(TenantTimeZoneDashboardTest, ASandboxsAdvanceIsFoldedAndMovesItsDay) {
     ASSERT_TRUE(projection.Apply({0, offset++}, advanced, changes).ok());
   }
   ASSERT_TRUE(projection.Flush(changes).ok());
-  MemoryReadView view(changes);
+  projection::MemoryReadView view(changes);
   Queries queries(view);
   EXPECT_EQ(*queries.TestClockAdvance("acme"), 2 * 86'400'000'000LL);
   EXPECT_EQ(*queries.TestClockAdvance("other"), 0);

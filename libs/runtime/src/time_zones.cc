@@ -17,6 +17,28 @@ bool IsDigits(std::string_view text) {
   return true;
 }
 
+// "+HH:MM" / "-HH:MM" (at most 14 hours), "UTC", "Z", or an IANA name from the tz database.
+absl::StatusOr<absl::TimeZone> ParseZone(std::string_view name) {
+  if (name == "UTC" || name == "Z") return absl::UTCTimeZone();
+  if (!name.empty() && (name[0] == '+' || name[0] == '-')) {
+    if (name.size() != 6 || name[3] != ':' || !IsDigits(name.substr(1, 2)) ||
+        !IsDigits(name.substr(4, 2))) {
+      return absl::InvalidArgumentError("malformed offset");
+    }
+    const int hours = std::atoi(std::string(name.substr(1, 2)).c_str());
+    const int minutes = std::atoi(std::string(name.substr(4, 2)).c_str());
+    if (hours > 14 || minutes > 59) return absl::InvalidArgumentError("offset out of range");
+    const int sign = name[0] == '-' ? -1 : 1;
+    return absl::FixedTimeZone(sign * (hours * 3600 + minutes * 60));
+  }
+  absl::TimeZone zone;
+  if (name.empty() || !absl::LoadTimeZone(std::string(name), &zone)) {
+    return absl::InvalidArgumentError(
+        "unknown time zone name (not in the tz database; is tzdata installed?)");
+  }
+  return zone;
+}
+
 }  // namespace
 
 absl::StatusOr<TenantTimeZones> TenantTimeZones::Parse(const std::vector<std::string>& entries) {
@@ -24,36 +46,31 @@ absl::StatusOr<TenantTimeZones> TenantTimeZones::Parse(const std::vector<std::st
   for (const std::string& entry : entries) {
     const size_t equals = entry.find('=');
     const auto bad = [&entry](std::string_view why) {
-      return absl::InvalidArgumentError("time zone entry '" + entry + "': " + std::string(why) +
-                                        " (expected tenant=+HH:MM)");
+      return absl::InvalidArgumentError(
+          "time zone entry '" + entry + "': " + std::string(why) +
+          " (expected tenant=ZONE, ZONE an IANA name such as Europe/Amsterdam, +HH:MM, -HH:MM or "
+          "UTC)");
     };
     if (equals == std::string::npos || equals == 0) return bad("no tenant");
     const std::string tenant = entry.substr(0, equals);
-    const std::string_view offset = std::string_view(entry).substr(equals + 1);
-    if (offset == "UTC" || offset == "Z") {
-      zones.Set(tenant, std::chrono::minutes(0));
-      continue;
-    }
-    if (offset.size() != 6 || (offset[0] != '+' && offset[0] != '-') || offset[3] != ':' ||
-        !IsDigits(offset.substr(1, 2)) || !IsDigits(offset.substr(4, 2))) {
-      return bad("malformed offset");
-    }
-    const int hours = std::atoi(std::string(offset.substr(1, 2)).c_str());
-    const int minutes = std::atoi(std::string(offset.substr(4, 2)).c_str());
-    if (hours > 14 || minutes > 59) return bad("offset out of range");
-    const int sign = offset[0] == '-' ? -1 : 1;
-    zones.Set(tenant, std::chrono::minutes(sign * (hours * 60 + minutes)));
+    const std::string name = entry.substr(equals + 1);
+    if (zones.zones_.contains(tenant)) return bad("tenant '" + tenant + "' is given twice");
+    absl::StatusOr<absl::TimeZone> zone = ParseZone(name);
+    if (!zone.ok()) return bad(std::string(zone.status().message()));
+    zones.zones_.emplace(tenant, Zone{*zone, name});
   }
   return zones;
 }
 
-void TenantTimeZones::Set(std::string tenant_id, std::chrono::minutes offset) {
-  offsets_[std::move(tenant_id)] = offset;
+const absl::TimeZone& TenantTimeZones::ZoneOf(std::string_view tenant_id) const {
+  static const absl::TimeZone kUtc = absl::UTCTimeZone();
+  auto it = zones_.find(tenant_id);
+  return it == zones_.end() ? kUtc : it->second.zone;
 }
 
-std::chrono::minutes TenantTimeZones::OffsetOf(std::string_view tenant_id) const {
-  auto it = offsets_.find(tenant_id);
-  return it == offsets_.end() ? std::chrono::minutes(0) : it->second;
+std::string TenantTimeZones::ZoneNameOf(std::string_view tenant_id) const {
+  auto it = zones_.find(tenant_id);
+  return it == zones_.end() ? "UTC" : it->second.name;
 }
 
 domain::CivilDate TenantTimeZones::DayOf(std::string_view tenant_id,
@@ -78,7 +95,7 @@ domain::CivilDate TenantTimeZones::DayOf(std::string_view tenant_id,
 
 domain::CivilDate TenantTimeZones::DayOfMicros(std::string_view tenant_id, int64_t micros,
                                                int64_t advance_micros) const {
-  return domain::TenantDay(micros, OffsetOf(tenant_id).count(), advance_micros);
+  return domain::TenantDay(micros, ZoneOf(tenant_id), advance_micros);
 }
 
 absl::Status TenantTimeZones::AddSandboxes(const std::vector<std::string>& tenant_ids) {

@@ -115,10 +115,11 @@ void AddServerOptions(CLI::App& app, ServerConfig& config) {
   app.add_option("--tenant", config.tenant, "Tenant of the admin token made on first start")
       ->envname("REVIEWTRAIL_TENANT")
       ->capture_default_str();
-  app.add_option("--tenant-utc-offset", config.tenant_utc_offsets,
-                 "A tenant's time zone as a fixed UTC offset, e.g. acme=+01:00 (repeatable or "
-                 "comma-separated; default UTC): its today for due dates, overdue and dashboards")
-      ->envname("REVIEWTRAIL_TENANT_UTC_OFFSET")
+  app.add_option("--tenant-time-zone,--tenant-utc-offset", config.tenant_time_zones,
+                 "A tenant's time zone: an IANA name with daylight saving (acme=Europe/Amsterdam) "
+                 "or a fixed offset (acme=-08:00); repeatable or comma-separated; default UTC. Its "
+                 "today for due dates, overdue and dashboards, and its local time for reminders")
+      ->envname("REVIEWTRAIL_TENANT_TIME_ZONE")
       ->delimiter(',');
   app.add_option("--sandbox-tenant", config.sandbox_tenants,
                  "A tenant run as a sandbox: an isms_manager may advance its test clock "

@@ -18,7 +18,7 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Create(ServerConfig co
   runtime::SetUpLogging(program_invocation_short_name, host->config_.log_format == "json"
                                                            ? runtime::LogFormat::kJson
                                                            : runtime::LogFormat::kText);
-  auto zones = runtime::TenantTimeZones::Parse(host->config_.tenant_utc_offsets);
+  auto zones = runtime::TenantTimeZones::Parse(host->config_.tenant_time_zones);
   if (!zones.ok()) return zones.status();
   if (absl::Status sandboxes = zones->AddSandboxes(host->config_.sandbox_tenants);
       !sandboxes.ok()) {

@@ -2,23 +2,9 @@
 
 #include "reviewtrail/audit/entry.h"
 #include "reviewtrail/audit/sha256.h"
+#include "reviewtrail/projection/key_codec.h"
 
 namespace reviewtrail::audit_service {
-
-std::string BigEndian64(int64_t value) {
-  std::string bytes(8, '\0');
-  for (int i = 0; i < 8; ++i) {
-    bytes[static_cast<size_t>(i)] =
-        static_cast<char>((static_cast<uint64_t>(value) >> (56 - 8 * i)) & 0xFF);
-  }
-  return bytes;
-}
-
-int64_t FromBigEndian64(std::string_view bytes) {
-  uint64_t value = 0;
-  for (char c : bytes.substr(0, 8)) value = (value << 8) | static_cast<unsigned char>(c);
-  return static_cast<int64_t>(value);
-}
 
 std::string TenantPrefix(std::string_view tenant) {
   std::string prefix(tenant);
@@ -27,7 +13,7 @@ std::string TenantPrefix(std::string_view tenant) {
 }
 
 std::string EntryKey(std::string_view tenant, int64_t sequence) {
-  return TenantPrefix(tenant) + BigEndian64(sequence);
+  return TenantPrefix(tenant) + projection::BigEndian64(sequence);
 }
 
 std::optional<int64_t> SequenceOfEntryKey(std::string_view tenant, std::string_view key) {
@@ -35,14 +21,16 @@ std::optional<int64_t> SequenceOfEntryKey(std::string_view tenant, std::string_v
       key[tenant.size()] != '\0') {
     return std::nullopt;
   }
-  return FromBigEndian64(key.substr(tenant.size() + 1));
+  return projection::ReadBigEndian64(key.substr(tenant.size() + 1));
 }
 
-std::string EncodeHead(const Head& head) { return BigEndian64(head.sequence) + head.hash; }
+std::string EncodeHead(const Head& head) {
+  return projection::BigEndian64(head.sequence) + head.hash;
+}
 
 std::optional<Head> DecodeHead(std::string_view value) {
   if (value.size() != 8 + 64 || !audit::IsSha256Hex(value.substr(8))) return std::nullopt;
-  return Head{FromBigEndian64(value), std::string(value.substr(8))};
+  return Head{projection::ReadBigEndian64(value), std::string(value.substr(8))};
 }
 
 std::string IndexPrefix(std::string_view tenant, IndexKind kind, std::string_view id) {
@@ -56,7 +44,7 @@ std::string IndexPrefix(std::string_view tenant, IndexKind kind, std::string_vie
 
 std::string IndexKey(std::string_view tenant, IndexKind kind, std::string_view id,
                      int64_t sequence) {
-  return IndexPrefix(tenant, kind, id) + BigEndian64(sequence);
+  return IndexPrefix(tenant, kind, id) + projection::BigEndian64(sequence);
 }
 
 std::string FactKey(std::string_view tenant, FactKind kind, std::string_view id) {

@@ -54,7 +54,4 @@ enum class FactKind : char {
 };
 [[nodiscard]] std::string FactKey(std::string_view tenant, FactKind kind, std::string_view id);
 
-[[nodiscard]] std::string BigEndian64(int64_t value);
-[[nodiscard]] int64_t FromBigEndian64(std::string_view bytes);
-
 }  // namespace reviewtrail::audit_service

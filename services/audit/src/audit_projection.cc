@@ -8,6 +8,7 @@
 #include "reviewtrail/audit/canonical.h"
 #include "reviewtrail/audit/entry_builder.h"
 #include "reviewtrail/audit/sha256.h"
+#include "reviewtrail/domain/evolve.h"
 #include "reviewtrail/eventlog/cloudevents_headers.h"
 
 namespace reviewtrail::audit_service {
@@ -104,8 +105,8 @@ absl::Status AuditProjection::Apply(const eventlog::Position& position,
                               .log_partition = position.partition,
                               .log_offset = position.offset,
                               .event_sha256 = audit::Sha256Hex(bytes)};
-  const std::string action_id = audit::ActionIdOf(event);
-  if (!action_id.empty() && audit::ReviewIdOf(event).empty()) {
+  const std::string action_id = domain::ActionIdOf(event);
+  if (!action_id.empty() && domain::ReviewIdOf(event).empty()) {
     context.review_id =
         changes.Get(kFacts, FactKey(tenant, FactKind::kActionReview, action_id)).value_or("");
   }
@@ -139,7 +140,7 @@ absl::Status AuditProjection::Apply(const eventlog::Position& position,
       break;
   }
   const std::string review_id =
-      audit::ReviewIdOf(event).empty() ? context.review_id : audit::ReviewIdOf(event);
+      domain::ReviewIdOf(event).empty() ? context.review_id : domain::ReviewIdOf(event);
   if (!review_id.empty()) {
     absl::StatusOr<Head> last = LoadLast(changes, tenant, FactKind::kReviewLast, review_id);
     if (!last.ok()) return last.status();

@@ -6,17 +6,12 @@
 #include "reviewtrail/audit/sha256.h"
 #include "reviewtrail/audit/stored_view.h"
 #include "reviewtrail/audit/worker_pool.h"
+#include "reviewtrail/projection/key_codec.h"
 #include "verify_batch.h"
 
 namespace reviewtrail::audit_service {
 namespace {
 
-absl::Status FromRocks(const rocksdb::Status& status, std::string_view what) {
-  if (status.ok()) return absl::OkStatus();
-  return absl::InternalError(std::string(what) + ": " + status.ToString());
-}
-
-constexpr size_t kScanReadahead = 8 << 20;
 // A verification batch: enough entries for every thread to hash a good share, few enough bytes to
 // keep a verification's memory small whatever the log's size.
 constexpr size_t kVerifyBatchEntries = 4096;
@@ -24,53 +19,32 @@ constexpr size_t kVerifyBatchBytes = 8 << 20;
 
 }  // namespace
 
-AuditView::AuditView(projection::ProjectionStore& store)
-    : store_(store), snapshot_(store.db().GetSnapshot()) {}
-
-AuditView::~AuditView() { store_.db().ReleaseSnapshot(snapshot_); }
-
-rocksdb::ReadOptions AuditView::Options() const {
-  rocksdb::ReadOptions options;
-  options.snapshot = snapshot_;
-  return options;
-}
-
 absl::StatusOr<Head> AuditView::LoadHead(const std::string& tenant) const {
-  std::string value;
-  const rocksdb::Status status = store_.db().Get(Options(), store_.Table(kHeads), tenant, &value);
-  if (status.IsNotFound()) return Head{0, std::string(audit::kGenesisHash)};
-  if (!status.ok()) return FromRocks(status, "reading the audit head");
-  std::optional<Head> head = DecodeHead(value);
+  absl::StatusOr<std::optional<std::string>> value = view_.Get(kHeads, tenant);
+  if (!value.ok()) return value.status();
+  if (!value->has_value()) return Head{0, std::string(audit::kGenesisHash)};
+  std::optional<Head> head = DecodeHead(**value);
   if (!head) return absl::DataLossError("the audit head of tenant " + tenant + " is damaged");
   return *head;
 }
 
-rocksdb::ReadOptions AuditView::ScanOptions() const {
-  rocksdb::ReadOptions options = Options();
-  // Whole-log scans read ahead in large steps and leave the block cache to point reads.
-  options.readahead_size = kScanReadahead;
-  options.fill_cache = false;
-  return options;
-}
-
-std::unique_ptr<rocksdb::Iterator> AuditView::Entries(const std::string& tenant,
-                                                      int64_t from_sequence) const {
-  std::unique_ptr<rocksdb::Iterator> it(
-      store_.db().NewIterator(ScanOptions(), store_.Table(kEntries)));
-  it->Seek(EntryKey(tenant, from_sequence));
-  return it;
+absl::StatusOr<std::unique_ptr<projection::Cursor>> AuditView::Entries(
+    const std::string& tenant, int64_t from_sequence) const {
+  absl::StatusOr<std::unique_ptr<projection::Cursor>> cursor =
+      view_.NewCursor(kEntries, projection::Access::kBulk);
+  if (cursor.ok()) (*cursor)->Seek(EntryKey(tenant, from_sequence));
+  return cursor;
 }
 
 absl::StatusOr<audit::Entry> AuditView::LoadEntry(const std::string& tenant,
                                                   int64_t sequence) const {
-  std::string value;
-  const rocksdb::Status status =
-      store_.db().Get(Options(), store_.Table(kEntries), EntryKey(tenant, sequence), &value);
-  if (status.IsNotFound()) {
+  absl::StatusOr<std::optional<std::string>> value =
+      view_.Get(kEntries, EntryKey(tenant, sequence));
+  if (!value.ok()) return value.status();
+  if (!value->has_value()) {
     return absl::NotFoundError(absl::StrCat("audit entry ", sequence, " is missing"));
   }
-  if (!status.ok()) return FromRocks(status, "reading an audit entry");
-  absl::StatusOr<audit::Entry> entry = audit::DecodeStored(value);
+  absl::StatusOr<audit::Entry> entry = audit::DecodeStored(**value);
   if (!entry.ok()) {
     return absl::DataLossError(absl::StrCat("audit entry ", sequence, " is damaged"));
   }
@@ -80,13 +54,14 @@ absl::StatusOr<audit::Entry> AuditView::LoadEntry(const std::string& tenant,
 absl::StatusOr<Head> AuditView::LastIndexed(const std::string& tenant, IndexKind kind,
                                             const std::string& id) const {
   const std::string prefix = IndexPrefix(tenant, kind, id);
-  std::unique_ptr<rocksdb::Iterator> it(store_.db().NewIterator(Options(), store_.Table(kIndex)));
-  it->SeekForPrev(prefix + std::string(8, '\xff'));
-  if (!it->Valid() || !it->key().starts_with(prefix)) {
-    if (!it->status().ok()) return FromRocks(it->status(), "reading the audit index");
+  absl::StatusOr<std::unique_ptr<projection::Cursor>> it = view_.NewCursor(kIndex);
+  if (!it.ok()) return it.status();
+  (*it)->SeekForPrev(prefix + std::string(8, '\xff'));
+  if (!(*it)->Valid() || !(*it)->key().starts_with(prefix)) {
+    if (absl::Status status = (*it)->status(); !status.ok()) return status;
     return Head{0, ""};
   }
-  const int64_t sequence = FromBigEndian64(it->key().ToStringView().substr(prefix.size()));
+  const int64_t sequence = projection::ReadBigEndian64((*it)->key().substr(prefix.size()));
   absl::StatusOr<audit::Entry> entry = LoadEntry(tenant, sequence);
   if (!entry.ok()) return absl::DataLossError(std::string(entry.status().message()));
   return Head{sequence, entry->hash};
@@ -97,11 +72,13 @@ absl::StatusOr<std::pair<int64_t, int64_t>> AuditView::TimeSegment(
   std::pair<int64_t, int64_t> segment{1, 0};
   bool found = false;
   audit::StoredView view;
-  std::unique_ptr<rocksdb::Iterator> it = Entries(tenant, 1);
-  for (; it->Valid(); it->Next()) {
-    const std::optional<int64_t> sequence = SequenceOfEntryKey(tenant, it->key().ToStringView());
+  absl::StatusOr<std::unique_ptr<projection::Cursor>> entries = Entries(tenant, 1);
+  if (!entries.ok()) return entries.status();
+  projection::Cursor& it = **entries;
+  for (; it.Valid(); it.Next()) {
+    const std::optional<int64_t> sequence = SequenceOfEntryKey(tenant, it.key());
     if (!sequence || *sequence > last) break;
-    if (!audit::ViewStored(it->value().ToStringView(), view).ok()) {
+    if (!audit::ViewStored(it.value(), view).ok()) {
       return absl::DataLossError(absl::StrCat(
           "audit entry ", *sequence, " is damaged; VerifyAuditLog names the first broken entry"));
     }
@@ -110,7 +87,7 @@ absl::StatusOr<std::pair<int64_t, int64_t>> AuditView::TimeSegment(
     found = true;
     segment.second = *sequence;
   }
-  if (!it->status().ok()) return FromRocks(it->status(), "iterating audit entries");
+  if (absl::Status status = it.status(); !status.ok()) return status;
   return segment;
 }
 
@@ -132,9 +109,13 @@ absl::StatusOr<AuditView::Verification> AuditView::Verify(const std::string& ten
     prev = start.ok() ? start->prev_hash : "";
   }
   audit::ChainVerifier verifier(first, prev);
-  std::unique_ptr<rocksdb::Iterator> entries = Entries(tenant, first);
-  std::unique_ptr<rocksdb::Iterator> events(
-      store_.db().NewIterator(ScanOptions(), store_.Table(kEvents)));
+  absl::StatusOr<std::unique_ptr<projection::Cursor>> entry_cursor = Entries(tenant, first);
+  if (!entry_cursor.ok()) return entry_cursor.status();
+  absl::StatusOr<std::unique_ptr<projection::Cursor>> event_cursor =
+      view_.NewCursor(kEvents, projection::Access::kBulk);
+  if (!event_cursor.ok()) return event_cursor.status();
+  projection::Cursor* entries = entry_cursor->get();
+  projection::Cursor* events = event_cursor->get();
   events->Seek(EntryKey(tenant, first));
   // Entries are read a batch at a time on a thread of their own, while the batch read before is
   // decoded and hashed on the pool's threads.
@@ -142,16 +123,15 @@ absl::StatusOr<AuditView::Verification> AuditView::Verify(const std::string& ten
     batch.Clear();
     while (batch.size() < kVerifyBatchEntries && batch.bytes() < kVerifyBatchBytes) {
       if (!entries->Valid()) return false;
-      const std::optional<int64_t> sequence = SequenceOfEntryKey(
-          tenant, std::string_view(entries->key().data(), entries->key().size()));
+      const std::optional<int64_t> sequence = SequenceOfEntryKey(tenant, entries->key());
       if (!sequence || *sequence > last) return false;
-      while (events->Valid() && events->key().compare(entries->key()) < 0) events->Next();
+      while (events->Valid() && events->key() < entries->key()) events->Next();
       if (!events->Valid() || events->key() != entries->key()) {
         // Checked after the entry itself, so a missing entry is named before its event.
-        batch.AddWithoutEvent(*sequence, entries->value().ToStringView());
+        batch.AddWithoutEvent(*sequence, entries->value());
         return false;
       }
-      batch.Add(*sequence, entries->value().ToStringView(), events->value().ToStringView());
+      batch.Add(*sequence, entries->value(), events->value());
       entries->Next();
     }
     return true;
@@ -162,17 +142,17 @@ absl::StatusOr<AuditView::Verification> AuditView::Verify(const std::string& ten
   reader.Stop();
   // A read error past a break found earlier in the batch is not reached by an entry-by-entry
   // reading, which stops at the break.
-  if (absl::Status status = FromRocks(entries->status(), "iterating audit entries");
-      !status.ok() && !verifier.broken()) {
+  if (absl::Status status = entries->status(); !status.ok() && !verifier.broken()) {
     return status;
   }
   verifier.Finish(last);
   if (to == 0 && !verifier.broken()) {
     // Nothing may be stored past the head: the head and the entries are committed together.
-    std::unique_ptr<rocksdb::Iterator> beyond = Entries(tenant, head->sequence + 1);
-    if (beyond->Valid()) {
-      if (const std::optional<int64_t> sequence =
-              SequenceOfEntryKey(tenant, beyond->key().ToStringView())) {
+    absl::StatusOr<std::unique_ptr<projection::Cursor>> beyond =
+        Entries(tenant, head->sequence + 1);
+    if (!beyond.ok()) return beyond.status();
+    if ((*beyond)->Valid()) {
+      if (const std::optional<int64_t> sequence = SequenceOfEntryKey(tenant, (*beyond)->key())) {
         verifier.Unexpected(*sequence);
       }
     }
@@ -187,15 +167,18 @@ absl::StatusOr<std::vector<AuditView::Record>> AuditView::Indexed(const std::str
                                                                   const std::string& id) const {
   std::vector<Record> records;
   const std::string prefix = IndexPrefix(tenant, kind, id);
-  std::unique_ptr<rocksdb::Iterator> it(store_.db().NewIterator(Options(), store_.Table(kIndex)));
-  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
-    const int64_t sequence = FromBigEndian64(it->key().ToStringView().substr(prefix.size()));
+  absl::StatusOr<std::unique_ptr<projection::Cursor>> cursor = view_.NewCursor(kIndex);
+  if (!cursor.ok()) return cursor.status();
+  projection::Cursor& it = **cursor;
+  for (it.Seek(prefix); it.Valid() && it.key().starts_with(prefix); it.Next()) {
+    const int64_t sequence = projection::ReadBigEndian64(it.key().substr(prefix.size()));
     absl::StatusOr<audit::Entry> entry = LoadEntry(tenant, sequence);
     if (!entry.ok()) return absl::DataLossError(std::string(entry.status().message()));
-    std::string bytes;
-    const rocksdb::Status status =
-        store_.db().Get(Options(), store_.Table(kEvents), EntryKey(tenant, sequence), &bytes);
-    if (!status.ok() || audit::Sha256Hex(bytes) != entry->event_sha256) {
+    absl::StatusOr<std::optional<std::string>> stored =
+        view_.Get(kEvents, EntryKey(tenant, sequence));
+    if (!stored.ok()) return stored.status();
+    const std::string bytes = stored->value_or("");
+    if (!stored->has_value() || audit::Sha256Hex(bytes) != entry->event_sha256) {
       return absl::DataLossError(
           absl::StrCat("the stored event of audit entry ", sequence, " is missing or altered"));
     }
@@ -206,7 +189,7 @@ absl::StatusOr<std::vector<AuditView::Record>> AuditView::Indexed(const std::str
     }
     records.push_back(std::move(record));
   }
-  if (!it->status().ok()) return FromRocks(it->status(), "iterating the audit index");
+  if (absl::Status status = it.status(); !status.ok()) return status;
   return records;
 }
 

@@ -1,7 +1,5 @@
 #pragma once
 
-#include <rocksdb/db.h>
-
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -13,6 +11,7 @@
 #include "reviewtrail/audit/entry.h"
 #include "reviewtrail/audit/export_filter.h"
 #include "reviewtrail/projection/projection_store.h"
+#include "reviewtrail/projection/read_view.h"
 #include "reviewtrail/v1/events.pb.h"
 
 namespace reviewtrail::audit {
@@ -21,22 +20,21 @@ class WorkerPool;
 
 namespace reviewtrail::audit_service {
 
-// A consistent view of the audit store (one RocksDB snapshot) for one request: the head and the
-// entries read through it agree whatever the projector commits meanwhile. Owned by one thread at a
-// time; the store must outlive it.
+// A consistent view of the audit store (a projection::StoreReadView: one snapshot) for one
+// request: the head and the entries read through it agree whatever the projector commits
+// meanwhile. Owned by one thread at a time; the store must outlive it.
 class AuditView {
  public:
-  explicit AuditView(projection::ProjectionStore& store);
-  ~AuditView();
+  explicit AuditView(projection::ProjectionStore& store) : view_(store) {}
   AuditView(const AuditView&) = delete;
   AuditView& operator=(const AuditView&) = delete;
 
   [[nodiscard]] absl::StatusOr<Head> LoadHead(const std::string& tenant) const;
 
-  // An iterator over `tenant`'s stored entries from `from_sequence` on, in sequence order (a scan:
-  // large readahead, blocks not kept in the cache).
-  [[nodiscard]] std::unique_ptr<rocksdb::Iterator> Entries(const std::string& tenant,
-                                                           int64_t from_sequence) const;
+  // A cursor over `tenant`'s stored entries from `from_sequence` on, in sequence order (a bulk
+  // read: large readahead, blocks not kept in the cache).
+  [[nodiscard]] absl::StatusOr<std::unique_ptr<projection::Cursor>> Entries(
+      const std::string& tenant, int64_t from_sequence) const;
 
   // The entry stored under `sequence`, decoded; NotFound when absent, DataLoss when damaged.
   [[nodiscard]] absl::StatusOr<audit::Entry> LoadEntry(const std::string& tenant,
@@ -75,11 +73,7 @@ class AuditView {
                                                             const std::string& id) const;
 
  private:
-  [[nodiscard]] rocksdb::ReadOptions Options() const;
-  [[nodiscard]] rocksdb::ReadOptions ScanOptions() const;
-
-  projection::ProjectionStore& store_;
-  const rocksdb::Snapshot* snapshot_;
+  projection::StoreReadView view_;
 };
 
 }  // namespace reviewtrail::audit_service

@@ -1,7 +1,5 @@
 #include "background_verifier.h"
 
-#include <rocksdb/db.h>
-
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
@@ -95,12 +93,12 @@ void BackgroundVerifier::Loop() {
 absl::StatusOr<std::vector<std::string>> BackgroundVerifier::Tenants() const {
   // Every tenant with an audit log has a head.
   std::vector<std::string> tenants;
-  std::unique_ptr<rocksdb::Iterator> it(
-      store_.db().NewIterator(rocksdb::ReadOptions(), store_.Table(kHeads)));
-  for (it->SeekToFirst(); it->Valid(); it->Next()) tenants.push_back(it->key().ToString());
-  if (!it->status().ok()) {
-    return absl::InternalError("listing the audit heads: " + it->status().ToString());
-  }
+  const projection::StoreReadView view(store_);
+  absl::Status status = view.Scan(kHeads, "", "", [&](std::string_view tenant, std::string_view) {
+    tenants.emplace_back(tenant);
+    return true;
+  });
+  if (!status.ok()) return status;
   return tenants;
 }
 

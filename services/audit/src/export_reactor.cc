@@ -107,7 +107,13 @@ bool ExportReactor::Position(Prepared& prepared) {
     filter_.first_sequence = segment->first;
     filter_.last_sequence = segment->second;
   }
-  entries_ = view_.Entries(tenant_, filter_.first_sequence);
+  absl::StatusOr<std::unique_ptr<projection::Cursor>> entries =
+      view_.Entries(tenant_, filter_.first_sequence);
+  if (!entries.ok()) {
+    prepared.failure = rpc::ToGrpcStatus(entries.status());
+    return false;
+  }
+  entries_ = *std::move(entries);
   return true;
 }
 
@@ -173,13 +179,12 @@ void ExportReactor::FillChunk(Prepared& prepared) {
         exhausted = true;
         break;
       }
-      const std::optional<int64_t> sequence =
-          SequenceOfEntryKey(tenant_, entries_->key().ToStringView());
+      const std::optional<int64_t> sequence = SequenceOfEntryKey(tenant_, entries_->key());
       if (!sequence || *sequence > head_.sequence || *sequence > filter_.last_sequence) {
         exhausted = true;
         break;
       }
-      const std::string_view stored = entries_->value().ToStringView();
+      const std::string_view stored = entries_->value();
       reads_.push_back({*sequence, read_bytes_.size(), stored.size()});
       read_bytes_.append(stored);
       entries_->Next();
@@ -202,8 +207,8 @@ void ExportReactor::FillChunk(Prepared& prepared) {
       trail_.Merge(part.trail);
     }
   }
-  if (!entries_->status().ok()) {
-    prepared.failure = grpc::Status(grpc::StatusCode::INTERNAL, entries_->status().ToString());
+  if (absl::Status status = entries_->status(); !status.ok()) {
+    prepared.failure = rpc::ToGrpcStatus(status);
     return;
   }
   if (data->empty() && exhausted) {

@@ -94,7 +94,7 @@ class ExportReactor final : public grpc::ServerWriteReactor<v1::ExportAuditLogRe
   Head chain_last_;  // the last entry of the filter's chain (the head for the tenant's)
   // Used by the filling thread (and its pool) only.
   audit::WorkerPool format_pool_;
-  std::unique_ptr<rocksdb::Iterator> entries_;
+  std::unique_ptr<projection::Cursor> entries_;
   std::string read_bytes_;
   std::vector<Read> reads_;
   std::vector<Part> parts_;

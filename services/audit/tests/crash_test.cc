@@ -8,6 +8,7 @@
 #include "audit_reader.h"
 #include "child_process.h"
 #include "reviewtrail/projection/projector.h"
+#include "reviewtrail/projection/read_view.h"
 
 namespace reviewtrail::audit_service::testing {
 namespace {
@@ -16,11 +17,14 @@ using Contents = std::map<std::string, std::map<std::string, std::string>>;
 
 Contents ContentsOf(projection::ProjectionStore& store) {
   Contents contents;
+  const projection::StoreReadView view(store);
   for (const std::string& table : AuditProjection().Tables()) {
-    std::unique_ptr<rocksdb::Iterator> it(store.db().NewIterator({}, store.Table(table)));
-    for (it->SeekToFirst(); it->Valid(); it->Next()) {
-      contents[table][it->key().ToString()] = it->value().ToString();
-    }
+    EXPECT_TRUE(view.Scan(table, "", "",
+                          [&](std::string_view key, std::string_view value) {
+                            contents[table][std::string(key)] = std::string(value);
+                            return true;
+                          })
+                    .ok());
   }
   return contents;
 }

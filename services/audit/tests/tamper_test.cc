@@ -10,6 +10,7 @@
 #include "reviewtrail/audit/canonical.h"
 #include "reviewtrail/audit/stored_view.h"
 #include "reviewtrail/projection/projection_store.h"
+#include "reviewtrail/projection/read_view.h"
 
 namespace reviewtrail::audit_service::testing {
 namespace {
@@ -41,17 +42,24 @@ class TamperTest : public AuditServiceTest {
     return Verify(from, to);
   }
 
+  // Tampering as someone with the files would: through the store's own writes, outside the
+  // projection (no positions move).
   static std::string Get(projection::ProjectionStore& store, const char* table, int64_t sequence) {
-    std::string value;
-    EXPECT_TRUE(store.db().Get({}, store.Table(table), EntryKey("acme", sequence), &value).ok());
-    return value;
+    absl::StatusOr<std::optional<std::string>> value =
+        projection::StoreReadView(store).Get(table, EntryKey("acme", sequence));
+    EXPECT_TRUE(value.ok() && value->has_value()) << table << " " << sequence;
+    return value.ok() ? value->value_or("") : "";
   }
   static void Put(projection::ProjectionStore& store, const char* table, int64_t sequence,
                   const std::string& value) {
-    ASSERT_TRUE(store.db().Put({}, store.Table(table), EntryKey("acme", sequence), value).ok());
+    projection::ProjectionStore::Batch batch(store);
+    batch.Put(table, EntryKey("acme", sequence), value);
+    ASSERT_TRUE(store.Commit(batch, {}).ok());
   }
   static void Delete(projection::ProjectionStore& store, const char* table, int64_t sequence) {
-    ASSERT_TRUE(store.db().Delete({}, store.Table(table), EntryKey("acme", sequence)).ok());
+    projection::ProjectionStore::Batch batch(store);
+    batch.Delete(table, EntryKey("acme", sequence));
+    ASSERT_TRUE(store.Commit(batch, {}).ok());
   }
 
   static void ExpectBroken(const v1::VerifyAuditLogResponse& response, int64_t sequence,

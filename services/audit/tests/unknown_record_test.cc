@@ -14,6 +14,7 @@
 #include "reviewtrail/audit/sha256.h"
 #include "reviewtrail/projection/projection_store.h"
 #include "reviewtrail/projection/projector.h"
+#include "reviewtrail/projection/read_view.h"
 
 namespace reviewtrail::audit_service::testing {
 namespace {
@@ -60,13 +61,14 @@ class UnknownRecordTest : public AuditServiceTest {
   // Every stored entry of acme by sequence, and the head.
   std::map<int64_t, std::string> Entries(projection::ProjectionStore& store) {
     std::map<int64_t, std::string> entries;
-    std::unique_ptr<rocksdb::Iterator> it(
-        store.db().NewIterator(rocksdb::ReadOptions(), store.Table(kEntries)));
-    for (it->Seek(TenantPrefix("acme")); it->Valid(); it->Next()) {
-      const auto sequence = SequenceOfEntryKey("acme", it->key().ToStringView());
-      if (!sequence) break;
-      entries[*sequence] = it->value().ToString();
-    }
+    const projection::StoreReadView view(store);
+    EXPECT_TRUE(view.Scan(kEntries, TenantPrefix("acme"), "",
+                          [&](std::string_view key, std::string_view value) {
+                            const auto sequence = SequenceOfEntryKey("acme", key);
+                            if (sequence) entries[*sequence] = std::string(value);
+                            return sequence.has_value();
+                          })
+                    .ok());
     return entries;
   }
 

@@ -51,7 +51,9 @@ grpc::ServerUnaryReactor* AdminService::GetTestClock(grpc::CallbackServerContext
     *response->mutable_advance() = TimeUtil::MicrosecondsToDuration(advance);
     *response->mutable_now() = TimeUtil::MicrosecondsToTimestamp(domain::TenantNow(real, advance));
     *response->mutable_today() = zones.DayOf(tenant, now, advance).ToProto();
-    response->set_utc_offset_minutes(static_cast<int32_t>(zones.OffsetOf(tenant).count()));
+    response->set_utc_offset_minutes(
+        domain::TenantUtcOffsetMinutes(real, zones.ZoneOf(tenant), advance));
+    response->set_time_zone(zones.ZoneNameOf(tenant));
     return grpc::Status::OK;
   }());
   return reactor;

@@ -161,8 +161,7 @@ grpc::ServerUnaryReactor* CommandService::Handle(const char* name,
       .roles = principal->roles,
       .now = std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count(),
       .today = time_zones_.DayOf(principal->tenant_id, now),  // a sandbox's: its test clock's
-      .utc_offset_minutes =
-          static_cast<int32_t>(time_zones_.OffsetOf(principal->tenant_id).count()),
+      .time_zone = time_zones_.ZoneOf(principal->tenant_id),
       .sandbox = time_zones_.IsSandbox(principal->tenant_id),
       .correlation_id = MetadataValue(*context, "x-correlation-id"),
       .causation_id = MetadataValue(*context, "x-causation-id"),

@@ -31,7 +31,7 @@ domain::CommandContext WithTestClock(const domain::StateView& view,
                                      const domain::CommandContext& context) {
   domain::CommandContext on_clock = context;
   if (const domain::TenantClockState* clock = view.FindTenantClock()) {
-    on_clock.today = domain::TenantDay(context.now, context.utc_offset_minutes, clock->advance);
+    on_clock.today = domain::TenantDay(context.now, context.time_zone, clock->advance);
   }
   return on_clock;
 }

@@ -7,19 +7,10 @@
 #include <map>
 
 #include "reviewtrail/domain/evolve.h"
+#include "reviewtrail/projection/key_codec.h"
 
 namespace reviewtrail::command {
 namespace {
-
-void AppendBigEndian(std::string& out, uint64_t value, int bytes) {
-  for (int i = bytes - 1; i >= 0; --i) out.push_back(static_cast<char>((value >> (8 * i)) & 0xFF));
-}
-
-uint64_t ReadBigEndian(std::string_view bytes) {
-  uint64_t value = 0;
-  for (char c : bytes) value = (value << 8) | static_cast<unsigned char>(c);
-  return value;
-}
 
 std::string Key(char tag, std::initializer_list<std::string_view> parts) {
   std::string key(1, tag);
@@ -39,7 +30,7 @@ std::string AggregatePrefix(const std::string& tenant, v1::AggregateType type,
 
 std::string CheckpointKey(int32_t partition) {
   std::string key = "p";
-  AppendBigEndian(key, static_cast<uint32_t>(partition), 4);
+  projection::AppendBigEndian(key, static_cast<uint32_t>(partition), 4);
   return key;
 }
 
@@ -92,7 +83,7 @@ absl::StatusOr<int64_t> WriteModel::Checkpoint(int32_t partition) const {
   const rocksdb::Status status = db_->Get(rocksdb::ReadOptions(), CheckpointKey(partition), &value);
   if (status.IsNotFound()) return 0;
   if (!status.ok()) return ToStatus(status, "reading the write-model checkpoint");
-  return static_cast<int64_t>(ReadBigEndian(value));
+  return projection::ReadBigEndian64(value);
 }
 
 absl::Status WriteModel::Index(int32_t partition, std::span<const LoggedEvent> events,
@@ -107,7 +98,7 @@ absl::Status WriteModel::Index(int32_t partition, std::span<const LoggedEvent> e
     const v1::EventEnvelope& event = *logged.event;
     std::string key =
         AggregatePrefix(event.tenant_id(), event.aggregate_type(), event.aggregate_id());
-    AppendBigEndian(key, static_cast<uint64_t>(event.aggregate_version()), 8);
+    projection::AppendBigEndian(key, static_cast<uint64_t>(event.aggregate_version()), 8);
     batch.Put(key, event.SerializeAsString());
 
     const std::string reply_key = Key('c', {event.tenant_id(), event.command_id()});
@@ -141,7 +132,7 @@ absl::Status WriteModel::Index(int32_t partition, std::span<const LoggedEvent> e
   for (const auto& [key, reply] : replies) batch.Put(key, reply.SerializeAsString());
   for (const auto& [key, origin] : origins) batch.Put(key, EncodeOrigin(origin));
   std::string offset;
-  AppendBigEndian(offset, static_cast<uint64_t>(next_offset), 8);
+  projection::AppendBigEndian(offset, static_cast<uint64_t>(next_offset), 8);
   batch.Put(CheckpointKey(partition), offset);
   rocksdb::WriteOptions unlogged;
   unlogged.disableWAL = true;  // a crash loses only what the log still holds

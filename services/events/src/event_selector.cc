@@ -4,6 +4,7 @@
 #include "absl/strings/str_join.h"
 #include "google/protobuf/descriptor.h"
 #include "reviewtrail/audit/entry_builder.h"
+#include "reviewtrail/domain/evolve.h"
 #include "reviewtrail/eventlog/cloudevents_headers.h"
 
 namespace reviewtrail::events {
@@ -69,13 +70,13 @@ domain::Result<EventSelector> EventSelector::FromRequest(const v1::SubscribeRequ
 }
 
 bool EventSelector::Select(const v1::EventEnvelope& event) {
-  const std::string action_id = audit::ActionIdOf(event);
+  const std::string action_id = domain::ActionIdOf(event);
   bool in_review = true;
   if (!review_id_.empty()) {
     if (event.has_action_assigned() && event.action_assigned().review_id() == review_id_) {
       review_actions_.insert(event.action_assigned().action_id());
     }
-    in_review = audit::ReviewIdOf(event) == review_id_ ||
+    in_review = domain::ReviewIdOf(event) == review_id_ ||
                 (!action_id.empty() && review_actions_.contains(action_id));
   }
   if (!in_review) return false;

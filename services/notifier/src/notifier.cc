@@ -259,9 +259,9 @@ void Notifier::Replan(const std::string& action_key, Time now) {
   }
   Track(action_key, action->tenant_id, action->due_date.DaysSinceEpoch());
   const TenantSettings& settings = options_.config.For(action->tenant_id);
-  const followup::Plan plan = followup::PlanAt(settings.policy, *action, now,
-                                               options_.time_zones.OffsetOf(action->tenant_id),
-                                               AdvanceOf(action->tenant_id));
+  const followup::Plan plan =
+      followup::PlanAt(settings.policy, *action, now, options_.time_zones.ZoneOf(action->tenant_id),
+                       AdvanceOf(action->tenant_id));
   if (!plan.due.empty()) {
     auto retry = retries_.find(action_key);
     timers_->Schedule(action_key, retry == retries_.end() ? now : std::max(now, retry->second.at));
@@ -279,9 +279,9 @@ void Notifier::Fire(const std::string& action_key, Time now) {
   auto& settled = settled_[action_key];
 
   bool retry = false;
-  const followup::Plan plan = followup::PlanAt(settings.policy, *action, now,
-                                               options_.time_zones.OffsetOf(action->tenant_id),
-                                               AdvanceOf(action->tenant_id));
+  const followup::Plan plan =
+      followup::PlanAt(settings.policy, *action, now, options_.time_zones.ZoneOf(action->tenant_id),
+                       AdvanceOf(action->tenant_id));
   for (const followup::Notification& due : plan.due) {
     const bool reminder = due.kind == followup::Kind::kReminder;
     if (due.recipient_id.empty()) {

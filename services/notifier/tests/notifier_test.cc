@@ -63,7 +63,8 @@ TEST_F(NotifierTimelineTest, WeeksOfSimulatedTimeGiveExactlyThePlannedFollowUpsI
 
 TEST_F(NotifierTimelineTest, FollowUpsFallDueOnTheTenantsCalendar) {
   StopService();
-  time_zones_.Set("acme", std::chrono::hours(9));  // the command service judges days the same way
+  // The command service judges days the same way.
+  time_zones_ = runtime::TenantTimeZones::Parse({"acme=+09:00"}).value();
   StartService();
   tenant_labels_ = 5;  // --metrics-tenant-labels 5
   const std::string action = Assign("assign-east", "olga", Day(2026, 12, 15));

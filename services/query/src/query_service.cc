@@ -5,11 +5,11 @@
 #include <optional>
 
 #include "request_checks.h"
+#include "reviewtrail/projection/read_view.h"
 #include "reviewtrail/query/open_read_model.h"
 #include "reviewtrail/query/query_metrics.h"
 #include "reviewtrail/readmodel/keys.h"
 #include "reviewtrail/readmodel/queries.h"
-#include "reviewtrail/readmodel/read_view.h"
 #include "reviewtrail/rpc/authenticate.h"
 #include "reviewtrail/rpc/request_parsing.h"
 #include "reviewtrail/rpc/status_mapping.h"
@@ -137,7 +137,7 @@ grpc::ServerUnaryReactor* QueryService::Handle(const char* rpc,
         return waited;
       }
     }
-    readmodel::StoreReadView view(*store_);
+    projection::StoreReadView view(*store_);
     Queries queries(view);
     // A sandbox's today is on its test clock (as of the snapshot the queries read).
     int64_t advance = 0;

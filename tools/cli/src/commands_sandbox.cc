@@ -104,7 +104,8 @@ void AddShow(CLI::App& area, ReadRegistry& registry) {
                              << "\nAdvance: " << DurationText(clock.advance())
                              << "\nNow: " << TimeUtil::ToString(clock.now())
                              << "\nToday: " << DateText(clock.today())
-                             << "\nUTC offset: " << clock.utc_offset_minutes() << " min\n";
+                             << "\nTime zone: " << clock.time_zone() << " (UTC offset now "
+                             << clock.utc_offset_minutes() << " min)\n";
                  return kExitOk;
                });
 }

@@ -11,6 +11,7 @@
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/util/time_util.h"
 #include "reviewtrail/cli/result.h"
+#include "reviewtrail/domain/civil_date.h"
 #include "text.h"
 
 namespace reviewtrail::cli {
@@ -106,13 +107,6 @@ int ToInt(std::string_view digits) {
   return value;
 }
 
-bool IsLeapYear(int year) { return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0; }
-
-int DaysInMonth(int year, int month) {
-  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  return month == 2 && IsLeapYear(year) ? 29 : kDays[month - 1];
-}
-
 }  // namespace
 
 Result<google::type::Date> ParseIsoDate(std::string_view text) {
@@ -126,7 +120,7 @@ Result<google::type::Date> ParseIsoDate(std::string_view text) {
   const int year = ToInt(text.substr(0, 4));
   const int month = ToInt(text.substr(5, 2));
   const int day = ToInt(text.substr(8, 2));
-  if (year < 1 || month < 1 || month > 12 || day < 1 || day > DaysInMonth(year, month)) {
+  if (!domain::CivilDate{year, month, day}.IsValid()) {
     return Failure{"'" + std::string(text) +
                    "' is not a calendar date (year 1-9999, month 1-12, a day "
                    "that exists in that month)"};

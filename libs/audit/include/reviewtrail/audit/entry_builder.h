@@ -50,11 +50,6 @@ struct EntryContext {
 [[nodiscard]] std::string Summarize(const v1::EventEnvelope& event,
                                     const std::vector<std::string>& evidence_sha256);
 
-// The action an event concerns, or empty.
-[[nodiscard]] std::string ActionIdOf(const v1::EventEnvelope& event);
-// The review an event names itself (ReviewHeld, DecisionRecorded, ActionAssigned), or empty.
-[[nodiscard]] std::string ReviewIdOf(const v1::EventEnvelope& event);
-
 // "isms_manager", "action_owner", "auditor", "service"; empty for anything else.
 [[nodiscard]] std::string RoleText(v1::Role role);
 

@@ -29,6 +29,10 @@ struct CivilDate {
   [[nodiscard]] google::type::Date ToProto() const;
 };
 
+// The days of `month` (1..12) of `year` in the proleptic Gregorian calendar (leap years: divisible
+// by 4, except centuries not divisible by 400). The one leap-year rule of the code base.
+[[nodiscard]] int32_t DaysInMonth(int32_t year, int32_t month);
+
 // Days from `from` to `to` (positive when `to` is later).
 [[nodiscard]] int64_t DaysBetween(const CivilDate& from, const CivilDate& to);
 

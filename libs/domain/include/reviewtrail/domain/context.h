@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/time/time.h"
 #include "reviewtrail/domain/civil_date.h"
 #include "reviewtrail/domain/state.h"
 #include "reviewtrail/v1/common.pb.h"
@@ -16,11 +17,11 @@ struct CommandContext {
   std::string actor_id;  // the principal's subject (a person id for people)
   std::vector<v1::Role> roles;
   Micros now = 0;  // UTC, the real time (events record it)
-  // The tenant's calendar day: of `now` plus its test clock's advance, at its UTC offset
+  // The tenant's calendar day: of `now` plus its test clock's advance, in its time zone
   // (TenantDay in tenant_clock.h).
   CivilDate today;
-  int32_t utc_offset_minutes = 0;  // the tenant's offset from UTC
-  bool sandbox = false;            // the server runs the tenant as a sandbox (test clock allowed)
+  absl::TimeZone time_zone = absl::UTCTimeZone();  // the tenant's
+  bool sandbox = false;  // the server runs the tenant as a sandbox (test clock allowed)
   std::string correlation_id;
   std::string causation_id;
   // The request's fingerprint (EventEnvelope.command_fingerprint), computed by the service edge;

@@ -73,6 +73,12 @@ struct EvidenceState {
   friend bool operator==(const EvidenceState&, const EvidenceState&) = default;
 };
 
+// Final: closed or cancelled. A final action takes no more commands, is never overdue and is not
+// counted open. The one definition every service uses.
+[[nodiscard]] constexpr bool IsFinal(v1::ActionStatus status) {
+  return status == v1::ACTION_STATUS_CLOSED || status == v1::ACTION_STATUS_CANCELLED;
+}
+
 //   open ──progress/evidence──▶ in_progress ──request──▶ closure_requested ──approve──▶ closed
 //                                    ▲                          │
 //                                    └─────────reject───────────┘
@@ -102,9 +108,7 @@ struct ActionState {
   int32_t highest_escalation = 0;
   int64_t version = 0;
 
-  [[nodiscard]] bool IsFinal() const {
-    return status == v1::ACTION_STATUS_CLOSED || status == v1::ACTION_STATUS_CANCELLED;
-  }
+  [[nodiscard]] bool IsFinal() const { return domain::IsFinal(status); }
 
   friend bool operator==(const ActionState&, const ActionState&) = default;
 };

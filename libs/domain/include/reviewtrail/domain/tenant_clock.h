@@ -2,6 +2,7 @@
 
 #include <cstdint>
 
+#include "absl/time/time.h"
 #include "reviewtrail/domain/civil_date.h"
 #include "reviewtrail/domain/context.h"
 #include "reviewtrail/domain/decide.h"
@@ -20,7 +21,8 @@ namespace reviewtrail::domain {
 //
 // A tenant's now is the real UTC time plus its test clock's advance (zero for every production
 // tenant; a sandbox tenant's is moved forward by TestClockAdvanced events). Its day is the
-// calendar day of that instant at its fixed UTC offset.
+// calendar day of that instant in its time zone: a fixed offset (`absl::FixedTimeZone`) or an IANA
+// zone with its daylight-saving rules (`Europe/Amsterdam`), loaded by the caller at start.
 
 // The most a sandbox clock may be advanced in all.
 inline constexpr int64_t kMaxTestClockAdvanceDays = 3650;
@@ -32,8 +34,17 @@ inline constexpr char kTenantNotSandbox[] = "TENANT_NOT_SANDBOX";
 
 // The tenant's now at the real instant `utc_now`.
 [[nodiscard]] Micros TenantNow(Micros utc_now, Micros advance);
-// The tenant's calendar day at the real instant `utc_now`: its now at its UTC offset.
-[[nodiscard]] CivilDate TenantDay(Micros utc_now, int64_t utc_offset_minutes, Micros advance);
+// The tenant's calendar day at the real instant `utc_now`: the day of its now in `zone`.
+[[nodiscard]] CivilDate TenantDay(Micros utc_now, const absl::TimeZone& zone, Micros advance);
+// The tenant's offset from UTC, in minutes, at its now (it moves with daylight saving).
+[[nodiscard]] int32_t TenantUtcOffsetMinutes(Micros utc_now, const absl::TimeZone& zone,
+                                             Micros advance);
+// The instant the tenant's clock shows `time_of_day` after the local midnight of `day` in `zone`
+// (a local time read off the wall clock: 09:00 is 09:00 on a daylight-saving day too). A local
+// time that a daylight-saving gap skips maps to the instant the gap ends; one that occurs twice, to
+// the first.
+[[nodiscard]] Micros LocalInstant(const CivilDate& day, absl::Duration time_of_day,
+                                  const absl::TimeZone& zone);
 
 // Overdue: not final (closed or cancelled) and due before the tenant's today; never for an
 // action without a valid due date.

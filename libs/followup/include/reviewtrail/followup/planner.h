@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/time/time.h"
 #include "reviewtrail/followup/follow_up_state.h"
 #include "reviewtrail/followup/policy.h"
 
@@ -25,8 +26,8 @@ struct Notification {
   std::string key;           // its RecordedKey
 };
 
-// The plan of `action` under `policy`, evaluated at `now`, for a tenant whose calendar runs
-// `utc_offset` ahead of UTC (its days and `policy.send_at` are local):
+// The plan of `action` under `policy`, evaluated at `now`, for a tenant in time zone `zone` (its
+// days and `policy.send_at` are local, daylight saving included):
 // - due: the notifications to record now, in due order. Of each group (reminders, level 1,
 //   level 2) only the latest one due is considered, and only when it is not on record yet; an
 //   earlier one of the same group is superseded (after a downtime nobody gets a stale reminder).
@@ -39,20 +40,21 @@ struct Plan {
 };
 [[nodiscard]] Plan PlanAt(const Policy& policy, const ActionFollowUp& action,
                           std::chrono::system_clock::time_point now,
-                          std::chrono::minutes utc_offset = std::chrono::minutes(0));
+                          const absl::TimeZone& zone = absl::UTCTimeZone());
 
 // The plan of a sandbox tenant's action whose test clock runs `advance` ahead of the real one: the
 // plan at the tenant's now (domain::TenantNow(now, advance)), with every instant in it (due_at,
 // next_at) on the real clock, so that timers set from it fire when the tenant's clock shows them.
 [[nodiscard]] Plan PlanAt(const Policy& policy, const ActionFollowUp& action,
-                          std::chrono::system_clock::time_point now,
-                          std::chrono::minutes utc_offset, std::chrono::microseconds advance);
+                          std::chrono::system_clock::time_point now, const absl::TimeZone& zone,
+                          std::chrono::microseconds advance);
 
-// The calendar day of `time` at `utc_offset` from UTC.
+// The calendar day of `time` in `zone` (domain::TenantDay).
 [[nodiscard]] domain::CivilDate DayOf(std::chrono::system_clock::time_point time,
-                                      std::chrono::minutes utc_offset = std::chrono::minutes(0));
-// The instant local midnight starts `day` at `utc_offset` from UTC.
-[[nodiscard]] std::chrono::system_clock::time_point StartOf(
-    const domain::CivilDate& day, std::chrono::minutes utc_offset = std::chrono::minutes(0));
+                                      const absl::TimeZone& zone = absl::UTCTimeZone());
+// The instant the local clock of `zone` shows `time_of_day` on `day` (domain::LocalInstant).
+[[nodiscard]] std::chrono::system_clock::time_point LocalTime(
+    const domain::CivilDate& day, std::chrono::minutes time_of_day,
+    const absl::TimeZone& zone = absl::UTCTimeZone());
 
 }  // namespace reviewtrail::followup

@@ -7,9 +7,6 @@
 
 namespace reviewtrail::readmodel {
 
-// The action an event is about; empty for person and review events and unknown payloads.
-[[nodiscard]] std::string ActionIdOf(const v1::EventEnvelope& event);
-
 // Folds one action event into the action's view (pure). It records what happened; the lifecycle
 // rules were enforced by the domain when the event was decided. Returns false, leaving `view`
 // unchanged, for an event that is not about an action.

@@ -5,21 +5,21 @@
 
 #include "absl/status/statusor.h"
 #include "reviewtrail/domain/civil_date.h"
-#include "reviewtrail/readmodel/read_view.h"
+#include "reviewtrail/projection/read_view.h"
 #include "reviewtrail/v1/query_service.pb.h"
 
 namespace reviewtrail::readmodel {
 
-// The read API's answers, computed from a ReadView of one tenant's records. `today` is the
-// tenant's calendar day, decided by the caller from its clock and the tenant's time zone: overdue
-// and due-soon are functions of it, never stored.
+// The read API's answers, computed from a projection::ReadView of one tenant's records. `today` is
+// the tenant's calendar day, decided by the caller from its clock and the tenant's time zone:
+// overdue and due-soon are functions of it, never stored.
 //
 // Errors: NotFound naming the resource ("actions/<id>"); InvalidFieldError for a page token or
 // a filter combination it cannot serve; Internal/DataLoss for an unreadable store. Authorisation is
 // the caller's business. A plain object over a borrowed view; one thread.
 class Queries {
  public:
-  explicit Queries(const ReadView& view) : view_(view) {}
+  explicit Queries(const projection::ReadView& view) : view_(view) {}
 
   // The tenant's test clock advance in microseconds (0 when never advanced): the caller's input
   // to the tenant's today (domain::TenantDay) for a sandbox tenant.
@@ -68,7 +68,7 @@ class Queries {
                                              const domain::CivilDate& today,
                                              std::string& page) const;
 
-  const ReadView& view_;
+  const projection::ReadView& view_;
 };
 
 }  // namespace reviewtrail::readmodel

@@ -10,18 +10,17 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "reviewtrail/domain/civil_date.h"
 
 namespace reviewtrail::runtime {
 
-// Each tenant's time zone as a fixed offset from UTC (default UTC), which decides the tenant's
-// "today": for due dates a command accepts, overdue and due-soon counts, and the calendar day of a
-// closure.
-//
-// Why fixed offsets: the toolchain (g++ 12, libstdc++) has no std::chrono::tzdb, so IANA names
-// with daylight-saving rules are not available; a tenant in Europe/Amsterdam configures +01:00 (or
-// +02:00 in summer). Due dates themselves are calendar days without a zone. Changing a tenant's
-// offset changes the closure days already projected only after a --rebuild.
+// Each tenant's time zone (default UTC), which decides the tenant's "today": for due dates a
+// command accepts, overdue and due-soon counts, the calendar day of a closure and the local time
+// reminders are sent at. A zone is an IANA name with its daylight-saving rules ("Europe/Amsterdam",
+// read from the system's tz database, Debian's tzdata) or a fixed offset ("+01:00", "-08:00",
+// "UTC"). Due dates themselves are calendar days without a zone. Changing a tenant's zone changes
+// the closure days already projected only after a --rebuild.
 //
 // It also knows which tenants the server runs as sandboxes (`--sandbox-tenant`): only their test
 // clocks may be advanced (libs/domain/tenant_clock.h). The advance itself is in the log; the
@@ -30,13 +29,16 @@ namespace reviewtrail::runtime {
 // An immutable value once built; safe to share between threads.
 class TenantTimeZones {
  public:
-  // Entries "tenant=+HH:MM" or "tenant=-HH:MM" (also "tenant=UTC"); InvalidArgument names a bad
-  // entry.
+  // Entries "tenant=ZONE", ZONE an IANA name ("Europe/Amsterdam", "America/Los_Angeles"), a fixed
+  // offset "+HH:MM" / "-HH:MM", or "UTC". InvalidArgument names a bad entry and the rule; a tenant
+  // given twice is refused.
   [[nodiscard]] static absl::StatusOr<TenantTimeZones> Parse(
       const std::vector<std::string>& entries);
 
-  void Set(std::string tenant_id, std::chrono::minutes offset);
-  [[nodiscard]] std::chrono::minutes OffsetOf(std::string_view tenant_id) const;
+  // The tenant's zone (UTC when not configured).
+  [[nodiscard]] const absl::TimeZone& ZoneOf(std::string_view tenant_id) const;
+  // The tenant's zone as configured ("Europe/Amsterdam", "-08:00"; "UTC" when not configured).
+  [[nodiscard]] std::string ZoneNameOf(std::string_view tenant_id) const;
 
   // Declares sandbox tenants by name; InvalidArgument names an empty or malformed one.
   [[nodiscard]] absl::Status AddSandboxes(const std::vector<std::string>& tenant_ids);
@@ -56,7 +58,11 @@ class TenantTimeZones {
                                               int64_t advance_micros) const;
 
  private:
-  std::map<std::string, std::chrono::minutes, std::less<>> offsets_;
+  struct Zone {
+    absl::TimeZone zone;
+    std::string name;  // as configured
+  };
+  std::map<std::string, Zone, std::less<>> zones_;
   std::set<std::string, std::less<>> sandboxes_;
 };
 

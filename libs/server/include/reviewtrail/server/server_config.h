@@ -51,7 +51,7 @@ struct ServerConfig {
 
   // "tenant=+HH:MM": a tenant's time zone as a fixed UTC offset, which decides its "today" (the
   // earliest due date a command accepts, overdue and due-soon). Tenants not listed use UTC.
-  std::vector<std::string> tenant_utc_offsets;
+  std::vector<std::string> tenant_time_zones;
 
   // Tenants run as sandboxes: their test clock may be advanced (AdminService.AdvanceTestClock).
   // Give every service the same list, like the offsets.

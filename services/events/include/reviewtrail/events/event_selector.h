@@ -12,7 +12,7 @@ namespace reviewtrail::events {
 
 // Which of a tenant's events a stream delivers: the filters of a SubscribeRequest (event types,
 // review, action; all given ones must match). "Which review / action does this event concern" is
-// the audit core's ActionIdOf / ReviewIdOf, the functions the audit trail uses. An action event
+// domain::ActionIdOf / ReviewIdOf, the functions the audit trail uses. An action event
 // does not name its review, so a review filter also remembers the actions assigned in the review
 // (ActionAssigned carries review_id); it must therefore see the tenant's events from the first
 // one (NeedsHistory), also those before the stream's start, which are Select()ed but not sent.

@@ -12,11 +12,38 @@
 #include "reviewtrail/projection/changes.h"
 #include "reviewtrail/projection/projection_store.h"
 
-namespace reviewtrail::readmodel {
+namespace rocksdb {
+class Snapshot;
+}  // namespace rocksdb
 
-// Read access to the read model's tables, as the queries need it: point reads and ordered prefix
-// scans. Implemented over a consistent RocksDB snapshot (StoreReadView) and over MemoryChanges
-// (MemoryReadView, for tests of the queries without a database).
+namespace reviewtrail::projection {
+
+// An ordered cursor over one table of a ReadView: Seek (or SeekForPrev), then Next while Valid.
+// A read error ends it (Valid() false) and is kept in status(). key() and value() stay valid until
+// the cursor moves. Used by one thread; the view must outlive it.
+class Cursor {
+ public:
+  virtual ~Cursor() = default;
+  // To the first key >= target.
+  virtual void Seek(std::string_view target) = 0;
+  // To the last key <= target.
+  virtual void SeekForPrev(std::string_view target) = 0;
+  virtual void Next() = 0;
+  [[nodiscard]] virtual bool Valid() const = 0;
+  [[nodiscard]] virtual std::string_view key() const = 0;
+  [[nodiscard]] virtual std::string_view value() const = 0;
+  [[nodiscard]] virtual absl::Status status() const = 0;
+};
+
+// How a cursor will be used: a few keys near its seek (kPoint), or a long run of them (kBulk: the
+// store reads ahead in large steps and leaves its block cache to point reads).
+enum class Access { kPoint, kBulk };
+
+// Read access to the tables of a read model: point reads, ordered prefix scans and cursors. The
+// one way every read model is read (the queries, the audit log, the notifier's outbox).
+// Implemented over a consistent RocksDB snapshot of a ProjectionStore (StoreReadView) and over
+// MemoryChanges (MemoryReadView, for tests without a database). An unknown table is an Internal
+// error.
 class ReadView {
  public:
   // Called with each key and value in order; return false to stop.
@@ -32,19 +59,24 @@ class ReadView {
   // shorter than the prefix: the scan then begins at the prefix).
   [[nodiscard]] virtual absl::Status Scan(std::string_view table, std::string_view prefix,
                                           std::string_view start, const Visitor& visit) const = 0;
+  // A cursor over `table`, unpositioned.
+  [[nodiscard]] virtual absl::StatusOr<std::unique_ptr<Cursor>> NewCursor(
+      std::string_view table, Access access = Access::kPoint) const = 0;
 };
 
 // Over MemoryChanges; the changes must outlive the view. One thread.
 class MemoryReadView final : public ReadView {
  public:
-  explicit MemoryReadView(const projection::MemoryChanges& changes) : changes_(changes) {}
+  explicit MemoryReadView(const MemoryChanges& changes) : changes_(changes) {}
   [[nodiscard]] absl::StatusOr<std::optional<std::string>> Get(std::string_view table,
                                                                std::string_view key) const override;
   [[nodiscard]] absl::Status Scan(std::string_view table, std::string_view prefix,
                                   std::string_view start, const Visitor& visit) const override;
+  [[nodiscard]] absl::StatusOr<std::unique_ptr<Cursor>> NewCursor(
+      std::string_view table, Access access = Access::kPoint) const override;
 
  private:
-  const projection::MemoryChanges& changes_;
+  const MemoryChanges& changes_;
 };
 
 // Over one RocksDB snapshot of a ProjectionStore, taken at construction and released at
@@ -52,7 +84,7 @@ class MemoryReadView final : public ReadView {
 // store must outlive the view. Usable from the thread that made it.
 class StoreReadView final : public ReadView {
  public:
-  explicit StoreReadView(projection::ProjectionStore& store);
+  explicit StoreReadView(ProjectionStore& store);
   ~StoreReadView() override;
   StoreReadView(const StoreReadView&) = delete;
   StoreReadView& operator=(const StoreReadView&) = delete;
@@ -64,10 +96,12 @@ class StoreReadView final : public ReadView {
       std::string_view table, const std::vector<std::string>& keys) const override;
   [[nodiscard]] absl::Status Scan(std::string_view table, std::string_view prefix,
                                   std::string_view start, const Visitor& visit) const override;
+  [[nodiscard]] absl::StatusOr<std::unique_ptr<Cursor>> NewCursor(
+      std::string_view table, Access access = Access::kPoint) const override;
 
  private:
-  projection::ProjectionStore& store_;
+  ProjectionStore& store_;
   const rocksdb::Snapshot* snapshot_;
 };
 
-}  // namespace reviewtrail::readmodel
+}  // namespace reviewtrail::projection
