@@ -1,13 +1,15 @@
 // The audit export's escaping: CSV (RFC 4180, spreadsheet-safe) and JSON Lines, both from an Entry
 // and straight from its stored form, read back through reference parsers.
 //
-// Input: the fields of an entry (FuzzedDataProvider: strings of any bytes, lists of non-empty
-// elements without ',', any numbers, times within four-digit years).
+// Input: the fields of an entry (FuzzedDataProvider: the canonical encoding, v1 or v2, strings of
+// any bytes, lists of non-empty elements without ',', any numbers, times within four-digit years; a
+// v1 entry has no review / action links).
 // Oracles: the stored form decodes to the same entry, in place, and canonical; the CSV row and the
 // JSON line are the same from the Entry and from the stored view; the CSV row parses (a reference
-// RFC 4180 reader that drops one leading '\'') into exactly the field texts; a JSON line of valid
-// UTF-8 parses (nlohmann::json) into exactly the field values, numbers as numbers and lists as
-// arrays; a single cell round-trips the same way.
+// RFC 4180 reader that drops one leading '\'') into exactly the columns of CsvHeader: the version
+// tag, the field texts (a v1 row's v2-only columns empty), prev_hash and hash; a JSON line of valid
+// UTF-8 parses (nlohmann::json) into exactly canonical_encoding, the fields of its version, numbers
+// as numbers and lists as arrays, prev_hash and hash; a single cell round-trips the same way.
 
 #include <fuzzer/FuzzedDataProvider.h>
 
@@ -169,6 +171,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   entry.event_sha256 = in.ConsumeRandomLengthString(70);
   entry.prev_hash = in.ConsumeRandomLengthString(70);
   entry.hash = in.ConsumeRandomLengthString(70);
+  entry.version = in.ConsumeBool() ? 1 : 2;
+  if (entry.version == 2) {
+    entry.review_prev_sequence = in.ConsumeIntegral<int64_t>();
+    entry.review_prev_hash = in.ConsumeRandomLengthString(70);
+    entry.action_prev_sequence = in.ConsumeIntegral<int64_t>();
+    entry.action_prev_hash = in.ConsumeRandomLengthString(70);
+  }
   entry.summary = in.ConsumeRemainingBytesAsString();
 
   const std::string stored = reviewtrail::audit::EncodeStored(entry);
@@ -178,9 +187,23 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (reviewtrail::audit::ToEntry(*view) != entry) Fail("an encoded entry reads back otherwise");
   if (view->framed != reviewtrail::audit::CanonicalBytes(entry)) Fail("framed != canonical bytes");
 
-  std::vector<std::string> texts = reviewtrail::audit::CanonicalFieldValues(entry);
-  texts.push_back(entry.prev_hash);
-  texts.push_back(entry.hash);
+  const std::string tag(entry.version == 1 ? "reviewtrail-audit-v1" : "reviewtrail-audit-v2");
+  const size_t field_count = entry.version == 1 ? 18 : 22;
+  const std::vector<std::string> texts = reviewtrail::audit::CanonicalFieldValues(entry);
+  if (texts.size() != field_count) Fail("a version has another number of canonical fields");
+  const auto& names = reviewtrail::audit::CanonicalFieldNames();
+  if (names.size() != 22) Fail("the v2 canonical fields are not 22");
+
+  // The CSV columns: canonical_encoding, every v2 field (empty for a v1 row), prev_hash, hash.
+  std::vector<std::string> columns{tag};
+  columns.insert(columns.end(), texts.begin(), texts.end());
+  columns.resize(1 + names.size());
+  columns.push_back(entry.prev_hash);
+  columns.push_back(entry.hash);
+  const auto header = ReadCsvRecord(reviewtrail::audit::CsvHeader());
+  if (!header.has_value() || header->size() != columns.size()) {
+    Fail("the CSV header has another number of columns than a row");
+  }
 
   std::string csv;
   reviewtrail::audit::AppendCsvRow(entry, csv);
@@ -188,7 +211,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   reviewtrail::audit::AppendCsvRow(*view, csv_in_place);
   if (csv != csv_in_place) Fail("CSV rows from the entry and from the stored view differ");
   const auto cells = ReadCsvRecord(csv);
-  if (!cells.has_value() || *cells != texts) Fail("a CSV row does not read back as the fields");
+  if (!cells.has_value() || *cells != columns) Fail("a CSV row does not read back as the fields");
 
   std::string line;
   reviewtrail::audit::AppendJsonLine(entry, line);
@@ -199,12 +222,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     Fail("a JSON line is not one line");
   }
   bool utf8 = true;
-  for (const std::string& text : texts) utf8 = utf8 && ValidUtf8(text);
+  for (const std::string& text : columns) utf8 = utf8 && ValidUtf8(text);
   if (!utf8) return 0;
   const auto object = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
   if (!object.is_object()) Fail("a JSON line does not parse");
-  const auto& names = reviewtrail::audit::CanonicalFieldNames();
-  if (object.size() != names.size() + 2) Fail("a JSON line has other keys");
+  // canonical_encoding, the fields of the entry's version, prev_hash and hash.
+  if (object.size() != 1 + field_count + 2) Fail("a JSON line has other keys");
   const auto string_of = [&](std::string_view name) -> std::string {
     const auto it = object.find(std::string(name));
     if (it == object.end()) Fail("a JSON line lacks a key");
@@ -221,7 +244,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
     Fail("a JSON value of another type");
   };
-  for (size_t i = 0; i < names.size(); ++i) {
+  if (string_of("canonical_encoding") != tag) Fail("a JSON line names another encoding");
+  for (size_t i = 0; i < field_count; ++i) {
     if (string_of(names[i]) != texts[i]) Fail("a JSON field does not read back as its text");
   }
   if (string_of("prev_hash") != entry.prev_hash || string_of("hash") != entry.hash) {

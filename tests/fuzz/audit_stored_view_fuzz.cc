@@ -1,11 +1,15 @@
 // The audit log's stored entries: ViewStored (in place) against a plain reference decoder of the
-// documented format (docs: "<length>:<bytes>\n" per field, the tag, the canonical fields, prev_hash
-// and hash), and the full decode (DecodeStored) against the view.
+// documented format (docs/AUDIT.md: "<length>:<bytes>\n" per field, the version tag, the canonical
+// fields of that version, prev_hash and hash), and the full decode (DecodeStored) against the view.
+// Both versions: reviewtrail-audit-v1 (18 canonical fields) and reviewtrail-audit-v2 (v1's, then
+// review_prev_sequence, review_prev_hash, action_prev_sequence, action_prev_hash).
 //
 // Input: the bytes of a stored entry.
-// Oracles: the view and the reference accept the same inputs and read the same field texts and
-// numbers; DecodeStored accepts the same inputs and holds what the view holds; a canonical view's
-// `framed` bytes are exactly CanonicalBytes of its entry, and the entry encodes back to the input.
+// Oracles: the view and the reference accept the same inputs and read the same version, field
+// texts and numbers (a v1 entry's v2-only fields empty and zero); DecodeStored accepts the same
+// inputs and holds what the view holds; a view is canonical exactly when no number is written as
+// "-0..." (the reference's rule); a canonical view's `framed` bytes are exactly CanonicalBytes of
+// its entry and the entry encodes back to the input, a non-canonical one does not.
 
 #include <cstdint>
 #include <cstdio>
@@ -24,6 +28,7 @@ namespace {
 
 using reviewtrail::audit::Field;
 using reviewtrail::audit::kCanonicalFieldCount;
+using reviewtrail::audit::kCanonicalFieldCountV1;
 
 [[noreturn]] void Fail(const char* what) {
   std::fprintf(stderr, "oracle violated: %s\n", what);
@@ -93,19 +98,36 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (view.ok() != decoded.ok()) Fail("DecodeStored and ViewStored disagree");
 
   const auto frames = Frames(stored);
-  bool reference_ok = frames.has_value() && frames->size() == kCanonicalFieldCount + 3 &&
-                      (*frames)[0] == reviewtrail::audit::kCanonicalTag;
-  std::optional<int64_t> sequence, offset, version;
+  // The version from the tag, then exactly that version's canonical fields, prev_hash and hash.
+  int version = 0;
+  if (frames.has_value() && !frames->empty()) {
+    if ((*frames)[0] == "reviewtrail-audit-v1") version = 1;
+    if ((*frames)[0] == "reviewtrail-audit-v2") version = 2;
+  }
+  const size_t field_count = version == 1 ? kCanonicalFieldCountV1 : kCanonicalFieldCount;
+  bool reference_ok = version != 0 && frames->size() == 1 + field_count + 2;
+  const auto field = [&](Field f) -> std::string_view {
+    const auto i = static_cast<size_t>(f);
+    return i < field_count ? (*frames)[1 + i] : std::string_view();
+  };
+  std::optional<int64_t> sequence, offset, aggregate_version, review_prev, action_prev;
   std::optional<int32_t> partition;
+  bool reference_canonical = true;
   if (reference_ok) {
-    const auto field = [&](Field f) { return (*frames)[1 + static_cast<size_t>(f)]; };
     sequence = Number<int64_t>(field(Field::kSequence));
     partition = Number<int32_t>(field(Field::kLogPartition));
     offset = Number<int64_t>(field(Field::kLogOffset));
-    version = Number<int64_t>(field(Field::kAggregateVersion));
-    reference_ok = sequence && partition && offset && version &&
-                   reviewtrail::audit::ParseMicros(field(Field::kOccurredAt)).ok() &&
+    aggregate_version = Number<int64_t>(field(Field::kAggregateVersion));
+    review_prev = version == 1 ? 0 : Number<int64_t>(field(Field::kReviewPrevSequence));
+    action_prev = version == 1 ? 0 : Number<int64_t>(field(Field::kActionPrevSequence));
+    reference_ok = sequence && partition && offset && aggregate_version && review_prev &&
+                   action_prev && reviewtrail::audit::ParseMicros(field(Field::kOccurredAt)).ok() &&
                    reviewtrail::audit::ParseMicros(field(Field::kRecordedAt)).ok();
+    for (Field f :
+         {Field::kSequence, Field::kLogPartition, Field::kLogOffset, Field::kAggregateVersion,
+          Field::kReviewPrevSequence, Field::kActionPrevSequence}) {
+      if (field(f).starts_with("-0")) reference_canonical = false;
+    }
   }
   if (reference_ok != view.ok()) {
     Fail(view.ok() ? "the view accepts what the reference refuses"
@@ -115,19 +137,24 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (!absl::IsInvalidArgument(view.status())) Fail("a refusal is not INVALID_ARGUMENT");
     return 0;
   }
+  if (view->version != version) Fail("the view reads another version than the tag");
   for (size_t i = 0; i < kCanonicalFieldCount; ++i) {
-    if (view->fields[i] != (*frames)[1 + i]) Fail("a field's text differs from the reference");
+    if (view->fields[i] != field(static_cast<Field>(i))) {
+      Fail("a field's text differs from the reference");
+    }
   }
-  if (view->prev_hash != (*frames)[kCanonicalFieldCount + 1] ||
-      view->hash != (*frames)[kCanonicalFieldCount + 2]) {
+  if (view->prev_hash != (*frames)[field_count + 1] || view->hash != (*frames)[field_count + 2]) {
     Fail("a hash differs from the reference");
   }
   if (view->sequence != *sequence || view->log_partition != *partition ||
-      view->log_offset != *offset || view->aggregate_version != *version) {
+      view->log_offset != *offset || view->aggregate_version != *aggregate_version ||
+      view->review_prev_sequence != *review_prev || view->action_prev_sequence != *action_prev) {
     Fail("a number differs from the reference");
   }
+  if (view->canonical != reference_canonical) Fail("canonical differs from the reference");
   const reviewtrail::audit::Entry entry = reviewtrail::audit::ToEntry(*view);
   if (entry != *decoded) Fail("DecodeStored holds another entry than the view");
+  if (entry.version != version) Fail("the entry has another version than the tag");
   if (view->canonical) {
     if (view->framed != reviewtrail::audit::CanonicalBytes(entry)) {
       Fail("a canonical view's framed bytes are not the entry's canonical bytes");
@@ -135,6 +162,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (reviewtrail::audit::EncodeStored(entry) != stored) {
       Fail("a canonical stored entry does not encode back to itself");
     }
+  } else if (reviewtrail::audit::EncodeStored(entry) == stored) {
+    Fail("a stored entry that encodes back to itself is not canonical");
   }
   return 0;
 }

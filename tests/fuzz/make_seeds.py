@@ -126,16 +126,25 @@ def stored(fields):
     return b"".join(str(len(f)).encode() + b":" + f + b"\n" for f in fields)
 
 
-entry = [b"reviewtrail-audit-v1", b"acme", b"12", b"3", b"170", b"evt-12",
-         b"2026-11-23T09:00:00.000000Z", b"2026-11-23T09:00:00.250000Z", b"p-1",
-         b"isms_manager,auditor", b"action", b"act-1", b"4", b"ActionAssigned", b"rev-1",
-         b"act-1", b"Assigned to p-7, due 2026-12-01", b"ab" * 32, b"cd" * 32, b"0" * 64,
-         b"ef" * 32]
-write("fuzz_audit_stored_view", "entry", stored(entry))
+# A v2 entry (the version new entries use): v1's fields, then the previous entry of the same review
+# and of the same action.
+entry_v1 = [b"reviewtrail-audit-v1", b"acme", b"12", b"3", b"170", b"evt-12",
+            b"2026-11-23T09:00:00.000000Z", b"2026-11-23T09:00:00.250000Z", b"p-1",
+            b"isms_manager,auditor", b"action", b"act-1", b"4", b"ActionAssigned", b"rev-1",
+            b"act-1", b"Assigned to p-7, due 2026-12-01", b"ab" * 32, b"cd" * 32]
+entry = [b"reviewtrail-audit-v2"] + entry_v1[1:] + [b"9", b"12" * 32, b"0", b""]
+hashes = [b"0" * 64, b"ef" * 32]
+write("fuzz_audit_stored_view", "entry", stored(entry + hashes))
+write("fuzz_audit_stored_view", "entry_v1", stored(entry_v1 + hashes))
 noncanonical = list(entry)
 noncanonical[2] = b"-0"
 noncanonical[9] = b""
-write("fuzz_audit_stored_view", "entry_noncanonical", stored(noncanonical))
+noncanonical[21] = b"-07"
+write("fuzz_audit_stored_view", "entry_noncanonical", stored(noncanonical + hashes))
+noncanonical_v1 = list(entry_v1)
+noncanonical_v1[2] = b"-0"
+noncanonical_v1[9] = b""
+write("fuzz_audit_stored_view", "entry_v1_noncanonical", stored(noncanonical_v1 + hashes))
 write("fuzz_audit_export", "plain", b"acme\x00" * 10 + b"Assigned to p-7, due 2026-12-01")
 write("fuzz_audit_export", "formula_quotes", b'=HYPERLINK("x")\x10,"\r\n\'' * 4
       + "résumé \u2028 \t".encode())
