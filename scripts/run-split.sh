@@ -61,8 +61,12 @@ fail() {
   exit 1
 }
 
-# 1. The development broker; its first output line names the bootstrap servers.
-"$DEVKAFKA" --brokers "$BROKERS" --partitions "$PARTITIONS" >"$DIR/logs/devkafka.out" \
+# 1. The development broker; its first output line names the bootstrap servers. Its standard input
+# is the FIFO $DIR/devkafka.control (held open here, so it never reads end-of-file): broker
+# controls written there ("down 2", "up 2", "leader 0") are answered in $DIR/logs/devkafka.out.
+mkfifo "$DIR/devkafka.control"
+exec 3<>"$DIR/devkafka.control"
+"$DEVKAFKA" --brokers "$BROKERS" --partitions "$PARTITIONS" <&3 >"$DIR/logs/devkafka.out" \
   2>"$DIR/logs/devkafka.log" &
 PIDS+=($!)
 BOOTSTRAP=""
@@ -144,6 +148,8 @@ The CLI (one address per service: commands, queries, audit):
   reviewtrail --address 127.0.0.1:$((PORT + 2)) audit verify
   $HEALTH --address 127.0.0.1:$((PORT + 1)) --service reviewtrail.v1.QueryService
 Kafka clients (kcat -b $BOOTSTRAP -t reviewtrail.events.v1 -C) see the events and their CloudEvents headers.
+Broker controls (answers in $DIR/logs/devkafka.out): echo "leader 0" >$DIR/devkafka.control
+  then "down <broker>" / "up <broker>" (brokers 1..$BROKERS), "leader <partition> <broker>".
 SUMMARY
 
 # Runs until Ctrl-C / SIGTERM (the trap stops everything), or until a process exits.

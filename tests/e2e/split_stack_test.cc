@@ -4,6 +4,8 @@
 // the command service, one set of tenant offsets). Drives an action's whole lifecycle over gRPC;
 // both query replicas read their writes; the notifier records a reminder and delivers it to a
 // loopback webhook; the audit chain verifies.
+#include "split_stack.h"
+
 #include <arpa/inet.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
@@ -17,8 +19,10 @@
 #include <filesystem>
 #include <fstream>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
+#include <tuple>
 
 #include "child_process.h"
 #include "grpc/health/v1/health.grpc.pb.h"
@@ -31,9 +35,7 @@ namespace {
 
 using Stub = v1::CommandService::Stub;
 using grpc::health::v1::HealthCheckResponse;
-constexpr auto kStartTimeout = std::chrono::seconds(90);
-constexpr char kIssuer[] = "https://idp.example.test/";
-constexpr char kAudience[] = "reviewtrail";
+constexpr auto kStartTimeout = SplitStack::kStartTimeout;
 
 // A loopback HTTP server that answers 200 to every request and keeps the requests' bodies.
 class Webhook {
@@ -103,14 +105,6 @@ class Webhook {
   std::thread thread_;
 };
 
-// The port of a service from its "  gRPC     127.0.0.1:PORT (plaintext)" line.
-std::string Address(ChildProcess& process) {
-  const std::string line = process.WaitForLine("gRPC ", kStartTimeout);
-  EXPECT_FALSE(line.empty()) << process.output();
-  const size_t colon = line.rfind(':');
-  return "127.0.0.1:" + line.substr(colon + 1, line.find(' ', colon) - colon - 1);
-}
-
 google::type::Date TenantToday(std::chrono::hours offset, int plus_days) {
   const auto day = std::chrono::year_month_day(std::chrono::floor<std::chrono::days>(
       std::chrono::system_clock::now() + offset + std::chrono::days(plus_days)));
@@ -123,113 +117,6 @@ google::type::Date TenantToday(std::chrono::hours offset, int plus_days) {
 
 class SplitStackTest : public ::testing::Test {
  protected:
-  SplitStackTest() {
-    base_ = std::filesystem::temp_directory_path() / ("split-stack-" + std::to_string(::getpid()));
-    std::filesystem::remove_all(base_);
-    std::filesystem::create_directories(base_);
-  }
-  ~SplitStackTest() override {
-    // Services first, the broker last.
-    for (auto& process : services_) process.reset();
-    devkafka_.reset();
-    std::filesystem::remove_all(base_);
-  }
-
-  void StartBroker() {
-    devkafka_ = std::make_unique<ChildProcess>(
-        REVIEWTRAIL_DEVKAFKA_BINARY,
-        std::vector<std::string>{"--brokers", "3", "--partitions", "4"});
-    const std::string line =
-        devkafka_->WaitForLine("REVIEWTRAIL_KAFKA_BOOTSTRAP_SERVERS=", kStartTimeout);
-    ASSERT_FALSE(line.empty()) << devkafka_->output();
-    bootstrap_ = line.substr(line.find('=') + 1);
-    ASSERT_FALSE(devkafka_->WaitForLine("ready", kStartTimeout).empty());
-  }
-
-  std::vector<std::string> Common(const std::string& name) {
-    return {"--data-dir",
-            (base_ / name).string(),
-            "--listen",
-            "127.0.0.1:0",
-            "--metrics-listen",
-            "",
-            "--log",
-            "kafka",
-            "--kafka-bootstrap-servers",
-            bootstrap_,
-            "--partitions",
-            "4",
-            "--tenant",
-            "acme",
-            "--tenant-utc-offset",
-            "acme=+01:00",
-            "--token-issuer",
-            kIssuer,
-            "--token-audience",
-            kAudience,
-            "--kafka-client-id",
-            name};
-  }
-
-  // Every service trusts the command service's signing key (as the chart's shared Secret does).
-  void ShareKeys(const std::string& name) {
-    const std::filesystem::path keys = base_ / name / "keys";
-    std::filesystem::create_directories(keys);
-    std::filesystem::permissions(keys, std::filesystem::perms::owner_all);
-    std::filesystem::copy_file(base_ / "command" / "keys" / "signing-key.pem",
-                               keys / "signing-key.pem",
-                               std::filesystem::copy_options::overwrite_existing);
-    std::filesystem::permissions(keys / "signing-key.pem", std::filesystem::perms::owner_read |
-                                                               std::filesystem::perms::owner_write);
-  }
-
-  ChildProcess& Spawn(const std::string& binary, std::vector<std::string> arguments) {
-    services_.push_back(std::make_unique<ChildProcess>(binary, arguments));
-    return *services_.back();
-  }
-
-  std::string Mint(const std::string& subject, const std::string& role) {
-    std::vector<std::string> arguments = {"--data-dir",
-                                          (base_ / "command").string(),
-                                          "--tenant",
-                                          "acme",
-                                          "--token-issuer",
-                                          kIssuer,
-                                          "--token-audience",
-                                          kAudience,
-                                          "token",
-                                          "--subject",
-                                          subject,
-                                          "--role",
-                                          role};
-    ChildProcess minting(REVIEWTRAIL_SERVER_BINARY, arguments);
-    std::string token = minting.WaitForLine("eyJ", std::chrono::seconds(30));
-    EXPECT_FALSE(token.empty()) << minting.output();
-    return token;
-  }
-
-  // Waits (bounded) until `address` reports `expected` for `service`; returns the last status.
-  HealthCheckResponse::ServingStatus AwaitHealth(const std::string& address,
-                                                 const std::string& service,
-                                                 HealthCheckResponse::ServingStatus expected) {
-    auto stub = grpc::health::v1::Health::NewStub(
-        grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
-    const auto deadline = std::chrono::steady_clock::now() + kStartTimeout;
-    HealthCheckResponse::ServingStatus last = HealthCheckResponse::UNKNOWN;
-    while (std::chrono::steady_clock::now() < deadline) {
-      grpc::ClientContext context;
-      context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
-      grpc::health::v1::HealthCheckRequest request;
-      request.set_service(service);
-      HealthCheckResponse response;
-      if (stub->Check(&context, request, &response).ok()) last = response.status();
-      if (last == expected) break;
-      for (auto& process : services_) process->Drain();
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    return last;
-  }
-
   template <typename Request>
   grpc::Status Send(grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
                                                  v1::CommandReply*),
@@ -240,55 +127,43 @@ class SplitStackTest : public ::testing::Test {
     return (commands_.get()->*method)(&context, request, reply);
   }
 
-  std::filesystem::path base_;
-  std::string bootstrap_;
-  std::unique_ptr<ChildProcess> devkafka_;
-  std::vector<std::unique_ptr<ChildProcess>> services_;
+  SplitStack stack_;
   std::unique_ptr<Stub> commands_;
 };
 
 TEST_F(SplitStackTest, EveryServiceInItsOwnProcessOverTheDevelopmentBroker) {
-  ASSERT_NO_FATAL_FAILURE(StartBroker());
+  ASSERT_NO_FATAL_FAILURE(stack_.StartBroker());
   Webhook webhook;
-  const std::filesystem::path notifier_config = base_ / "notifier.json";
+  const std::filesystem::path notifier_config = stack_.base() / "notifier.json";
   std::ofstream(notifier_config)
       << R"({"default": {"reminder_days_before": [1], "send_at": "00:00", "channel": "webhook",
              "webhook": {"url": "http://127.0.0.1:)"
       << webhook.port() << R"(/hook", "secret": "a-webhook-secret-of-thirty-two-bytes"}}})";
 
-  // The command service starts first: it makes the signing key the others are given.
-  ChildProcess& command = Spawn(REVIEWTRAIL_COMMAND_BINARY, Common("command"));
-  const std::string command_address = Address(command);
-  for (const std::string name : {"query1", "query2", "audit", "notifier"}) ShareKeys(name);
-  ChildProcess& query1 = Spawn(REVIEWTRAIL_QUERY_BINARY, Common("query1"));
-  ChildProcess& query2 = Spawn(REVIEWTRAIL_QUERY_BINARY, Common("query2"));
-  ChildProcess& audit = Spawn(REVIEWTRAIL_AUDIT_BINARY, Common("audit"));
-  std::vector<std::string> notifier_arguments = Common("notifier");
-  for (const std::string& argument : {std::string("--command-service"), command_address,
-                                      std::string("--notifier-config"), notifier_config.string()}) {
-    notifier_arguments.push_back(argument);
-  }
-  ChildProcess& notifier = Spawn(REVIEWTRAIL_NOTIFIER_BINARY, notifier_arguments);
-  const std::string query_addresses[] = {Address(query1), Address(query2)};
-  const std::string audit_address = Address(audit);
-  const std::string notifier_address = Address(notifier);
+  const std::string command_address = stack_.StartCommand().address;
+  const std::string query_addresses[] = {stack_.StartQuery("query1").address,
+                                         stack_.StartQuery("query2").address};
+  const std::string audit_address = stack_.StartAudit().address;
+  SplitStack::Service& notifier = stack_.StartNotifier(notifier_config);
+  const std::string notifier_address = notifier.address;
 
   // Every process reports SERVING for itself and for its services by name.
-  EXPECT_EQ(
-      AwaitHealth(command_address, "reviewtrail.v1.CommandService", HealthCheckResponse::SERVING),
-      HealthCheckResponse::SERVING);
-  for (const std::string& address : query_addresses) {
-    EXPECT_EQ(AwaitHealth(address, "reviewtrail.v1.QueryService", HealthCheckResponse::SERVING),
-              HealthCheckResponse::SERVING);
-  }
-  EXPECT_EQ(AwaitHealth(audit_address, "reviewtrail.v1.AuditService", HealthCheckResponse::SERVING),
+  EXPECT_EQ(stack_.AwaitHealth(command_address, "reviewtrail.v1.CommandService",
+                               HealthCheckResponse::SERVING),
             HealthCheckResponse::SERVING);
-  EXPECT_EQ(AwaitHealth(notifier_address, "", HealthCheckResponse::SERVING),
+  for (const std::string& address : query_addresses) {
+    EXPECT_EQ(
+        stack_.AwaitHealth(address, "reviewtrail.v1.QueryService", HealthCheckResponse::SERVING),
+        HealthCheckResponse::SERVING);
+  }
+  EXPECT_EQ(stack_.AwaitHealth(audit_address, "reviewtrail.v1.AuditService",
+                               HealthCheckResponse::SERVING),
+            HealthCheckResponse::SERVING);
+  EXPECT_EQ(stack_.AwaitHealth(notifier_address, "", HealthCheckResponse::SERVING),
             HealthCheckResponse::SERVING);
 
-  // The admin token each service wrote carries the configured issuer and audience.
-  std::string admin;
-  std::getline(std::ifstream(base_ / "command" / "admin.token"), admin);
+  // The admin token the command service wrote carries the configured issuer and audience.
+  const std::string admin = stack_.AdminToken();
   ASSERT_FALSE(admin.empty());
   commands_ = v1::CommandService::NewStub(
       grpc::CreateChannel(command_address, grpc::InsecureChannelCredentials()));
@@ -334,13 +209,13 @@ TEST_F(SplitStackTest, EveryServiceInItsOwnProcessOverTheDevelopmentBroker) {
   // the issuer and audience too) and delivers it to the webhook once it is in the log.
   const auto deadline = std::chrono::steady_clock::now() + kStartTimeout;
   while (webhook.bodies().empty() && std::chrono::steady_clock::now() < deadline) {
-    for (auto& process : services_) process->Drain();
+    stack_.Drain();
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
-  ASSERT_EQ(webhook.bodies().size(), 1u) << notifier.output();
+  ASSERT_EQ(webhook.bodies().size(), 1u) << notifier.process->output();
   EXPECT_NE(webhook.bodies().front().find(action), std::string::npos) << webhook.bodies().front();
 
-  const std::string owner = Mint("ole", "action_owner");
+  const std::string owner = stack_.Mint("ole", "action_owner");
   v1::ReportProgressRequest progress;
   progress.set_command_id("progress");
   progress.set_action_id(action);
@@ -448,8 +323,8 @@ TEST_F(SplitStackTest, EveryServiceInItsOwnProcessOverTheDevelopmentBroker) {
 
   // Outside subscribers know only the topic and the .proto files. kcat sees every record with
   // its CloudEvents headers; a kafka-python script decodes every event type from the .proto files.
-  ChildProcess kcat("/usr/bin/kcat", {"-b", bootstrap_, "-t", "reviewtrail.events.v1", "-C", "-e",
-                                      "-q", "-f", "%k %h\\n"});
+  ChildProcess kcat("/usr/bin/kcat", {"-b", stack_.bootstrap(), "-t", "reviewtrail.events.v1", "-C",
+                                      "-e", "-q", "-f", "%k %h\\n"});
   (void)kcat.WaitForLine("\x01never", std::chrono::seconds(60));  // returns once kcat exited
   int kcat_records = 0;
   std::istringstream kcat_lines(kcat.output());
@@ -464,8 +339,8 @@ TEST_F(SplitStackTest, EveryServiceInItsOwnProcessOverTheDevelopmentBroker) {
 
   ChildProcess python("/usr/bin/python3",
                       {REVIEWTRAIL_SOURCE_DIR "/tests/e2e/subscriber.py",
-                       REVIEWTRAIL_SOURCE_DIR "/proto", (base_ / "python").string(), bootstrap_,
-                       "reviewtrail.events.v1", "4", std::to_string(kEvents)});
+                       REVIEWTRAIL_SOURCE_DIR "/proto", (stack_.base() / "python").string(),
+                       stack_.bootstrap(), "reviewtrail.events.v1", "4", std::to_string(kEvents)});
   const std::string verdict = python.WaitForLine("OK ", std::chrono::seconds(120));
   EXPECT_EQ(verdict,
             "OK 18 action_assigned,action_cancelled,action_deadline_changed,action_owner_changed,"
@@ -475,9 +350,80 @@ TEST_F(SplitStackTest, EveryServiceInItsOwnProcessOverTheDevelopmentBroker) {
       << python.output();
 
   // SIGTERM stops each service cleanly.
-  for (auto& process : services_) {
+  for (ChildProcess* process :
+       {stack_.Find("command"), stack_.Find("query1"), stack_.Find("query2"), stack_.Find("audit"),
+        stack_.Find("notifier")}) {
+    ASSERT_NE(process, nullptr);
     const int wait_status = process->Signal(SIGTERM);
     EXPECT_TRUE(WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == 0) << process->output();
+  }
+}
+
+TEST(SplitStackTraceTest, OneCommandsTraceIdIsInTheJsonLogOfEveryService) {
+  SplitStack stack(SplitStack::Options{.service_arguments = {"--log-format", "json"}});
+  ASSERT_NO_FATAL_FAILURE(stack.StartBroker());
+  const std::filesystem::path notifier_config = stack.base() / "notifier.json";
+  std::ofstream(notifier_config)
+      << R"({"default": {"reminder_days_before": [1], "send_at": "00:00", "channel": "webhook",
+             "webhook": {"url": "http://127.0.0.1:9/hook",
+                         "secret": "a-webhook-secret-of-thirty-two-bytes"}}})";
+  const std::string command_address = stack.StartCommand().address;
+  const std::string query_address = stack.StartQuery("query").address;
+  const std::string audit_address = stack.StartAudit().address;
+  const std::string notifier_address = stack.StartNotifier(notifier_config).address;
+  for (const std::string& address :
+       {command_address, query_address, audit_address, notifier_address}) {
+    ASSERT_EQ(stack.AwaitHealth(address, "", HealthCheckResponse::SERVING),
+              HealthCheckResponse::SERVING)
+        << address;
+  }
+
+  // One command, with the caller's W3C trace context.
+  constexpr char kTraceId[] = "4bf92f3577b34da6a3ce929d0e0e4736";
+  v1::RegisterPersonRequest request;
+  request.set_command_id("register-zoe");
+  request.set_person_id("zoe");
+  request.set_display_name("Zoe");
+  request.set_email("zoe@acme.example");
+  v1::CommandReply reply;
+  grpc::ClientContext context;
+  context.AddMetadata("authorization", "Bearer " + stack.AdminToken());
+  context.AddMetadata("traceparent", std::string("00-") + kTraceId + "-00f067aa0ba902b7-01");
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
+  const grpc::Status status =
+      v1::CommandService::NewStub(
+          grpc::CreateChannel(command_address, grpc::InsecureChannelCredentials()))
+          ->RegisterPerson(&context, request, &reply);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+
+  // Each service's JSON log has a line with the trace id: the command service's access-log line
+  // of the call, and the line of each projection that applied the event.
+  for (const auto& [name, message, field, value] :
+       std::vector<std::tuple<std::string, std::string, std::string, std::string>>{
+           {"command", "rpc", "rpc", "/reviewtrail.v1.CommandService/RegisterPerson"},
+           {"query", "applied", "projection", "query"},
+           {"audit", "applied", "projection", "audit"},
+           {"notifier", "applied", "projection", "notifier"}}) {
+    ChildProcess* process = stack.Find(name);
+    ASSERT_NE(process, nullptr) << name;
+    bool found = false;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (!found && std::chrono::steady_clock::now() < deadline) {
+      const std::string line = process->WaitForLine(kTraceId, std::chrono::seconds(5));
+      if (line.empty()) continue;
+      const size_t open = line.find('{');
+      ASSERT_NE(open, std::string::npos) << line;
+      const nlohmann::json entry = nlohmann::json::parse(line.substr(open));
+      if (entry.value("message", "") != message) continue;
+      EXPECT_EQ(entry.value(field, ""), value) << line;
+      EXPECT_EQ(entry.value("trace_id", ""), kTraceId) << line;
+      EXPECT_EQ(entry.value("command_id", ""), "register-zoe") << line;
+      EXPECT_EQ(entry.value("tenant", ""), SplitStack::kTenant) << line;
+      found = true;
+    }
+    EXPECT_TRUE(found) << name << " logged no " << message << " line with trace id " << kTraceId
+                       << ":\n"
+                       << process->output();
   }
 }
 
@@ -505,18 +451,15 @@ std::vector<std::string> ListAllPersons(const std::string& address, const std::s
 }
 
 TEST_F(SplitStackTest, AKilledQueryReplicaAndANewOneServeOnlyOnceCaughtUpAndEqualAFreshRebuild) {
-  ASSERT_NO_FATAL_FAILURE(StartBroker());
-  ChildProcess& command = Spawn(REVIEWTRAIL_COMMAND_BINARY, Common("command"));
-  const std::string command_address = Address(command);
-  for (const std::string name : {"query", "fresh"}) ShareKeys(name);
-  auto query = std::make_unique<ChildProcess>(REVIEWTRAIL_QUERY_BINARY, Common("query"));
-  ASSERT_EQ(
-      AwaitHealth(Address(*query), "reviewtrail.v1.QueryService", HealthCheckResponse::SERVING),
-      HealthCheckResponse::SERVING);
-  std::string admin;
-  std::getline(std::ifstream(base_ / "command" / "admin.token"), admin);
+  ASSERT_NO_FATAL_FAILURE(stack_.StartBroker());
+  SplitStack::Service& command = stack_.StartCommand();
+  SplitStack::Service* query = &stack_.StartQuery("query");
+  ASSERT_EQ(stack_.AwaitHealth(query->address, "reviewtrail.v1.QueryService",
+                               HealthCheckResponse::SERVING),
+            HealthCheckResponse::SERVING);
+  const std::string admin = stack_.AdminToken();
   commands_ = v1::CommandService::NewStub(
-      grpc::CreateChannel(command_address, grpc::InsecureChannelCredentials()));
+      grpc::CreateChannel(command.address, grpc::InsecureChannelCredentials()));
 
   // Four writers register persons; the query service is SIGKILLed while they write.
   constexpr int kWriters = 4;
@@ -540,28 +483,26 @@ TEST_F(SplitStackTest, AKilledQueryReplicaAndANewOneServeOnlyOnceCaughtUpAndEqua
     });
   }
   while (acknowledged < kWriters * kPerWriter / 4) {
-    command.Drain();
-    query->Drain();
+    stack_.Drain();
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
-  EXPECT_TRUE(WIFSIGNALED(query->Signal(SIGKILL)));
+  EXPECT_TRUE(WIFSIGNALED(stack_.Kill(*query)));
   for (std::thread& writer : writers) writer.join();
   ASSERT_EQ(acknowledged, kWriters * kPerWriter);
 
   // Restarted on its store: once it says SERVING it already holds every person (it is asked
   // without min_position, so it answers from what it has applied).
-  query = std::make_unique<ChildProcess>(REVIEWTRAIL_QUERY_BINARY, Common("query"));
-  const std::string restarted = Address(*query);
-  ASSERT_EQ(AwaitHealth(restarted, "reviewtrail.v1.QueryService", HealthCheckResponse::SERVING),
+  query = &stack_.StartQuery("query");
+  ASSERT_EQ(stack_.AwaitHealth(query->address, "reviewtrail.v1.QueryService",
+                               HealthCheckResponse::SERVING),
             HealthCheckResponse::SERVING);
-  const std::vector<std::string> after_restart = ListAllPersons(restarted, admin);
+  const std::vector<std::string> after_restart = ListAllPersons(query->address, admin);
   EXPECT_EQ(after_restart.size(), static_cast<size_t>(kWriters * kPerWriter));
 
   // A new replica joining the log builds its model from offset 0 and serves only once caught up;
   // the restarted one equals it.
-  ChildProcess& fresh = Spawn(REVIEWTRAIL_QUERY_BINARY, Common("fresh"));
-  const std::string fresh_address = Address(fresh);
-  ASSERT_EQ(AwaitHealth(fresh_address, "", HealthCheckResponse::SERVING),
+  const std::string fresh_address = stack_.StartQuery("fresh").address;
+  ASSERT_EQ(stack_.AwaitHealth(fresh_address, "", HealthCheckResponse::SERVING),
             HealthCheckResponse::SERVING);
   EXPECT_EQ(ListAllPersons(fresh_address, admin), after_restart);
 }

@@ -1,5 +1,6 @@
 #include "child_process.h"
 
+#include <fcntl.h>
 #include <poll.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -11,12 +12,16 @@ namespace reviewtrail::testing {
 
 ChildProcess::ChildProcess(const std::string& binary, const std::vector<std::string>& arguments) {
   int fds[2];
-  if (::pipe(fds) != 0) throw std::runtime_error("pipe failed");
+  int in[2];
+  if (::pipe(fds) != 0 || ::pipe2(in, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
   pid_ = ::fork();
   if (pid_ < 0) throw std::runtime_error("fork failed");
   if (pid_ == 0) {
+    ::dup2(in[0], STDIN_FILENO);
     ::dup2(fds[1], STDOUT_FILENO);
     ::dup2(fds[1], STDERR_FILENO);
+    ::close(in[0]);
+    ::close(in[1]);
     ::close(fds[0]);
     ::close(fds[1]);
     // The parent's test runner may block signals; the child starts with a clean mask.
@@ -32,12 +37,26 @@ ChildProcess::ChildProcess(const std::string& binary, const std::vector<std::str
     ::_exit(127);
   }
   ::close(fds[1]);
+  ::close(in[0]);
   out_fd_ = fds[0];
+  in_fd_ = in[1];
 }
 
 ChildProcess::~ChildProcess() {
   if (pid_ > 0) Signal(SIGKILL);
   if (out_fd_ >= 0) ::close(out_fd_);
+  if (in_fd_ >= 0) ::close(in_fd_);
+}
+
+void ChildProcess::WriteLine(const std::string& line) {
+  ::signal(SIGPIPE, SIG_IGN);  // a child that exited fails the write instead of killing the test
+  const std::string data = line + "\n";
+  size_t written = 0;
+  while (written < data.size()) {
+    const ssize_t n = ::write(in_fd_, data.data() + written, data.size() - written);
+    if (n <= 0) throw std::runtime_error("writing to the child's stdin failed");
+    written += static_cast<size_t>(n);
+  }
 }
 
 std::string ChildProcess::WaitForLine(const std::string& needle,

@@ -87,4 +87,40 @@ absl::Status MockKafkaCluster::SetPartitionLeader(std::string_view topic, int32_
       "partition_set_leader");
 }
 
+absl::StatusOr<int32_t> MockKafkaCluster::PartitionLeader(std::string_view topic,
+                                                          int32_t partition) {
+  std::array<char, 512> errstr{};
+  internal::KafkaConf conf(rd_kafka_conf_new());
+  for (const auto& [name, value] :
+       {std::pair<const char*, const char*>{"bootstrap.servers", bootstrap_servers_.c_str()},
+        {"log_level", "2"}}) {
+    if (rd_kafka_conf_set(conf.get(), name, value, errstr.data(), errstr.size()) !=
+        RD_KAFKA_CONF_OK) {
+      return absl::InternalError(errstr.data());
+    }
+  }
+  internal::KafkaHandle client(
+      rd_kafka_new(RD_KAFKA_PRODUCER, conf.get(), errstr.data(), errstr.size()));
+  if (client == nullptr) return absl::InternalError(absl::StrCat("mock kafka: ", errstr.data()));
+  conf.release();  // rd_kafka_new took it
+  const std::string name(topic);
+  internal::KafkaTopic handle(rd_kafka_topic_new(client.get(), name.c_str(), nullptr));
+  const rd_kafka_metadata_t* raw = nullptr;
+  if (absl::Status asked =
+          FromKafka(rd_kafka_metadata(client.get(), 0, handle.get(), &raw, 10000), "metadata");
+      !asked.ok()) {
+    return asked;
+  }
+  const internal::KafkaMetadata metadata(raw);
+  for (int t = 0; t < metadata->topic_cnt; ++t) {
+    const rd_kafka_metadata_topic_t& each = metadata->topics[t];
+    if (name != each.topic) continue;
+    for (int p = 0; p < each.partition_cnt; ++p) {
+      if (each.partitions[p].id == partition) return each.partitions[p].leader;
+    }
+  }
+  return absl::NotFoundError(
+      absl::StrCat("mock kafka: no partition ", partition, " of topic ", name));
+}
+
 }  // namespace reviewtrail::eventlog

@@ -143,6 +143,17 @@ void PartitionWriter::ProcessBatch(std::vector<PendingCommand>& batch) {
 std::unique_ptr<PartitionWriter::Written> PartitionWriter::WriteAndReply(
     std::vector<PendingCommand>& batch) {
   cache_.TrimIfFull();
+  // A partition in doubt is read again before any of its commands is decided.
+  for (auto partition = in_doubt_.begin(); partition != in_doubt_.end();) {
+    if (absl::Status caught_up = CatchUp(*partition); !caught_up.ok()) {
+      spdlog::warn("partition {} is still unreadable after a failed append: {}", *partition,
+                   caught_up.ToString());
+      ++partition;
+      continue;
+    }
+    cache_.Clear();
+    partition = in_doubt_.erase(partition);
+  }
   auto written = std::make_unique<Written>();
   written->decided = DecideAll(batch);
   DecidedBatch& decided = written->decided;
@@ -184,6 +195,14 @@ PartitionWriter::DecidedBatch PartitionWriter::DecideAll(const std::vector<Pendi
       } else {
         decided.repeat_of[i] = first->second;
       }
+      continue;
+    }
+    if (const int32_t partition = log_.PartitionFor(tenant); in_doubt_.contains(partition)) {
+      outcome = absl::UnavailableError(
+          "the log of partition " + std::to_string(partition) +
+          " cannot be read since an append to it failed, so whether this command was already "
+          "recorded is unknown; nothing was recorded now, retrying with the same command_id is "
+          "safe");
       continue;
     }
     absl::StatusOr<std::optional<AnsweredCommand>> answered =
@@ -292,6 +311,7 @@ void PartitionWriter::IndexLanded(int32_t partition, const Landed& landed) {
     cache_.Clear();
     if (absl::Status caught_up = CatchUp(partition); !caught_up.ok()) {
       spdlog::error("catching up partition {}: {}", partition, caught_up.ToString());
+      in_doubt_.insert(partition);
     }
     return;
   }

@@ -7,6 +7,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <thread>
 #include <vector>
 
@@ -107,6 +108,11 @@ class PartitionWriter {
   AggregateCache cache_;
   // Per partition of this writer, the offset its next append should get; holder of the writer only.
   std::map<int32_t, int64_t> next_offsets_;
+  // Partitions whose append failed and whose log could not be read since: events of that append
+  // may have landed all the same, so the write model may miss command ids the log holds. No
+  // command of such a partition is decided (a retry would be recorded twice) until a catch-up
+  // reads the log. Holder of the writer only.
+  std::set<int32_t> in_doubt_;
 
   std::mutex mutex_;
   std::condition_variable wake_;

@@ -37,6 +37,9 @@ class MockKafkaCluster {
   [[nodiscard]] absl::Status SetBrokerUp(int32_t broker_id);
   [[nodiscard]] absl::Status SetPartitionLeader(std::string_view topic, int32_t partition,
                                                 int32_t broker_id);
+  // The broker the cluster's metadata names as leader of `partition` (asked of a broker that is
+  // up; a leader that is down is still named, as the mock moves no leadership by itself).
+  [[nodiscard]] absl::StatusOr<int32_t> PartitionLeader(std::string_view topic, int32_t partition);
 
  private:
   struct Handles;
