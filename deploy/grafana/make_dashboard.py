@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
-"""Writes deploy/grafana/reviewtrail.json, the ReviewTrail Grafana dashboard, and its Helm copy.
+"""Writes helm/reviewtrail/files/reviewtrail.json, the ReviewTrail Grafana dashboard (the one copy:
+the chart's ConfigMap inserts it and deploy/compose.yaml mounts it into Grafana).
 
 The JSON is what Grafana loads; this script is how it is kept consistent (one filter on every
-query, one layout). Edit here, run `python3 deploy/grafana/make_dashboard.py`, commit both files.
-The test metrics_exist_test checks that every metric the dashboard queries is exported.
+query, one layout). Edit here, run `python3 deploy/grafana/make_dashboard.py`, commit the JSON.
+The test observability_test checks that every metric the dashboard queries is exported.
 """
 import json
 import pathlib
@@ -254,6 +255,4 @@ dashboard = {
     "panels": panels,
 }
 
-text = json.dumps(dashboard, indent=2) + "\n"
-for path in ("deploy/grafana/reviewtrail.json", "helm/reviewtrail/files/reviewtrail.json"):
-    (ROOT / path).write_text(text)
+(ROOT / "helm/reviewtrail/files/reviewtrail.json").write_text(json.dumps(dashboard, indent=2) + "\n")

@@ -282,10 +282,10 @@ TEST_F(ObservabilityTest, EveryMetricOfTheDashboardAndTheRulesIsExported) {
   ASSERT_FALSE(exported.empty());
 
   const nlohmann::json dashboard =
-      nlohmann::json::parse(ReadFile(REVIEWTRAIL_SOURCE_DIR "/deploy/grafana/reviewtrail.json"));
+      nlohmann::json::parse(ReadFile(REVIEWTRAIL_SOURCE_DIR "/helm/reviewtrail/files/reviewtrail.json"));
   const std::set<std::string> dashboard_metrics = DashboardMetrics(dashboard);
   const std::set<std::string> rules_metrics =
-      RulesMetrics(ReadFile(REVIEWTRAIL_SOURCE_DIR "/deploy/prometheus/rules.yml"));
+      RulesMetrics(ReadFile(REVIEWTRAIL_SOURCE_DIR "/helm/reviewtrail/files/rules.yml"));
   // The parsing found what the files are about (guards against a silently empty check).
   EXPECT_TRUE(dashboard_metrics.contains("reviewtrail_audit_chain_intact"));
   EXPECT_TRUE(rules_metrics.contains("reviewtrail_notifier_next_wakeup_timestamp_seconds"));
