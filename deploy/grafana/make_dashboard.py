@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
-"""Writes deploy/grafana/reviewtrail.json, the ReviewTrail Grafana dashboard, and its Helm copy.
+"""Writes helm/reviewtrail/files/reviewtrail.json, the ReviewTrail Grafana dashboard (the one copy:
+the chart's ConfigMap inserts it and deploy/compose.yaml mounts it into Grafana).
 
 The JSON is what Grafana loads; this script is how it is kept consistent (one filter on every
-query, one layout). Edit here, run `python3 deploy/grafana/make_dashboard.py`, commit both files.
-The test metrics_exist_test checks that every metric the dashboard queries is exported.
+query, one layout). Edit here, run `python3 deploy/grafana/make_dashboard.py`, commit the JSON.
+The test observability_test checks that every metric the dashboard queries is exported.
 """
 import json
 import pathlib
@@ -200,15 +201,58 @@ timeseries("Outbox and actions", "reviewtrail_notifier_deliveries_pending, actio
             (f"sum by (namespace, job) (reviewtrail_notifier_actions_tracked{{{F}}})", "actions tracked"),
             (f"sum by (namespace, job) (reviewtrail_notifier_actions_overdue{{{F}}})", "actions overdue")])
 
-row("Kafka producer and consumer lag")
-timeseries("Consumer lag (records) per projection / partition", "reviewtrail_projection_lag_events: "
-           "records of the topic not yet applied by each consumer (projection).",
-           [(f'sum by (job, projection) (reviewtrail_projection_lag_events{{{F}, projection=~"$projection"}})',
-             "{{job}} {{projection}}")])
-timeseries("Append batch size (events per group commit)", "reviewtrail_append_batch_events: the "
-           "producer side's batching.",
+row("Kafka")
+timeseries("Producer queue", "reviewtrail_kafka_producer_queue_messages: events handed to librdkafka "
+           "and not yet acknowledged by the brokers (acks=all). Growing: the brokers do not keep up or "
+           "are unreachable; an append gives up after --command-deadline-ms.",
+           [(f"sum by (job, instance) (reviewtrail_kafka_producer_queue_messages{{{F}}})", "{{job}} {{instance}}")])
+timeseries("Producer sends", "reviewtrail_kafka_producer_messages_sent_total and _bytes_sent_total "
+           "(retries included).",
+           [(f"sum by (job) (rate(reviewtrail_kafka_producer_messages_sent_total{{{F}}}[$__rate_interval]))", "{{job}} messages/s"),
+            (f"sum by (job) (rate(reviewtrail_kafka_producer_bytes_sent_total{{{F}}}[$__rate_interval]))", "{{job}} bytes/s")])
+timeseries("Broker request errors", "reviewtrail_kafka_broker_request_errors_total: failed "
+           "transmissions and timed-out requests, per broker (alert ReviewTrailKafkaRequestErrors).",
+           [(f"sum by (job, broker) (rate(reviewtrail_kafka_broker_request_errors_total{{{F}}}[$__rate_interval]))",
+             "{{job}} broker {{broker}}")], "reqps")
+timeseries("Consumer lag (records) per topic", "reviewtrail_kafka_consumer_lag_messages: records of "
+           "the topic beyond what each consumer (a projection's or a subscriber stream's) has handed to "
+           "its reader; the largest per service and instance (alert ReviewTrailKafkaConsumerLagGrowing).",
+           [(f"max by (job, instance, topic) (reviewtrail_kafka_consumer_lag_messages{{{F}}})",
+             "{{job}} {{instance}} {{topic}}")])
+timeseries("Broker round trip (p99 and average)", "reviewtrail_kafka_broker_rtt_p99_seconds and "
+           "_avg_seconds per broker over librdkafka's last statistics interval (alert "
+           "ReviewTrailKafkaBrokerRttHigh). A lone append pays about one round trip.",
+           [(f"max by (job, broker) (reviewtrail_kafka_broker_rtt_p99_seconds{{{F}}})", "{{job}} broker {{broker}} p99"),
+            (f"avg by (job, broker) (reviewtrail_kafka_broker_rtt_avg_seconds{{{F}}})", "{{job}} broker {{broker}} avg")], "s")
+timeseries("Outstanding broker requests", "reviewtrail_kafka_broker_outstanding_requests: requests "
+           "waiting to be sent or for their response, per broker.",
+           [(f"sum by (job, broker) (reviewtrail_kafka_broker_outstanding_requests{{{F}}})", "{{job}} broker {{broker}}")])
+timeseries("Append batch size (events per group commit)", "reviewtrail_append_batch_events: how many "
+           "events share one append.",
            quantiles("reviewtrail_append_batch_events")[::2] +
            [(f"sum(rate(reviewtrail_append_batch_events_count{{{F}}}[$__rate_interval]))", "batches/s")])
+
+row("RocksDB")
+timeseries("Write stalls", "reviewtrail_rocksdb_stall_seconds_total: share of time writers of each "
+           "store waited in RocksDB stalls and slowdowns (alert ReviewTrailRocksDBWritesStalling); "
+           "reviewtrail_rocksdb_write_stopped: 1 while every write waits (alert ReviewTrailRocksDBWritesStopped).",
+           [(f"sum by (job, store) (rate(reviewtrail_rocksdb_stall_seconds_total{{{F}}}[$__rate_interval]))", "{{job}} {{store}} stalled"),
+            (f"max by (job, store) (reviewtrail_rocksdb_write_stopped{{{F}}})", "{{job}} {{store}} stopped")], "percentunit")
+timeseries("Delayed write rate", "reviewtrail_rocksdb_delayed_write_rate_bytes_per_second: the rate "
+           "RocksDB holds writes to while it delays them; 0 when not delayed.",
+           [(f"max by (job, store) (reviewtrail_rocksdb_delayed_write_rate_bytes_per_second{{{F}}})", "{{job}} {{store}}")], "Bps")
+timeseries("Pending compaction", "reviewtrail_rocksdb_pending_compaction_bytes: bytes compaction must "
+           "still rewrite; writes slow down at 64 GiB and stop at 256 GiB.",
+           [(f"max by (job, store) (reviewtrail_rocksdb_pending_compaction_bytes{{{F}}})", "{{job}} {{store}}")], "bytes")
+timeseries("Running compactions", "reviewtrail_rocksdb_running_compactions.",
+           [(f"sum by (job, store) (reviewtrail_rocksdb_running_compactions{{{F}}})", "{{job}} {{store}}")])
+timeseries("Memory: memtables and block cache", "reviewtrail_rocksdb_memtable_bytes and "
+           "reviewtrail_rocksdb_block_cache_bytes per store.",
+           [(f"sum by (job, store) (reviewtrail_rocksdb_memtable_bytes{{{F}}})", "{{job}} {{store}} memtables"),
+            (f"sum by (job, store) (reviewtrail_rocksdb_block_cache_bytes{{{F}}})", "{{job}} {{store}} block cache")], "bytes")
+timeseries("Live SST files", "reviewtrail_rocksdb_live_sst_bytes: the store's size on disk (its "
+           "files in use).",
+           [(f"sum by (job, store) (reviewtrail_rocksdb_live_sst_bytes{{{F}}})", "{{job}} {{store}}")], "bytes")
 
 VARIABLES = [
     {"name": "datasource", "label": "Data source", "type": "datasource", "query": "prometheus",
@@ -238,7 +282,7 @@ dashboard = {
     "uid": "reviewtrail-overview",
     "title": "ReviewTrail",
     "description": "ReviewTrail services: commands, queries, projections, audit chain verification, "
-                   "notifier, Kafka lag. Generated by deploy/grafana/make_dashboard.py.",
+                   "notifier, Kafka, RocksDB. Generated by deploy/grafana/make_dashboard.py.",
     "tags": ["reviewtrail"],
     "timezone": "utc",
     "editable": True,
@@ -254,6 +298,4 @@ dashboard = {
     "panels": panels,
 }
 
-text = json.dumps(dashboard, indent=2) + "\n"
-for path in ("deploy/grafana/reviewtrail.json", "helm/reviewtrail/files/reviewtrail.json"):
-    (ROOT / path).write_text(text)
+(ROOT / "helm/reviewtrail/files/reviewtrail.json").write_text(json.dumps(dashboard, indent=2) + "\n")

@@ -49,6 +49,8 @@ int main(int argc, char** argv) {
     std::cerr << "reviewtrail-audit: " << service.status() << "\n";
     return 1;
   }
+  // The audit store's RocksDB figures on /metrics (dropped before the service closes it).
+  const auto stores = (*host)->AddStores([&s = **service] { return s.StorageStatistics(); });
   const reviewtrail::projection::Projector& projector = (*service)->projector();
   const absl::Status served =
       (*host)->Serve("reviewtrail-audit", {service->get()}, [&] { (*service)->Stop(); },

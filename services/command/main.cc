@@ -33,6 +33,8 @@ int main(int argc, char** argv) {
     std::cerr << "reviewtrail-command: " << service.status() << "\n";
     return 1;
   }
+  // The write model's RocksDB figures on /metrics (dropped before the service closes it).
+  const auto stores = (*host)->AddStores([&s = **service] { return s.StorageStatistics(); });
   reviewtrail::command::AdminService admin(**service);
   // Start() indexed the whole log before returning; from here its writer's health decides.
   const absl::Status served =

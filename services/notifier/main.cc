@@ -133,6 +133,8 @@ int main(int argc, char** argv) {
     std::cerr << "reviewtrail-notifier: " << notifier.status() << "\n";
     return 1;
   }
+  // The follow-up store's RocksDB figures on /metrics (dropped before the notifier closes it).
+  const auto stores = (*host)->AddStores([&n = **notifier] { return n.StorageStatistics(); });
   const reviewtrail::projection::Projector& projector = (*notifier)->projector();
   const absl::Status served =
       (*host)->Serve("reviewtrail-notifier", {}, [&] { (*notifier)->Stop(); },

@@ -56,6 +56,8 @@ int main(int argc, char** argv) {
     std::cerr << "reviewtrail-query: " << service.status() << "\n";
     return 1;
   }
+  // The read model's RocksDB figures on /metrics (dropped before the service closes it).
+  const auto stores = (*host)->AddStores([&s = **service] { return s.StorageStatistics(); });
   const reviewtrail::projection::Projector& projector = (*service)->projector();
   // The event stream for other systems (docs/SUBSCRIBERS.md) is served beside the queries.
   reviewtrail::events::EventService events((*host)->log(), (*host)->verifier(), (*host)->clock(),

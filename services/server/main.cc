@@ -74,6 +74,13 @@ int Serve(reviewtrail::server::ServerConfig config, AllInOneOptions options) {
        .metrics_tenant_labels = h.config().metrics_tenant_labels});
   Report(audit, "audit service");
   if (!commands.ok() || !queries.ok() || !audit.ok()) return 1;
+  // Every store's RocksDB figures on /metrics (each registration dropped before its store closes).
+  const auto stores = h.AddStores([&c = **commands, &q = **queries, &a = **audit] {
+    std::vector<rt::eventlog::StoreStatistics> all = c.StorageStatistics();
+    for (auto& store : q.StorageStatistics()) all.push_back(std::move(store));
+    for (auto& store : a.StorageStatistics()) all.push_back(std::move(store));
+    return all;
+  });
   rt::events::EventService events(h.log(), h.verifier(), h.clock(), h.registry());
   rt::notifier::NotifierOptions notifier_options;
   notifier_options.store_path = (data / "notifier").string();
@@ -90,6 +97,7 @@ int Serve(reviewtrail::server::ServerConfig config, AllInOneOptions options) {
 
   // The notifier records follow-ups through the command service, in process, once it serves.
   std::unique_ptr<rt::notifier::Notifier> notifier;
+  std::unique_ptr<rt::server::StatisticsMetrics::Registration> notifier_store;
   const auto start_notifier = [&](grpc::Server& server) -> absl::Status {
     auto started = rt::notifier::Notifier::Start(
         h.log(), h.clock(), h.registry(),
@@ -100,6 +108,7 @@ int Serve(reviewtrail::server::ServerConfig config, AllInOneOptions options) {
         std::move(notifier_options));
     if (!started.ok()) return started.status();
     notifier = *std::move(started);
+    notifier_store = h.AddStores([&n = *notifier] { return n.StorageStatistics(); });
     return absl::OkStatus();
   };
   rt::command::AdminService admin(**commands);

@@ -1,11 +1,13 @@
 // The real reviewtrail-server binary with --log-format json: every metric the Grafana dashboard and
-// the Prometheus rules query is exported on /metrics, every log line is one JSON object without
+// the Prometheus rules query is exported on /metrics (the Kafka clients' over the development
+// broker), every log line is one JSON object without
 // personal data, and a command's trace id appears in the access log and in the log line of every
 // projection that applied its event (query, audit, notifier).
 #include <curl/curl.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -182,17 +184,39 @@ std::set<std::string> ExportedMetrics(const std::string& text) {
   return names;
 }
 
-class ObservabilityTest : public ::testing::Test {
+// The metrics the dashboard and the rules use (Prometheus' own `up` left out).
+struct UsedMetrics {
+  std::set<std::string> dashboard;
+  std::set<std::string> rules;
+};
+
+UsedMetrics MetricsOfTheDashboardAndTheRules() {
+  UsedMetrics used;
+  used.dashboard = DashboardMetrics(nlohmann::json::parse(
+      ReadFile(REVIEWTRAIL_SOURCE_DIR "/helm/reviewtrail/files/reviewtrail.json")));
+  used.rules = RulesMetrics(ReadFile(REVIEWTRAIL_SOURCE_DIR "/helm/reviewtrail/files/rules.yml"));
+  used.dashboard.erase("up");  // Prometheus' own
+  used.rules.erase("up");
+  return used;
+}
+
+bool IsKafkaMetric(const std::string& name) { return name.starts_with("reviewtrail_kafka_"); }
+
+// The all-in-one server as a child process; each fixture below starts it over its own log.
+class ObservabilityFixture : public ::testing::Test {
  protected:
-  ObservabilityTest() {
+  ObservabilityFixture() {
     data_ =
         std::filesystem::temp_directory_path() / ("observability-" + std::to_string(::getpid()));
     std::filesystem::remove_all(data_);
-    server_ = std::make_unique<ChildProcess>(
-        REVIEWTRAIL_SERVER_BINARY,
-        std::vector<std::string>{"--data-dir", data_.string(), "--listen", "127.0.0.1:0",
-                                 "--metrics-listen", "127.0.0.1:0", "--tenant", "acme",
-                                 "--log-format", "json"});
+  }
+
+  void StartServer(const std::vector<std::string>& log_options) {
+    std::vector<std::string> arguments = {
+        "--data-dir",  data_.string(), "--listen", "127.0.0.1:0",  "--metrics-listen",
+        "127.0.0.1:0", "--tenant",     "acme",     "--log-format", "json"};
+    arguments.insert(arguments.end(), log_options.begin(), log_options.end());
+    server_ = std::make_unique<ChildProcess>(REVIEWTRAIL_SERVER_BINARY, arguments);
     // The ready banner: gRPC, then metrics, then the token.
     const std::string grpc_line = server_->WaitForLine("gRPC ", kStartTimeout);
     EXPECT_FALSE(grpc_line.empty()) << server_->output();
@@ -205,7 +229,7 @@ class ObservabilityTest : public ::testing::Test {
     server_->WaitForLine("export REVIEWTRAIL_TOKEN=", kStartTimeout);
     std::getline(std::ifstream(data_ / "admin.token"), token_);
   }
-  ~ObservabilityTest() override {
+  ~ObservabilityFixture() override {
     server_.reset();
     std::filesystem::remove_all(data_);
   }
@@ -276,31 +300,117 @@ class ObservabilityTest : public ::testing::Test {
   v1::LogPosition after_;
 };
 
+// Over the embedded log.
+class ObservabilityTest : public ObservabilityFixture {
+ protected:
+  ObservabilityTest() { StartServer({}); }
+};
+
+// Over Kafka: the development broker (librdkafka's mock cluster in its own process), and the
+// clients' statistics refreshed every 100 ms.
+class KafkaObservabilityTest : public ObservabilityFixture {
+ protected:
+  KafkaObservabilityTest() {
+    devkafka_ = std::make_unique<ChildProcess>(
+        REVIEWTRAIL_DEVKAFKA_BINARY,
+        std::vector<std::string>{"--brokers", "3", "--partitions", "4"});
+    const std::string line =
+        devkafka_->WaitForLine("REVIEWTRAIL_KAFKA_BOOTSTRAP_SERVERS=", kStartTimeout);
+    EXPECT_FALSE(line.empty()) << devkafka_->output();
+    EXPECT_FALSE(devkafka_->WaitForLine("ready", kStartTimeout).empty()) << devkafka_->output();
+    StartServer({"--log", "kafka", "--kafka-bootstrap-servers", line.substr(line.find('=') + 1),
+                 "--partitions", "4", "--kafka-statistics-interval-ms", "100"});
+  }
+  ~KafkaObservabilityTest() override {
+    server_.reset();  // the server before its broker
+    devkafka_.reset();
+  }
+
+  std::unique_ptr<ChildProcess> devkafka_;
+};
+
 TEST_F(ObservabilityTest, EveryMetricOfTheDashboardAndTheRulesIsExported) {
   ASSERT_NO_FATAL_FAILURE(Exercise());
-  const std::set<std::string> exported = ExportedMetrics(HttpGet(metrics_url_));
+  const std::string text = HttpGet(metrics_url_);
+  const std::set<std::string> exported = ExportedMetrics(text);
   ASSERT_FALSE(exported.empty());
 
-  const nlohmann::json dashboard =
-      nlohmann::json::parse(ReadFile(REVIEWTRAIL_SOURCE_DIR "/deploy/grafana/reviewtrail.json"));
-  const std::set<std::string> dashboard_metrics = DashboardMetrics(dashboard);
-  const std::set<std::string> rules_metrics =
-      RulesMetrics(ReadFile(REVIEWTRAIL_SOURCE_DIR "/deploy/prometheus/rules.yml"));
+  const UsedMetrics used = MetricsOfTheDashboardAndTheRules();
   // The parsing found what the files are about (guards against a silently empty check).
-  EXPECT_TRUE(dashboard_metrics.contains("reviewtrail_audit_chain_intact"));
-  EXPECT_TRUE(rules_metrics.contains("reviewtrail_notifier_next_wakeup_timestamp_seconds"));
-  EXPECT_TRUE(rules_metrics.contains("reviewtrail_command_duration_seconds_bucket"));
-  EXPECT_GE(dashboard_metrics.size(), 20u);
-  EXPECT_GE(rules_metrics.size(), 12u);
+  EXPECT_TRUE(used.dashboard.contains("reviewtrail_audit_chain_intact"));
+  EXPECT_TRUE(used.rules.contains("reviewtrail_notifier_next_wakeup_timestamp_seconds"));
+  EXPECT_TRUE(used.rules.contains("reviewtrail_command_duration_seconds_bucket"));
+  EXPECT_TRUE(used.rules.contains("reviewtrail_rocksdb_write_stopped"));
+  EXPECT_TRUE(used.dashboard.contains("reviewtrail_rocksdb_pending_compaction_bytes"));
+  EXPECT_GE(used.dashboard.size(), 30u);
+  EXPECT_GE(used.rules.size(), 15u);
 
   for (const auto& [source, names] :
-       {std::pair{"dashboard", dashboard_metrics}, std::pair{"rules", rules_metrics}}) {
+       {std::pair{"dashboard", used.dashboard}, std::pair{"rules", used.rules}}) {
     for (const std::string& name : names) {
-      if (name == "up") continue;  // Prometheus' own
+      if (IsKafkaMetric(name)) continue;  // KafkaObservabilityTest: the embedded log has none
       EXPECT_TRUE(exported.contains(name))
           << source << " uses " << name << ", which the server does not export";
     }
   }
+  // Every RocksDB store of the process is labelled: the embedded log, the write model and the
+  // three read models.
+  for (const char* store : {"event_log", "write_model", "query", "audit", "notifier"}) {
+    EXPECT_NE(text.find(std::string("reviewtrail_rocksdb_live_sst_bytes{store=\"") + store + "\"}"),
+              std::string::npos)
+        << store << " missing in\n"
+        << text;
+  }
+  // No Kafka, so no Kafka client family at all (not even an empty # TYPE line).
+  for (const std::string& name : exported) EXPECT_FALSE(IsKafkaMetric(name)) << name;
+}
+
+TEST_F(KafkaObservabilityTest, EveryKafkaMetricOfTheDashboardAndTheRulesIsExported) {
+  ASSERT_NO_FATAL_FAILURE(Exercise());
+  const UsedMetrics used = MetricsOfTheDashboardAndTheRules();
+  std::set<std::string> kafka;
+  for (const auto* names : {&used.dashboard, &used.rules}) {
+    for (const std::string& name : *names) {
+      if (IsKafkaMetric(name)) kafka.insert(name);
+    }
+  }
+  // Guards against a silently empty check: the producer, a broker and a consumer figure.
+  EXPECT_TRUE(kafka.contains("reviewtrail_kafka_producer_queue_messages"));
+  EXPECT_TRUE(kafka.contains("reviewtrail_kafka_broker_rtt_p99_seconds"));
+  EXPECT_TRUE(kafka.contains("reviewtrail_kafka_consumer_lag_messages"));
+
+  // The clients report every 100 ms; the first reports after the command may take a few. The
+  // deadline only bounds a failure.
+  std::string text;
+  std::set<std::string> exported;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  const auto covered = [&] {
+    return std::all_of(kafka.begin(), kafka.end(),
+                       [&](const std::string& name) { return exported.contains(name); }) &&
+           text.find("reviewtrail_kafka_consumer_lag_messages{") != std::string::npos;
+  };
+  while (!covered() && std::chrono::steady_clock::now() < deadline) {
+    server_->Drain();
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    text = HttpGet(metrics_url_);
+    exported = ExportedMetrics(text);
+  }
+  for (const std::string& name : kafka) {
+    EXPECT_TRUE(exported.contains(name))
+        << name << " is used by the dashboard or the rules and not exported\n"
+        << text;
+  }
+  // Labelled as documented: the producer's client name, the broker's node id, the topic.
+  EXPECT_NE(
+      text.find("reviewtrail_kafka_producer_messages_sent_total{client=\"reviewtrail-server."),
+      std::string::npos)
+      << text;
+  EXPECT_NE(text.find("broker=\"1\""), std::string::npos) << text;
+  EXPECT_NE(text.find("topic=\"reviewtrail.events.v1\""), std::string::npos) << text;
+  // The stores of a Kafka deployment: the write model and read models, no embedded log.
+  EXPECT_NE(text.find("reviewtrail_rocksdb_live_sst_bytes{store=\"write_model\"}"),
+            std::string::npos);
+  EXPECT_EQ(text.find("store=\"event_log\""), std::string::npos);
 }
 
 TEST_F(ObservabilityTest, JsonLogsFollowOneCommandThroughEveryProjectionWithoutPersonalData) {

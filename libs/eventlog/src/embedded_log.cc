@@ -20,6 +20,7 @@
 #include "append_batch.h"
 #include "record_codec.h"
 #include "reviewtrail/eventlog/partitioner.h"
+#include "reviewtrail/eventlog/store_statistics.h"
 #include "rocksdb/db.h"
 #include "rocksdb/options.h"
 #include "rocksdb/slice_transform.h"
@@ -88,6 +89,17 @@ class EmbeddedLogImpl final : public EmbeddedLog {
 
   // One lane per shard: ShardOf() is the same modulo.
   int32_t CommitLanes() const override { return static_cast<int32_t>(shards_.size()); }
+
+  // "event_log" for the first shard (the only one of a log made before shards existed), then
+  // "event_log.shard<n>".
+  std::vector<StoreStatistics> StorageStatistics() const override {
+    std::vector<StoreStatistics> stores;
+    for (size_t i = 0; i < shards_.size(); ++i) {
+      stores.push_back(ReadStoreStatistics(
+          *shards_[i].db, i == 0 ? "event_log" : absl::StrCat("event_log.shard", i)));
+    }
+    return stores;
+  }
 
   std::vector<absl::StatusOr<std::vector<Position>>> AppendEach(
       std::span<const TenantEvents> appends) override;
@@ -471,6 +483,7 @@ absl::StatusOr<std::unique_ptr<EmbeddedLog>> EmbeddedLog::Open(const EmbeddedLog
   rocksdb::Options db_options;
   db_options.create_if_missing = true;
   db_options.IncreaseParallelism(2);
+  db_options.statistics = NewStoreStatistics();
   // A record torn by a crash mid-write is dropped from the WAL tail; it was never acknowledged.
   db_options.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
   // Records are appended at the end of their partition: a per-partition insert hint (the key's

@@ -57,6 +57,29 @@ absl::Status SetKafkaProperty(rd_kafka_conf_t& conf, std::string_view name,
   return absl::OkStatus();
 }
 
+absl::Status EnableStatistics(rd_kafka_conf_t& conf, const KafkaLogConfig& config,
+                              int (*callback)(rd_kafka_t*, char*, size_t, void*)) {
+  if (config.statistics_interval.count() <= 0 || !config.on_statistics) return absl::OkStatus();
+  if (absl::Status s = SetKafkaProperty(conf, "statistics.interval.ms",
+                                        std::to_string(config.statistics_interval.count()));
+      !s.ok()) {
+    return s;
+  }
+  rd_kafka_conf_set_stats_cb(&conf, callback);
+  return absl::OkStatus();
+}
+
+int DeliverStatistics(const KafkaLogConfig& config, std::string_view json) {
+  absl::StatusOr<KafkaStatistics> stats = ParseKafkaStatistics(json);
+  if (stats.ok()) config.on_statistics(*stats);
+  return 0;
+}
+
+int StatisticsToConfig(rd_kafka_t* /*rk*/, char* json, size_t json_len, void* opaque) {
+  return DeliverStatistics(*static_cast<const KafkaLogConfig*>(opaque),
+                           std::string_view(json, json_len));
+}
+
 absl::StatusOr<KafkaConf> BuildKafkaConf(const KafkaLogConfig& config, KafkaClientKind kind) {
   KafkaConf conf(rd_kafka_conf_new());
   if (config.bootstrap_servers.empty()) {

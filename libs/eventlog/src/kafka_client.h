@@ -21,6 +21,20 @@ enum class KafkaClientKind { kProducer, kConsumer };
 [[nodiscard]] absl::StatusOr<KafkaConf> BuildKafkaConf(const KafkaLogConfig& config,
                                                        KafkaClientKind kind);
 
+// Turns on librdkafka's statistics for a client polled continuously when `config` asks for them
+// (statistics_interval and on_statistics): `callback` receives them, with the conf's opaque.
+[[nodiscard]] absl::Status EnableStatistics(rd_kafka_conf_t& conf, const KafkaLogConfig& config,
+                                            int (*callback)(rd_kafka_t* rk, char* json,
+                                                            size_t json_len, void* opaque));
+
+// Parses a statistics report and hands it to config.on_statistics (dropping one that does not
+// parse). The body of every client's statistics callback; returns what librdkafka expects (0: it
+// frees the JSON).
+int DeliverStatistics(const KafkaLogConfig& config, std::string_view json);
+
+// A statistics callback for clients whose opaque is their `const KafkaLogConfig*`.
+int StatisticsToConfig(rd_kafka_t* rk, char* json, size_t json_len, void* opaque);
+
 [[nodiscard]] absl::Status SetKafkaProperty(rd_kafka_conf_t& conf, std::string_view name,
                                             std::string_view value);
 

@@ -208,7 +208,12 @@ absl::Status KafkaLogImpl::Init() {
   if (!conf.ok()) return conf.status();
   rd_kafka_conf_set_dr_msg_cb(conf->get(), &KafkaLogImpl::OnDelivery);
   rd_kafka_conf_set_error_cb(conf->get(), &KafkaLogImpl::OnError);
-  rd_kafka_conf_set_opaque(conf->get(), this);
+  // The producer's opaque is its configuration, for the statistics callback.
+  rd_kafka_conf_set_opaque(conf->get(), const_cast<KafkaLogConfig*>(&config_));
+  if (absl::Status s = internal::EnableStatistics(**conf, config_, &internal::StatisticsToConfig);
+      !s.ok()) {
+    return s;
+  }
   std::array<char, 512> errstr{};
   producer_.reset(rd_kafka_new(RD_KAFKA_PRODUCER, conf->get(), errstr.data(), errstr.size()));
   if (producer_ == nullptr) {

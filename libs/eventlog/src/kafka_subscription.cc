@@ -64,8 +64,10 @@ class AssignedKafkaSubscription final : public Subscription {
 // inside rd_kafka_consumer_poll (and in the destructor). Owns its consumer.
 class KafkaGroupSubscription final : public GroupSubscription {
  public:
-  KafkaGroupSubscription(std::string topic, GroupSubscriptionOptions options)
-      : topic_(std::move(topic)), options_(std::move(options)) {}
+  // `config` is the log's, which outlives its subscriptions.
+  KafkaGroupSubscription(const KafkaLogConfig& config, std::string topic,
+                         GroupSubscriptionOptions options)
+      : config_(config), topic_(std::move(topic)), options_(std::move(options)) {}
 
   ~KafkaGroupSubscription() override {
     consumer_.reset();  // leaves the group now, while the callbacks' state is still alive
@@ -92,11 +94,17 @@ class KafkaGroupSubscription final : public GroupSubscription {
     static_cast<KafkaGroupSubscription*>(opaque)->OnRebalance(*rk, err, *partitions);
   }
 
+  static int StatisticsCallback(rd_kafka_t* /*rk*/, char* json, size_t json_len, void* opaque) {
+    return DeliverStatistics(static_cast<KafkaGroupSubscription*>(opaque)->config_,
+                             std::string_view(json, json_len));
+  }
+
  private:
   void OnRebalance(rd_kafka_t& rk, rd_kafka_resp_err_t err,
                    rd_kafka_topic_partition_list_t& partitions);
 
   KafkaConsumer consumer_;
+  const KafkaLogConfig& config_;
   const std::string topic_;
   const GroupSubscriptionOptions options_;
   std::vector<Record> pending_;   // records of the Poll in progress
@@ -180,6 +188,9 @@ absl::StatusOr<std::unique_ptr<Subscription>> NewAssignedKafkaSubscription(
       !s.ok()) {
     return s;
   }
+  // The opaque is the log's configuration (which outlives the subscription), for statistics.
+  rd_kafka_conf_set_opaque(conf->get(), const_cast<KafkaLogConfig*>(&config));
+  if (absl::Status s = EnableStatistics(**conf, config, &StatisticsToConfig); !s.ok()) return s;
   absl::StatusOr<KafkaConsumer> consumer = NewKafkaConsumer(*std::move(conf));
   if (!consumer.ok()) return consumer.status();
   if (absl::Status s = WarmUpConsumer(**consumer, config.topic, config.request_timeout); !s.ok()) {
@@ -203,8 +214,14 @@ absl::StatusOr<std::unique_ptr<GroupSubscription>> NewGroupKafkaSubscription(
   absl::StatusOr<KafkaConf> conf = BuildKafkaConf(config, KafkaClientKind::kConsumer);
   if (!conf.ok()) return conf.status();
   if (absl::Status s = SetKafkaProperty(**conf, "group.id", options.group_id); !s.ok()) return s;
-  auto subscription = std::make_unique<KafkaGroupSubscription>(config.topic, std::move(options));
+  auto subscription =
+      std::make_unique<KafkaGroupSubscription>(config, config.topic, std::move(options));
   rd_kafka_conf_set_rebalance_cb(conf->get(), &KafkaGroupSubscription::RebalanceCallback);
+  if (absl::Status s =
+          EnableStatistics(**conf, config, &KafkaGroupSubscription::StatisticsCallback);
+      !s.ok()) {
+    return s;
+  }
   rd_kafka_conf_set_opaque(conf->get(), subscription.get());
   absl::StatusOr<KafkaConsumer> consumer = NewKafkaConsumer(*std::move(conf));
   if (!consumer.ok()) return consumer.status();

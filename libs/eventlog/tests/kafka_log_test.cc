@@ -261,3 +261,84 @@ TEST_F(KafkaLogTest, ConsumerGroupReportsOwnershipAndStartsWhereTheCallerSays) {
 
 }  // namespace
 }  // namespace reviewtrail::eventlog
+
+namespace reviewtrail::eventlog {
+namespace {
+
+// librdkafka's statistics reach on_statistics from the producer (its queue, what it sent, the
+// brokers it learned) and from a subscription (its lag), parsed.
+TEST_F(KafkaLogTest, StatisticsReachTheCallbackFromTheProducerAndEverySubscription) {
+  absl::Mutex mu;
+  std::map<std::string, KafkaStatistics> latest;  // by client
+  config_.statistics_interval = std::chrono::milliseconds(50);
+  config_.client_id = "stats-test";
+  config_.on_statistics = [&](const KafkaStatistics& stats) {
+    absl::MutexLock lock(&mu);
+    latest[stats.client] = stats;
+  };
+  ASSERT_TRUE(cluster_->CreateTopic(config_.topic, kPartitions, 3).ok());
+  std::unique_ptr<KafkaLog> log = OpenLog();
+  ASSERT_NE(log, nullptr);
+  const std::string tenant = "acme";
+  std::vector<v1::EventEnvelope> events;
+  for (int i = 1; i <= 10; ++i) events.push_back(MakeEvent(tenant, "a", i));
+  absl::StatusOr<std::vector<Position>> appended = log->Append(tenant, events);
+  ASSERT_TRUE(appended.ok()) << appended.status();
+  const int32_t partition = log->PartitionFor(tenant);
+
+  absl::StatusOr<std::unique_ptr<Subscription>> subscription = log->Subscribe({{partition, 0}});
+  ASSERT_TRUE(subscription.ok()) << subscription.status();
+  size_t read = 0;
+  const auto has_reports = [&] {
+    absl::MutexLock lock(&mu);
+    bool producer = false;
+    bool consumer = false;
+    for (const auto& [client, stats] : latest) {
+      producer |= stats.producer && stats.messages_sent >= 10 && stats.brokers.size() == 3;
+      consumer |= !stats.producer && !stats.lag.empty();
+    }
+    return producer && consumer;
+  };
+  // Statistics are served while the subscription polls; the deadline only bounds a failure.
+  const absl::Time deadline = absl::Now() + absl::Seconds(30);
+  while ((read < events.size() || !has_reports()) && absl::Now() < deadline) {
+    absl::StatusOr<std::vector<Record>> records =
+        (*subscription)->Poll(100, std::chrono::milliseconds(50));
+    ASSERT_TRUE(records.ok()) << records.status();
+    read += records->size();
+  }
+  ASSERT_EQ(read, events.size());
+  ASSERT_TRUE(has_reports()) << [&] {
+    absl::MutexLock lock(&mu);
+    std::string seen;
+    for (const auto& [client, stats] : latest) {
+      absl::StrAppend(&seen, client, ": producer ", stats.producer, ", brokers ",
+                      stats.brokers.size(), ", sent ", stats.messages_sent, ", lag topics ",
+                      stats.lag.size(), "\n");
+    }
+    return seen;
+  }();
+
+  absl::MutexLock lock(&mu);
+  for (const auto& [client, stats] : latest) {
+    EXPECT_THAT(client, ::testing::StartsWith("stats-test#")) << client;
+    if (stats.producer) {
+      EXPECT_GE(stats.bytes_sent, 10u);
+      EXPECT_GE(stats.queue_messages, 0);
+      for (const KafkaStatistics::Broker& broker : stats.brokers) {
+        EXPECT_GE(broker.node_id, 1);
+        EXPECT_GE(broker.rtt_avg_seconds, 0);
+        EXPECT_LE(broker.rtt_avg_seconds, broker.rtt_p99_seconds + 1e-9);
+      }
+    } else {
+      // Every record handed out: the subscription's lag on the topic is 0, over its one partition.
+      ASSERT_EQ(stats.lag.size(), 1u);
+      EXPECT_EQ(stats.lag[0].topic, config_.topic);
+      EXPECT_EQ(stats.lag[0].partitions, 1);
+      EXPECT_EQ(stats.lag[0].lag_messages, 0);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace reviewtrail::eventlog

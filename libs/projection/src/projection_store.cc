@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "reviewtrail/projection/key_codec.h"
+#include "reviewtrail/eventlog/store_statistics.h"
 #include "store_status.h"
 
 namespace reviewtrail::projection {
@@ -58,6 +59,7 @@ absl::StatusOr<std::unique_ptr<ProjectionStore>> ProjectionStore::Open(
   options.create_if_missing = true;
   options.create_missing_column_families = true;
   options.IncreaseParallelism(2);
+  options.statistics = eventlog::NewStoreStatistics();
   // Files read in place through the page cache (see `uncompressed_tables`).
   options.allow_mmap_reads = true;
   // Two flushes and two compactions at once (two background jobs alone would allow one flush and

@@ -83,6 +83,12 @@ void AddServerOptions(CLI::App& app, ServerConfig& config) {
       ->envname("REVIEWTRAIL_COMMAND_DEADLINE_MS")
       ->check(CLI::Range(int64_t{100}, int64_t{300000}))
       ->capture_default_str();
+  app.add_option("--kafka-statistics-interval-ms", config.kafka_statistics_interval_ms,
+                 "How often the Kafka clients' statistics (broker round trips, producer queue, "
+                 "consumer lag) are refreshed for /metrics; 0: never")
+      ->envname("REVIEWTRAIL_KAFKA_STATISTICS_INTERVAL_MS")
+      ->check(CLI::Range(int64_t{0}, int64_t{3600000}))
+      ->capture_default_str();
   app.add_option("--kafka-property", config.kafka_properties,
                  "Extra librdkafka property key=value (repeatable)")
       ->envname("REVIEWTRAIL_KAFKA_PROPERTIES")
@@ -148,6 +154,7 @@ std::string FinishKafkaConfig(ServerConfig& config, const std::string& service) 
        (service == "reviewtrail-command" || service == "reviewtrail-server"));
   config.kafka.topic_wait = std::chrono::seconds(config.kafka_topic_wait_s);
   config.kafka.delivery_timeout = std::chrono::milliseconds(config.command_deadline_ms);
+  config.kafka.statistics_interval = std::chrono::milliseconds(config.kafka_statistics_interval_ms);
   config.kafka.client_id = config.kafka_client_id;
   if (config.kafka.client_id.empty()) {
     std::array<char, 256> host{};

@@ -31,9 +31,18 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Create(ServerConfig co
     return absl::FailedPreconditionError("cannot create --data-dir " + host->config_.data_dir +
                                          ": " + error.message());
   }
+  host->statistics_ = std::make_shared<StatisticsMetrics>(host->config_.kafka.statistics_interval);
+  if (!host->config_.metrics_listen.empty()) {
+    host->config_.kafka.on_statistics =
+        [statistics = host->statistics_](const eventlog::KafkaStatistics& stats) {
+          statistics->OnKafkaStatistics(stats);
+        };
+  }
   auto log = OpenEventLog(host->config_);
   if (!log.ok()) return log.status();
   host->log_ = *std::move(log);
+  host->log_stores_ =
+      host->statistics_->AddStores([log = host->log_.get()] { return log->StorageStatistics(); });
   auto auth = SetUpAuthentication(host->config_);
   if (!auth.ok()) return auth.status();
   host->auth_ = *std::move(auth);
@@ -45,6 +54,7 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Create(ServerConfig co
                                     ": " + e.what());
     }
     host->exposer_->RegisterCollectable(host->registry_);
+    host->exposer_->RegisterCollectable(host->statistics_);
   }
   return host;
 }

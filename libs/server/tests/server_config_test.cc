@@ -64,6 +64,17 @@ TEST(FinishKafkaConfigTest, TheProducersDeliveryTimeoutIsTheCommandDeadline) {
   EXPECT_EQ(config.kafka.delivery_timeout, std::chrono::milliseconds(2500));
 }
 
+TEST(FinishKafkaConfigTest, KafkaStatisticsEveryFifteenSecondsUnlessTold) {
+  ServerConfig config = Parse({});
+  ASSERT_EQ(FinishKafkaConfig(config, "reviewtrail-query"), "");
+  EXPECT_EQ(config.kafka.statistics_interval, std::chrono::seconds(15));
+  config = Parse({"--kafka-statistics-interval-ms", "0"});
+  ASSERT_EQ(FinishKafkaConfig(config, "reviewtrail-query"), "");
+  EXPECT_EQ(config.kafka.statistics_interval, std::chrono::milliseconds(0));
+  EXPECT_THROW(Parse({"--kafka-statistics-interval-ms", "-1"}), CLI::ValidationError);
+  EXPECT_THROW(Parse({"--kafka-statistics-interval-ms", "3600001"}), CLI::ValidationError);
+}
+
 TEST(FinishKafkaConfigTest, TopicReplicationDefaultsFitOneAndThreeOrMoreBrokers) {
   eventlog::KafkaLogConfig config;
   EXPECT_EQ(eventlog::KafkaLog::TopicReplication(config, 1), std::make_pair(int16_t{1}, 1));

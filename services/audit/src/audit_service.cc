@@ -97,6 +97,10 @@ absl::StatusOr<std::unique_ptr<AuditService>> AuditService::Start(
   return service;
 }
 
+std::vector<eventlog::StoreStatistics> AuditService::StorageStatistics() const {
+  return {store_->Statistics("audit")};
+}
+
 void AuditService::Stop() {
   if (background_verifier_) background_verifier_->Stop();
   if (projector_) projector_->Stop();

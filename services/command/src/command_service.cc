@@ -103,6 +103,10 @@ absl::StatusOr<std::unique_ptr<CommandService>> CommandService::Start(
   return service;
 }
 
+std::vector<eventlog::StoreStatistics> CommandService::StorageStatistics() const {
+  return {model_->Statistics()};
+}
+
 void CommandService::Stop() {
   for (auto& writer : writers_) writer->Stop();
 }

@@ -8,6 +8,7 @@
 
 #include "reviewtrail/domain/evolve.h"
 #include "reviewtrail/projection/key_codec.h"
+#include "reviewtrail/eventlog/store_statistics.h"
 
 namespace reviewtrail::command {
 namespace {
@@ -65,6 +66,7 @@ absl::StatusOr<std::unique_ptr<WriteModel>> WriteModel::Open(const std::string& 
   rocksdb::Options options;
   options.create_if_missing = true;
   options.IncreaseParallelism(2);
+  options.statistics = eventlog::NewStoreStatistics();
   // Most lookups are of keys that do not exist (a new command id, a new aggregate): bloom filters
   // answer those without reading blocks, in the memtable and in the files.
   rocksdb::BlockBasedTableOptions table;

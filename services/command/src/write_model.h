@@ -73,6 +73,11 @@ class WriteModel {
   [[nodiscard]] absl::StatusOr<std::optional<std::string>> FindReviewOfDecision(
       const std::string& tenant_id, const std::string& decision_id) const;
 
+  // The write model's RocksDB figures (store "write_model"). Thread-safe.
+  [[nodiscard]] eventlog::StoreStatistics Statistics() const {
+    return eventlog::ReadStoreStatistics(*db_, "write_model");
+  }
+
  private:
   explicit WriteModel(std::unique_ptr<rocksdb::DB> db) : db_(std::move(db)) {}
 

@@ -132,6 +132,10 @@ absl::Status Notifier::Open(prometheus::Registry& registry,
   return absl::OkStatus();
 }
 
+std::vector<eventlog::StoreStatistics> Notifier::StorageStatistics() const {
+  return {store_->Statistics("notifier")};
+}
+
 void Notifier::Stop() {
   {
     std::lock_guard lock(mutex_);

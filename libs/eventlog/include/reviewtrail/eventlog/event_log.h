@@ -12,6 +12,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "reviewtrail/eventlog/store_statistics.h"
 #include "reviewtrail/v1/events.pb.h"
 
 namespace reviewtrail::eventlog {
@@ -103,6 +104,10 @@ class EventLog {
   // OK while appends can succeed; once the writer has failed for good (a Kafka producer's fatal
   // error), that error: every later append fails with it, and a service reports NOT_SERVING.
   [[nodiscard]] virtual absl::Status WriterHealth() const { return absl::OkStatus(); }
+
+  // The figures of the log's own RocksDB databases (the embedded log: one per shard); none for a
+  // log kept elsewhere (Kafka). Thread-safe.
+  [[nodiscard]] virtual std::vector<StoreStatistics> StorageStatistics() const { return {}; }
 };
 
 }  // namespace reviewtrail::eventlog

@@ -11,6 +11,7 @@
 
 #include "absl/status/statusor.h"
 #include "reviewtrail/eventlog/event_log.h"
+#include "reviewtrail/eventlog/kafka_statistics.h"
 
 namespace reviewtrail::eventlog {
 
@@ -62,6 +63,15 @@ struct KafkaLogConfig {
   // delivery.timeout.ms, default 300 s there): an Append fails after it. Keep it at the command
   // deadline, so that a command whose caller gave up does not sit on the network for minutes.
   std::chrono::milliseconds delivery_timeout{10000};
+
+  // librdkafka's statistics (statistics.interval.ms), parsed and handed to on_statistics every
+  // interval by the producer and by each subscription's consumer (on the thread that polls that
+  // client: the producer's poll thread, the subscription's owner). Off when the interval is 0 or
+  // there is no callback. The shared consumer behind Read is left out: it is polled only while a
+  // Read runs, and its reports would queue up in between. A report that does not parse is
+  // dropped.
+  std::chrono::milliseconds statistics_interval{15000};
+  std::function<void(const KafkaStatistics&)> on_statistics;
 };
 
 // Options of a consumer-group subscription.

@@ -14,6 +14,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "reviewtrail/eventlog/event_log.h"
+#include "reviewtrail/eventlog/store_statistics.h"
 #include "reviewtrail/projection/changes.h"
 
 namespace reviewtrail::projection {
@@ -117,6 +118,11 @@ class ProjectionStore {
   // background threads. (RocksDB still rewrites a table's run once when it was moved there whole
   // from a flush, to zero its sequence numbers, after the store's first snapshot is released.)
   [[nodiscard]] absl::Status Compact();
+
+  // The store's RocksDB figures under the name `store` (for metrics). Thread-safe.
+  [[nodiscard]] eventlog::StoreStatistics Statistics(std::string store) const {
+    return eventlog::ReadStoreStatistics(*db_, std::move(store));
+  }
 
   [[nodiscard]] rocksdb::DB& db() { return *db_; }
   // The column family of `table`; nullptr for an unknown table.

@@ -32,6 +32,9 @@ struct ServerConfig {
   // The longest a command may take: waiting for its partition's writer, and the Kafka producer's
   // delivery of its events (delivery.timeout.ms), so that an append never outlives its command.
   int64_t command_deadline_ms = 10000;
+  // How often librdkafka reports its statistics (statistics.interval.ms), which /metrics exports
+  // as reviewtrail_kafka_*; 0: not at all.
+  int64_t kafka_statistics_interval_ms = 15000;
 
   // TLS on the gRPC listener; with tls_client_ca, clients must present a certificate (mTLS).
   std::string tls_cert;

@@ -16,6 +16,7 @@
 #include "reviewtrail/server/readiness.h"
 #include "reviewtrail/server/runtime_setup.h"
 #include "reviewtrail/server/server_config.h"
+#include "reviewtrail/server/statistics_metrics.h"
 
 namespace reviewtrail::server {
 
@@ -35,6 +36,14 @@ class ServiceHost {
   [[nodiscard]] const runtime::TenantTimeZones& time_zones() const { return time_zones_; }
   [[nodiscard]] prometheus::Registry& registry() { return *registry_; }
   [[nodiscard]] const ServerConfig& config() const { return config_; }
+
+  // Exports the RocksDB figures `source` returns (a service's stores) on /metrics until the
+  // registration is destroyed; destroy it before the stores close. The event log's own stores are
+  // registered by the host.
+  [[nodiscard]] std::unique_ptr<StatisticsMetrics::Registration> AddStores(
+      StatisticsMetrics::StoreSource source) {
+    return statistics_->AddStores(std::move(source));
+  }
 
   struct ServeOptions {
     // Full names of `services` (e.g. "reviewtrail.v1.QueryService"), reported by grpc.health.v1
@@ -61,10 +70,13 @@ class ServiceHost {
   ServerConfig config_;
   runtime::SystemClock clock_;
   runtime::TenantTimeZones time_zones_;
+  // Outlives the log (whose Kafka clients report to it) and the registrations.
+  std::shared_ptr<StatisticsMetrics> statistics_;
   std::unique_ptr<eventlog::EventLog> log_;
+  std::unique_ptr<StatisticsMetrics::Registration> log_stores_;
   Authentication auth_;
   std::shared_ptr<prometheus::Registry> registry_ = std::make_shared<prometheus::Registry>();
-  std::unique_ptr<prometheus::Exposer> exposer_;
+  std::unique_ptr<prometheus::Exposer> exposer_;  // last: its scrapes stop first
 };
 
 }  // namespace reviewtrail::server

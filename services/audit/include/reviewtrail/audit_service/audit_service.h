@@ -73,6 +73,9 @@ class AuditService final : public v1::AuditService::CallbackService {
   // Stops the projector (what is committed stays committed).
   void Stop();
 
+  // The RocksDB figures of the audit log's store (store "audit"), for metrics. Thread-safe.
+  [[nodiscard]] std::vector<eventlog::StoreStatistics> StorageStatistics() const;
+
   // The audit projector: its Readiness() decides the service's health.
   [[nodiscard]] const projection::Projector& projector() const { return *projector_; }
 

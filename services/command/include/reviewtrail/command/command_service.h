@@ -53,6 +53,9 @@ class CommandService final : public v1::CommandService::CallbackService {
   // Finishes every queued command, then stops the writers.
   void Stop();
 
+  // The RocksDB figures of the write model (store "write_model"), for metrics. Thread-safe.
+  [[nodiscard]] std::vector<eventlog::StoreStatistics> StorageStatistics() const;
+
   // Queues a command for its tenant's partition writer (used by the handlers, and in-process by
   // tests and tools).
   [[nodiscard]] absl::Status Submit(PendingCommand command);

@@ -92,6 +92,9 @@ class Notifier {
   // Stops the timer thread, the projector and the delivery workers. Idempotent.
   void Stop();
 
+  // The RocksDB figures of the follow-up store (store "notifier"), for metrics. Thread-safe.
+  [[nodiscard]] std::vector<eventlog::StoreStatistics> StorageStatistics() const;
+
   // The follow-up projector: its Readiness() decides the notifier's health.
   [[nodiscard]] const projection::Projector& projector() const { return *projector_; }
 

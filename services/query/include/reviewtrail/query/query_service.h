@@ -64,6 +64,11 @@ class QueryService final : public v1::QueryService::WithRawCallbackMethod_ListAc
   // Stops the projector; queries still answer from what was applied.
   void Stop();
 
+  // The RocksDB figures of the read model (store "query"), for metrics. Thread-safe.
+  [[nodiscard]] std::vector<eventlog::StoreStatistics> StorageStatistics() const {
+    return {store_->Statistics("query")};
+  }
+
   // The projector, for tools and tests that wait for a position or read its progress.
   [[nodiscard]] projection::Projector& projector() { return *projector_; }
 
