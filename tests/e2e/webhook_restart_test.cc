@@ -68,6 +68,7 @@ class WebhookRestartTest : public ::testing::Test {
     request.set_command_id("person-" + person);
     request.set_person_id(person);
     request.set_display_name(person);
+    request.set_email(person + "@acme.example");
     grpc::ClientContext context;
     context.AddMetadata("authorization", "Bearer " + token);
     context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));

@@ -208,12 +208,12 @@ TEST_F(WebhookDispatcherTest, DeliversEveryEventInLogOrderSignedThroughFailuresA
 }
 
 TEST_F(WebhookDispatcherTest, PausesAfterRepeatedFailuresKeepsItsCursorAndResumesInOrder) {
-  // Attempts 1-3 fail (paused after 3), the probes 4-6 fail too, the 7th is answered.
+  // Attempts 1-3 fail (paused after 3), the probes 4 and 5 fail too, the 6th is answered.
   ChildProcess sink(
-      kPython, {NOTIFIER_TEST_DIR "/event_sink.py", "--secret", "s3cret", "--fail", "1,2,3,4,5,6"});
+      kPython, {NOTIFIER_TEST_DIR "/event_sink.py", "--secret", "s3cret", "--fail", "1,2,3,4,5"});
   config_.endpoints = {Endpoint("risk", PortOf(sink))};
   config_.pause_after_failures = 3;
-  config_.probe_interval = milliseconds(200);
+  config_.probe_interval = milliseconds(1'000);
   std::vector<std::string> acme;
   for (int i = 0; i < 4; ++i) acme.push_back(Append("acme"));
   StartDispatcher();
@@ -227,11 +227,11 @@ TEST_F(WebhookDispatcherTest, PausesAfterRepeatedFailuresKeepsItsCursorAndResume
   WaitForAcknowledged(sink, acme.back());
   const std::vector<Request> requests = Requests(sink.output());
   EXPECT_EQ(Acknowledged(requests), acme) << sink.output();
-  ASSERT_GE(requests.size(), 7u);
-  for (int i = 0; i < 7; ++i) EXPECT_EQ(requests[i].id, acme.front()) << sink.output();
+  ASSERT_GE(requests.size(), 6u);
+  for (int i = 0; i < 6; ++i) EXPECT_EQ(requests[i].id, acme.front()) << sink.output();
   EXPECT_TRUE(WaitForMetric("reviewtrail_webhook_endpoint_paused{endpoint=\"acme/risk\"} 0"));
   EXPECT_TRUE(WaitForCursor("acme/risk", 4));
-  EXPECT_NE(Metrics().find("reviewtrail_webhook_failed_attempts_total{endpoint=\"acme/risk\"} 6"),
+  EXPECT_NE(Metrics().find("reviewtrail_webhook_failed_attempts_total{endpoint=\"acme/risk\"} 5"),
             std::string::npos);
 }
 
@@ -259,6 +259,7 @@ TEST_F(WebhookDispatcherTest, ARestartResumesFromTheCursorAndANewEndpointCanStar
   ASSERT_TRUE(WaitForCursor("acme/late", 7));
 
   // "risk" got every event once; "late" only the one appended after it started.
+  sink.Drain();  // both acknowledgements of `after` were printed before they were answered
   std::vector<std::string> acknowledged = Acknowledged(Requests(sink.output()));
   std::vector<std::string> expected = acme;
   expected.push_back(after);
