@@ -4,8 +4,8 @@
 #include <prometheus/registry.h>
 
 #include <atomic>
-#include <map>
 #include <cstdio>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <thread>
