@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "reviewtrail/notifier/notifier.h"
+#include "reviewtrail/notifier/webhook_dispatcher.h"
 #include "reviewtrail/projection/projector.h"
 #include "reviewtrail/server/service_host.h"
 
@@ -86,6 +87,11 @@ int main(int argc, char** argv) {
                  "reminders 7 and 1 days before, escalations from the first overdue day, log "
                  "channel)")
       ->envname("REVIEWTRAIL_NOTIFIER_CONFIG");
+  std::string webhooks_config;
+  app.add_option("--webhooks-config", webhooks_config,
+                 "JSON file: event webhook subscriptions per tenant (CloudEvents over HTTP, "
+                 "signed; docs/SUBSCRIBERS.md); none when not given")
+      ->envname("REVIEWTRAIL_WEBHOOKS_CONFIG");
   CLI11_PARSE(app, argc, argv);
   if (const std::string problem =
           reviewtrail::server::FinishKafkaConfig(config, "reviewtrail-notifier");
@@ -112,6 +118,15 @@ int main(int argc, char** argv) {
     }
     options.config = *std::move(parsed);
   }
+  reviewtrail::notifier::WebhookDispatcherOptions webhooks;
+  if (!webhooks_config.empty()) {
+    auto parsed = reviewtrail::notifier::LoadWebhooksConfig(webhooks_config);
+    if (!parsed.ok()) {
+      std::cerr << "reviewtrail-notifier: " << parsed.status() << "\n";
+      return 2;
+    }
+    webhooks.config = *std::move(parsed);
+  }
   auto host = reviewtrail::server::ServiceHost::Create(std::move(config));
   if (!host.ok()) {
     std::cerr << "reviewtrail-notifier: " << host.status() << "\n";
@@ -135,9 +150,24 @@ int main(int argc, char** argv) {
   }
   // The follow-up store's RocksDB figures on /metrics (dropped before the notifier closes it).
   const auto stores = (*host)->AddStores([&n = **notifier] { return n.StorageStatistics(); });
+  webhooks.store_path = (std::filesystem::path((*host)->config().data_dir) / "webhooks").string();
+  std::unique_ptr<reviewtrail::notifier::WebhookDispatcher> dispatcher;
+  if (!webhooks.config.endpoints.empty()) {
+    auto started = reviewtrail::notifier::WebhookDispatcher::Start(
+        (*host)->log(), (*host)->clock(), (*host)->registry(), std::move(webhooks));
+    if (!started.ok()) {
+      std::cerr << "reviewtrail-notifier: " << started.status() << "\n";
+      return 1;
+    }
+    dispatcher = *std::move(started);
+  }
   const reviewtrail::projection::Projector& projector = (*notifier)->projector();
   const absl::Status served =
-      (*host)->Serve("reviewtrail-notifier", {}, [&] { (*notifier)->Stop(); },
+      (*host)->Serve("reviewtrail-notifier", {},
+                     [&] {
+                       if (dispatcher) dispatcher->Stop();
+                       (*notifier)->Stop();
+                     },
                      {.readiness = {{[&projector] { return projector.Readiness(); }}}});
   if (!served.ok()) {
     std::cerr << "reviewtrail-notifier: " << served << "\n";

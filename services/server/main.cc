@@ -11,6 +11,7 @@
 #include "reviewtrail/notifier/notifier.h"
 #include "reviewtrail/notifier/notifier_config.h"
 #include "reviewtrail/notifier/token_source.h"
+#include "reviewtrail/notifier/webhook_dispatcher.h"
 #include "reviewtrail/projection/projector.h"
 #include "reviewtrail/query/query_service.h"
 #include "reviewtrail/query/rebuild.h"
@@ -28,6 +29,7 @@ void Report(const absl::StatusOr<std::unique_ptr<Service>>& service, const char*
 // What the all-in-one adds to the common server options.
 struct AllInOneOptions {
   std::string notifier_config;
+  std::string webhooks_config;
   bool rebuild_read_model = false;
   int audit_verify_interval = 60;
   int audit_full_verify_interval = 86'400;
@@ -94,6 +96,26 @@ int Serve(reviewtrail::server::ServerConfig config, AllInOneOptions options) {
     }
     notifier_options.config = *std::move(parsed);
   }
+  rt::notifier::WebhookDispatcherOptions webhook_options{.store_path =
+                                                             (data / "webhooks").string()};
+  if (!options.webhooks_config.empty()) {
+    auto parsed = rt::notifier::LoadWebhooksConfig(options.webhooks_config);
+    if (!parsed.ok()) {
+      std::cerr << "reviewtrail-server: " << parsed.status() << "\n";
+      return 2;
+    }
+    webhook_options.config = *std::move(parsed);
+  }
+  std::unique_ptr<rt::notifier::WebhookDispatcher> webhooks;
+  if (!webhook_options.config.endpoints.empty()) {
+    auto started = rt::notifier::WebhookDispatcher::Start(h.log(), h.clock(), h.registry(),
+                                                          std::move(webhook_options));
+    if (!started.ok()) {
+      std::cerr << "reviewtrail-server: event webhooks: " << started.status() << "\n";
+      return 1;
+    }
+    webhooks = *std::move(started);
+  }
 
   // The notifier records follow-ups through the command service, in process, once it serves.
   std::unique_ptr<rt::notifier::Notifier> notifier;
@@ -121,6 +143,7 @@ int Serve(reviewtrail::server::ServerConfig config, AllInOneOptions options) {
   const absl::Status served = h.Serve(
       "reviewtrail-server", {commands->get(), &admin, queries->get(), audit->get(), &events},
       [&] {
+        if (webhooks) webhooks->Stop();
         if (notifier) notifier->Stop();
         events.Stop();
         (*commands)->Stop();
@@ -146,7 +169,8 @@ int Serve(reviewtrail::server::ServerConfig config, AllInOneOptions options) {
 int main(int argc, char** argv) {
   reviewtrail::server::BlockTerminationSignals();
   CLI::App app{
-      "ReviewTrail all-in-one server: commands, queries, audit and notifier in one process"};
+      "ReviewTrail all-in-one server: commands, queries, audit, notifier and event webhooks in one "
+      "process"};
   app.require_subcommand(0, 1);
   app.fallthrough();  // server options may follow the subcommand: `token --data-dir ...`
   reviewtrail::server::ServerConfig config;
@@ -157,6 +181,11 @@ int main(int argc, char** argv) {
          "JSON file: follow-up policy, recipients and channels per tenant (default: "
          "reminders 7 and 1 days before, escalations from the first overdue day, log channel)")
       ->envname("REVIEWTRAIL_NOTIFIER_CONFIG");
+  std::string webhooks_config;
+  app.add_option("--webhooks-config", webhooks_config,
+                 "JSON file: event webhook subscriptions per tenant (CloudEvents over HTTP, "
+                 "signed; docs/SUBSCRIBERS.md); none when not given")
+      ->envname("REVIEWTRAIL_WEBHOOKS_CONFIG");
   bool rebuild = false;
   app.add_flag("--rebuild-read-model", rebuild,
                "Rebuild the query read model from log position 0 before serving");
@@ -183,6 +212,7 @@ int main(int argc, char** argv) {
   }
   if (token_command->parsed()) return reviewtrail::server::RunTokenCommand(config, token);
   options.notifier_config = notifier_config;
+  options.webhooks_config = webhooks_config;
   options.rebuild_read_model = rebuild;
   return Serve(std::move(config), std::move(options));
 }

@@ -3,8 +3,13 @@
 // directory holding a copy of proto/, against librdkafka's mock cluster (Kafka) or the real
 // reviewtrail-server (the gRPC stream). The `#   ` lines under an example are its output: each
 // must match a line it printed (stdout or stderr), in order, `…` matching anything.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -171,7 +176,8 @@ TEST(SubscribersGuideExamplesTest, EveryExampleSaysWhereItRuns) {
   ASSERT_FALSE(examples.empty());
   for (const Example& example : examples) {
     EXPECT_TRUE(example.setting == "kafka" || example.setting == "stream" ||
-                example.setting == "stream-python")
+                example.setting == "stream-python" || example.setting == "webhook-setup" ||
+                example.setting == "webhook")
         << "docs/SUBSCRIBERS.md:" << example.line << " has no test:SETTING tag";
   }
 }
@@ -213,17 +219,23 @@ TEST_F(SubscribersGuideTest, KafkaExamplesRunAgainstATopic) {
 
 class SubscribersGuideStreamTest : public SubscribersGuideTest {
  protected:
-  void SetUp() override {
-    server_ = std::make_unique<ChildProcess>(
-        REVIEWTRAIL_SERVER_BINARY,
-        std::vector<std::string>{"--data-dir", (dir_ / "data").string(), "--listen", "127.0.0.1:0",
-                                 "--metrics-listen", "", "--tenant", "acme", "--partitions", "1"});
+  void SetUp() override { StartServerWithHistory({}); }
+
+  // Starts reviewtrail-server (with `arguments` added) and records what the examples then read:
+  // a person, a review and its decision, recorded by the admin.
+  void StartServerWithHistory(const std::vector<std::string>& arguments) {
+    std::vector<std::string> all{"--data-dir",       (dir_ / "data").string(),
+                                 "--listen",         "127.0.0.1:0",
+                                 "--metrics-listen", "",
+                                 "--tenant",         "acme",
+                                 "--partitions",     "1"};
+    all.insert(all.end(), arguments.begin(), arguments.end());
+    server_ = std::make_unique<ChildProcess>(REVIEWTRAIL_SERVER_BINARY, all);
     const std::string line = server_->WaitForLine("gRPC ", std::chrono::seconds(60));
     ASSERT_FALSE(line.empty()) << server_->output();
     const size_t colon = line.rfind(':');
-    env_ = "export REVIEWTRAIL_ADDRESS=127.0.0.1:" +
-           line.substr(colon + 1, line.find(' ', colon) - colon - 1) + "\n";
-    // What the examples then read: a person, a review and its decision, recorded by the admin.
+    env_ += "export REVIEWTRAIL_ADDRESS=127.0.0.1:" +
+            line.substr(colon + 1, line.find(' ', colon) - colon - 1) + "\n";
     RunScript(R"(export REVIEWTRAIL_TOKEN=$(cat data/admin.token)
 reviewtrail person register --person dana --display-name "Dana Schulz" --email dana@example.com
 REVIEW=$(reviewtrail --json review record --title "ISMS management review Q4" \
@@ -252,6 +264,41 @@ TEST_F(SubscribersGuideStreamTest, PythonStreamExampleRunsAgainstTheServer) {
               env_ +
                   "export REVIEWTRAIL_TOKEN=$(reviewtrail-server token --data-dir ./data "
                   "--tenant acme --subject warehouse --role subscriber)\n");
+}
+
+// The webhook section: its setup (the receiver, started in the background, and the configuration),
+// then the server started with that configuration as the guide says, then what the receiver got.
+class SubscribersGuideWebhookTest : public SubscribersGuideStreamTest {
+ protected:
+  void SetUp() override {}
+  void TearDown() override {
+    pid_t receiver = 0;
+    if (std::ifstream(dir_ / "receiver.pid") >> receiver; receiver > 0) ::kill(receiver, SIGTERM);
+  }
+
+  // A port nobody listens on now (the kernel's choice), for the guide's receiver.
+  static int FreePort() {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof(address);
+    int port = 0;
+    if (::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0 &&
+        ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0) {
+      port = ntohs(address.sin_port);
+    }
+    ::close(fd);
+    return port;
+  }
+};
+
+TEST_F(SubscribersGuideWebhookTest, WebhookExamplesReceiveSignedEventsFromTheServer) {
+  env_ = "export PORT=" + std::to_string(FreePort()) + "\n";
+  RunExamples("webhook-setup", env_);
+  ASSERT_TRUE(fs::exists(dir_ / "webhooks.json"));
+  StartServerWithHistory({"--webhooks-config", (dir_ / "webhooks.json").string()});
+  RunExamples("webhook", env_);
 }
 
 }  // namespace

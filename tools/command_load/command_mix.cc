@@ -37,7 +37,8 @@ grpc::Status CommandMix::Send(int step) {
   context.AddMetadata("authorization",
                       "Bearer " + ((step == 0 || step == 4) ? manager_token_ : owner_token_));
   const std::string command_id = caller_ + "-" + std::to_string(sequence_);
-  v1::CommandReply reply;
+  v1::CommandReply& reply = reply_;
+  reply.Clear();
   switch (step) {
     case 0: {
       v1::AssignActionRequest request;

@@ -18,6 +18,8 @@ class CommandMix {
 
   // Sends the next command; returns its status.
   grpc::Status Next();
+  // The reply to the last command sent (its log position once acknowledged).
+  [[nodiscard]] const v1::CommandReply& last_reply() const { return reply_; }
 
  private:
   grpc::Status Send(int step);
@@ -30,6 +32,7 @@ class CommandMix {
   std::string owner_token_;
   std::string action_id_;
   int64_t sequence_ = 0;
+  v1::CommandReply reply_;
 };
 
 }  // namespace reviewtrail::tools

@@ -18,7 +18,7 @@
 
 #include "command_mix.h"
 #include "grpc/health/v1/health.grpc.pb.h"
-#include "latency.h"
+#include "load_support.h"
 #include "raw_sync.h"
 #include "reviewtrail/auth/local_keys.h"
 #include "reviewtrail/auth/token_verifier.h"
@@ -26,97 +26,13 @@
 #include "reviewtrail/eventlog/embedded_log.h"
 #include "reviewtrail/runtime/clock.h"
 #include "reviewtrail/server/runtime_setup.h"
+#include "stream_load.h"
 
 namespace reviewtrail::tools {
 namespace {
 
-using SteadyClock = std::chrono::steady_clock;
-
 // About the size of one command's record in the log (frame, headers and event).
 constexpr size_t kRecordLikeBytes = 600;
-
-struct Result {
-  double rate = 0;
-  int64_t p50 = 0;
-  int64_t p99 = 0;
-  int64_t errors = 0;
-  double cpu_micros_per_call = 0;  // of the whole process (server, gRPC and callers)
-  double switches_per_call = 0;    // context switches of every thread, voluntary or not
-};
-
-// CPU time of every thread of the process so far, user and system.
-double ProcessCpuSeconds() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  const auto seconds = [](const timeval& t) {
-    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
-  };
-  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
-}
-
-// Context switches of every thread of the process so far, voluntary and involuntary.
-int64_t ProcessContextSwitches() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  return usage.ru_nvcsw + usage.ru_nivcsw;
-}
-
-std::shared_ptr<grpc::Channel> Channel(const std::string& address, int id) {
-  grpc::ChannelArguments arguments;
-  arguments.SetInt("grpc.channel_id", id);  // a channel (connection) per caller
-  return grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), arguments);
-}
-
-// Runs `call` from `callers` threads for `seconds`; each thread gets its own state from `make`.
-template <typename MakeCaller>
-Result Measure(int callers, double seconds, MakeCaller make) {
-  std::vector<Latencies> latencies(static_cast<size_t>(callers));
-  std::atomic<int64_t> errors{0};
-  std::atomic<bool> stop{false};
-  std::vector<std::thread> threads;
-  const auto start = SteadyClock::now();
-  const double cpu_start = ProcessCpuSeconds();
-  const int64_t switches_start = ProcessContextSwitches();
-  for (int c = 0; c < callers; ++c) {
-    threads.emplace_back([&, c] {
-      auto call = make(c);
-      while (!stop.load(std::memory_order_relaxed)) {
-        const auto before = SteadyClock::now();
-        const grpc::Status status = call();
-        const auto micros =
-            std::chrono::duration_cast<std::chrono::microseconds>(SteadyClock::now() - before);
-        if (status.ok()) {
-          latencies[static_cast<size_t>(c)].Add(micros.count());
-        } else {
-          ++errors;
-          if (errors.load() <= 3) std::cerr << "error: " << status.error_message() << "\n";
-        }
-      }
-    });
-  }
-  std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
-  stop = true;
-  for (auto& thread : threads) thread.join();
-  const double elapsed = std::chrono::duration<double>(SteadyClock::now() - start).count();
-  const double cpu = ProcessCpuSeconds() - cpu_start;
-  const auto switches = static_cast<double>(ProcessContextSwitches() - switches_start);
-  Latencies all;
-  for (const auto& each : latencies) all.Merge(each);
-  const auto calls = static_cast<double>(std::max<size_t>(all.count(), 1));
-  return Result{static_cast<double>(all.count()) / elapsed,
-                all.Quantile(0.5),
-                all.Quantile(0.99),
-                errors.load(),
-                cpu / calls * 1e6,
-                switches / calls};
-}
-
-grpc::Status Send(v1::CommandService::Stub& stub, const std::string& token,
-                  const v1::RegisterPersonRequest& request, v1::CommandReply* reply) {
-  grpc::ClientContext context;
-  context.AddMetadata("authorization", "Bearer " + token);
-  return stub.RegisterPerson(&context, request, reply);
-}
 
 int Run(const std::vector<int>& caller_counts, double seconds, int tenants, int log_shards,
         const std::filesystem::path& dir) {
@@ -148,48 +64,14 @@ int Run(const std::vector<int>& caller_counts, double seconds, int tenants, int 
   auto server = builder.BuildAndStart();
   const std::string address = "127.0.0.1:" + std::to_string(port);
 
-  auto mint = [&](const std::string& tenant, const std::string& subject, v1::Role role) {
-    return *auth::MintToken(key, auth::Principal{tenant, subject, {role}},
-                            std::chrono::system_clock::now(), std::chrono::hours(2), "load");
+  auto mint = [&key](const std::string& tenant, const std::string& subject, v1::Role role) {
+    return Mint(key, tenant, subject, role);
   };
-  // Per tenant: a manager, one owner per caller, a review and a decision.
   const int max_callers = *std::max_element(caller_counts.begin(), caller_counts.end());
-  std::vector<std::string> decisions;
-  auto stub = v1::CommandService::NewStub(Channel(address, 0));
-  for (int t = 0; t < tenants; ++t) {
-    const std::string tenant = "tenant-" + std::to_string(t);
-    const std::string manager = mint(tenant, "mia", v1::ROLE_ISMS_MANAGER);
-    v1::CommandReply reply;
-    for (int c = -1; c < max_callers; ++c) {
-      v1::RegisterPersonRequest person;
-      const std::string id = c < 0 ? "mia" : "owner-" + std::to_string(c);
-      person.set_command_id("register-" + id);
-      person.set_person_id(id);
-      person.set_display_name(id);
-      person.set_email(id + "@example.com");
-      if (!Send(*stub, manager, person, &reply).ok()) return 1;
-    }
-    grpc::ClientContext review_context;
-    review_context.AddMetadata("authorization", "Bearer " + manager);
-    v1::RecordReviewRequest review;
-    review.set_command_id("review");
-    review.set_title("Load test review");
-    review.mutable_held_on()->set_year(2026);
-    review.mutable_held_on()->set_month(1);
-    review.mutable_held_on()->set_day(15);
-    review.set_chair_id("mia");
-    if (!stub->RecordReview(&review_context, review, &reply).ok()) return 1;
-    grpc::ClientContext decision_context;
-    decision_context.AddMetadata("authorization", "Bearer " + manager);
-    v1::RecordDecisionRequest decision;
-    decision.set_command_id("decision");
-    decision.set_review_id(reply.aggregate_id());
-    decision.set_summary("Tighten supplier access");
-    decision.set_rationale("Audit finding");
-    decision.set_category(v1::DECISION_CATEGORY_ISMS_CHANGE);
-    if (!stub->RecordDecision(&decision_context, decision, &reply).ok()) return 1;
-    decisions.push_back(reply.entity_id());
-  }
+  const std::optional<std::vector<std::string>> prepared =
+      PrepareTenants(address, key, tenants, max_callers);
+  if (!prepared.has_value()) return 1;
+  const std::vector<std::string>& decisions = *prepared;
 
   std::printf(
       "| callers | commands/s | p50 µs | p99 µs | echo QPS | echo p50 µs | echo p99 µs | "
@@ -279,7 +161,20 @@ int main(int argc, char** argv) {
   app.add_option("--log-shards", log_shards, "RocksDB shards of the embedded log")
       ->capture_default_str();
   app.add_option("--dir", dir, "Where the log and write model live (a real disk)");
+  bool stream = false;
+  app.add_flag("--stream", stream,
+               "Instead: one EventService.Subscribe stream beside the commands (the largest of "
+               "--callers): commands/s without and with it, events/s it receives, ack-to-delivery "
+               "delay");
+  int64_t backlog = 1'000'000;
+  app.add_option("--backlog", backlog,
+                 "With --stream: events of the subscriber's tenant appended before it reads")
+      ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   reviewtrail::server::DisableMutexDeadlockDetection();  // as the service binaries do
+  if (stream) {
+    return reviewtrail::tools::RunStream(*std::max_element(callers.begin(), callers.end()), seconds,
+                                         tenants, log_shards, backlog, dir);
+  }
   return reviewtrail::tools::Run(callers, seconds, tenants, log_shards, dir);
 }

@@ -1,7 +1,5 @@
 #include "delivery_queue.h"
 
-#include <cmath>
-
 #include "message_composer.h"
 #include "spdlog/spdlog.h"
 #include "stored_records.h"
@@ -29,7 +27,7 @@ DeliveryQueue::DeliveryQueue(projection::ProjectionStore& store, const NotifierC
       channels_(std::move(channels)),
       clock_(clock),
       metrics_(metrics),
-      retry_(retry),
+      backoff_(retry),
       worker_count_(std::max(1, workers)),
       wait_applied_(std::move(wait_applied)) {}
 
@@ -108,15 +106,6 @@ void DeliveryQueue::Work() {
   }
 }
 
-std::chrono::milliseconds DeliveryQueue::Backoff(int attempt) {
-  const double base = static_cast<double>(retry_.initial_backoff.count()) *
-                      std::pow(retry_.multiplier, std::max(0, attempt - 1));
-  const double capped = std::min(base, static_cast<double>(retry_.max_backoff.count()));
-  std::lock_guard lock(mutex_);
-  std::uniform_real_distribution<double> factor(1.0 - retry_.jitter, 1.0 + retry_.jitter);
-  return std::chrono::milliseconds(static_cast<int64_t>(capped * factor(random_)));
-}
-
 void DeliveryQueue::Finish(const std::string& key) {
   const rocksdb::Status deleted =
       store_.db().Delete(rocksdb::WriteOptions(), store_.Table(kOutboxTable), key);
@@ -132,7 +121,7 @@ std::optional<std::chrono::milliseconds> DeliveryQueue::Attempt(Entry& entry) {
   const rocksdb::Status read =
       store_.db().Get(rocksdb::ReadOptions(), store_.Table(kOutboxTable), entry.key, &bytes);
   if (read.IsNotFound()) return std::nullopt;  // delivered by an earlier attempt
-  if (!read.ok()) return Backoff(1);
+  if (!read.ok()) return backoff_.After(1);
   std::optional<DeliveryJob> job = DecodeJob(bytes);
   if (!job.has_value()) {
     spdlog::error("notifier: dropping undecodable outbox entry");
@@ -160,11 +149,11 @@ std::optional<std::chrono::milliseconds> DeliveryQueue::Attempt(Entry& entry) {
     return std::nullopt;
   }
   const bool transient = absl::IsUnavailable(sent) || absl::IsDeadlineExceeded(sent);
-  if (transient && entry.attempt < retry_.max_attempts) {
+  if (transient && entry.attempt < backoff_.policy().max_attempts) {
     metrics_.CountDelivery(channel_name, "retried");
     spdlog::warn("notifier: delivery of {} over {} failed (attempt {}), retrying: {}",
                  job->command_id, channel_name, entry.attempt, sent.ToString());
-    return Backoff(entry.attempt);
+    return backoff_.After(entry.attempt);
   }
   metrics_.CountDelivery(channel_name, "failed");
   spdlog::error("notifier: giving up delivery of {} to {} over {} after {} attempt(s): {}",

@@ -6,7 +6,6 @@
 #include <map>
 #include <memory>
 #include <mutex>
-#include <random>
 #include <set>
 #include <string>
 #include <thread>
@@ -14,6 +13,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "notifier_metrics.h"
+#include "reviewtrail/delivery/backoff.h"
 #include "reviewtrail/eventlog/event_log.h"
 #include "reviewtrail/notifier/channel.h"
 #include "reviewtrail/notifier/notifier_config.h"
@@ -22,14 +22,7 @@
 
 namespace reviewtrail::notifier {
 
-// How often and how patiently a delivery is retried: exponential backoff with +-jitter.
-struct RetryPolicy {
-  int max_attempts = 8;
-  std::chrono::milliseconds initial_backoff{1'000};
-  std::chrono::milliseconds max_backoff{300'000};
-  double multiplier = 2.0;
-  double jitter = 0.2;  // each wait is scaled by a uniform factor in [1 - jitter, 1 + jitter]
-};
+using delivery::RetryPolicy;
 
 using ChannelSet = std::map<v1::NotificationChannel, std::shared_ptr<Channel>>;
 
@@ -68,7 +61,6 @@ class DeliveryQueue {
   void Work();
   // Delivers once; returns the wait before the next attempt, or nullopt when the job is done.
   std::optional<std::chrono::milliseconds> Attempt(Entry& entry);
-  std::chrono::milliseconds Backoff(int attempt);
   void Finish(const std::string& key);
 
   projection::ProjectionStore& store_;
@@ -76,7 +68,7 @@ class DeliveryQueue {
   ChannelSet channels_;
   const runtime::Clock& clock_;
   NotifierMetrics& metrics_;
-  const RetryPolicy retry_;
+  delivery::Backoff backoff_;
   const int worker_count_;
   WaitApplied wait_applied_;
 
@@ -84,7 +76,6 @@ class DeliveryQueue {
   std::condition_variable changed_;
   std::multimap<std::chrono::steady_clock::time_point, Entry> queue_ ABSL_GUARDED_BY(mutex_);
   std::set<std::string> known_ ABSL_GUARDED_BY(mutex_);  // queued or in flight
-  std::mt19937_64 random_ ABSL_GUARDED_BY(mutex_){std::random_device{}()};
   bool stopping_ ABSL_GUARDED_BY(mutex_) = false;
   std::vector<std::thread> workers_;
 };

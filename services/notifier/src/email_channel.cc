@@ -2,7 +2,7 @@
 #include <cstring>
 
 #include "channels.h"
-#include "curl_support.h"
+#include "reviewtrail/delivery/curl_support.h"
 
 namespace reviewtrail::notifier {
 namespace {
@@ -39,7 +39,7 @@ std::string CrLf(const std::string& text) {
 
 }  // namespace
 
-EmailChannel::EmailChannel() { EnsureCurlInitialised(); }
+EmailChannel::EmailChannel() { delivery::EnsureCurlInitialised(); }
 
 absl::Status EmailChannel::Send(const TenantSettings& settings, const Message& message) {
   const EmailSettings& email = settings.email;
@@ -61,9 +61,9 @@ absl::Status EmailChannel::Send(const TenantSettings& settings, const Message& m
       "\r\n" +
       CrLf(message.text);
 
-  CurlHandle curl(curl_easy_init());
+  delivery::CurlHandle curl(curl_easy_init());
   if (!curl) return absl::UnavailableError("curl_easy_init failed");
-  CurlList recipients(curl_slist_append(nullptr, message.recipient_email.c_str()));
+  delivery::CurlList recipients(curl_slist_append(nullptr, message.recipient_email.c_str()));
   CURL* h = curl.get();
   curl_easy_setopt(h, CURLOPT_URL, email.smtp_url.c_str());
   curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
@@ -88,7 +88,7 @@ absl::Status EmailChannel::Send(const TenantSettings& settings, const Message& m
   curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &smtp_code);
   const std::string what = std::string("smtp: ") + curl_easy_strerror(code) + " (reply " +
                            std::to_string(smtp_code) + ")";
-  if (IsTransient(code) || (smtp_code >= 400 && smtp_code < 500)) {
+  if (delivery::IsTransient(code) || (smtp_code >= 400 && smtp_code < 500)) {
     return absl::UnavailableError(what);
   }
   return absl::FailedPreconditionError(what);

@@ -1,16 +1,51 @@
 #include "reviewtrail/notifier/notifier_config.h"
 
+#include <algorithm>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+
+#include "reviewtrail/events/event_selector.h"
+#include "reviewtrail/notifier/webhooks_config.h"
 
 namespace reviewtrail::notifier {
 namespace {
 
 using nlohmann::json;
 
+// "<key> <rule>"; the parse functions put the document's name in front (InDocument).
 absl::Status Bad(const std::string& key, const std::string& rule) {
-  return absl::InvalidArgumentError("notifier config: " + key + " " + rule);
+  return absl::InvalidArgumentError(key + " " + rule);
+}
+
+template <typename T>
+absl::StatusOr<T> InDocument(const char* document, absl::StatusOr<T> parsed) {
+  if (parsed.ok() || !absl::IsInvalidArgument(parsed.status())) return parsed;
+  return absl::InvalidArgumentError(std::string(document) + ": " +
+                                    std::string(parsed.status().message()));
+}
+
+// Refuses any key of `object` not in `known`.
+absl::Status RefuseUnknownKeys(const json& object, const std::string& prefix,
+                               std::initializer_list<std::string_view> known) {
+  for (const auto& [key, value] : object.items()) {
+    if (std::find(known.begin(), known.end(), key) == known.end()) {
+      return Bad(prefix + key, "is not a known key");
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ReadBoundedInt(const json& object, const std::string& prefix, const char* name,
+                            int64_t min, int64_t max, int64_t& out) {
+  if (!object.contains(name)) return absl::OkStatus();
+  const json& value = object.at(name);
+  if (!value.is_number_integer() || value.get<int64_t>() < min || value.get<int64_t>() > max) {
+    return Bad(prefix + name,
+               "must be an integer between " + std::to_string(min) + " and " + std::to_string(max));
+  }
+  out = value.get<int64_t>();
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::string> ReadFile(const std::filesystem::path& path) {
@@ -201,7 +236,9 @@ std::string ChannelName(v1::NotificationChannel channel) {
   }
 }
 
-absl::StatusOr<NotifierConfig> ParseNotifierConfig(std::string_view text) {
+namespace {
+
+absl::StatusOr<NotifierConfig> ParseNotifierDocument(std::string_view text) {
   json root = json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (root.is_discarded() || !root.is_object()) return Bad("(document)", "must be a JSON object");
   NotifierConfig config;
@@ -223,10 +260,135 @@ absl::StatusOr<NotifierConfig> ParseNotifierConfig(std::string_view text) {
   return config;
 }
 
+}  // namespace
+
+absl::StatusOr<NotifierConfig> ParseNotifierConfig(std::string_view text) {
+  return InDocument("notifier config", ParseNotifierDocument(text));
+}
+
 absl::StatusOr<NotifierConfig> LoadNotifierConfig(const std::filesystem::path& path) {
   absl::StatusOr<std::string> text = ReadFile(path);
   if (!text.ok()) return text.status();
   return ParseNotifierConfig(*text);
+}
+
+namespace {
+
+bool IsEndpointName(const std::string& name) {
+  if (name.empty() || name.size() > 64) return false;
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+           c == '_' || c == '-';
+  });
+}
+
+absl::StatusOr<EventWebhook> ParseEventWebhook(const std::string& tenant, const std::string& name,
+                                               const json& object) {
+  const std::string prefix = "tenants." + tenant + "." + name + ".";
+  if (!IsEndpointName(name)) {
+    return Bad("tenants." + tenant + "." + name,
+               "must be named with 1 to 64 letters, digits, '.', '_' or '-'");
+  }
+  if (!object.is_object()) return Bad(prefix.substr(0, prefix.size() - 1), "must be an object");
+  if (auto s = RefuseUnknownKeys(object, prefix,
+                                 {"url", "secret", "secret_file", "signature_header", "ca_file",
+                                  "timeout_ms", "event_types", "start_at"});
+      !s.ok()) {
+    return s;
+  }
+  EventWebhook webhook{.tenant_id = tenant, .name = name};
+  if (auto s = ApplyWebhook(object, prefix, webhook.target); !s.ok()) return s;
+  const std::string& url = webhook.target.url;
+  if (!url.starts_with("https://") && !url.starts_with("http://")) {
+    return Bad(prefix + "url", "is required and must start with https:// (or http://)");
+  }
+  if (webhook.target.secret.empty()) {
+    return Bad(prefix + "secret", "is required (or secret_file): the HMAC key of the signature");
+  }
+  if (webhook.target.signature_header.empty() ||
+      webhook.target.signature_header.find_first_of(": \r\n") != std::string::npos) {
+    return Bad(prefix + "signature_header", "must be a header name (no ':', spaces or breaks)");
+  }
+  if (object.contains("event_types")) {
+    const json& types = object.at("event_types");
+    if (!types.is_array()) return Bad(prefix + "event_types", "must be an array of event types");
+    v1::SubscribeRequest request;
+    for (size_t i = 0; i < types.size(); ++i) {
+      if (!types[i].is_string()) {
+        return Bad(prefix + "event_types[" + std::to_string(i) + "]", "must be a string");
+      }
+      request.add_event_types(types[i].get<std::string>());
+      webhook.event_types.push_back(types[i].get<std::string>());
+    }
+    // The stream's own filter decides which names are event types.
+    const domain::Result<events::EventSelector> selector =
+        events::EventSelector::FromRequest(request);
+    if (!selector.ok() && !selector.error().violations.empty()) {
+      const domain::FieldViolation& violation = selector.error().violations.front();
+      return Bad(prefix + violation.field, violation.description);
+    }
+  }
+  if (object.contains("start_at")) {
+    const json& start = object.at("start_at");
+    const std::string value = start.is_string() ? start.get<std::string>() : "";
+    if (value != "beginning" && value != "now") {
+      return Bad(prefix + "start_at", "must be \"beginning\" or \"now\"");
+    }
+    webhook.start_at_now = value == "now";
+  }
+  return webhook;
+}
+
+absl::StatusOr<WebhooksConfig> ParseWebhooksDocument(std::string_view text) {
+  json root = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (root.is_discarded() || !root.is_object()) return Bad("(document)", "must be a JSON object");
+  if (auto s = RefuseUnknownKeys(root, "",
+                                 {"tenants", "pause_after_failures", "probe_interval_ms",
+                                  "initial_backoff_ms", "max_backoff_ms"});
+      !s.ok()) {
+    return s;
+  }
+  WebhooksConfig config;
+  int64_t pause = config.pause_after_failures;
+  int64_t probe = config.probe_interval.count();
+  int64_t initial = config.retry.initial_backoff.count();
+  int64_t max = config.retry.max_backoff.count();
+  for (auto s : {ReadBoundedInt(root, "", "pause_after_failures", 1, 1'000, pause),
+                 ReadBoundedInt(root, "", "probe_interval_ms", 10, 86'400'000, probe),
+                 ReadBoundedInt(root, "", "initial_backoff_ms", 1, 3'600'000, initial),
+                 ReadBoundedInt(root, "", "max_backoff_ms", 1, 3'600'000, max)}) {
+    if (!s.ok()) return s;
+  }
+  if (max < initial) return Bad("max_backoff_ms", "must be at least initial_backoff_ms");
+  config.pause_after_failures = static_cast<int>(pause);
+  config.probe_interval = std::chrono::milliseconds(probe);
+  config.retry.initial_backoff = std::chrono::milliseconds(initial);
+  config.retry.max_backoff = std::chrono::milliseconds(max);
+  if (!root.contains("tenants") || !root.at("tenants").is_object()) {
+    return Bad("tenants", "is required: an object of tenants, each an object of endpoints");
+  }
+  for (const auto& [tenant, endpoints] : root.at("tenants").items()) {
+    if (tenant.empty()) return Bad("tenants", "must not hold an empty tenant id");
+    if (!endpoints.is_object()) return Bad("tenants." + tenant, "must be an object of endpoints");
+    for (const auto& [name, settings] : endpoints.items()) {
+      absl::StatusOr<EventWebhook> webhook = ParseEventWebhook(tenant, name, settings);
+      if (!webhook.ok()) return webhook.status();
+      config.endpoints.push_back(*std::move(webhook));
+    }
+  }
+  return config;
+}
+
+}  // namespace
+
+absl::StatusOr<WebhooksConfig> ParseWebhooksConfig(std::string_view text) {
+  return InDocument("webhooks config", ParseWebhooksDocument(text));
+}
+
+absl::StatusOr<WebhooksConfig> LoadWebhooksConfig(const std::filesystem::path& path) {
+  absl::StatusOr<std::string> text = ReadFile(path);
+  if (!text.ok()) return text.status();
+  return ParseWebhooksConfig(*text);
 }
 
 }  // namespace reviewtrail::notifier

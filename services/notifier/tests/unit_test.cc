@@ -1,9 +1,9 @@
-// Unit tests of the notifier's pure parts: the timer queue, the configuration, messages, HMAC.
+// Unit tests of the notifier's pure parts: the timer queue, the configuration, messages, records.
 #include <gtest/gtest.h>
 
-#include "hmac.h"
 #include "message_composer.h"
 #include "reviewtrail/notifier/notifier_config.h"
+#include "reviewtrail/notifier/webhooks_config.h"
 #include "stored_records.h"
 #include "timer_queue.h"
 
@@ -124,11 +124,6 @@ TEST(MessageComposerTest, ConfiguredAddressWinsOverTheRegisteredOne) {
   EXPECT_NE(message.text.find("Days to due:  7"), std::string::npos);
 }
 
-TEST(HmacTest, MatchesRfc4231TestCase2) {
-  EXPECT_EQ(HmacSha256Hex("Jefe", "what do ya want for nothing?"),
-            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
-}
-
 TEST(StoredRecordsTest, JobsRoundTripAndGarbageIsRejected) {
   const DeliveryJob job = Job(2, 14);
   auto decoded = DecodeJob(Encode(job));
@@ -140,6 +135,79 @@ TEST(StoredRecordsTest, JobsRoundTripAndGarbageIsRejected) {
   EXPECT_FALSE(DecodeAction("garbage").has_value());
   EXPECT_EQ(*SplitTenantKey(TenantKey("acme", "act-1")),
             std::make_pair(std::string("acme"), std::string("act-1")));
+}
+
+TEST(WebhooksConfigTest, ParsesEndpointsPerTenantWithDefaults) {
+  auto config = ParseWebhooksConfig(R"({
+    "pause_after_failures": 4, "probe_interval_ms": 30000,
+    "tenants": {"acme": {
+      "risk-register": {"url": "https://risk.example.org/hooks", "secret": "k1",
+                        "event_types": ["ActionAssigned", "reviewtrail.v1.ClosureApproved"]},
+      "warehouse": {"url": "http://127.0.0.1:9000/", "secret": "k2", "start_at": "now",
+                    "timeout_ms": 2000}}}})");
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->pause_after_failures, 4);
+  EXPECT_EQ(config->probe_interval, std::chrono::milliseconds(30'000));
+  EXPECT_EQ(config->retry.initial_backoff, std::chrono::milliseconds(1'000));
+  ASSERT_EQ(config->endpoints.size(), 2u);
+  const EventWebhook& risk = config->endpoints[0];
+  EXPECT_EQ(risk.Label(), "acme/risk-register");
+  EXPECT_EQ(risk.target.signature_header, "X-ReviewTrail-Signature");
+  EXPECT_EQ(risk.event_types,
+            (std::vector<std::string>{"ActionAssigned", "reviewtrail.v1.ClosureApproved"}));
+  EXPECT_FALSE(risk.start_at_now);
+  EXPECT_TRUE(config->endpoints[1].start_at_now);
+  EXPECT_EQ(config->endpoints[1].target.timeout, std::chrono::milliseconds(2'000));
+}
+
+TEST(WebhooksConfigTest, NamesTheKeyAndTheRuleOfEveryMistake) {
+  const std::string endpoint = R"("url": "https://h.example.org/", "secret": "k")";
+  const auto with = [&](const std::string& root, const std::string& fields) {
+    return "{" + root + R"("tenants": {"acme": {"risk": {)" + endpoint + fields + "}}}}";
+  };
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"[]", "webhooks config: (document) must be a JSON object"},
+      {"{}", "webhooks config: tenants is required"},
+      {with(R"("retries": 3, )", ""), "webhooks config: retries is not a known key"},
+      {with("", R"(, "events": ["ActionAssigned"])"),
+       "webhooks config: tenants.acme.risk.events is not a known key"},
+      {R"({"tenants": {"acme": {"risk": {"secret": "k"}}}})",
+       "webhooks config: tenants.acme.risk.url is required and must start with https://"},
+      {R"({"tenants": {"acme": {"risk": {"url": "ftp://h/", "secret": "k"}}}})",
+       "webhooks config: tenants.acme.risk.url is required and must start with https://"},
+      {R"({"tenants": {"acme": {"risk": {"url": "https://h/"}}}})",
+       "webhooks config: tenants.acme.risk.secret is required"},
+      {with("", R"(, "secret_file": "/nonexistent/secret")"),
+       "webhooks config: tenants.acme.risk.secret_file names a file that cannot be read"},
+      {with("", R"(, "event_types": ["ActionAssigned", "ActionExploded"])"),
+       "webhooks config: tenants.acme.risk.event_types[1] "},
+      {with("", R"(, "event_types": "ActionAssigned")"),
+       "webhooks config: tenants.acme.risk.event_types must be an array"},
+      {with("", R"(, "start_at": "yesterday")"),
+       "webhooks config: tenants.acme.risk.start_at must be \"beginning\" or \"now\""},
+      {with("", R"(, "timeout_ms": 0)"),
+       "webhooks config: tenants.acme.risk.timeout_ms must be an integer between 1 and 600000"},
+      {with(R"("pause_after_failures": 0, )", ""),
+       "webhooks config: pause_after_failures must be an integer between 1 and 1000"},
+      {with(R"("initial_backoff_ms": 5000, "max_backoff_ms": 1000, )", ""),
+       "webhooks config: max_backoff_ms must be at least initial_backoff_ms"},
+      {R"({"tenants": {"acme": {"risk/1": {"url": "https://h/", "secret": "k"}}}})",
+       "webhooks config: tenants.acme.risk/1 must be named with 1 to 64 letters"},
+      {R"({"tenants": {"acme": []}})", "webhooks config: tenants.acme must be an object"},
+  };
+  for (const auto& [text, message] : cases) {
+    auto parsed = ParseWebhooksConfig(text);
+    ASSERT_FALSE(parsed.ok()) << text;
+    EXPECT_EQ(parsed.status().code(), absl::StatusCode::kInvalidArgument) << text;
+    EXPECT_EQ(parsed.status().message().substr(0, message.size()), message) << text << "\n"
+                                                                            << parsed.status();
+  }
+}
+
+TEST(WebhooksConfigTest, NotifierConfigErrorsStillNameTheirDocument) {
+  auto parsed = ParseNotifierConfig(R"({"default": {"send_at": "9:5"}})");
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_EQ(parsed.status().message(), "notifier config: default.send_at must be \"HH:MM\" (UTC)");
 }
 
 }  // namespace

@@ -7,20 +7,16 @@
 #include <string_view>
 
 #include "absl/status/statusor.h"
+#include "reviewtrail/delivery/signed_post.h"
 #include "reviewtrail/followup/policy.h"
 #include "reviewtrail/v1/common.pb.h"
 
 namespace reviewtrail::notifier {
 
-// Where signed webhooks go. The body is signed with HMAC-SHA256 under `secret`; the signature
-// travels as "sha256=<hex>" in `signature_header`, and the command id as Idempotency-Key.
-struct WebhookSettings {
-  std::string url;  // https://... (http:// only for loopback tests)
-  std::string secret;
-  std::string signature_header = "X-ReviewTrail-Signature";
-  std::string ca_file;  // extra trust anchor; empty: the system's
-  std::chrono::milliseconds timeout{10'000};
-};
+// Where signed webhooks go (libs/delivery): the body is signed with HMAC-SHA256 under `secret`,
+// the signature travels as "sha256=<hex>" in `signature_header`, the command id as
+// Idempotency-Key.
+using WebhookSettings = delivery::WebhookTarget;
 
 // The SMTP relay e-mails go through (STARTTLS whenever the server offers it; required when
 // require_tls).

@@ -4,7 +4,7 @@
 
 #include <memory>
 
-namespace reviewtrail::notifier {
+namespace reviewtrail::delivery {
 
 // libcurl's process-wide initialisation, done once before the first handle.
 void EnsureCurlInitialised();
@@ -22,4 +22,4 @@ using CurlList = std::unique_ptr<curl_slist, CurlListDeleter>;
 // True for the curl results worth retrying: timeouts, refused or reset connections, DNS.
 [[nodiscard]] bool IsTransient(CURLcode code);
 
-}  // namespace reviewtrail::notifier
+}  // namespace reviewtrail::delivery

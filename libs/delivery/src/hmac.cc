@@ -1,9 +1,9 @@
-#include "hmac.h"
+#include "reviewtrail/delivery/hmac.h"
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
-namespace reviewtrail::notifier {
+namespace reviewtrail::delivery {
 
 std::string HmacSha256Hex(std::string_view secret, std::string_view body) {
   unsigned char digest[EVP_MAX_MD_SIZE];
@@ -20,4 +20,4 @@ std::string HmacSha256Hex(std::string_view secret, std::string_view body) {
   return hex;
 }
 
-}  // namespace reviewtrail::notifier
+}  // namespace reviewtrail::delivery

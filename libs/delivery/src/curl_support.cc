@@ -1,8 +1,8 @@
-#include "curl_support.h"
+#include "reviewtrail/delivery/curl_support.h"
 
 #include <mutex>
 
-namespace reviewtrail::notifier {
+namespace reviewtrail::delivery {
 
 void EnsureCurlInitialised() {
   static std::once_flag once;
@@ -26,4 +26,4 @@ bool IsTransient(CURLcode code) {
   }
 }
 
-}  // namespace reviewtrail::notifier
+}  // namespace reviewtrail::delivery
