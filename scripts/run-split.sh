@@ -5,11 +5,11 @@
 # Prints where everything listens; Ctrl-C (or SIGTERM) stops them all.
 #
 #   scripts/run-split.sh                       build (release) if needed, then start
-#   REVIEWTRAIL_TENANT_UTC_OFFSET=default=+01:00 scripts/run-split.sh
+#   REVIEWTRAIL_TENANT_TIME_ZONE=default=Europe/Amsterdam scripts/run-split.sh
 #
 # Environment: REVIEWTRAIL_SPLIT_DIR (default ./data-split: logs and each service's data, wiped at
 # each start, since the development broker keeps nothing), REVIEWTRAIL_PARTITIONS (16),
-# REVIEWTRAIL_DEVKAFKA_BROKERS (3), REVIEWTRAIL_TENANT (default), REVIEWTRAIL_TENANT_UTC_OFFSET,
+# REVIEWTRAIL_DEVKAFKA_BROKERS (3), REVIEWTRAIL_TENANT (default), REVIEWTRAIL_TENANT_TIME_ZONE,
 # REVIEWTRAIL_TOKEN_ISSUER, REVIEWTRAIL_TOKEN_AUDIENCE, REVIEWTRAIL_BUILD_DIR (to use binaries
 # built elsewhere, e.g. build/dev; then nothing is built), REVIEWTRAIL_SPLIT_PORT (7443: command
 # on it, query, audit and notifier on the next three; metrics on 9464..9467).
@@ -20,7 +20,7 @@ DIR=${REVIEWTRAIL_SPLIT_DIR:-./data-split}
 PARTITIONS=${REVIEWTRAIL_PARTITIONS:-16}
 BROKERS=${REVIEWTRAIL_DEVKAFKA_BROKERS:-3}
 TENANT=${REVIEWTRAIL_TENANT:-default}
-OFFSETS=${REVIEWTRAIL_TENANT_UTC_OFFSET:-}
+TIME_ZONES=${REVIEWTRAIL_TENANT_TIME_ZONE:-}
 ISSUER=${REVIEWTRAIL_TOKEN_ISSUER:-}
 AUDIENCE=${REVIEWTRAIL_TOKEN_AUDIENCE:-}
 PORT=${REVIEWTRAIL_SPLIT_PORT:-7443}
@@ -80,7 +80,7 @@ done
 
 COMMON=(--log kafka --kafka-bootstrap-servers "$BOOTSTRAP" --partitions "$PARTITIONS"
   --tenant "$TENANT")
-[ -n "$OFFSETS" ] && COMMON+=(--tenant-utc-offset "$OFFSETS")
+[ -n "$TIME_ZONES" ] && COMMON+=(--tenant-time-zone "$TIME_ZONES")
 [ -n "$ISSUER" ] && COMMON+=(--token-issuer "$ISSUER")
 [ -n "$AUDIENCE" ] && COMMON+=(--token-audience "$AUDIENCE")
 

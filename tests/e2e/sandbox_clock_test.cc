@@ -38,7 +38,7 @@ class SandboxClockTest : public ::testing::Test {
         REVIEWTRAIL_SERVER_BINARY,
         std::vector<std::string>{"--data-dir", data_.string(), "--listen", "127.0.0.1:0",
                                  "--metrics-listen", "", "--tenant", "sandbox", "--sandbox-tenant",
-                                 "sandbox", "--tenant-utc-offset", "sandbox=+01:00"});
+                                 "sandbox", "--tenant-time-zone", "sandbox=+01:00"});
     const std::string line = server->WaitForLine("gRPC ", kStartTimeout);
     EXPECT_FALSE(line.empty()) << server->output();
     const size_t colon = line.rfind(':');

@@ -70,7 +70,7 @@ std::vector<std::string> SplitStack::CommonArguments(const std::string& name) co
                                         std::to_string(options_.partitions),
                                         "--tenant",
                                         kTenant,
-                                        "--tenant-utc-offset",
+                                        "--tenant-time-zone",
                                         std::string(kTenant) + "=+01:00",
                                         "--token-issuer",
                                         kIssuer,

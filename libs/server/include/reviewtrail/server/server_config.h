@@ -52,8 +52,9 @@ struct ServerConfig {
   // The tenant of the admin token created on first start.
   std::string tenant = "default";
 
-  // "tenant=+HH:MM": a tenant's time zone as a fixed UTC offset, which decides its "today" (the
-  // earliest due date a command accepts, overdue and due-soon). Tenants not listed use UTC.
+  // "tenant=ZONE" (an IANA name such as Europe/Amsterdam, or a fixed offset +HH:MM / -HH:MM): a
+  // tenant's time zone, which decides its "today" (the earliest due date a command accepts,
+  // overdue and due-soon) and its local send time. Tenants not listed use UTC.
   std::vector<std::string> tenant_time_zones;
 
   // Tenants run as sandboxes: their test clock may be advanced (AdminService.AdvanceTestClock).

@@ -37,7 +37,7 @@ struct AuditServiceOptions {
   // Threads one export (writing rows) or one verification (decoding and hashing entries) works
   // on, the request's own included (0: one per CPU core).
   size_t request_threads = 0;
-  // Each tenant's UTC offset and the sandbox tenants: the tenant's day, on which GetStateAsOf and
+  // Each tenant's time zone and the sandbox tenants: the tenant's day, on which GetStateAsOf and
   // audit packs judge overdue as the query service does. Give it the other services' options.
   runtime::TenantTimeZones time_zones;
   // The background verification of every tenant's chain (reviewtrail_audit_chain_intact):
@@ -115,7 +115,7 @@ class AuditService final : public v1::AuditService::CallbackService {
   grpc::Status DoExportAuditPack(const std::string& tenant,
                                  const v1::ExportAuditPackRequest& request,
                                  v1::ExportAuditPackResponse& response);
-  // The tenant's day at the real instant `at_micros` (UTC µs): its UTC offset and, for a sandbox,
+  // The tenant's day at the real instant `at_micros` (UTC µs): its time zone and, for a sandbox,
   // the test clock advance it had at that instant.
   [[nodiscard]] absl::StatusOr<domain::CivilDate> TenantDayAt(const AuditView& view,
                                                               const std::string& tenant,
