@@ -8,6 +8,12 @@
 #include "reviewtrail/projection/projection_store.h"
 
 namespace reviewtrail::projection {
+
+// The store's RocksDB, for the tests that inspect its options and properties.
+struct ProjectionStoreTestPeer {
+  static rocksdb::DB& Db(ProjectionStore& store) { return ProjectionStoreTestPeer::Db(store); }
+};
+
 namespace {
 
 // Stores opened by the test itself, in a directory of its own removed afterwards.
@@ -32,14 +38,15 @@ class ProjectionBatchTest : public ProjectionStoreTest {
 
   std::optional<std::string> Stored(const std::string& key) {
     std::string value;
-    const rocksdb::Status status =
-        store_->db().Get(rocksdb::ReadOptions(), store_->Table("things"), key, &value);
+    const rocksdb::Status status = ProjectionStoreTestPeer::Db(*store_).Get(
+        rocksdb::ReadOptions(), store_->Table("things"), key, &value);
     if (!status.ok()) return std::nullopt;
     return value;
   }
   uint64_t Memtable(const std::string& property) {
     uint64_t value = 0;
-    EXPECT_TRUE(store_->db().GetIntProperty(store_->Table("things"), property, &value));
+    EXPECT_TRUE(ProjectionStoreTestPeer::Db(*store_).GetIntProperty(store_->Table("things"),
+                                                                    property, &value));
     return value;
   }
 
@@ -132,16 +139,20 @@ TEST_F(ProjectionStoreTest, AStoreWithoutALogKeepsWhatWasFlushedInEveryTable) {
     ASSERT_TRUE(store->Flush().ok());
     for (const char* table : {"things", "others"}) {
       uint64_t in_memory = 1;
-      ASSERT_TRUE(store->db().GetIntProperty(store->Table(table),
-                                             "rocksdb.num-entries-active-mem-table", &in_memory));
+      ASSERT_TRUE(ProjectionStoreTestPeer::Db(*store).GetIntProperty(
+          store->Table(table), "rocksdb.num-entries-active-mem-table", &in_memory));
       EXPECT_EQ(in_memory, 0u) << table << " is in its files before the store is closed";
     }
   }
   auto store = *ProjectionStore::Open(dir_.string(), {"things", "others"});
   std::string value;
-  EXPECT_TRUE(store->db().Get(rocksdb::ReadOptions(), store->Table("things"), "a", &value).ok());
+  EXPECT_TRUE(ProjectionStoreTestPeer::Db(*store)
+                  .Get(rocksdb::ReadOptions(), store->Table("things"), "a", &value)
+                  .ok());
   EXPECT_EQ(value, "1");
-  EXPECT_TRUE(store->db().Get(rocksdb::ReadOptions(), store->Table("others"), "b", &value).ok());
+  EXPECT_TRUE(ProjectionStoreTestPeer::Db(*store)
+                  .Get(rocksdb::ReadOptions(), store->Table("others"), "b", &value)
+                  .ok());
   EXPECT_EQ(value, "2");
   EXPECT_EQ((*store->LoadPositions(1))[0].offset, 7);
 }
@@ -150,15 +161,18 @@ TEST_F(ProjectionStoreTest, TheMemtableSizeAppliesToEveryTableAndBoundsThemAll) 
   auto store = *ProjectionStore::Open(dir_.string(), {"things", "others"},
                                       {.without_wal = true, .memtable_bytes = 8 << 20});
   for (const char* table : {"things", "others"}) {
-    EXPECT_EQ(store->db().GetOptions(store->Table(table)).write_buffer_size, 8u << 20) << table;
+    EXPECT_EQ(ProjectionStoreTestPeer::Db(*store).GetOptions(store->Table(table)).write_buffer_size,
+              8u << 20)
+        << table;
   }
-  EXPECT_EQ(store->db().GetDBOptions().db_write_buffer_size, 32u << 20);
+  EXPECT_EQ(ProjectionStoreTestPeer::Db(*store).GetDBOptions().db_write_buffer_size, 32u << 20);
 }
 
 // The compression of the files holding `table`, as their properties name it.
 std::set<std::string> CompressionOf(ProjectionStore& store, const std::string& table) {
   rocksdb::TablePropertiesCollection files;
-  EXPECT_TRUE(store.db().GetPropertiesOfAllTables(store.Table(table), &files).ok());
+  EXPECT_TRUE(
+      ProjectionStoreTestPeer::Db(store).GetPropertiesOfAllTables(store.Table(table), &files).ok());
   std::set<std::string> names;
   for (const auto& [file, properties] : files) names.insert(properties->compression_name);
   return names;
@@ -175,7 +189,9 @@ TEST_F(ProjectionStoreTest, UncompressedTablesAreWrittenWithoutCompressionAndThe
   EXPECT_EQ(CompressionOf(*store, "things"), std::set<std::string>{"NoCompression"});
   EXPECT_EQ(CompressionOf(*store, "others"), std::set<std::string>{"Snappy"});
   std::string value;
-  ASSERT_TRUE(store->db().Get(rocksdb::ReadOptions(), store->Table("things"), "a", &value).ok());
+  ASSERT_TRUE(ProjectionStoreTestPeer::Db(*store)
+                  .Get(rocksdb::ReadOptions(), store->Table("things"), "a", &value)
+                  .ok());
   EXPECT_EQ(value, std::string(1000, 'x')) << "read back in place through mmap";
 }
 
@@ -201,8 +217,9 @@ TEST_F(ProjectionStoreTest, OpensAStoreHoldingATableItNoLongerDeclares) {
   ASSERT_TRUE(store.ok()) << store.status();
   EXPECT_EQ((*store)->Table("dropped"), nullptr);
   std::string value;
-  EXPECT_TRUE(
-      (*store)->db().Get(rocksdb::ReadOptions(), (*store)->Table("things"), "a", &value).ok());
+  EXPECT_TRUE(ProjectionStoreTestPeer::Db(**store)
+                  .Get(rocksdb::ReadOptions(), (*store)->Table("things"), "a", &value)
+                  .ok());
   EXPECT_EQ(value, "1");
   EXPECT_EQ((*(*store)->LoadPositions(1))[0].offset, 3);
 }

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "reviewtrail/eventlog/embedded_log.h"
+#include "reviewtrail/projection/read_view.h"
 
 namespace reviewtrail::projection {
 namespace {
@@ -138,11 +139,13 @@ class ProjectorTest : public ::testing::Test {
 
   std::map<std::string, std::string> Contents(ProjectionStore& store) {
     std::map<std::string, std::string> contents;
-    std::unique_ptr<rocksdb::Iterator> it(
-        store.db().NewIterator(rocksdb::ReadOptions(), store.Table("counts")));
-    for (it->SeekToFirst(); it->Valid(); it->Next()) {
-      contents[it->key().ToString()] = it->value().ToString();
-    }
+    EXPECT_TRUE(StoreReadView(store)
+                    .Scan("counts", "", "",
+                          [&contents](std::string_view key, std::string_view value) {
+                            contents[std::string(key)] = std::string(value);
+                            return true;
+                          })
+                    .ok());
     return contents;
   }
 

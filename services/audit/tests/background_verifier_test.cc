@@ -9,6 +9,7 @@
 #include "reviewtrail/audit/stored_view.h"
 #include "reviewtrail/projection/projection_store.h"
 #include "reviewtrail/projection/projector.h"
+#include "reviewtrail/projection/read_view.h"
 
 namespace reviewtrail::audit_service::testing {
 namespace {
@@ -56,20 +57,19 @@ class BackgroundVerifierTest : public AuditServiceTest {
   }
   // Edits the entry's actor and leaves its hash: what a careless tamperer does.
   std::string Edit(int64_t sequence) {
-    std::string original;
-    EXPECT_TRUE(
-        store_->db().Get({}, store_->Table(kEntries), EntryKey("acme", sequence), &original).ok());
+    auto stored = projection::StoreReadView(*store_).Get(kEntries, EntryKey("acme", sequence));
+    EXPECT_TRUE(stored.ok() && stored->has_value());
+    const std::string original = stored.ok() ? stored->value_or("") : "";
     audit::Entry entry = *audit::DecodeStored(original);
     entry.actor_id = "mallory";
-    EXPECT_TRUE(store_->db()
-                    .Put({}, store_->Table(kEntries), EntryKey("acme", sequence),
-                         audit::EncodeStored(entry))
-                    .ok());
+    Restore(sequence, audit::EncodeStored(entry));
     return original;
   }
+  // Writes as someone with the files would: through the store, outside the projection.
   void Restore(int64_t sequence, const std::string& bytes) {
-    ASSERT_TRUE(
-        store_->db().Put({}, store_->Table(kEntries), EntryKey("acme", sequence), bytes).ok());
+    projection::ProjectionStore::Batch batch(*store_);
+    batch.Put(kEntries, EntryKey("acme", sequence), bytes);
+    ASSERT_TRUE(store_->Commit(batch, {}).ok());
   }
 
   AuditProjection projection_;

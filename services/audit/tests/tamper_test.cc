@@ -56,6 +56,11 @@ class TamperTest : public AuditServiceTest {
     batch.Put(table, EntryKey("acme", sequence), value);
     ASSERT_TRUE(store.Commit(batch, {}).ok());
   }
+  static void PutHead(projection::ProjectionStore& store, const std::string& head) {
+    projection::ProjectionStore::Batch batch(store);
+    batch.Put(kHeads, "acme", head);
+    ASSERT_TRUE(store.Commit(batch, {}).ok());
+  }
   static void Delete(projection::ProjectionStore& store, const char* table, int64_t sequence) {
     projection::ProjectionStore::Batch batch(store);
     batch.Delete(table, EntryKey("acme", sequence));
@@ -201,10 +206,7 @@ TEST_F(TamperTest, EveryManipulationOfTheStoredChainIsNamed) {
          audit::Seal(forged, forged.hash);
          Put(store, kEntries, 7, audit::EncodeStored(forged));
          Put(store, kEvents, 7, Get(store, kEvents, 6));
-         ASSERT_TRUE(store.db()
-                         .Put({}, store.Table(kHeads), "acme",
-                              EncodeHead({kCount + 1, std::string(64, 'e')}))
-                         .ok());
+         PutHead(store, EncodeHead({kCount + 1, std::string(64, 'e')}));
        },
        8, "SEQUENCE_MISMATCH"},
       {"append an entry behind the head's back",
@@ -226,8 +228,7 @@ TEST_F(TamperTest, EveryManipulationOfTheStoredChainIsNamed) {
          Put(store, kEntries, 10, audit::EncodeStored(entry));
          reseal_from(store, 10);
          const audit::Entry last = *audit::DecodeStored(Get(store, kEntries, kCount));
-         ASSERT_TRUE(
-             store.db().Put({}, store.Table(kHeads), "acme", EncodeHead({kCount, last.hash})).ok());
+         PutHead(store, EncodeHead({kCount, last.hash}));
        },
        10, "LINK_MISMATCH"},
   };
@@ -245,7 +246,9 @@ TEST_F(TamperTest, EveryManipulationOfTheStoredChainIsNamed) {
           saved[table][sequence] = Get(**store, table, sequence);
         }
       }
-      ASSERT_TRUE((*store)->db().Get({}, (*store)->Table(kHeads), "acme", &head).ok());
+      auto stored_head = projection::StoreReadView(**store).Get(kHeads, "acme");
+      ASSERT_TRUE(stored_head.ok() && stored_head->has_value());
+      head = **stored_head;
     }
     StartService();
     ExpectBroken(TamperAndVerify(c.tamper), c.sequence, c.reason);
@@ -257,7 +260,7 @@ TEST_F(TamperTest, EveryManipulationOfTheStoredChainIsNamed) {
                             }
                             Delete(store, kEntries, kCount + 1);
                             Delete(store, kEvents, kCount + 1);
-                            ASSERT_TRUE(store.db().Put({}, store.Table(kHeads), "acme", head).ok());
+                            PutHead(store, head);
                           }).intact();
     ASSERT_TRUE(restored);
   }

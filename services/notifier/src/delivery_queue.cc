@@ -1,6 +1,7 @@
 #include "delivery_queue.h"
 
 #include "message_composer.h"
+#include "reviewtrail/projection/read_view.h"
 #include "spdlog/spdlog.h"
 #include "stored_records.h"
 
@@ -9,11 +10,10 @@ namespace {
 
 std::optional<StoredPerson> LoadPerson(projection::ProjectionStore& store,
                                        const std::string& tenant, const std::string& person) {
-  std::string bytes;
-  const rocksdb::Status status = store.db().Get(rocksdb::ReadOptions(), store.Table(kPersonsTable),
-                                                TenantKey(tenant, person), &bytes);
-  if (!status.ok()) return std::nullopt;
-  return DecodePerson(bytes);
+  absl::StatusOr<std::optional<std::string>> bytes =
+      projection::StoreReadView(store).Get(kPersonsTable, TenantKey(tenant, person));
+  if (!bytes.ok() || !bytes->has_value()) return std::nullopt;
+  return DecodePerson(**bytes);
 }
 
 }  // namespace
@@ -34,20 +34,22 @@ DeliveryQueue::DeliveryQueue(projection::ProjectionStore& store, const NotifierC
 DeliveryQueue::~DeliveryQueue() { Stop(); }
 
 absl::Status DeliveryQueue::Start() {
-  std::unique_ptr<rocksdb::Iterator> it(
-      store_.db().NewIterator(rocksdb::ReadOptions(), store_.Table(kOutboxTable)));
+  std::vector<std::string> keys;
+  const absl::Status read = projection::StoreReadView(store_).Scan(
+      kOutboxTable, "", "", [&keys](std::string_view key, std::string_view) {
+        keys.emplace_back(key);
+        return true;
+      });
+  if (!read.ok()) return read;
   {
     std::lock_guard lock(mutex_);
-    for (it->SeekToFirst(); it->Valid(); it->Next()) {
-      const std::string key = it->key().ToString();
+    for (const std::string& key : keys) {
       if (known_.insert(key).second) {
         queue_.emplace(std::chrono::steady_clock::now(), Entry{.key = key});
       }
     }
     metrics_.SetPendingDeliveries(static_cast<double>(known_.size()));
   }
-  if (!it->status().ok())
-    return absl::InternalError("reading the outbox: " + it->status().ToString());
   for (int i = 0; i < worker_count_; ++i) workers_.emplace_back([this] { Work(); });
   return absl::OkStatus();
 }
@@ -107,8 +109,9 @@ void DeliveryQueue::Work() {
 }
 
 void DeliveryQueue::Finish(const std::string& key) {
-  const rocksdb::Status deleted =
-      store_.db().Delete(rocksdb::WriteOptions(), store_.Table(kOutboxTable), key);
+  projection::ProjectionStore::Batch batch(store_);
+  batch.Delete(kOutboxTable, key);
+  const absl::Status deleted = store_.Commit(batch, {});
   if (!deleted.ok()) spdlog::error("notifier: removing delivered {}: {}", key, deleted.ToString());
 }
 
@@ -117,12 +120,11 @@ std::optional<std::chrono::milliseconds> DeliveryQueue::Attempt(Entry& entry) {
     if (!wait_applied_(*entry.position)) return std::chrono::milliseconds(100);
     entry.position.reset();
   }
-  std::string bytes;
-  const rocksdb::Status read =
-      store_.db().Get(rocksdb::ReadOptions(), store_.Table(kOutboxTable), entry.key, &bytes);
-  if (read.IsNotFound()) return std::nullopt;  // delivered by an earlier attempt
+  absl::StatusOr<std::optional<std::string>> read =
+      projection::StoreReadView(store_).Get(kOutboxTable, entry.key);
   if (!read.ok()) return backoff_.After(1);
-  std::optional<DeliveryJob> job = DecodeJob(bytes);
+  if (!read->has_value()) return std::nullopt;  // delivered by an earlier attempt
+  std::optional<DeliveryJob> job = DecodeJob(**read);
   if (!job.has_value()) {
     spdlog::error("notifier: dropping undecodable outbox entry");
     Finish(entry.key);

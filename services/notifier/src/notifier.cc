@@ -9,6 +9,7 @@
 #include "reviewtrail/followup/planner.h"
 #include "reviewtrail/projection/projection_store.h"
 #include "reviewtrail/projection/projector.h"
+#include "reviewtrail/projection/read_view.h"
 #include "spdlog/spdlog.h"
 #include "stored_records.h"
 #include "timer_queue.h"
@@ -23,11 +24,10 @@ constexpr std::chrono::seconds kApplyWait{10};
 
 std::optional<std::string> ReadTable(projection::ProjectionStore& store, const char* table,
                                      const std::string& key) {
-  std::string bytes;
-  const rocksdb::Status status =
-      store.db().Get(rocksdb::ReadOptions(), store.Table(table), key, &bytes);
-  if (!status.ok()) return std::nullopt;
-  return bytes;
+  absl::StatusOr<std::optional<std::string>> value =
+      projection::StoreReadView(store).Get(table, key);
+  if (!value.ok()) return std::nullopt;
+  return *std::move(value);
 }
 
 }  // namespace
@@ -119,11 +119,13 @@ absl::Status Notifier::Open(prometheus::Registry& registry,
       changes_.clear();
     }
     const Time now = clock_.Now();
-    std::unique_ptr<rocksdb::Iterator> it(
-        store_->db().NewIterator(rocksdb::ReadOptions(), store_->Table(kActionsTable)));
-    for (it->SeekToFirst(); it->Valid(); it->Next()) Replan(it->key().ToString(), now);
-    if (!it->status().ok())
-      return absl::InternalError("scanning actions: " + it->status().ToString());
+    const projection::StoreReadView view(*store_);
+    const absl::Status scanned =
+        view.Scan(kActionsTable, "", "", [&](std::string_view key, std::string_view) {
+          Replan(std::string(key), now);
+          return true;
+        });
+    if (!scanned.ok()) return scanned;
     UpdateGauges(now);
   }
   if (absl::Status started = projector_->Start(); !started.ok()) return started;
@@ -200,13 +202,13 @@ void Notifier::ProcessChanges(Time now) {
 void Notifier::ReplanTenant(const std::string& tenant, Time now) {
   const std::string prefix = TenantKey(tenant, "");
   std::vector<std::string> keys;
-  std::unique_ptr<rocksdb::Iterator> it(
-      store_->db().NewIterator(rocksdb::ReadOptions(), store_->Table(kActionsTable)));
-  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
-    keys.push_back(it->key().ToString());
-  }
-  if (!it->status().ok()) {
-    spdlog::warn("notifier: scanning the actions of {}: {}", tenant, it->status().ToString());
+  const absl::Status scanned = projection::StoreReadView(*store_).Scan(
+      kActionsTable, prefix, "", [&](std::string_view key, std::string_view) {
+        keys.emplace_back(key);
+        return true;
+      });
+  if (!scanned.ok()) {
+    spdlog::warn("notifier: scanning the actions of {}: {}", tenant, scanned.ToString());
   }
   spdlog::info("notifier: the test clock of {} moved; planning its {} actions again", tenant,
                keys.size());

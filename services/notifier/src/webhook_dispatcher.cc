@@ -17,6 +17,7 @@
 #include "reviewtrail/eventlog/cloudevents_headers.h"
 #include "reviewtrail/events/event_selector.h"
 #include "reviewtrail/projection/projection_store.h"
+#include "reviewtrail/projection/read_view.h"
 #include "spdlog/spdlog.h"
 
 namespace reviewtrail::notifier {
@@ -121,10 +122,14 @@ class WebhookDispatcher::Endpoint {
   // Loads (or creates) the cursor and starts the thread.
   [[nodiscard]] absl::Status Start() {
     const int32_t partition = log_.PartitionFor(webhook_.tenant_id);
-    std::string bytes;
-    const rocksdb::Status read =
-        store_.db().Get(rocksdb::ReadOptions(), store_.Table(kCursorsTable), label_, &bytes);
-    if (read.ok()) {
+    absl::StatusOr<std::optional<std::string>> read =
+        projection::StoreReadView(store_).Get(kCursorsTable, label_);
+    if (!read.ok()) {
+      return absl::InternalError("webhook " + label_ +
+                                 ": reading its cursor: " + std::string(read.status().message()));
+    }
+    if (read->has_value()) {
+      const std::string& bytes = **read;
       std::optional<eventlog::Position> stored = DecodeCursor(bytes);
       if (!stored.has_value()) {
         return absl::DataLossError("webhook " + label_ + ": unreadable cursor '" + bytes + "'");
@@ -136,7 +141,7 @@ class WebhookDispatcher::Endpoint {
             std::to_string(partition) + " (the log's partition count changed)");
       }
       cursor_ = *stored;
-    } else if (read.IsNotFound()) {
+    } else {
       cursor_ = {partition, 0};
       if (webhook_.start_at_now) {
         absl::StatusOr<int64_t> end = log_.EndOffset(partition);
@@ -144,8 +149,6 @@ class WebhookDispatcher::Endpoint {
         cursor_.offset = *end;
       }
       if (absl::Status saved = SaveCursor(); !saved.ok()) return saved;
-    } else {
-      return absl::InternalError("webhook " + label_ + ": reading its cursor: " + read.ToString());
     }
     absl::StatusOr<std::unique_ptr<eventlog::Subscription>> subscription =
         log_.Subscribe({cursor_});
@@ -363,12 +366,11 @@ void WebhookDispatcher::Stop() {
 }
 
 absl::StatusOr<eventlog::Position> WebhookDispatcher::Cursor(std::string_view label) const {
-  std::string bytes;
-  const rocksdb::Status read =
-      store_->db().Get(rocksdb::ReadOptions(), store_->Table(kCursorsTable), label, &bytes);
-  if (read.IsNotFound()) return absl::NotFoundError("no webhook " + std::string(label));
-  if (!read.ok()) return absl::InternalError(read.ToString());
-  std::optional<eventlog::Position> cursor = DecodeCursor(bytes);
+  absl::StatusOr<std::optional<std::string>> read =
+      projection::StoreReadView(*store_).Get(kCursorsTable, label);
+  if (!read.ok()) return read.status();
+  if (!read->has_value()) return absl::NotFoundError("no webhook " + std::string(label));
+  std::optional<eventlog::Position> cursor = DecodeCursor(**read);
   if (!cursor.has_value()) return absl::DataLossError("unreadable cursor of " + std::string(label));
   return *cursor;
 }

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "reviewtrail/projection/projection_store.h"
+#include "reviewtrail/projection/read_view.h"
 #include "reviewtrail/readmodel/keys.h"
 
 namespace reviewtrail::query::testing {
@@ -12,13 +13,13 @@ namespace reviewtrail::query::testing {
 inline std::map<std::string, std::map<std::string, std::string>> StoreContents(
     projection::ProjectionStore& store) {
   std::map<std::string, std::map<std::string, std::string>> contents;
+  const projection::StoreReadView view(store);
   for (const std::string& table : readmodel::AllTables()) {
     auto& records = contents[table];
-    std::unique_ptr<rocksdb::Iterator> it(
-        store.db().NewIterator(rocksdb::ReadOptions(), store.Table(table)));
-    for (it->SeekToFirst(); it->Valid(); it->Next()) {
-      records[it->key().ToString()] = it->value().ToString();
-    }
+    (void)view.Scan(table, "", "", [&records](std::string_view key, std::string_view value) {
+      records[std::string(key)] = std::string(value);
+      return true;
+    });
   }
   return contents;
 }

@@ -124,11 +124,15 @@ class ProjectionStore {
     return eventlog::ReadStoreStatistics(*db_, std::move(store));
   }
 
-  [[nodiscard]] rocksdb::DB& db() { return *db_; }
   // The column family of `table`; nullptr for an unknown table.
   [[nodiscard]] rocksdb::ColumnFamilyHandle* Table(std::string_view table) const;
 
  private:
+  // RocksDB stays behind the store: read models read through StoreReadView, write through Batch.
+  friend class StoreReadView;
+  friend struct ProjectionStoreTestPeer;  // the store's own tests inspect its RocksDB options
+  [[nodiscard]] rocksdb::DB& db() { return *db_; }
+
   ProjectionStore() = default;
   // Runs `work` on every column family, each on a thread of its own, and waits for all of them.
   absl::Status ForEachTableAtOnce(
