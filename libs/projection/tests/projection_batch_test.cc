@@ -11,7 +11,7 @@ namespace reviewtrail::projection {
 
 // The store's RocksDB, for the tests that inspect its options and properties.
 struct ProjectionStoreTestPeer {
-  static rocksdb::DB& Db(ProjectionStore& store) { return ProjectionStoreTestPeer::Db(store); }
+  static rocksdb::DB& Db(ProjectionStore& store) { return store.db(); }
 };
 
 namespace {
