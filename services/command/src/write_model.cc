@@ -7,6 +7,7 @@
 #include <map>
 
 #include "reviewtrail/domain/evolve.h"
+#include "reviewtrail/eventlog/storage_status.h"
 
 namespace reviewtrail::command {
 namespace {
@@ -63,9 +64,12 @@ domain::CommandOrigin DecodeOrigin(std::string_view value) {
   return origin;
 }
 
+// A full or read-only volume as eventlog::StorageStatus says (RESOURCE_EXHAUSTED, UNAVAILABLE);
+// any other failure INTERNAL.
 absl::Status ToStatus(const rocksdb::Status& status, std::string_view what) {
-  if (status.ok()) return absl::OkStatus();
-  return absl::InternalError(std::string(what) + ": " + status.ToString());
+  absl::Status mapped = eventlog::StorageStatus(status, what);
+  if (mapped.ok() || eventlog::IsStorageUnavailable(mapped)) return mapped;
+  return absl::InternalError(mapped.message());
 }
 
 }  // namespace
@@ -73,6 +77,7 @@ absl::Status ToStatus(const rocksdb::Status& status, std::string_view what) {
 absl::StatusOr<std::unique_ptr<WriteModel>> WriteModel::Open(const std::string& path) {
   rocksdb::Options options;
   options.create_if_missing = true;
+  options.info_log = eventlog::StorageInfoLog("write model");
   options.IncreaseParallelism(2);
   // Most lookups are of keys that do not exist (a new command id, a new aggregate): bloom filters
   // answer those without reading blocks, in the memtable and in the files.
@@ -85,6 +90,10 @@ absl::StatusOr<std::unique_ptr<WriteModel>> WriteModel::Open(const std::string& 
   const rocksdb::Status status = rocksdb::DB::Open(options, path, &db);
   if (!status.ok()) return ToStatus(status, "opening the write model at " + path);
   return std::unique_ptr<WriteModel>(new WriteModel(std::unique_ptr<rocksdb::DB>(db)));
+}
+
+absl::Status WriteModel::ResumeWrites() {
+  return eventlog::ResumeWrites(*db_, "resuming writes to the write model");
 }
 
 absl::StatusOr<int64_t> WriteModel::Checkpoint(int32_t partition) const {

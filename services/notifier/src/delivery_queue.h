@@ -1,11 +1,9 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <random>
 #include <set>
 #include <string>
@@ -13,6 +11,7 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "notifier_metrics.h"
 #include "reviewtrail/eventlog/event_log.h"
 #include "reviewtrail/notifier/channel.h"
@@ -80,8 +79,8 @@ class DeliveryQueue {
   const int worker_count_;
   WaitApplied wait_applied_;
 
-  std::mutex mutex_;
-  std::condition_variable changed_;
+  absl::Mutex mutex_;
+  absl::CondVar changed_;  // the queue changed, or stopping_
   std::multimap<std::chrono::steady_clock::time_point, Entry> queue_ ABSL_GUARDED_BY(mutex_);
   std::set<std::string> known_ ABSL_GUARDED_BY(mutex_);  // queued or in flight
   std::mt19937_64 random_ ABSL_GUARDED_BY(mutex_){std::random_device{}()};
