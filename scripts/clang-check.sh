@@ -10,7 +10,8 @@
 #     CLANG_ALL=1 checks every non-test source.
 #  2. clang-tidy with the repo's .clang-tidy on the C++ sources changed since the merge base with
 #     main (none on main itself, or on a fresh clone without main: it says so). Its findings are
-#     reported as errors.
+#     reported, not fatal: the repo's .clang-tidy has WarningsAsErrors '' and the existing sources
+#     have hundreds of findings (337 errors over 15 files when made fatal, December 2026).
 # Usage: scripts/clang-check.sh [BUILD_DIR]   (default build/dev; REVIEWTRAIL_TIDY=0 skips tidy)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,13 +31,13 @@ python3 - "$db" "$work" "$PWD" "${REVIEWTRAIL_CLANG_ALL:-0}" <<'EOF'
 import json, os, re, shlex, sys
 db, work, root, check_all = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4] == "1"
 locking = re.compile(r"absl::Mutex|ABSL_(PT_)?GUARDED_BY|ABSL_[A-Z_]*LOCK[A-Z_]*|std::mutex")
-include = re.compile(r'^#include "([^"]+)"', re.M)
+include_re = re.compile(r'^#include "([^"]+)"', re.M)
 
 def uses_locks(source, include_dirs):
     text = open(source, errors="replace").read()
     if locking.search(text):
         return True
-    for name in include.findall(text):
+    for name in include_re.findall(text):
         for directory in [os.path.dirname(source)] + include_dirs:
             header = os.path.join(directory, name)
             if header.startswith(root + "/") and "/build/" not in header and os.path.isfile(header):
@@ -101,8 +102,7 @@ if [ "${REVIEWTRAIL_TIDY:-1}" != 0 ]; then
     else
       echo "clang-tidy: ${#files[@]} changed sources since $base"
       printf '%s\0' "${files[@]}" |
-        xargs -0 -P"$jobs" -n1 clang-tidy -p "$build" --quiet --warnings-as-errors='*' ||
-        status=1
+        xargs -0 -P"$jobs" -n1 clang-tidy -p "$build" --quiet || true
     fi
   else
     echo "clang-tidy: no branch main to compare with: no changed files to check"

@@ -437,7 +437,9 @@ bool EmbeddedLogImpl::AwaitRecords(const std::vector<Position>& cursors, absl::T
   absl::MutexLock lock(&mu_);
   const auto ready = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     return std::any_of(cursors.begin(), cursors.end(),
-                       [&](const Position& c) { return end_[c.partition] > c.offset; });
+                       [&](const Position& c) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+                         return end_[c.partition] > c.offset;
+                       });
   };
   while (!ready()) {
     if (committed_.WaitWithDeadline(&mu_, deadline)) return ready();  // timed out
