@@ -5,10 +5,13 @@
 #include <algorithm>
 
 #include "reviewtrail/audit/sha256.h"
+#include "status_matchers.h"
 #include "test_entries.h"
 
 namespace reviewtrail::audit {
 namespace {
+
+using ::reviewtrail::testing::IsError;
 
 TEST(Sha256Test, MatchesTheKnownDigestOfAbc) {
   EXPECT_EQ(Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
@@ -42,8 +45,10 @@ TEST(TimeTextTest, FormatsAndParsesRfc3339WithSixFractionalDigits) {
   EXPECT_EQ(*ParseMicros("2026-11-23T09:00:00.123456Z"), 1'795'424'400'123'456);
   EXPECT_EQ(*ParseMicros("2024-02-29T23:59:59.000001Z"),
             *ParseMicros("2024-03-01T00:00:00.000000Z") - 999'999);
-  EXPECT_FALSE(ParseMicros("2026-02-30T00:00:00.000000Z").ok());
-  EXPECT_FALSE(ParseMicros("2026-11-23T09:00:00Z").ok());
+  EXPECT_THAT(ParseMicros("2026-02-30T00:00:00.000000Z"),
+              IsError(absl::StatusCode::kInvalidArgument, "not an RFC 3339 UTC time"));
+  EXPECT_THAT(ParseMicros("2026-11-23T09:00:00Z"),
+              IsError(absl::StatusCode::kInvalidArgument, "not an RFC 3339 UTC time"));
 }
 
 TEST(CanonicalTest, WritesTheTagThenEveryFieldLengthPrefixedInOrder) {
@@ -106,12 +111,15 @@ TEST(StoredFormTest, AV1EntryRoundTripsAsV1) {
     as_v2.version = 2;
     std::string mixed = EncodeStored(as_v2);
     mixed.replace(0, 24, "20:reviewtrail-audit-v1\n");
-    EXPECT_FALSE(DecodeStored(mixed).ok());
+    EXPECT_THAT(DecodeStored(mixed), IsError(absl::StatusCode::kInvalidArgument,
+                                             "expected 21 fields starting with the tag "
+                                             "reviewtrail-audit-v1"));
   }
   // An unknown version tag is refused.
   std::string v3 = EncodeStored(chain[0]);
   v3.replace(0, 24, "20:reviewtrail-audit-v3\n");
-  EXPECT_FALSE(DecodeStored(v3).ok());
+  EXPECT_THAT(DecodeStored(v3), IsError(absl::StatusCode::kInvalidArgument,
+                                        "does not start with a known version tag"));
 }
 
 TEST(StoredFormTest, RoundTripsAndRefusesDamage) {
@@ -120,12 +128,16 @@ TEST(StoredFormTest, RoundTripsAndRefusesDamage) {
   absl::StatusOr<Entry> decoded = DecodeStored(stored);
   ASSERT_TRUE(decoded.ok()) << decoded.status();
   EXPECT_EQ(*decoded, entry);
-  EXPECT_FALSE(DecodeStored(stored.substr(0, stored.size() - 1)).ok());
-  EXPECT_FALSE(DecodeStored(stored + "0:\n").ok());
-  EXPECT_FALSE(DecodeStored("99999999999999999999:x\n").ok());
+  EXPECT_THAT(DecodeStored(stored.substr(0, stored.size() - 1)),
+              IsError(absl::StatusCode::kInvalidArgument, "bad framing"));
+  EXPECT_THAT(DecodeStored(stored + "0:\n"),
+              IsError(absl::StatusCode::kInvalidArgument, "fields starting with the tag"));
+  EXPECT_THAT(DecodeStored("99999999999999999999:x\n"),
+              IsError(absl::StatusCode::kInvalidArgument, "bad framing"));
   std::string renumbered = stored;
   renumbered.replace(renumbered.find("\n1:1\n"), 5, "\n2:01\n");  // leading zero
-  EXPECT_FALSE(DecodeStored(renumbered).ok());
+  EXPECT_THAT(DecodeStored(renumbered),
+              IsError(absl::StatusCode::kInvalidArgument, "a number field is malformed"));
 }
 
 }  // namespace

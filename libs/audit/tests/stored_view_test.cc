@@ -10,10 +10,13 @@
 #include "reviewtrail/audit/canonical.h"
 #include "reviewtrail/audit/export_encoders.h"
 #include "reviewtrail/domain/civil_date.h"
+#include "status_matchers.h"
 #include "test_entries.h"
 
 namespace reviewtrail::audit {
 namespace {
+
+using ::reviewtrail::testing::IsError;
 
 // Entries with the texts an export has to get right: empty and one-element lists, lists with
 // empty elements, quotes, separators, formula prefixes, control characters and UTF-8.
@@ -90,7 +93,7 @@ TEST(StoredViewTest, RefusesWhatADecodeRefusesWithTheSameError) {
        {stored.substr(0, stored.size() - 1), stored + "0:\n", std::string("9:x\n"),
         stored.substr(stored.find('\n') + 1), bad_number, bad_time}) {
     const absl::StatusOr<StoredView> view = ViewStored(damaged);
-    ASSERT_FALSE(view.ok()) << damaged;
+    ASSERT_THAT(view, IsError(absl::StatusCode::kInvalidArgument, "")) << damaged;
     EXPECT_EQ(view.status(), DecodeStored(damaged).status());
   }
 }

@@ -7,6 +7,7 @@
 
 #include "reviewtrail/domain/decide.h"
 #include "reviewtrail/domain/tenant_state.h"
+#include "status_matchers.h"
 
 namespace reviewtrail::domain::testing {
 
@@ -27,14 +28,8 @@ inline CommandContext ContextFor(std::string actor, std::initializer_list<v1::Ro
 
 inline google::type::Date DaysFromToday(int days) { return kToday.AddDays(days).ToProto(); }
 
-MATCHER_P2(IsError, code, rule, "") {
-  if (arg.ok()) {
-    *result_listener << "succeeded";
-    return false;
-  }
-  *result_listener << "rule " << arg.error().rule << ": " << arg.error().message;
-  return arg.error().code == code && arg.error().rule == rule;
-}
+// The shared refusal matcher (tests/support/status_matchers.h).
+using ::reviewtrail::testing::IsError;
 
 MATCHER_P(HasViolation, field, "") {
   if (arg.ok() || arg.error().code != ErrorCode::kInvalidArgument) {

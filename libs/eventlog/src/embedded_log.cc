@@ -20,6 +20,7 @@
 #include "append_batch.h"
 #include "record_codec.h"
 #include "reviewtrail/eventlog/partitioner.h"
+#include "reviewtrail/eventlog/storage_status.h"
 #include "reviewtrail/eventlog/store_statistics.h"
 #include "rocksdb/db.h"
 #include "rocksdb/options.h"
@@ -49,12 +50,18 @@ const std::string& MetaShardCountKey() {
 
 absl::Status FromRocks(const rocksdb::Status& status, std::string_view what) {
   if (status.ok()) return absl::OkStatus();
-  std::string message = absl::StrCat("embedded log: ", std::string(what), ": ", status.ToString());
-  if (status.IsCorruption()) return absl::DataLossError(message);
-  if (status.IsNotFound()) return absl::NotFoundError(message);
-  if (status.IsBusy() || status.IsTryAgain()) return absl::UnavailableError(message);
-  return absl::InternalError(message);
+  return StorageStatus(status, "embedded log: " + std::string(what));
 }
+
+// The key of the probe WriterHealth writes (synced) to learn whether a failed volume takes writes
+// again; it sorts after every log key, with the other meta keys.
+const std::string& MetaProbeKey() {
+  static const std::string* const kKey = new std::string(std::string(4, '\xff') + "probe");
+  return *kKey;
+}
+
+// How often WriterHealth probes a volume that failed a write.
+constexpr absl::Duration kProbeInterval = absl::Seconds(1);
 
 class EmbeddedLogImpl;
 
@@ -79,6 +86,8 @@ class EmbeddedLogImpl final : public EmbeddedLog {
                   std::vector<int64_t> ends)
       : partition_count_(partition_count), end_(std::move(ends)) {
     for (auto& db : dbs) shards_.push_back(Shard{.db = std::move(db)});
+    absl::MutexLock lock(&mu_);
+    storage_failed_.assign(shards_.size(), false);
   }
 
   int32_t PartitionCount() const override { return partition_count_; }
@@ -125,6 +134,10 @@ class EmbeddedLogImpl final : public EmbeddedLog {
     absl::MutexLock lock(&mu_);
     return stats_;
   }
+
+  // OK, or the storage error of the last failed append (a full or read-only volume) until a write
+  // succeeds again: an append, or the synced probe this writes at most every kProbeInterval.
+  absl::Status WriterHealth() const override ABSL_LOCKS_EXCLUDED(mu_, probe_mu_);
 
   // Waits until some cursor's partition has records past it, or `deadline`. True if it has.
   bool AwaitRecords(const std::vector<Position>& cursors, absl::Time deadline)
@@ -192,6 +205,12 @@ class EmbeddedLogImpl final : public EmbeddedLog {
   std::vector<int64_t> end_ ABSL_GUARDED_BY(mu_);
   Stats stats_ ABSL_GUARDED_BY(mu_);
   absl::CondVar committed_;  // signalled (all) after every successful commit
+  // Per shard: its last write failed for want of storage (RocksDB refuses writes until resumed).
+  mutable std::vector<bool> storage_failed_ ABSL_GUARDED_BY(mu_);
+  // The storage error of the last failed write while a shard has failed.
+  mutable absl::Status storage_error_ ABSL_GUARDED_BY(mu_);
+  mutable absl::Mutex probe_mu_ ABSL_ACQUIRED_BEFORE(mu_);  // one probe at a time
+  mutable absl::Time last_probe_ ABSL_GUARDED_BY(probe_mu_) = absl::InfinitePast();
 };
 
 std::vector<absl::StatusOr<std::vector<Position>>> EmbeddedLogImpl::AppendEach(
@@ -275,6 +294,8 @@ void EmbeddedLogImpl::LeadOneGroup(size_t shard_index) {
     }
   }
 
+  const bool resume = storage_failed_[shard_index];
+  const absl::Status storage_error = storage_error_;
   mu_.Unlock();
   rocksdb::WriteBatch batch;
   for (const PendingAppend* request : group) {
@@ -287,8 +308,21 @@ void EmbeddedLogImpl::LeadOneGroup(size_t shard_index) {
   }
   rocksdb::WriteOptions sync_write;
   sync_write.sync = true;
-  const absl::Status written = FromRocks(shard.db->Write(sync_write, &batch), "synced append");
+  // After a full or read-only volume, RocksDB takes writes again only once resumed.
+  absl::Status written =
+      resume ? ResumeWrites(*shard.db, "embedded log: resuming writes") : absl::OkStatus();
+  // Resume fails while the volume is still full, or while RocksDB's own recovery from it is under
+  // way (Busy): the append fails with the volume's error.
+  if (!written.ok() && !IsStorageUnavailable(written)) written = storage_error;
+  if (written.ok()) written = FromRocks(shard.db->Write(sync_write, &batch), "synced append");
   mu_.Lock();
+  storage_failed_[shard_index] = IsStorageUnavailable(written);
+  if (storage_failed_[shard_index]) {
+    storage_error_ = written;
+  } else if (std::find(storage_failed_.begin(), storage_failed_.end(), true) ==
+             storage_failed_.end()) {
+    storage_error_ = absl::OkStatus();
+  }
 
   if (written.ok()) {
     for (const PendingAppend* request : group) {
@@ -306,6 +340,41 @@ void EmbeddedLogImpl::LeadOneGroup(size_t shard_index) {
   shard.leader_active = false;
   if (!shard.queue.empty()) shard.queue.front()->wake->Signal();  // it leads the next group
   if (written.ok()) committed_.SignalAll();
+}
+
+absl::Status EmbeddedLogImpl::WriterHealth() const {
+  absl::MutexLock probing(&probe_mu_);
+  std::vector<size_t> failed;
+  {
+    absl::MutexLock lock(&mu_);
+    if (storage_error_.ok()) return absl::OkStatus();
+    if (absl::Now() - last_probe_ < kProbeInterval) return storage_error_;
+    for (size_t shard = 0; shard < shards_.size(); ++shard) {
+      // A shard whose leader is writing finds out for itself.
+      if (storage_failed_[shard] && !shards_[shard].leader_active) failed.push_back(shard);
+    }
+  }
+  last_probe_ = absl::Now();
+  absl::Status probed;
+  std::vector<size_t> recovered;
+  for (size_t shard : failed) {
+    rocksdb::DB& db = *shards_[shard].db;
+    rocksdb::WriteOptions sync_write;
+    sync_write.sync = true;
+    probed = ResumeWrites(db, "embedded log: resuming writes");
+    if (probed.ok()) probed = FromRocks(db.Put(sync_write, MetaProbeKey(), ""), "synced probe");
+    if (!probed.ok()) break;  // still full (or RocksDB's own recovery under way: Busy)
+    recovered.push_back(shard);
+  }
+  absl::MutexLock lock(&mu_);
+  for (size_t shard : recovered) storage_failed_[shard] = false;
+  if (!probed.ok()) {
+    if (IsStorageUnavailable(probed)) storage_error_ = probed;
+  } else if (std::find(storage_failed_.begin(), storage_failed_.end(), true) ==
+             storage_failed_.end()) {
+    storage_error_ = absl::OkStatus();
+  }
+  return storage_error_;
 }
 
 absl::Status EmbeddedLogImpl::ReadCommitted(int32_t partition, int64_t from, int64_t to,
@@ -380,7 +449,9 @@ bool EmbeddedLogImpl::AwaitRecords(const std::vector<Position>& cursors, absl::T
   absl::MutexLock lock(&mu_);
   const auto ready = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     return std::any_of(cursors.begin(), cursors.end(),
-                       [&](const Position& c) { return end_[c.partition] > c.offset; });
+                       [&](const Position& c) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+                         return end_[c.partition] > c.offset;
+                       });
   };
   while (!ready()) {
     if (committed_.WaitWithDeadline(&mu_, deadline)) return ready();  // timed out
@@ -482,6 +553,7 @@ absl::StatusOr<std::unique_ptr<EmbeddedLog>> EmbeddedLog::Open(const EmbeddedLog
   }
   rocksdb::Options db_options;
   db_options.create_if_missing = true;
+  db_options.info_log = StorageInfoLog("embedded log");
   db_options.IncreaseParallelism(2);
   db_options.statistics = NewStoreStatistics();
   // A record torn by a crash mid-write is dropped from the WAL tail; it was never acknowledged.

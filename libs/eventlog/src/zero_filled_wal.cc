@@ -17,7 +17,13 @@ namespace reviewtrail::eventlog::internal {
 namespace {
 
 rocksdb::IOStatus ErrnoStatus(const std::string& what, const std::string& file) {
-  return rocksdb::IOStatus::IOError(what + " " + file + ": " + std::strerror(errno));
+  const int error = errno;
+  // A full volume as RocksDB's own files report it (the NoSpace subcode), so that RocksDB and
+  // callers (eventlog::StorageStatus) treat it as one.
+  if (error == ENOSPC || error == EDQUOT) {
+    return rocksdb::IOStatus::NoSpace(what + " " + file, std::strerror(error));
+  }
+  return rocksdb::IOStatus::IOError(what + " " + file + ": " + std::strerror(error));
 }
 
 // A write-ahead-log file written through the default file system's file (which appends at its

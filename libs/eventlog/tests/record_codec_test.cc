@@ -1,9 +1,12 @@
 #include "record_codec.h"
 
 #include "gtest/gtest.h"
+#include "status_matchers.h"
 
 namespace reviewtrail::eventlog::internal {
 namespace {
+
+using ::reviewtrail::testing::IsError;
 
 TEST(RecordCodecTest, LogKeysSortByPartitionThenOffset) {
   EXPECT_LT(EncodeLogKey(0, 255), EncodeLogKey(0, 256));
@@ -68,12 +71,16 @@ TEST(RecordCodecTest, EveryTruncationOrBitFlipIsDetected) {
   Record record;
   for (const bool with_headers : {true, false}) {
     for (size_t size = 0; size < frame.size(); ++size) {
-      EXPECT_FALSE(DecodeFrame(frame.substr(0, size), record, with_headers).ok()) << size;
+      EXPECT_THAT(DecodeFrame(frame.substr(0, size), record, with_headers),
+                  IsError(absl::StatusCode::kDataLoss, "event log frame"))
+          << size;
     }
     for (size_t i = 0; i < frame.size(); ++i) {
       std::string corrupt = frame;
       corrupt[i] = static_cast<char>(corrupt[i] ^ 0x10);
-      EXPECT_FALSE(DecodeFrame(corrupt, record, with_headers).ok()) << i;
+      EXPECT_THAT(DecodeFrame(corrupt, record, with_headers),
+                  IsError(absl::StatusCode::kDataLoss, "event log frame"))
+          << i;
     }
   }
 }

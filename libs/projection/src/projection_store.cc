@@ -57,6 +57,7 @@ absl::StatusOr<std::unique_ptr<ProjectionStore>> ProjectionStore::Open(
   }
   rocksdb::DBOptions options;
   options.create_if_missing = true;
+  options.info_log = eventlog::StorageInfoLog("store " + path);
   options.create_missing_column_families = true;
   options.IncreaseParallelism(2);
   options.statistics = eventlog::NewStoreStatistics();
@@ -187,6 +188,10 @@ absl::Status ProjectionStore::Commit(Batch& batch, const std::map<int32_t, int64
   rocksdb::WriteOptions options;
   options.disableWAL = options_.without_wal;
   return ToStatus(db_->Write(options, &write), "committing a projection batch");
+}
+
+absl::Status ProjectionStore::ResumeWrites() {
+  return eventlog::ResumeWrites(*db_, "resuming writes to the projection store");
 }
 
 absl::Status ProjectionStore::ForEachTableAtOnce(

@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <optional>
 
+#include "absl/time/time.h"
 #include "applied_log.h"
 #include "google/protobuf/arena.h"
 #include "google/protobuf/util/time_util.h"
+#include "reviewtrail/eventlog/storage_status.h"
 #include "spdlog/spdlog.h"
 #include "without_perf_counters.h"
 
@@ -65,7 +67,7 @@ Projector::Projector(eventlog::EventLog& log, ProjectionStore& store, Projection
     skipped_.Add({{"projection", options_.name}, {"reason", reason}});
   }
   const auto partitions = static_cast<size_t>(log_.PartitionCount());
-  std::lock_guard lock(mutex_);
+  absl::MutexLock lock(&mutex_);
   applied_.assign(partitions, 0);
   last_event_time_.assign(partitions, 0);
 }
@@ -83,7 +85,7 @@ absl::Status Projector::Start() {
     ends[static_cast<size_t>(partition)] = *end;
   }
   {
-    std::lock_guard lock(mutex_);
+    absl::MutexLock lock(&mutex_);
     for (const auto& position : *positions) {
       applied_[static_cast<size_t>(position.partition)] = position.offset;
     }
@@ -93,7 +95,7 @@ absl::Status Projector::Start() {
   if (!subscription.ok()) return subscription.status();
   subscription_ = *std::move(subscription);
   {
-    std::lock_guard lock(mutex_);
+    absl::MutexLock lock(&mutex_);
     running_ = true;
     UpdateUp();
   }
@@ -113,7 +115,7 @@ void Projector::UpdateUp() {
 }
 
 absl::Status Projector::Readiness() const {
-  std::lock_guard lock(mutex_);
+  absl::MutexLock lock(&mutex_);
   const std::string name = "projection " + options_.name;
   if (start_ends_.empty()) return absl::UnavailableError(name + " has not started");
   if (!running_ || stopping_) {
@@ -134,19 +136,18 @@ absl::Status Projector::Readiness() const {
 
 void Projector::Stop() {
   {
-    std::lock_guard lock(mutex_);
+    absl::MutexLock lock(&mutex_);
     stopping_ = true;
     // Only a started projector owns the gauges: a catch-up-only one (a rebuild) shares them.
     if (!start_ends_.empty()) UpdateUp();
   }
-  progressed_.notify_all();
   if (thread_.joinable()) thread_.join();
 }
 
 void Projector::Run() {
   const WithoutPerfCounters quiet;
   const auto stopping = [this] {
-    std::lock_guard lock(mutex_);
+    absl::MutexLock lock(&mutex_);
     return stopping_;
   };
   while (!stopping()) {
@@ -172,7 +173,7 @@ void Projector::Run() {
     if (applied.ok()) applied = Commit(projection_, chunk);
     if (applied.ok() && log_failure.ok()) {
       {
-        std::lock_guard lock(mutex_);
+        absl::MutexLock lock(&mutex_);
         if (!health_.ok()) spdlog::info("projection {}: recovered", options_.name);
         health_ = absl::OkStatus();
         UpdateUp();
@@ -182,7 +183,7 @@ void Projector::Run() {
     }
     const absl::Status failure = applied.ok() ? log_failure : applied;
     spdlog::error("projection {}: {}", options_.name, failure.ToString());
-    std::unique_lock lock(mutex_);
+    absl::MutexLock lock(&mutex_);
     health_ = failure;
     if (!applied.ok()) {  // the projection itself failed: stop rather than skip events
       running_ = false;
@@ -191,10 +192,9 @@ void Projector::Run() {
     }
     UpdateUp();
     // A passing failure of the log: retry after a pause.
-    progressed_.wait_for(lock, std::chrono::seconds(1),
-                         [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) { return stopping_; });
+    mutex_.AwaitWithTimeout(absl::Condition(&stopping_), absl::Seconds(1));
   }
-  std::lock_guard lock(mutex_);
+  absl::MutexLock lock(&mutex_);
   running_ = false;
   UpdateUp();
 }
@@ -272,9 +272,23 @@ absl::StatusOr<bool> Projector::ApplyUnknown(const eventlog::Record& record,
 absl::Status Projector::Commit(Projection& projection, Chunk& chunk) {
   if (chunk.records == 0) return absl::OkStatus();
   if (absl::Status flushed = projection.Flush(chunk.batch); !flushed.ok()) return flushed;
-  if (absl::Status committed = store_.Commit(chunk.batch, chunk.next_offsets); !committed.ok()) {
-    return committed;
+  absl::Status committed = store_.Commit(chunk.batch, chunk.next_offsets);
+  // A full or read-only volume: the chunk stays in memory (the subscription and the projection
+  // are past it) and is committed again, every second, once the volume takes writes; meanwhile
+  // the projector reports the error (Readiness, reviewtrail_projector_up 0).
+  while (eventlog::IsStorageUnavailable(committed)) {
+    {
+      absl::MutexLock lock(&mutex_);
+      if (health_.ok()) spdlog::error("projection {}: {}", options_.name, committed.ToString());
+      health_ = committed;
+      if (!start_ends_.empty()) UpdateUp();
+      if (mutex_.AwaitWithTimeout(absl::Condition(&stopping_), absl::Seconds(1))) return committed;
+    }
+    // Resume fails while the volume is still full, or RocksDB's own recovery is under way (Busy):
+    // either way the store is still unavailable, and the batch waits.
+    if (store_.ResumeWrites().ok()) committed = store_.Commit(chunk.batch, chunk.next_offsets);
   }
+  if (!committed.ok()) return committed;
   for (const auto& [payload, count] : chunk.applied_payloads) {
     events_.Add({{"projection", options_.name}, {"type", PayloadName(payload)}}).Increment(count);
   }
@@ -282,7 +296,7 @@ absl::Status Projector::Commit(Projection& projection, Chunk& chunk) {
     skipped_.Add({{"projection", options_.name}, {"reason", reason}}).Increment(count);
   }
   {
-    std::lock_guard lock(mutex_);
+    absl::MutexLock lock(&mutex_);
     for (const auto& [partition, offset] : chunk.next_offsets) {
       applied_[static_cast<size_t>(partition)] = offset;
     }
@@ -290,8 +304,7 @@ absl::Status Projector::Commit(Projection& projection, Chunk& chunk) {
       last_event_time_[static_cast<size_t>(partition)] = time;
     }
   }
-  progressed_.notify_all();
-  return absl::OkStatus();
+  return absl::OkStatus();  // WaitFor's waiters see applied_ when the lock is let go
 }
 
 absl::Status Projector::CatchUp() {
@@ -299,16 +312,16 @@ absl::Status Projector::CatchUp() {
       store_.LoadPositions(log_.PartitionCount());
   if (!positions.ok()) return positions.status();
   {
-    std::lock_guard lock(mutex_);
+    absl::MutexLock lock(&mutex_);
     for (const auto& position : *positions) {
       applied_[static_cast<size_t>(position.partition)] = position.offset;
     }
   }
   // Partitions are handed out whole, in order, to whichever worker asks next.
-  std::mutex handing_out;
+  absl::Mutex handing_out;
   size_t handed_out = 0;
   const auto next = [&]() -> std::optional<eventlog::Position> {
-    std::lock_guard lock(handing_out);
+    absl::MutexLock lock(&handing_out);
     if (handed_out == positions->size()) return std::nullopt;
     return (*positions)[handed_out++];
   };
@@ -318,7 +331,7 @@ absl::Status Projector::CatchUp() {
     const WithoutPerfCounters quiet;
     return CatchUpPartitions(next, projection_, stop);
   }
-  std::mutex failing;
+  absl::Mutex failing;
   absl::Status failure;
   std::vector<std::thread> threads;
   threads.reserve(workers);
@@ -328,7 +341,7 @@ absl::Status Projector::CatchUp() {
       const std::unique_ptr<Projection> projection = catch_up_projections_();
       absl::Status status = CatchUpPartitions(next, *projection, stop);
       if (status.ok()) return;
-      std::lock_guard lock(failing);
+      absl::MutexLock lock(&failing);
       if (failure.ok()) failure = std::move(status);
       stop = true;
     });
@@ -376,22 +389,24 @@ absl::Status Projector::CatchUpPartitions(
 
 bool Projector::WaitFor(const eventlog::Position& position,
                         std::chrono::steady_clock::time_point deadline) {
+  absl::MutexLock lock(&mutex_);
   if (position.partition < 0 || static_cast<size_t>(position.partition) >= applied_.size()) {
     return false;
   }
-  std::unique_lock lock(mutex_);
-  return progressed_.wait_until(lock, deadline, [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) {
+  const auto applied = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) {
     return applied_[static_cast<size_t>(position.partition)] > position.offset;
-  });
+  };
+  return mutex_.AwaitWithTimeout(absl::Condition(&applied),
+                                 absl::FromChrono(deadline - std::chrono::steady_clock::now()));
 }
 
 std::vector<int64_t> Projector::Applied() const {
-  std::lock_guard lock(mutex_);
+  absl::MutexLock lock(&mutex_);
   return applied_;
 }
 
 absl::Status Projector::health() const {
-  std::lock_guard lock(mutex_);
+  absl::MutexLock lock(&mutex_);
   return health_;
 }
 
@@ -402,7 +417,7 @@ void Projector::UpdateLag() {
   const std::vector<int64_t> applied = Applied();
   std::vector<double> times;
   {
-    std::lock_guard lock(mutex_);
+    absl::MutexLock lock(&mutex_);
     times = last_event_time_;
   }
   const double wall = SecondsSinceEpoch(std::chrono::system_clock::now());

@@ -15,32 +15,30 @@ void Readiness::Start(grpc::HealthCheckServiceInterface& health) {
   Report(false);
   (void)Evaluate();
   thread_ = std::thread([this] {
-    std::unique_lock lock(mutex_);
-    while (!stopping_) {
-      wake_.wait_for(lock, period_,
-                     [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) { return stopping_; });
-      if (stopping_) break;
-      lock.unlock();
+    while (true) {
+      {
+        absl::MutexLock lock(&mutex_);
+        mutex_.AwaitWithTimeout(absl::Condition(&stopping_), absl::FromChrono(period_));
+        if (stopping_) return;
+      }
       (void)Evaluate();
-      lock.lock();
     }
   });
 }
 
 void Readiness::Stop() {
   {
-    std::lock_guard lock(mutex_);
+    absl::MutexLock lock(&mutex_);
     if (stopping_) return;
-    stopping_ = true;
+    stopping_ = true;  // wakes the thread (it awaits stopping_)
   }
-  wake_.notify_all();
   if (thread_.joinable()) thread_.join();
-  std::lock_guard evaluating(evaluating_);
+  absl::MutexLock evaluating(&evaluating_);
   if (health_ != nullptr) Report(false);
 }
 
 absl::Status Readiness::Evaluate() {
-  std::lock_guard evaluating(evaluating_);
+  absl::MutexLock evaluating(&evaluating_);
   absl::Status result;
   for (const ReadinessCheck& check : checks_) {
     result = check.check();
@@ -48,7 +46,7 @@ absl::Status Readiness::Evaluate() {
   }
   bool changed = false;
   {
-    std::lock_guard lock(mutex_);
+    absl::MutexLock lock(&mutex_);
     if (stopping_) return result;
     changed = !last_.has_value() || last_->ok() != result.ok() ||
               (!result.ok() && last_->code() != result.code());
@@ -66,7 +64,7 @@ absl::Status Readiness::Evaluate() {
 }
 
 absl::Status Readiness::status() const {
-  std::lock_guard lock(mutex_);
+  absl::MutexLock lock(&mutex_);
   return last_.value_or(absl::UnavailableError("readiness not evaluated yet"));
 }
 

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "prometheus/gauge.h"
 #include "reviewtrail/runtime/structured_log.h"
 #include "spdlog/spdlog.h"
 
@@ -66,10 +67,22 @@ absl::Status ServiceHost::Serve(const std::string& name,
   auto server = StartGrpcServer(config_, services, &port);
   if (!server.ok()) return server.status();
   std::vector<ReadinessCheck> checks = std::move(options.readiness);
-  checks.insert(checks.begin(), ReadinessCheck{[this]() -> absl::Status {
+  // 1 while the event log takes appends, 0 while its writer has failed: a Kafka producer's fatal
+  // error, or the embedded log's full or read-only volume (until a write succeeds again).
+  prometheus::Gauge& writer_up = prometheus::BuildGauge()
+                                     .Name("reviewtrail_event_log_writer_up")
+                                     .Help(
+                                         "1 while the event log takes appends, 0 while its "
+                                         "writer fails (full or read-only volume, Kafka "
+                                         "producer's fatal error)")
+                                     .Register(*registry_)
+                                     .Add({});
+  writer_up.Set(1);
+  checks.insert(checks.begin(), ReadinessCheck{[this, &writer_up]() -> absl::Status {
                   absl::Status writer = log_->WriterHealth();
+                  writer_up.Set(writer.ok() ? 1 : 0);
                   if (writer.ok()) return writer;
-                  return absl::UnavailableError("the event log's writer stopped: " +
+                  return absl::UnavailableError("the event log's writer failed: " +
                                                 std::string(writer.message()));
                 }});
   grpc::HealthCheckServiceInterface& health = *(*server)->GetHealthCheckService();

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "audit_keys.h"
 #include "audit_reader.h"
 #include "spdlog/spdlog.h"
@@ -66,10 +67,9 @@ void BackgroundVerifier::Start() {
 
 void BackgroundVerifier::Stop() {
   {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
+    absl::MutexLock lock(&mutex_);
+    stopping_ = true;  // wakes Loop (it awaits stopping_)
   }
-  wake_.notify_all();
   if (thread_.joinable()) thread_.join();
 }
 
@@ -82,9 +82,8 @@ void BackgroundVerifier::Loop() {
     // A failed full pass is tried again at the next run.
     full =
         !run.ok() ? full : std::chrono::steady_clock::now() - last_full >= options_.full_interval;
-    std::unique_lock lock(mutex_);
-    if (wake_.wait_for(lock, options_.interval,
-                       [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) { return stopping_; })) {
+    absl::MutexLock lock(&mutex_);
+    if (mutex_.AwaitWithTimeout(absl::Condition(&stopping_), absl::FromChrono(options_.interval))) {
       return;
     }
   }

@@ -6,10 +6,8 @@
 #include <prometheus/registry.h>
 
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <map>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
@@ -17,6 +15,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "reviewtrail/projection/projection_store.h"
 #include "reviewtrail/runtime/tenant_labels.h"
 
@@ -97,8 +96,7 @@ class BackgroundVerifier {
   prometheus::Gauge& verified_at_;
   prometheus::Counter& verified_entries_;
 
-  std::mutex mutex_;
-  std::condition_variable wake_;
+  absl::Mutex mutex_;
   bool stopping_ ABSL_GUARDED_BY(mutex_) = false;
   std::thread thread_;
 };

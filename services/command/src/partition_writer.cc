@@ -60,34 +60,29 @@ absl::Status PartitionWriter::Start() {
 
 void PartitionWriter::Stop() {
   {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
+    absl::MutexLock lock(&mutex_);
+    stopping_ = true;  // wakes Run (it awaits the queue, a hand-over or stopping_)
   }
-  wake_.notify_all();
   if (thread_.joinable()) thread_.join();
 }
 
 absl::Status PartitionWriter::Submit(PendingCommand command) {
-  bool idle = false;
-  {
-    std::lock_guard lock(mutex_);
-    if (stopping_) return absl::UnavailableError("the command service is shutting down");
-    if (queue_.size() >= max_queue_) {
-      return absl::ResourceExhaustedError("too many commands (" + std::to_string(max_queue_) +
-                                          ") are waiting to be written; retry shortly");
-    }
-    queue_.push_back(std::move(command));
-    idle = !busy_;
+  absl::MutexLock lock(&mutex_);
+  if (stopping_) return absl::UnavailableError("the command service is shutting down");
+  if (queue_.size() >= max_queue_) {
+    return absl::ResourceExhaustedError("too many commands (" + std::to_string(max_queue_) +
+                                        ") are waiting to be written; retry shortly");
   }
-  // A busy holder looks at the queue when it lets go of the writer.
-  if (idle) wake_.notify_one();
+  // The writer thread awaits a non-empty queue (evaluated as the lock is let go); a busy holder
+  // looks at the queue when it lets go of the writer.
+  queue_.push_back(std::move(command));
   return absl::OkStatus();
 }
 
 absl::Status PartitionWriter::SubmitOrRun(PendingCommand command) {
   bool run_here = false;
   {
-    std::lock_guard lock(mutex_);
+    absl::MutexLock lock(&mutex_);
     run_here = !busy_ && queue_.empty() && !stopping_;
     if (run_here) busy_ = true;
   }
@@ -98,10 +93,9 @@ absl::Status PartitionWriter::SubmitOrRun(PendingCommand command) {
   // The reply goes out when this gRPC thread returns; the writer thread indexes meanwhile, still
   // holding the writer, so the next command (a retry of this one included) sees it indexed.
   {
-    std::lock_guard lock(mutex_);
+    absl::MutexLock lock(&mutex_);
     to_index_ = std::move(written);
   }
-  wake_.notify_one();
   return absl::OkStatus();
 }
 
@@ -110,10 +104,11 @@ void PartitionWriter::Run() {
   while (true) {
     std::unique_ptr<Written> handed;
     {
-      std::unique_lock lock(mutex_);
-      wake_.wait(lock, [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) {
+      absl::MutexLock lock(&mutex_);
+      const auto work = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) {
         return to_index_ != nullptr || ((!queue_.empty() || stopping_) && !busy_);
-      });
+      };
+      mutex_.Await(absl::Condition(&work));
       if (to_index_ != nullptr) {
         handed = std::move(to_index_);  // busy_ is already held for this thread
       } else {
@@ -131,7 +126,7 @@ void PartitionWriter::Run() {
       ProcessBatch(batch);
       batch.clear();
     }
-    std::lock_guard lock(mutex_);
+    absl::MutexLock lock(&mutex_);
     busy_ = false;
   }
 }
@@ -187,6 +182,15 @@ PartitionWriter::DecidedBatch PartitionWriter::DecideAll(const std::vector<Pendi
     const PendingCommand& command = batch[i];
     const std::string& tenant = command.context.tenant_id;
     std::optional<CommandOutcome>& outcome = decided.outcomes[i];
+    if (const int32_t partition = log_.PartitionFor(tenant); behind_.contains(partition)) {
+      if (absl::Status recovered = Recover(partition); !recovered.ok()) {
+        outcome = absl::Status(recovered.code(),
+                               "nothing was recorded: the write model cannot catch up with the "
+                               "event log: " +
+                                   std::string(recovered.message()));
+        continue;
+      }
+    }
     auto [first, inserted] = first_with_id.try_emplace({tenant, command.command_id}, i);
     if (!inserted && decided.event_counts[first->second] > 0) {
       if (auto reused = domain::CheckRetry(decided.origins[first->second], command.command_id,
@@ -320,11 +324,23 @@ void PartitionWriter::IndexLanded(int32_t partition, const Landed& landed) {
   if (absl::Status indexed =
           model_.Index(partition, landed.events, next, WriteModel::Commands::kWhole);
       !indexed.ok()) {
-    // The events are durable in the log; the next start (or catch-up) indexes them.
+    // The events are durable in the log; the partition's next command (or the next start)
+    // catches the write model up with them first.
     spdlog::error("indexing partition {}: {}", partition, indexed.ToString());
     cache_.Clear();
+    behind_.insert(partition);
+    return;
   }
   next_offset = next;
+}
+
+absl::Status PartitionWriter::Recover(int32_t partition) {
+  // Fails while the volume is still full, or RocksDB's own recovery is under way (Busy).
+  if (absl::Status resumed = model_.ResumeWrites(); !resumed.ok()) return resumed;
+  if (absl::Status caught_up = CatchUp(partition); !caught_up.ok()) return caught_up;
+  spdlog::info("partition {}: the write model caught up with the event log again", partition);
+  behind_.erase(partition);
+  return absl::OkStatus();
 }
 
 absl::Status PartitionWriter::CatchUp(int32_t partition) {

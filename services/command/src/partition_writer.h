@@ -1,11 +1,9 @@
 #pragma once
 
-#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <set>
 #include <thread>
@@ -13,6 +11,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
 #include "aggregate_cache.h"
 #include "reviewtrail/command/pending_command.h"
 #include "reviewtrail/eventlog/event_log.h"
@@ -99,6 +98,10 @@ class PartitionWriter {
   // not exactly what this writer expected.
   void IndexLanded(int32_t partition, const Landed& landed);
   [[nodiscard]] absl::Status CatchUp(int32_t partition);
+  // Brings a partition in behind_ up to date (resuming the write model's writes first); while
+  // that fails, its commands are refused with the error: the write model lacks some of what the
+  // log holds, so neither retries nor expected versions could be checked.
+  [[nodiscard]] absl::Status Recover(int32_t partition);
 
   eventlog::EventLog& log_;
   WriteModel& model_;
@@ -113,9 +116,11 @@ class PartitionWriter {
   // command of such a partition is decided (a retry would be recorded twice) until a catch-up
   // reads the log. Holder of the writer only.
   std::set<int32_t> in_doubt_;
+  // Partitions whose write model could not index what landed (a full or read-only volume), to
+  // catch up from the log before their next command; holder of the writer only.
+  std::set<int32_t> behind_;
 
-  std::mutex mutex_;
-  std::condition_variable wake_;
+  absl::Mutex mutex_;
   std::deque<PendingCommand> queue_ ABSL_GUARDED_BY(mutex_);
   bool stopping_ ABSL_GUARDED_BY(mutex_) = false;
   // A thread is deciding, appending or indexing a batch: the writer thread or a SubmitOrRun()

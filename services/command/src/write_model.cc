@@ -7,8 +7,9 @@
 #include <map>
 
 #include "reviewtrail/domain/evolve.h"
-#include "reviewtrail/projection/key_codec.h"
+#include "reviewtrail/eventlog/storage_status.h"
 #include "reviewtrail/eventlog/store_statistics.h"
+#include "reviewtrail/projection/key_codec.h"
 
 namespace reviewtrail::command {
 namespace {
@@ -55,9 +56,12 @@ domain::CommandOrigin DecodeOrigin(std::string_view value) {
   return origin;
 }
 
+// A full or read-only volume as eventlog::StorageStatus says (RESOURCE_EXHAUSTED, UNAVAILABLE);
+// any other failure INTERNAL.
 absl::Status ToStatus(const rocksdb::Status& status, std::string_view what) {
-  if (status.ok()) return absl::OkStatus();
-  return absl::InternalError(std::string(what) + ": " + status.ToString());
+  absl::Status mapped = eventlog::StorageStatus(status, what);
+  if (mapped.ok() || eventlog::IsStorageUnavailable(mapped)) return mapped;
+  return absl::InternalError(mapped.message());
 }
 
 }  // namespace
@@ -65,6 +69,7 @@ absl::Status ToStatus(const rocksdb::Status& status, std::string_view what) {
 absl::StatusOr<std::unique_ptr<WriteModel>> WriteModel::Open(const std::string& path) {
   rocksdb::Options options;
   options.create_if_missing = true;
+  options.info_log = eventlog::StorageInfoLog("write model");
   options.IncreaseParallelism(2);
   options.statistics = eventlog::NewStoreStatistics();
   // Most lookups are of keys that do not exist (a new command id, a new aggregate): bloom filters
@@ -78,6 +83,10 @@ absl::StatusOr<std::unique_ptr<WriteModel>> WriteModel::Open(const std::string& 
   const rocksdb::Status status = rocksdb::DB::Open(options, path, &db);
   if (!status.ok()) return ToStatus(status, "opening the write model at " + path);
   return std::unique_ptr<WriteModel>(new WriteModel(std::unique_ptr<rocksdb::DB>(db)));
+}
+
+absl::Status WriteModel::ResumeWrites() {
+  return eventlog::ResumeWrites(*db_, "resuming writes to the write model");
 }
 
 absl::StatusOr<int64_t> WriteModel::Checkpoint(int32_t partition) const {

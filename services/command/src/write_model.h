@@ -50,6 +50,9 @@ class WriteModel {
 
   // The next offset of `partition` not yet indexed (0 for a fresh store).
   [[nodiscard]] absl::StatusOr<int64_t> Checkpoint(int32_t partition) const;
+  // After a write failed for want of storage (eventlog::IsStorageUnavailable): lets RocksDB take
+  // writes again once the volume does; fails while it does not.
+  [[nodiscard]] absl::Status ResumeWrites();
 
   // Whether the events of one command may be split across Index() calls. A catch-up reads the log
   // in chunks, which may split a command; the writer's own batches always hold whole commands.

@@ -1,5 +1,6 @@
 #include "delivery_queue.h"
 
+#include "absl/time/time.h"
 #include "message_composer.h"
 #include "reviewtrail/projection/read_view.h"
 #include "spdlog/spdlog.h"
@@ -42,7 +43,7 @@ absl::Status DeliveryQueue::Start() {
       });
   if (!read.ok()) return read;
   {
-    std::lock_guard lock(mutex_);
+    absl::MutexLock lock(&mutex_);
     for (const std::string& key : keys) {
       if (known_.insert(key).second) {
         queue_.emplace(std::chrono::steady_clock::now(), Entry{.key = key});
@@ -56,55 +57,56 @@ absl::Status DeliveryQueue::Start() {
 
 void DeliveryQueue::Stop() {
   {
-    std::lock_guard lock(mutex_);
+    absl::MutexLock lock(&mutex_);
     stopping_ = true;
   }
-  changed_.notify_all();
+  changed_.SignalAll();
   for (std::thread& worker : workers_) worker.join();
   workers_.clear();
 }
 
 void DeliveryQueue::Enqueue(const std::string& outbox_key, const eventlog::Position& position) {
   {
-    std::lock_guard lock(mutex_);
+    absl::MutexLock lock(&mutex_);
     if (!known_.insert(outbox_key).second) return;
     queue_.emplace(std::chrono::steady_clock::now(),
                    Entry{.key = outbox_key, .position = position});
     metrics_.SetPendingDeliveries(static_cast<double>(known_.size()));
   }
-  changed_.notify_all();
+  changed_.SignalAll();
 }
 
 bool DeliveryQueue::WaitIdle(std::chrono::steady_clock::time_point deadline) {
-  std::unique_lock lock(mutex_);
-  return changed_.wait_until(
-      lock, deadline, [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) { return known_.empty(); });
+  absl::MutexLock lock(&mutex_);
+  const auto idle = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) { return known_.empty(); };
+  return mutex_.AwaitWithTimeout(absl::Condition(&idle),
+                                 absl::FromChrono(deadline - std::chrono::steady_clock::now()));
 }
 
 void DeliveryQueue::Work() {
-  std::unique_lock lock(mutex_);
+  absl::MutexLock lock(&mutex_);
   while (!stopping_) {
     if (queue_.empty()) {
-      changed_.wait(lock);
+      changed_.Wait(&mutex_);
       continue;
     }
     const auto first = queue_.begin()->first;
-    if (first > std::chrono::steady_clock::now()) {
-      changed_.wait_until(lock, first);
+    if (const auto now = std::chrono::steady_clock::now(); first > now) {
+      changed_.WaitWithTimeout(&mutex_, absl::FromChrono(first - now));
       continue;
     }
     Entry entry = std::move(queue_.begin()->second);
     queue_.erase(queue_.begin());
-    lock.unlock();
+    mutex_.Unlock();
     const std::optional<std::chrono::milliseconds> again = Attempt(entry);
-    lock.lock();
+    mutex_.Lock();
     if (again.has_value()) {
       queue_.emplace(std::chrono::steady_clock::now() + *again, std::move(entry));
     } else {
       known_.erase(entry.key);
       metrics_.SetPendingDeliveries(static_cast<double>(known_.size()));
     }
-    changed_.notify_all();
+    changed_.SignalAll();
   }
 }
 

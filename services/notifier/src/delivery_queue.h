@@ -1,17 +1,16 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <set>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "notifier_metrics.h"
 #include "reviewtrail/delivery/backoff.h"
 #include "reviewtrail/eventlog/event_log.h"
@@ -72,8 +71,8 @@ class DeliveryQueue {
   const int worker_count_;
   WaitApplied wait_applied_;
 
-  std::mutex mutex_;
-  std::condition_variable changed_;
+  absl::Mutex mutex_;
+  absl::CondVar changed_;  // the queue changed, or stopping_
   std::multimap<std::chrono::steady_clock::time_point, Entry> queue_ ABSL_GUARDED_BY(mutex_);
   std::set<std::string> known_ ABSL_GUARDED_BY(mutex_);  // queued or in flight
   bool stopping_ ABSL_GUARDED_BY(mutex_) = false;

@@ -1,5 +1,6 @@
 #include "reviewtrail/notifier/notifier.h"
 
+#include "absl/time/time.h"
 #include "channels.h"
 #include "delivery_queue.h"
 #include "follow_up_projection.h"
@@ -40,20 +41,18 @@ class Notifier::Listener final : public FollowUpListener {
   void ActionChanged(const std::string& tenant_id, const std::string& action_id,
                      const eventlog::Position& position) override {
     {
-      std::lock_guard lock(notifier_.mutex_);
+      absl::MutexLock lock(&notifier_.mutex_);
       notifier_.changes_.push_back({TenantKey(tenant_id, action_id), position});
-      notifier_.woken_ = true;
+      notifier_.woken_ = true;  // wakes RunTimer (it awaits woken_ or stopping_)
     }
-    notifier_.wake_.notify_all();
   }
 
   void ClockAdvanced(const std::string& tenant_id, const eventlog::Position& position) override {
     {
-      std::lock_guard lock(notifier_.mutex_);
+      absl::MutexLock lock(&notifier_.mutex_);
       notifier_.changes_.push_back({TenantKey(tenant_id, ""), position});
       notifier_.woken_ = true;
     }
-    notifier_.wake_.notify_all();
   }
 
   void DeliveryQueued(const std::string& outbox_key, const eventlog::Position& position) override {
@@ -113,9 +112,9 @@ absl::Status Notifier::Open(prometheus::Registry& registry,
   // timers drive the work.
   if (absl::Status caught_up = projector_->CatchUp(); !caught_up.ok()) return caught_up;
   {
-    std::lock_guard work(work_mutex_);
+    absl::MutexLock work(&work_mutex_);
     {
-      std::lock_guard lock(mutex_);
+      absl::MutexLock lock(&mutex_);
       changes_.clear();
     }
     const Time now = clock_.Now();
@@ -140,10 +139,9 @@ std::vector<eventlog::StoreStatistics> Notifier::StorageStatistics() const {
 
 void Notifier::Stop() {
   {
-    std::lock_guard lock(mutex_);
+    absl::MutexLock lock(&mutex_);
     stopping_ = true;
   }
-  wake_.notify_all();
   if (timer_thread_.joinable()) timer_thread_.join();
   if (projector_) projector_->Stop();
   if (delivery_) delivery_->Stop();
@@ -167,7 +165,7 @@ absl::Status Notifier::CatchUpWithLog() {
 }
 
 absl::Status Notifier::RunDueWork() {
-  std::lock_guard work(work_mutex_);
+  absl::MutexLock work(&work_mutex_);
   if (absl::Status caught_up = CatchUpWithLog(); !caught_up.ok()) return caught_up;
   const Time now = clock_.Now();
   ProcessChanges(now);
@@ -180,7 +178,7 @@ absl::Status Notifier::RunDueWork() {
 void Notifier::ProcessChanges(Time now) {
   std::vector<Changed> changes;
   {
-    std::lock_guard lock(mutex_);
+    absl::MutexLock lock(&mutex_);
     changes.swap(changes_);
   }
   std::map<std::string, eventlog::Position> latest;
@@ -344,12 +342,12 @@ void Notifier::UpdateGauges(Time now) {
   const std::optional<Time> next = timers_->NextAt();
   metrics_->SetNextWakeUp(
       next.has_value() ? std::chrono::duration<double>(next->time_since_epoch()).count() : 0);
-  std::lock_guard lock(mutex_);
+  absl::MutexLock lock(&mutex_);
   next_wakeup_ = next;
 }
 
 std::optional<Time> Notifier::NextWakeUp() const {
-  std::lock_guard lock(mutex_);
+  absl::MutexLock lock(&mutex_);
   return next_wakeup_;
 }
 
@@ -360,7 +358,7 @@ bool Notifier::WaitForDeliveries(std::chrono::steady_clock::time_point deadline)
 void Notifier::RunTimer() {
   while (true) {
     {
-      std::lock_guard lock(mutex_);
+      absl::MutexLock lock(&mutex_);
       if (stopping_) return;
       woken_ = false;
     }
@@ -373,9 +371,10 @@ void Notifier::RunTimer() {
       sleep = std::clamp<std::chrono::system_clock::duration>(
           *next - clock_.Now(), std::chrono::milliseconds(0), options_.max_sleep);
     }
-    std::unique_lock lock(mutex_);
-    wake_.wait_for(lock, sleep,
-                   [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) { return stopping_ || woken_; });
+    absl::MutexLock lock(&mutex_);
+    const auto woken = [this]()
+                           ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) { return stopping_ || woken_; };
+    mutex_.AwaitWithTimeout(absl::Condition(&woken), absl::FromChrono(sleep));
   }
 }
 

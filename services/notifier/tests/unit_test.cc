@@ -4,11 +4,14 @@
 #include "message_composer.h"
 #include "reviewtrail/notifier/notifier_config.h"
 #include "reviewtrail/notifier/webhooks_config.h"
+#include "status_matchers.h"
 #include "stored_records.h"
 #include "timer_queue.h"
 
 namespace reviewtrail::notifier {
 namespace {
+
+using ::reviewtrail::testing::IsError;
 
 using std::chrono::hours;
 using Time = std::chrono::system_clock::time_point;
@@ -58,9 +61,12 @@ TEST(NotifierConfigTest, MalformedValuesNameTheKeyAndRule) {
   auto bad_level = ParseNotifierConfig(R"({"tenants": {"acme": {"level1_days_overdue": 0}}})");
   EXPECT_NE(bad_level.status().message().find("tenants.acme.level1_days_overdue"),
             std::string::npos);
-  EXPECT_FALSE(ParseNotifierConfig(R"({"default": {"send_at": "25:00"}})").ok());
-  EXPECT_FALSE(ParseNotifierConfig(R"({"defaults": {}})").ok());
-  EXPECT_FALSE(ParseNotifierConfig("not json").ok());
+  EXPECT_THAT(ParseNotifierConfig(R"({"default": {"send_at": "25:00"}})"),
+              IsError(absl::StatusCode::kInvalidArgument, "default.send_at must be \"HH:MM\""));
+  EXPECT_THAT(ParseNotifierConfig(R"({"defaults": {}})"),
+              IsError(absl::StatusCode::kInvalidArgument, "defaults is not a known key"));
+  EXPECT_THAT(ParseNotifierConfig("not json"),
+              IsError(absl::StatusCode::kInvalidArgument, "(document) must be a JSON object"));
 }
 
 TEST(NotifierConfigTest, SendAtIsExactlyHoursColonMinutes) {

@@ -101,8 +101,9 @@ class EventLog {
   [[nodiscard]] virtual absl::StatusOr<std::unique_ptr<Subscription>> Subscribe(
       std::vector<Position> start) = 0;
 
-  // OK while appends can succeed; once the writer has failed for good (a Kafka producer's fatal
-  // error), that error: every later append fails with it, and a service reports NOT_SERVING.
+  // OK while appends can succeed; otherwise why not, and a service reports NOT_SERVING: a Kafka
+  // producer's fatal error (for good: every later append fails with it), or the embedded log's
+  // full or read-only volume (until a write succeeds again; see EmbeddedLog).
   [[nodiscard]] virtual absl::Status WriterHealth() const { return absl::OkStatus(); }
 
   // The figures of the log's own RocksDB databases (the embedded log: one per shard); none for a

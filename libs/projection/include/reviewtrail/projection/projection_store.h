@@ -113,6 +113,9 @@ class ProjectionStore {
   // Writes everything committed so far to the store's files (needed with `without_wal`), the
   // tables side by side.
   [[nodiscard]] absl::Status Flush();
+  // After a commit failed for want of storage (eventlog::IsStorageUnavailable): lets RocksDB take
+  // writes again once the volume does (eventlog::ResumeWrites); fails while it does not.
+  [[nodiscard]] absl::Status ResumeWrites();
   // Compacts every table into one sorted run: for a store built in bulk, so that its queries do
   // not merge files. The tables compact at the same time, as many at once as the store has
   // background threads. (RocksDB still rewrites a table's run once when it was moved there whole

@@ -6,11 +6,9 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
@@ -18,6 +16,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
 #include "reviewtrail/eventlog/event_log.h"
 #include "reviewtrail/projection/projection.h"
 #include "reviewtrail/projection/projection_store.h"
@@ -141,8 +140,7 @@ class Projector {
   prometheus::Gauge& up_;
   prometheus::Gauge& caught_up_gauge_;
 
-  mutable std::mutex mutex_;
-  std::condition_variable progressed_;
+  mutable absl::Mutex mutex_;
   std::vector<int64_t> applied_ ABSL_GUARDED_BY(mutex_);
   std::vector<double> last_event_time_ ABSL_GUARDED_BY(mutex_);  // seconds since epoch
   absl::Status health_ ABSL_GUARDED_BY(mutex_);

@@ -1,11 +1,11 @@
 #pragma once
 
 #include <cstddef>
-#include <mutex>
 #include <set>
 #include <string>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 
 namespace reviewtrail::runtime {
 
@@ -30,7 +30,7 @@ class TenantLabels {
 
  private:
   const size_t cap_;
-  std::mutex mutex_;
+  absl::Mutex mutex_;
   std::set<std::string> labelled_ ABSL_GUARDED_BY(mutex_);
 };
 

@@ -3,9 +3,7 @@
 #include <grpcpp/health_check_service_interface.h>
 
 #include <chrono>
-#include <condition_variable>
 #include <functional>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
@@ -13,6 +11,8 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 
 namespace reviewtrail::server {
 
@@ -57,11 +57,10 @@ class Readiness {
   const std::chrono::milliseconds period_;
   grpc::HealthCheckServiceInterface* health_ = nullptr;  // set by Start
 
-  mutable std::mutex mutex_;
-  std::condition_variable wake_;
+  mutable absl::Mutex mutex_;
   bool stopping_ ABSL_GUARDED_BY(mutex_) = false;
   std::optional<absl::Status> last_ ABSL_GUARDED_BY(mutex_);
-  std::mutex evaluating_;  // one evaluation (and report) at a time
+  absl::Mutex evaluating_ ABSL_ACQUIRED_BEFORE(mutex_);  // one evaluation (and report) at a time
   std::thread thread_;
 };
 

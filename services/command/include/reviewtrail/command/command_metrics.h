@@ -6,11 +6,11 @@
 #include <prometheus/registry.h>
 
 #include <map>
-#include <mutex>
 #include <string>
 #include <string_view>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 
 namespace reviewtrail::command {
 
@@ -34,7 +34,7 @@ class CommandMetrics {
   prometheus::Family<prometheus::Counter>& commands_;
   prometheus::Family<prometheus::Histogram>& latency_;
   prometheus::Histogram& batch_;
-  std::mutex mutex_;
+  absl::Mutex mutex_;
   std::map<std::string, ByName<prometheus::Counter>, std::less<>> counters_ ABSL_GUARDED_BY(mutex_);
   ByName<prometheus::Histogram> latencies_ ABSL_GUARDED_BY(mutex_);
 };

@@ -3,10 +3,8 @@
 #include <prometheus/registry.h>
 
 #include <chrono>
-#include <condition_variable>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
@@ -15,6 +13,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "reviewtrail/eventlog/event_log.h"
 #include "reviewtrail/followup/follow_up_state.h"
 #include "reviewtrail/notifier/channel.h"
@@ -153,7 +152,8 @@ class Notifier {
   std::unique_ptr<FollowUpRecorder> recorder_;
   std::unique_ptr<DeliveryQueue> delivery_;
 
-  std::mutex work_mutex_;  // one pass at a time; guards the planning state below
+  absl::Mutex work_mutex_
+      ABSL_ACQUIRED_BEFORE(mutex_);  // one pass at a time; guards the planning state below
   std::unique_ptr<TimerQueue> timers_ ABSL_GUARDED_BY(work_mutex_);
   // Follow-ups not to plan again in this process: refused for good, unroutable, or recorded but
   // not yet seen back in the log. Keyed by action key.
@@ -169,8 +169,7 @@ class Notifier {
   std::map<std::string, std::pair<std::string, int64_t>> tracked_ ABSL_GUARDED_BY(work_mutex_);
   std::map<std::string, std::map<int64_t, int>> due_days_ ABSL_GUARDED_BY(work_mutex_);
 
-  mutable std::mutex mutex_;  // guards what the projector thread hands over
-  std::condition_variable wake_;
+  mutable absl::Mutex mutex_;  // guards what the projector thread hands over
   std::vector<Changed> changes_ ABSL_GUARDED_BY(mutex_);
   std::optional<std::chrono::system_clock::time_point> next_wakeup_ ABSL_GUARDED_BY(mutex_);
   bool stopping_ ABSL_GUARDED_BY(mutex_) = false;
