@@ -113,6 +113,12 @@ int RunStream(int callers, double seconds, int tenants, int log_shards, int64_t 
   const auth::TokenVerifier verifier = *auth::TokenVerifier::Create(config);
   runtime::SystemClock clock;
   prometheus::Registry registry;
+  // The backlog goes in before the command service starts: it is the log's one writer and
+  // refuses to go on over records it did not append.
+  if (!AppendBacklog(**log, backlog)) {
+    std::cerr << "appending the backlog failed\n";
+    return 1;
+  }
   auto service = command::CommandService::Start(**log, verifier, clock, registry,
                                                 {.write_model_path = (dir / "command").string()});
   if (!service.ok()) {
@@ -168,11 +174,7 @@ int RunStream(int callers, double seconds, int tenants, int log_shards, int64_t 
 
   // 1. Commands alone.
   const Result alone = commands(false);
-  // 2. A subscriber reading tenant-0 from its first event (a backlog, then the live events).
-  if (!AppendBacklog(**log, backlog)) {
-    std::cerr << "appending the backlog failed\n";
-    return 1;
-  }
+  // 2. A subscriber reading tenant-0 from its first event (the backlog, then the live events).
   auto reading = std::make_unique<Subscriber>(address, subscriber_token, false, false);
   const auto read_start = SteadyClock::now();
   const Result with_reader = commands(false);
