@@ -103,20 +103,33 @@ inline grpc::Status Send(v1::CommandService::Stub& stub, const std::string& toke
   return stub.RegisterPerson(&context, request, reply);
 }
 
-// Mints a token of `key` for the load's principals (two hours).
+// A running command service to drive instead of an in-process one.
+struct Target {
+  std::string address;  // empty: in-process
+  std::string signing_key;
+  std::string issuer;
+  std::string audience;
+};
+
+// Mints a token of `key` for the load's principals (two hours), with the issuer and audience the
+// service expects.
 inline std::string Mint(const auth::SigningKey& key, const std::string& tenant,
-                        const std::string& subject, v1::Role role) {
+                        const std::string& subject, v1::Role role,
+                        const std::string& issuer = "load", const std::string& audience = "") {
   return *auth::MintToken(key, auth::Principal{tenant, subject, {role}},
-                          std::chrono::system_clock::now(), std::chrono::hours(2), "load");
+                          std::chrono::system_clock::now(), std::chrono::hours(2), issuer,
+                          audience);
 }
 
 // Per tenant ("tenant-<t>"): a manager (mia), one owner per caller ("owner-<c>"), a review and a
 // decision; returns each tenant's decision id, or nullopt when a command failed.
 inline std::optional<std::vector<std::string>> PrepareTenants(const std::string& address,
                                                               const auth::SigningKey& key,
-                                                              int tenants, int max_callers) {
-  auto mint = [&key](const std::string& tenant, const std::string& subject, v1::Role role) {
-    return Mint(key, tenant, subject, role);
+                                                              int tenants, int max_callers,
+                                                              const std::string& issuer = "load",
+                                                              const std::string& audience = "") {
+  auto mint = [&](const std::string& tenant, const std::string& subject, v1::Role role) {
+    return Mint(key, tenant, subject, role, issuer, audience);
   };
   std::vector<std::string> decisions;
   auto stub = v1::CommandService::NewStub(Channel(address, 0));
@@ -131,7 +144,10 @@ inline std::optional<std::vector<std::string>> PrepareTenants(const std::string&
       person.set_person_id(id);
       person.set_display_name(id);
       person.set_email(id + "@example.com");
-      if (!Send(*stub, manager, person, &reply).ok()) return std::nullopt;
+      if (const grpc::Status sent = Send(*stub, manager, person, &reply); !sent.ok()) {
+        std::cerr << "register " << id << " of " << tenant << ": " << sent.error_message() << "\n";
+        return std::nullopt;
+      }
     }
     grpc::ClientContext review_context;
     review_context.AddMetadata("authorization", "Bearer " + manager);

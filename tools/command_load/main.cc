@@ -2,6 +2,9 @@
 // command service (in-process, embedded log on disk) and, in the same run, a trivial unary RPC of
 // the same server (grpc.health.v1.Health/Check) as the echo baseline.
 //   command_load --callers 1,16,64 --seconds 5 --tenants 8 --dir /var/tmp/load
+// With --target it drives a running command service instead (the all-in-one reviewtrail-server or
+// the split stack's reviewtrail-command), minting its tokens with that service's signing key:
+//   command_load --callers 16 --target 127.0.0.1:7443 --signing-key data/keys/signing-key.pem
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/health_check_service_interface.h>
 #include <prometheus/registry.h>
@@ -12,8 +15,10 @@
 #include <atomic>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <optional>
+#include <sstream>
 #include <thread>
 
 #include "command_mix.h"
@@ -35,41 +40,71 @@ namespace {
 constexpr size_t kRecordLikeBytes = 600;
 
 int Run(const std::vector<int>& caller_counts, double seconds, int tenants, int log_shards,
-        const std::filesystem::path& dir) {
+        const std::filesystem::path& dir, const Target& target) {
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
-  auto log = eventlog::EmbeddedLog::Open(
-      {.path = (dir / "log").string(), .partition_count = 16, .shard_count = log_shards});
-  if (!log.ok()) {
-    std::cerr << log.status() << "\n";
-    return 1;
-  }
-  const auth::SigningKey key = *auth::GenerateSigningKey();
-  auth::VerifierConfig config;
-  config.keys.push_back(auth::ToVerificationKey(key));
-  const auth::TokenVerifier verifier = *auth::TokenVerifier::Create(config);
+  const bool in_process = target.address.empty();
+  std::unique_ptr<eventlog::EmbeddedLog> log;
+  std::optional<auth::TokenVerifier> verifier;
   runtime::SystemClock clock;
   prometheus::Registry registry;
-  auto service = command::CommandService::Start(**log, verifier, clock, registry,
-                                                {.write_model_path = (dir / "command").string()});
-  if (!service.ok()) {
-    std::cerr << service.status() << "\n";
-    return 1;
+  std::unique_ptr<command::CommandService> service;
+  std::unique_ptr<grpc::Server> server;
+  std::string address = target.address;
+  auth::SigningKey key;
+  std::string issuer = "load";
+  // Command ids of this run: a target may have seen earlier runs.
+  const std::string run = in_process
+                              ? ""
+                              : std::to_string(std::chrono::system_clock::now().time_since_epoch() /
+                                               std::chrono::milliseconds(1)) +
+                                    "-";
+  if (in_process) {
+    auto opened = eventlog::EmbeddedLog::Open(
+        {.path = (dir / "log").string(), .partition_count = 16, .shard_count = log_shards});
+    if (!opened.ok()) {
+      std::cerr << opened.status() << "\n";
+      return 1;
+    }
+    log = std::move(*opened);
+    key = *auth::GenerateSigningKey();
+    auth::VerifierConfig config;
+    config.keys.push_back(auth::ToVerificationKey(key));
+    verifier.emplace(*auth::TokenVerifier::Create(config));
+    auto started = command::CommandService::Start(*log, *verifier, clock, registry,
+                                                  {.write_model_path = (dir / "command").string()});
+    if (!started.ok()) {
+      std::cerr << started.status() << "\n";
+      return 1;
+    }
+    service = std::move(*started);
+    grpc::EnableDefaultHealthCheckService(true);
+    grpc::ServerBuilder builder;
+    int port = 0;
+    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
+    builder.RegisterService(service.get());
+    server = builder.BuildAndStart();
+    address = "127.0.0.1:" + std::to_string(port);
+  } else {
+    std::ifstream file(target.signing_key);
+    std::stringstream pem;
+    pem << file.rdbuf();
+    absl::StatusOr<auth::SigningKey> loaded = auth::SigningKeyFromPem(pem.str());
+    if (!file || !loaded.ok()) {
+      std::cerr << "--signing-key " << target.signing_key << ": "
+                << (file ? loaded.status().ToString() : "cannot read it") << "\n";
+      return 1;
+    }
+    key = *std::move(loaded);
+    issuer = target.issuer;
   }
-  grpc::EnableDefaultHealthCheckService(true);
-  grpc::ServerBuilder builder;
-  int port = 0;
-  builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
-  builder.RegisterService(service->get());
-  auto server = builder.BuildAndStart();
-  const std::string address = "127.0.0.1:" + std::to_string(port);
 
-  auto mint = [&key](const std::string& tenant, const std::string& subject, v1::Role role) {
-    return Mint(key, tenant, subject, role);
+  auto mint = [&](const std::string& tenant, const std::string& subject, v1::Role role) {
+    return Mint(key, tenant, subject, role, issuer, target.audience);
   };
   const int max_callers = *std::max_element(caller_counts.begin(), caller_counts.end());
   const std::optional<std::vector<std::string>> prepared =
-      PrepareTenants(address, key, tenants, max_callers);
+      PrepareTenants(address, key, tenants, max_callers, issuer, target.audience);
   if (!prepared.has_value()) return 1;
   const std::vector<std::string>& decisions = *prepared;
 
@@ -83,7 +118,8 @@ int Run(const std::vector<int>& caller_counts, double seconds, int tenants, int 
   std::optional<std::pair<Result, Result>> lone;      // the 1-caller round: commands, echo
   for (int callers : caller_counts) {
     ++round;
-    const eventlog::EmbeddedLog::Stats before = (*log)->GetStats();
+    const eventlog::EmbeddedLog::Stats before =
+        in_process ? log->GetStats() : eventlog::EmbeddedLog::Stats{};
     const Result commands = Measure(callers, seconds, [&](int c) {
       const int t = c % tenants;
       const std::string tenant = "tenant-" + std::to_string(t);
@@ -91,12 +127,13 @@ int Run(const std::vector<int>& caller_counts, double seconds, int tenants, int 
       auto caller_stub = std::shared_ptr<v1::CommandService::Stub>(
           v1::CommandService::NewStub(Channel(address, c + 1)));
       auto mix = std::make_shared<CommandMix>(
-          *caller_stub, "r" + std::to_string(round) + "-c" + std::to_string(c),
+          *caller_stub, run + "r" + std::to_string(round) + "-c" + std::to_string(c),
           decisions[static_cast<size_t>(t)], owner, mint(tenant, "mia", v1::ROLE_ISMS_MANAGER),
           mint(tenant, owner, v1::ROLE_ACTION_OWNER));
       return [caller_stub, mix] { return mix->Next(); };
     });
-    const eventlog::EmbeddedLog::Stats after = (*log)->GetStats();
+    const eventlog::EmbeddedLog::Stats after =
+        in_process ? log->GetStats() : eventlog::EmbeddedLog::Stats{};
     const Result echo = Measure(callers, seconds, [&](int c) {
       auto health = std::shared_ptr<grpc::health::v1::Health::Stub>(
           grpc::health::v1::Health::NewStub(Channel(address, 1000 + c)));
@@ -126,7 +163,7 @@ int Run(const std::vector<int>& caller_counts, double seconds, int tenants, int 
   for (const auto& [callers, records] : group_commits) {
     std::printf("%d callers: %.1f events per synced log commit\n", callers, records);
   }
-  if (lone.has_value()) {
+  if (lone.has_value() && in_process) {
     // The 1-caller target: p50 <= echo p50 + one fsync + 150 µs, with the fsync measured now.
     const int64_t fsync = RawSyncedWriteP50(dir / "raw-sync", 2.0, kRecordLikeBytes);
     const int64_t limit = lone->second.p50 + fsync + 150;
@@ -137,8 +174,10 @@ int Run(const std::vector<int>& caller_counts, double seconds, int tenants, int 
         static_cast<long long>(fsync), static_cast<long long>(limit),
         lone->first.p50 <= limit ? "within" : "above");
   }
-  server->Shutdown();
-  (*service)->Stop();
+  if (in_process) {
+    server->Shutdown();
+    service->Stop();
+  }
   std::filesystem::remove_all(dir);
   return 0;
 }
@@ -170,11 +209,26 @@ int main(int argc, char** argv) {
   app.add_option("--backlog", backlog,
                  "With --stream: events of the subscriber's tenant appended before it reads")
       ->capture_default_str();
+  reviewtrail::tools::Target target;
+  app.add_option("--target", target.address,
+                 "host:port of a running command service to drive instead of an in-process one");
+  app.add_option("--signing-key", target.signing_key,
+                 "With --target: the service's signing key (PEM) to mint the callers' tokens");
+  app.add_option("--token-issuer", target.issuer, "With --target: the tokens' issuer");
+  app.add_option("--token-audience", target.audience, "With --target: the tokens' audience");
   CLI11_PARSE(app, argc, argv);
+  if (!target.address.empty() && target.signing_key.empty()) {
+    std::cerr << "--target needs --signing-key\n";
+    return 2;
+  }
   reviewtrail::server::DisableMutexDeadlockDetection();  // as the service binaries do
   if (stream) {
+    if (!target.address.empty()) {
+      std::cerr << "--stream runs in process; it does not take --target\n";
+      return 2;
+    }
     return reviewtrail::tools::RunStream(*std::max_element(callers.begin(), callers.end()), seconds,
                                          tenants, log_shards, backlog, dir);
   }
-  return reviewtrail::tools::Run(callers, seconds, tenants, log_shards, dir);
+  return reviewtrail::tools::Run(callers, seconds, tenants, log_shards, dir, target);
 }
