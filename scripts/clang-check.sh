@@ -46,15 +46,10 @@ def uses_locks(source, include_dirs):
                 break
     return False
 
-# services/events still guards its members with std::mutex (clang does not check those); its
-# sources are left out and its headers read as system headers until they move to absl::Mutex.
-excluded = ("services/events/",)
 count = 0
 for entry in json.load(open(db)):
     source = os.path.relpath(entry["file"], root)
     if not source.startswith(("libs/", "services/", "tools/")) or "/tests/" in source:
-        continue
-    if source.startswith(excluded):
         continue
     args = entry.get("arguments") or shlex.split(entry["command"])
     out, skip = [], False
@@ -67,10 +62,6 @@ for entry in json.load(open(db)):
             continue
         if arg == entry["file"] or arg == source:
             continue
-        for prefix in excluded:
-            include = os.path.join(root, prefix)
-            if arg == "-I" + include + "include":
-                arg = "-isystem" + include + "include"
         out.append(arg)
     include_dirs = [a[2:] for a in out if a.startswith("-I")]
     if not check_all and not uses_locks(entry["file"], include_dirs):

@@ -70,22 +70,19 @@ class EventService::Stream final : public grpc::ServerWriteReactor<v1::Subscribe
 
   // Asks the stream to end with UNAVAILABLE (the service is stopping).
   void RequestStop() {
-    std::lock_guard lock(mu_);
+    absl::MutexLock lock(&mu_);
     stopping_ = true;
-    changed_.notify_all();
   }
 
   void OnWriteDone(bool ok) override {
-    std::lock_guard lock(mu_);
+    absl::MutexLock lock(&mu_);
     writing_ = false;
     if (!ok) cancelled_ = true;  // the stream broke: the subscriber is gone
-    changed_.notify_all();
   }
 
   void OnCancel() override {
-    std::lock_guard lock(mu_);
+    absl::MutexLock lock(&mu_);
     cancelled_ = true;
-    changed_.notify_all();
   }
 
   void OnDone() override {
@@ -178,7 +175,7 @@ class EventService::Stream final : public grpc::ServerWriteReactor<v1::Subscribe
   }
 
   End Ended() {
-    std::lock_guard lock(mu_);
+    absl::MutexLock lock(&mu_);
     if (cancelled_) return End::kCancelled;
     if (stopping_) return End::kStopping;
     return End::kNone;
@@ -206,7 +203,7 @@ class EventService::Stream final : public grpc::ServerWriteReactor<v1::Subscribe
   // its OnWriteDone, even when the stream ends before that.
   End Send(v1::SubscribeResponse message) {
     {
-      std::lock_guard lock(mu_);
+      absl::MutexLock lock(&mu_);
       if (cancelled_) return End::kCancelled;
       if (stopping_) return End::kStopping;
       in_flight_ = std::move(message);
@@ -214,9 +211,9 @@ class EventService::Stream final : public grpc::ServerWriteReactor<v1::Subscribe
       sent_next_ = in_flight_.next().offset();
     }
     StartWrite(&in_flight_);
-    std::unique_lock lock(mu_);
-    const auto deadline = SteadyClock::now() + service_.options_.stall_limit;
-    changed_.wait_until(lock, deadline, [&] { return !writing_ || cancelled_ || stopping_; });
+    absl::MutexLock lock(&mu_);
+    mu_.AwaitWithTimeout(absl::Condition(this, &Stream::WriteSettled),
+                         absl::FromChrono(service_.options_.stall_limit));
     if (cancelled_) return End::kCancelled;
     if (!writing_) return End::kNone;
     return stopping_ ? End::kStopping : End::kTooSlow;
@@ -231,8 +228,12 @@ class EventService::Stream final : public grpc::ServerWriteReactor<v1::Subscribe
   int64_t sent_next_ = start_;  // `next` of the last message handed to gRPC; the stream thread's
   std::thread pump_;
 
-  std::mutex mu_;
-  std::condition_variable changed_;
+  // The write in flight was taken, or the stream ends.
+  [[nodiscard]] bool WriteSettled() const ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+    return !writing_ || cancelled_ || stopping_;
+  }
+
+  absl::Mutex mu_;
   v1::SubscribeResponse in_flight_ ABSL_GUARDED_BY(mu_);
   bool writing_ ABSL_GUARDED_BY(mu_) = false;
   bool cancelled_ ABSL_GUARDED_BY(mu_) = false;
@@ -251,22 +252,21 @@ EventService::EventService(eventlog::EventLog& log, const auth::TokenVerifier& v
 EventService::~EventService() { Stop(); }
 
 void EventService::Stop() {
-  std::unique_lock lock(mu_);
+  absl::MutexLock lock(&mu_);
   stopping_ = true;
   for (Stream* stream : streams_) stream->RequestStop();
-  released_.wait(lock, [&] { return streams_.empty(); });
+  mu_.Await(absl::Condition(this, &EventService::AllReleased));
 }
 
 size_t EventService::OpenStreams() {
-  std::lock_guard lock(mu_);
+  absl::MutexLock lock(&mu_);
   return streams_.size();
 }
 
 void EventService::Release(Stream* stream) {
-  std::lock_guard lock(mu_);
+  absl::MutexLock lock(&mu_);
   streams_.erase(stream);
   metrics_->open().Set(static_cast<double>(streams_.size()));
-  released_.notify_all();
 }
 
 grpc::ServerWriteReactor<v1::SubscribeResponse>* EventService::Subscribe(
@@ -319,7 +319,7 @@ grpc::ServerWriteReactor<v1::SubscribeResponse>* EventService::Subscribe(
   auto* stream = new Stream(*this, tenant_id, partition, start, std::move(selector).value(),
                             *std::move(subscription));
   {
-    std::lock_guard lock(mu_);
+    absl::MutexLock lock(&mu_);
     if (stopping_) {
       delete stream;
       return new Refusal(rpc::ToGrpcStatus(absl::UnavailableError("the server is stopping")));

@@ -5,7 +5,6 @@
 #include <prometheus/gauge.h>
 #include <prometheus/histogram.h>
 
-#include <condition_variable>
 #include <deque>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -162,23 +161,21 @@ class WebhookDispatcher::Endpoint {
 
   void Stop() {
     {
-      std::lock_guard lock(mutex_);
+      absl::MutexLock lock(&mutex_);
       stopping_ = true;
     }
-    wake_.notify_all();
     if (thread_.joinable()) thread_.join();
   }
 
  private:
   // Waits `duration` unless stopped first; false when stopping.
   bool Sleep(std::chrono::milliseconds duration) {
-    std::unique_lock lock(mutex_);
-    return !wake_.wait_for(lock, duration,
-                           [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) { return stopping_; });
+    absl::MutexLock lock(&mutex_);
+    return !mutex_.AwaitWithTimeout(absl::Condition(&stopping_), absl::FromChrono(duration));
   }
 
   bool Stopping() {
-    std::lock_guard lock(mutex_);
+    absl::MutexLock lock(&mutex_);
     return stopping_;
   }
 
@@ -324,8 +321,7 @@ class WebhookDispatcher::Endpoint {
   int failures_ = 0;  // in a row
   bool paused_ = false;
 
-  std::mutex mutex_;
-  std::condition_variable wake_;
+  absl::Mutex mutex_;
   bool stopping_ ABSL_GUARDED_BY(mutex_) = false;
   std::thread thread_;
 };

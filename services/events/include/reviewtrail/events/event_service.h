@@ -3,13 +3,12 @@
 #include <prometheus/registry.h>
 
 #include <chrono>
-#include <condition_variable>
 #include <cstddef>
 #include <memory>
-#include <mutex>
 #include <set>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "reviewtrail/auth/token_verifier.h"
 #include "reviewtrail/eventlog/event_log.h"
 #include "reviewtrail/runtime/clock.h"
@@ -76,8 +75,11 @@ class EventService final : public v1::EventService::CallbackService {
   const EventServiceOptions options_;
   std::unique_ptr<EventStreamMetrics> metrics_;
 
-  std::mutex mu_;
-  std::condition_variable released_;
+  [[nodiscard]] bool AllReleased() const ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+    return streams_.empty();
+  }
+
+  absl::Mutex mu_;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   std::set<Stream*> streams_ ABSL_GUARDED_BY(mu_);  // each is deleted by its OnDone
 };
