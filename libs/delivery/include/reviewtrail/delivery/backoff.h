@@ -1,10 +1,10 @@
 #pragma once
 
 #include <chrono>
-#include <mutex>
 #include <random>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 
 namespace reviewtrail::delivery {
 
@@ -30,7 +30,7 @@ class Backoff {
 
  private:
   const RetryPolicy policy_;
-  std::mutex mutex_;
+  absl::Mutex mutex_;
   std::mt19937_64 random_ ABSL_GUARDED_BY(mutex_){std::random_device{}()};
 };
 
