@@ -8,8 +8,8 @@
 #include <functional>
 #include <thread>
 
-#include "reviewtrail/projection/key_codec.h"
 #include "reviewtrail/eventlog/store_statistics.h"
+#include "reviewtrail/projection/key_codec.h"
 #include "store_status.h"
 
 namespace reviewtrail::projection {
