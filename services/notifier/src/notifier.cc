@@ -118,13 +118,14 @@ absl::Status Notifier::Open(prometheus::Registry& registry,
       changes_.clear();
     }
     const Time now = clock_.Now();
-    const projection::StoreReadView view(*store_);
-    const absl::Status scanned =
-        view.Scan(kActionsTable, "", "", [&](std::string_view key, std::string_view) {
-          Replan(std::string(key), now);
+    std::vector<std::string> keys;
+    const absl::Status scanned = projection::StoreReadView(*store_).Scan(
+        kActionsTable, "", "", [&keys](std::string_view key, std::string_view) {
+          keys.emplace_back(key);
           return true;
         });
     if (!scanned.ok()) return scanned;
+    for (const std::string& key : keys) Replan(key, now);
     UpdateGauges(now);
   }
   if (absl::Status started = projector_->Start(); !started.ok()) return started;
