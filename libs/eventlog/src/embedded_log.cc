@@ -551,6 +551,10 @@ absl::StatusOr<std::unique_ptr<EmbeddedLog>> EmbeddedLog::Open(const EmbeddedLog
   if (options.partition_count < 0) {
     return absl::InvalidArgumentError("embedded log: negative partition count");
   }
+  // RocksDB logs a missing directory as an error while it creates a store: make it first (a real
+  // failure to create it is reported by the open below).
+  std::error_code ignored;
+  std::filesystem::create_directories(options.path, ignored);
   rocksdb::Options db_options;
   db_options.create_if_missing = true;
   db_options.info_log = StorageInfoLog("embedded log");

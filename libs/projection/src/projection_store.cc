@@ -5,6 +5,7 @@
 #include <rocksdb/table.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <functional>
 #include <thread>
 
@@ -55,6 +56,10 @@ absl::StatusOr<std::unique_ptr<ProjectionStore>> ProjectionStore::Open(
                                         "\" is not one of the store's tables");
     }
   }
+  // RocksDB logs a missing directory as an error while it creates a store: make it first (a real
+  // failure to create it is reported by the open below).
+  std::error_code ignored;
+  std::filesystem::create_directories(path, ignored);
   rocksdb::DBOptions options;
   options.create_if_missing = true;
   options.info_log = eventlog::StorageInfoLog("store " + path);

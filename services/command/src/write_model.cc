@@ -4,6 +4,7 @@
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
 
+#include <filesystem>
 #include <map>
 
 #include "reviewtrail/domain/evolve.h"
@@ -67,6 +68,10 @@ absl::Status ToStatus(const rocksdb::Status& status, std::string_view what) {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<WriteModel>> WriteModel::Open(const std::string& path) {
+  // RocksDB logs a missing directory as an error while it creates a store: make it first (a real
+  // failure to create it is reported by the open below).
+  std::error_code ignored;
+  std::filesystem::create_directories(path, ignored);
   rocksdb::Options options;
   options.create_if_missing = true;
   options.info_log = eventlog::StorageInfoLog("write model");
