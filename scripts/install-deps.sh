@@ -7,6 +7,7 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config git ca-certificates
   clang-format clang-tidy
   clang libclang-rt-14-dev  # the fuzz preset: clang and libFuzzer (libclang_rt.fuzzer)
+  lld  # the dev and fuzz presets link with it: a quarter of GNU ld's time on the sanitizer build
   protobuf-compiler libprotobuf-dev
   libgrpc++-dev protobuf-compiler-grpc
   librocksdb-dev
