@@ -9,6 +9,11 @@ function(reviewtrail_warnings target)
                                            # -Wnull-dereference is left out: at -O2 GCC 12 reports it
                                            # inside inlined library code (CLI11, libstdc++).
                                            -Wno-missing-field-initializers)
+  # clang checks the locking annotations (ABSL_GUARDED_BY and friends, on absl::Mutex): a guarded
+  # member touched without its lock, or a lock left held, does not compile.
+  if(CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+    target_compile_options(${target} PRIVATE -Wthread-safety)
+  endif()
   if(REVIEWTRAIL_WERROR)
     target_compile_options(${target} PRIVATE -Werror)
   endif()
@@ -48,6 +53,12 @@ function(reviewtrail_test)
                        DISCOVERY_TIMEOUT 60)
 endfunction()
 
-# The fuzz preset (clang, libFuzzer) builds the fuzz targets of tests/fuzz; no other build needs
-# clang.
-option(REVIEWTRAIL_FUZZ "Build the libFuzzer targets of tests/fuzz (the fuzz preset, clang only)" OFF)
+# The libFuzzer targets of tests/fuzz need clang: the dev preset (clang) builds them beside the
+# tests, and its CTest runs each one briefly (label fuzz).
+if(CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+  set(REVIEWTRAIL_FUZZ_DEFAULT ON)
+else()
+  set(REVIEWTRAIL_FUZZ_DEFAULT OFF)
+endif()
+option(REVIEWTRAIL_FUZZ "Build the libFuzzer targets of tests/fuzz (clang only)"
+       ${REVIEWTRAIL_FUZZ_DEFAULT})

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # The long fuzzing runs (before a parser change is called done): each named target, one after the
 # other, for SECONDS (default 600) at the lowest CPU priority, from its seeds into a corpus kept in
-# build/fuzz/long/<target>. Prints each target's final line (executions, coverage, corpus) and
-# stops at the first finding (the input is left in build/fuzz/long/<target>-artifacts/). A unit
+# build/dev/fuzz-long/<target>. Prints each target's final line (executions, coverage, corpus) and
+# stops at the first finding (the input is left in build/dev/fuzz-long/<target>-artifacts/). A unit
 # counts as hung after 60 s (not 10 s as in CI): at nice 19 on a busy machine a fuzzer can be
 # starved for seconds.
-# Usage: tests/fuzz/long_run.sh [SECONDS] [TARGET...]   (after `cmake --build --preset fuzz`)
+# Usage: tests/fuzz/long_run.sh [SECONDS] [TARGET...]   (after `cmake --build --preset dev --target fuzzers`)
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 seconds=${1:-600}
@@ -16,11 +16,11 @@ if [ ${#targets[@]} -eq 0 ]; then
            fuzz_positions fuzz_notifier_config fuzz_cli_config)
 fi
 for target in "${targets[@]}"; do
-  corpus=build/fuzz/long/$target
-  artifacts=build/fuzz/long/$target-artifacts
+  corpus=build/dev/fuzz-long/$target
+  artifacts=build/dev/fuzz-long/$target-artifacts
   mkdir -p "$corpus" "$artifacts"
-  log=build/fuzz/long/$target.log
-  nice -n 19 build/fuzz/tests/fuzz/$target -max_total_time="$seconds" -timeout=60 \
+  log=build/dev/fuzz-long/$target.log
+  nice -n 19 build/dev/tests/fuzz/$target -max_total_time="$seconds" -timeout=60 \
     -rss_limit_mb=2048 -max_len=8192 -print_final_stats=1 -artifact_prefix="$artifacts/" \
     "$corpus" "tests/fuzz/corpus/$target" >"$log" 2>&1
   status=$?

@@ -153,14 +153,15 @@ TEST_F(GoldenReadModelTest, ReviewAndDecisionListsHoldExactlyTheirActionsPageByP
     return std::set<std::string>(seen.begin(), seen.end());
   };
   for (const auto& [review, actions] : by_review) {
-    EXPECT_EQ(list([&](auto& r) { r.set_review_id(review); }), actions) << review;
+    EXPECT_EQ(list([&review = review](auto& r) { r.set_review_id(review); }), actions) << review;
   }
   for (const auto& [decision, actions] : by_decision) {
-    EXPECT_EQ(list([&](auto& r) { r.set_decision_id(decision); }), actions) << decision;
+    EXPECT_EQ(list([&decision = decision](auto& r) { r.set_decision_id(decision); }), actions)
+        << decision;
     for (const auto& [review, of_review] : by_review) {  // both filters: the actions of both
       std::set<std::string> both;
       std::ranges::set_intersection(actions, of_review, std::inserter(both, both.end()));
-      EXPECT_EQ(list([&](auto& r) {
+      EXPECT_EQ(list([&decision = decision, &review = review](auto& r) {
                   r.set_decision_id(decision);
                   r.set_review_id(review);
                 }),
