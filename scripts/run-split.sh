@@ -48,9 +48,14 @@ stop_all() {
   trap - INT TERM EXIT
   echo
   echo "run-split: stopping every process"
-  # Services first (they drain), the broker last.
-  for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do kill -TERM "${PIDS[i]}" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  # Services first, each finishing its in-flight work while the broker still answers; the broker
+  # (PIDS[0]) once they have exited.
+  for ((i = ${#PIDS[@]} - 1; i >= 1; i--)); do kill -TERM "${PIDS[i]}" 2>/dev/null || true; done
+  for ((i = ${#PIDS[@]} - 1; i >= 1; i--)); do wait "${PIDS[i]}" 2>/dev/null || true; done
+  if [ ${#PIDS[@]} -gt 0 ]; then
+    kill -TERM "${PIDS[0]}" 2>/dev/null || true
+    wait "${PIDS[0]}" 2>/dev/null || true
+  fi
   echo "run-split: stopped (logs in $DIR/logs)"
 }
 trap stop_all INT TERM EXIT

@@ -236,6 +236,23 @@ std::string TenantSnapshot(const std::string& address, const std::string& token)
   return snapshot;
 }
 
+// A service asked to stop after the brokers have gone stops within about one request timeout (10
+// s): its projector does not wait for every partition's end offset in turn (16 x 10 s here).
+TEST(SplitFaultsTest, AServiceAskedToStopAfterTheBrokersHaveGoneStopsWithinOneRequestTimeout) {
+  SplitStack stack(SplitStack::Options{.partitions = 16});
+  ASSERT_NO_FATAL_FAILURE(stack.StartBroker());
+  ASSERT_FALSE(stack.StartCommand().address.empty());
+  SplitStack::Service& query = stack.StartQuery("query");
+  ASSERT_EQ(stack.AwaitHealth(query.address, "", HealthCheckResponse::SERVING),
+            HealthCheckResponse::SERVING);
+  stack.broker().Signal(SIGKILL);
+  // Past the projector's next lag update, which now asks brokers that do not answer.
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  query.process->Send(SIGTERM);
+  EXPECT_NE(query.process->WaitForLine("stopped cleanly", std::chrono::seconds(60)), "")
+      << query.process->output();
+}
+
 TEST(SplitFaultsTest, ANewQueryReplicaOn100kEventsServesOnlyOnceCaughtUpAndEqualsTheOther) {
   // The mock keeps ~5 MiB of a partition (~11k of these records): 128 tenants over 64 partitions
   // keep every partition well under it.

@@ -92,6 +92,10 @@ void ChildProcess::Drain() {
   }
 }
 
+void ChildProcess::Send(int signal) const {
+  if (pid_ > 0) ::kill(pid_, signal);
+}
+
 int ChildProcess::Signal(int signal) {
   if (pid_ <= 0) return 0;
   ::kill(pid_, signal);

@@ -28,6 +28,8 @@ class ChildProcess {
   void Drain();
   // Sends `signal` and waits for the exit; returns the wait status.
   int Signal(int signal);
+  // Sends `signal` without waiting (then WaitForLine what the child prints as it stops).
+  void Send(int signal) const;
   [[nodiscard]] const std::string& output() const { return output_; }
 
  private:

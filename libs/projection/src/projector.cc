@@ -422,8 +422,15 @@ void Projector::UpdateLag() {
   }
   const double wall = SecondsSinceEpoch(std::chrono::system_clock::now());
   for (int32_t partition = 0; partition < static_cast<int32_t>(applied.size()); ++partition) {
+    {
+      absl::MutexLock lock(&mutex_);
+      if (stopping_) return;
+    }
+    // On Kafka each end offset asks the partition's leader, waiting up to the request timeout:
+    // when one cannot answer (the brokers are gone), the others are not asked this round, so a
+    // stop is never held up by one timeout per partition. The gauges keep their last values.
     absl::StatusOr<int64_t> end = log_.EndOffset(partition);
-    if (!end.ok()) continue;
+    if (!end.ok()) return;
     const auto index = static_cast<size_t>(partition);
     const double waiting = static_cast<double>(*end - applied[index]);
     const std::map<std::string, std::string> labels = {{"projection", options_.name},
