@@ -387,18 +387,34 @@ absl::Status KafkaLogImpl::CreateTopic(int brokers) {
   return absl::OkStatus();
 }
 
+// Asked with ListOffsets through rd_kafka_offsets_for_times (the timestamps -2 and -1 stand for the
+// earliest and the latest offset), not rd_kafka_query_watermark_offsets: before librdkafka 2.3.0
+// (Debian bookworm ships 2.0.2) the latter waits forever, whatever its timeout, while the
+// partition's leader cannot be reached (librdkafka #2588, fixed by #4460), which held up every
+// caller — a projector's stop among them — for as long as the brokers were gone.
 absl::StatusOr<std::pair<int64_t, int64_t>> KafkaLogImpl::Watermarks(int32_t partition) {
   if (absl::Status s = CheckPartition(partition); !s.ok()) return s;
-  int64_t low = 0;
-  int64_t high = 0;
-  if (absl::Status s = KafkaErrorStatus(
-          rd_kafka_query_watermark_offsets(producer_.get(), config_.topic.c_str(), partition, &low,
-                                           &high, internal::TimeoutMs(config_.request_timeout)),
-          "query_watermark_offsets");
-      !s.ok()) {
-    return s;
+  const auto deadline = std::chrono::steady_clock::now() + config_.request_timeout;
+  std::array<int64_t, 2> marks{};
+  for (size_t which = 0; which < marks.size(); ++which) {
+    KafkaPartitionList list(rd_kafka_topic_partition_list_new(1));
+    rd_kafka_topic_partition_t* entry =
+        rd_kafka_topic_partition_list_add(list.get(), config_.topic.c_str(), partition);
+    entry->offset = which == 0 ? RD_KAFKA_OFFSET_BEGINNING : RD_KAFKA_OFFSET_END;
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (absl::Status s =
+            KafkaErrorStatus(rd_kafka_offsets_for_times(
+                                 producer_.get(), list.get(),
+                                 internal::TimeoutMs(std::max(left, std::chrono::milliseconds(1)))),
+                             "list offsets");
+        !s.ok()) {
+      return s;
+    }
+    if (absl::Status s = KafkaErrorStatus(entry->err, "list offsets"); !s.ok()) return s;
+    marks[which] = entry->offset;
   }
-  return std::make_pair(low, high);
+  return std::make_pair(marks[0], marks[1]);
 }
 
 std::vector<absl::StatusOr<std::vector<Position>>> KafkaLogImpl::AppendEach(
