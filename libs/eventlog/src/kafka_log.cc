@@ -397,7 +397,7 @@ absl::StatusOr<std::pair<int64_t, int64_t>> KafkaLogImpl::Watermarks(int32_t par
   const auto deadline = std::chrono::steady_clock::now() + config_.request_timeout;
   std::array<int64_t, 2> marks{};
   for (size_t which = 0; which < marks.size(); ++which) {
-    KafkaPartitionList list(rd_kafka_topic_partition_list_new(1));
+    internal::KafkaPartitionList list(rd_kafka_topic_partition_list_new(1));
     rd_kafka_topic_partition_t* entry =
         rd_kafka_topic_partition_list_add(list.get(), config_.topic.c_str(), partition);
     entry->offset = which == 0 ? RD_KAFKA_OFFSET_BEGINNING : RD_KAFKA_OFFSET_END;
