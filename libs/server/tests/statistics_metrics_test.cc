@@ -54,6 +54,21 @@ TEST(StatisticsMetricsTest, ExportsEveryRegisteredStoreUntilItsRegistrationIsDro
   EXPECT_TRUE(scraped.at("reviewtrail_rocksdb_live_sst_bytes").contains("store=event_log"));
 }
 
+TEST(StatisticsMetricsTest, ExportsTheStoresMemoryBudgetAndItsUse) {
+  const auto memory = eventlog::StoreMemory::Create(uint64_t{96} << 20);
+  StatisticsMetrics metrics(std::chrono::seconds(15), memory);
+  const auto scraped = Scrape(metrics);
+  EXPECT_EQ(scraped.at("reviewtrail_rocksdb_memory_budget_bytes").at(""), 96 << 20);
+  EXPECT_EQ(scraped.at("reviewtrail_rocksdb_memory_usage_bytes").at(""),
+            static_cast<double>(memory->usage_bytes()));
+  EXPECT_EQ(scraped.at("reviewtrail_rocksdb_memory_memtable_bytes").at(""),
+            static_cast<double>(memory->memtable_bytes()));
+  EXPECT_TRUE(scraped.contains("reviewtrail_rocksdb_memory_pinned_bytes"));
+  // Without a budget (a process that opens no store): no memory family.
+  EXPECT_FALSE(Scrape(StatisticsMetrics(std::chrono::seconds(15)))
+                   .contains("reviewtrail_rocksdb_memory_budget_bytes"));
+}
+
 TEST(StatisticsMetricsTest, ExportsTheLatestReportOfEachKafkaClient) {
   StatisticsMetrics metrics(std::chrono::seconds(15));
   eventlog::KafkaStatistics producer{.client = "cmd#producer-1", .producer = true};
