@@ -106,6 +106,15 @@ void StatisticsMetrics::AppendStoreFamilies(std::vector<prometheus::MetricFamily
       {"reviewtrail_rocksdb_live_sst_bytes",
        "Bytes of the store's live SST files (rocksdb.live-sst-files-size)", MetricType::Gauge,
        [](const eventlog::StoreStatistics& s) { return static_cast<double>(s.live_sst_bytes); }},
+      {"reviewtrail_rocksdb_wal_bytes_total",
+       "Bytes written to the store's write-ahead log (WAL_FILE_BYTES)", MetricType::Counter,
+       [](const eventlog::StoreStatistics& s) { return static_cast<double>(s.wal_bytes); }},
+      {"reviewtrail_rocksdb_flush_bytes_total",
+       "Bytes of files written by memtable flushes (FLUSH_WRITE_BYTES)", MetricType::Counter,
+       [](const eventlog::StoreStatistics& s) { return static_cast<double>(s.flush_bytes); }},
+      {"reviewtrail_rocksdb_compaction_bytes_total",
+       "Bytes of files written by compactions (COMPACT_WRITE_BYTES)", MetricType::Counter,
+       [](const eventlog::StoreStatistics& s) { return static_cast<double>(s.compaction_bytes); }},
   };
   std::vector<eventlog::StoreStatistics> stores;
   {

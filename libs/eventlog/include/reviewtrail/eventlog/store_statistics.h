@@ -33,6 +33,12 @@ struct StoreStatistics {
   // one (StoreMemory), so the same figure for every store of the process.
   uint64_t block_cache_bytes = 0;
   uint64_t live_sst_bytes = 0;  // rocksdb.live-sst-files-size, summed over column families
+  // Bytes written since the store opened (tickers; 0 without NewStoreStatistics()): to the
+  // write-ahead log (WAL_FILE_BYTES: what each durable write costs at once), to new files by
+  // memtable flushes (FLUSH_WRITE_BYTES) and by compactions (COMPACT_WRITE_BYTES).
+  uint64_t wal_bytes = 0;
+  uint64_t flush_bytes = 0;
+  uint64_t compaction_bytes = 0;
 };
 
 // The Statistics object every store opens with (options.statistics): tickers only, no
