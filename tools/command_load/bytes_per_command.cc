@@ -168,6 +168,12 @@ int RunBytesPerCommand(int actions, int tenants, int log_shards, const std::file
   (*commands)->Stop();
   (*queries)->Stop();
   (*audit)->Stop();
+  // Closed before their directories go (a store flushes on close).
+  server.reset();
+  commands->reset();
+  queries->reset();
+  audit->reset();
+  log->reset();
   std::filesystem::remove_all(dir);
   if (failures > 0) {
     std::cerr << failures << " figures are 0: a store wrote nothing for a command type\n";
