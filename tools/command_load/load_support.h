@@ -109,6 +109,9 @@ struct Target {
   std::string signing_key;
   std::string issuer;
   std::string audience;
+  // The callers' tenants are <tenant_prefix>0, 1, ...: against a server holding other data, a
+  // prefix of tenants it does not have.
+  std::string tenant_prefix = "tenant-";
 };
 
 // Mints a token of `key` for the load's principals (two hours), with the issuer and audience the
@@ -121,20 +124,19 @@ inline std::string Mint(const auth::SigningKey& key, const std::string& tenant,
                           audience);
 }
 
-// Per tenant ("tenant-<t>"): a manager (mia), one owner per caller ("owner-<c>"), a review and a
+// Per tenant ("<prefix><t>"): a manager (mia), one owner per caller ("owner-<c>"), a review and a
 // decision; returns each tenant's decision id, or nullopt when a command failed.
-inline std::optional<std::vector<std::string>> PrepareTenants(const std::string& address,
-                                                              const auth::SigningKey& key,
-                                                              int tenants, int max_callers,
-                                                              const std::string& issuer = "load",
-                                                              const std::string& audience = "") {
+inline std::optional<std::vector<std::string>> PrepareTenants(
+    const std::string& address, const auth::SigningKey& key, int tenants, int max_callers,
+    const std::string& issuer = "load", const std::string& audience = "",
+    const std::string& prefix = "tenant-") {
   auto mint = [&](const std::string& tenant, const std::string& subject, v1::Role role) {
     return Mint(key, tenant, subject, role, issuer, audience);
   };
   std::vector<std::string> decisions;
   auto stub = v1::CommandService::NewStub(Channel(address, 0));
   for (int t = 0; t < tenants; ++t) {
-    const std::string tenant = "tenant-" + std::to_string(t);
+    const std::string tenant = prefix + std::to_string(t);
     const std::string manager = mint(tenant, "mia", v1::ROLE_ISMS_MANAGER);
     v1::CommandReply reply;
     for (int c = -1; c < max_callers; ++c) {

@@ -21,6 +21,7 @@
 #include <sstream>
 #include <thread>
 
+#include "bytes_per_command.h"
 #include "command_mix.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "load_support.h"
@@ -103,8 +104,8 @@ int Run(const std::vector<int>& caller_counts, double seconds, int tenants, int 
     return Mint(key, tenant, subject, role, issuer, target.audience);
   };
   const int max_callers = *std::max_element(caller_counts.begin(), caller_counts.end());
-  const std::optional<std::vector<std::string>> prepared =
-      PrepareTenants(address, key, tenants, max_callers, issuer, target.audience);
+  const std::optional<std::vector<std::string>> prepared = PrepareTenants(
+      address, key, tenants, max_callers, issuer, target.audience, target.tenant_prefix);
   if (!prepared.has_value()) return 1;
   const std::vector<std::string>& decisions = *prepared;
 
@@ -122,7 +123,7 @@ int Run(const std::vector<int>& caller_counts, double seconds, int tenants, int 
         in_process ? log->GetStats() : eventlog::EmbeddedLog::Stats{};
     const Result commands = Measure(callers, seconds, [&](int c) {
       const int t = c % tenants;
-      const std::string tenant = "tenant-" + std::to_string(t);
+      const std::string tenant = target.tenant_prefix + std::to_string(t);
       const std::string owner = "owner-" + std::to_string(c);
       auto caller_stub = std::shared_ptr<v1::CommandService::Stub>(
           v1::CommandService::NewStub(Channel(address, c + 1)));
@@ -209,6 +210,15 @@ int main(int argc, char** argv) {
   app.add_option("--backlog", backlog,
                  "With --stream: events of the subscriber's tenant appended before it reads")
       ->capture_default_str();
+  bool bytes_per_command = false;
+  app.add_flag(
+      "--bytes-per-command", bytes_per_command,
+      "Instead: bytes each command type writes to the log, the write model, the query read "
+      "model and the audit log (in process, with the query and audit projectors)");
+  int actions = 200;
+  app.add_option("--actions", actions, "With --bytes-per-command: commands of each type")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   reviewtrail::tools::Target target;
   app.add_option("--target", target.address,
                  "host:port of a running command service to drive instead of an in-process one");
@@ -216,12 +226,24 @@ int main(int argc, char** argv) {
                  "With --target: the service's signing key (PEM) to mint the callers' tokens");
   app.add_option("--token-issuer", target.issuer, "With --target: the tokens' issuer");
   app.add_option("--token-audience", target.audience, "With --target: the tokens' audience");
+  app.add_option("--tenant-prefix", target.tenant_prefix,
+                 "The callers' tenants are <prefix>0, <prefix>1, ... (against a server whose "
+                 "history uses tenant-N: another prefix)")
+      ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   if (!target.address.empty() && target.signing_key.empty()) {
     std::cerr << "--target needs --signing-key\n";
     return 2;
   }
   reviewtrail::server::DisableMutexDeadlockDetection();  // as the service binaries do
+  if (bytes_per_command) {
+    if (!target.address.empty() || stream) {
+      std::cerr << "--bytes-per-command runs in process alone; it takes neither --target nor "
+                   "--stream\n";
+      return 2;
+    }
+    return reviewtrail::tools::RunBytesPerCommand(actions, tenants, log_shards, dir);
+  }
   if (stream) {
     if (!target.address.empty()) {
       std::cerr << "--stream runs in process; it does not take --target\n";

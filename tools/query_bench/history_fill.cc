@@ -1,8 +1,10 @@
 // history_fill: writes the synthetic history (synthetic_history.h, the one query_bench rebuilds
 // from) into a Kafka topic, for timing how long a new query replica takes to catch up on it
-// (scripts/bench-split.sh). One Append per tenant batch of up to 1,000 events, from --writers
+// (scripts/bench-split.sh), or into an embedded log, for the all-in-one server to start on
+// (scripts/scale-curve.sh). One Append per tenant batch of up to 1,000 events, from --writers
 // threads over disjoint tenants.
 //   history_fill --kafka-bootstrap-servers 127.0.0.1:9092 --partitions 64 --events 1000000
+//   history_fill --embedded-log data/log --partitions 16 --events 1000000
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <condition_variable>
@@ -12,11 +14,12 @@
 #include <mutex>
 #include <thread>
 
+#include "reviewtrail/eventlog/embedded_log.h"
 #include "reviewtrail/eventlog/kafka_log.h"
 #include "synthetic_history.h"
 
 int main(int argc, char** argv) {
-  CLI::App app{"Writes the synthetic history into a Kafka topic"};
+  CLI::App app{"Writes the synthetic history into a Kafka topic or an embedded log"};
   reviewtrail::eventlog::KafkaLogConfig config;
   config.create_topic = false;
   config.client_id = "history_fill";
@@ -24,7 +27,12 @@ int main(int argc, char** argv) {
   int tenants = 64;
   int owners = 50;
   int writers = 8;
-  app.add_option("--kafka-bootstrap-servers", config.bootstrap_servers)->required();
+  std::string embedded_log;
+  auto* kafka = app.add_option("--kafka-bootstrap-servers", config.bootstrap_servers);
+  app.add_option("--embedded-log", embedded_log,
+                 "Instead of Kafka: the directory of a new embedded log (the all-in-one server's "
+                 "<data-dir>/log)")
+      ->excludes(kafka);
   app.add_option("--topic", config.topic)->capture_default_str();
   app.add_option("--partitions", config.partition_count, "Partitions of the topic")->required();
   app.add_option("--events", events)->capture_default_str();
@@ -32,8 +40,26 @@ int main(int argc, char** argv) {
   app.add_option("--owners", owners, "Owners per tenant")->capture_default_str();
   app.add_option("--writers", writers, "Concurrent appenders")->capture_default_str();
   CLI11_PARSE(app, argc, argv);
+  if (embedded_log.empty() == config.bootstrap_servers.empty()) {
+    std::cerr << "history_fill: give --kafka-bootstrap-servers or --embedded-log\n";
+    return 2;
+  }
 
-  auto log = reviewtrail::eventlog::KafkaLog::Open(config);
+  absl::StatusOr<std::unique_ptr<reviewtrail::eventlog::EventLog>> log;
+  if (embedded_log.empty()) {
+    auto opened = reviewtrail::eventlog::KafkaLog::Open(config);
+    if (opened.ok())
+      log = std::unique_ptr<reviewtrail::eventlog::EventLog>(*std::move(opened));
+    else
+      log = opened.status();
+  } else {
+    auto opened = reviewtrail::eventlog::EmbeddedLog::Open(
+        {.path = embedded_log, .partition_count = config.partition_count});
+    if (opened.ok())
+      log = std::unique_ptr<reviewtrail::eventlog::EventLog>(*std::move(opened));
+    else
+      log = opened.status();
+  }
   if (!log.ok()) {
     std::cerr << "history_fill: " << log.status() << "\n";
     return 1;
@@ -112,6 +138,6 @@ int main(int argc, char** argv) {
     }
   }
   std::cout << "history_fill: " << events << " events (" << actions << " actions, " << tenants
-            << " tenants) in " << seconds << " s; the topic holds " << total << " records\n";
+            << " tenants) in " << seconds << " s; the log holds " << total << " records\n";
   return total >= events ? 0 : 1;
 }

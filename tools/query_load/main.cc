@@ -5,6 +5,10 @@
 // measured --repeat times; the tool prints the median (and the spread) of each and its verdict
 // against the targets of docs/PERFORMANCE.md ("Read throughput").
 //   query_load --events 1000000 --callers 1,16,64 --seconds 3 --repeat 3 --dir /var/tmp/qload
+// With --target it queries a running server instead (the all-in-one over a log that history_fill
+// wrote the same synthetic history into, same --tenants and --owners), minting its tokens with
+// that server's signing key:
+//   query_load --target 127.0.0.1:7443 --signing-key data/keys/signing-key.pem --callers 16
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/health_check_service_interface.h>
 #include <prometheus/registry.h>
@@ -13,10 +17,12 @@
 #include <algorithm>
 #include <atomic>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <iomanip>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <random>
 #include <sstream>
 #include <thread>
@@ -47,6 +53,10 @@ struct Options {
   int owners = 50;
   int partitions = 8;
   bool reuse = false;  // keep the log and read model a previous run left in --dir
+  // A running server to query instead of an in-process one; its signing key (PEM) and issuer.
+  std::string target;
+  std::string signing_key;
+  std::string token_issuer = "reviewtrail-local";
 };
 
 // One caller's view of the server: its own channel (its own connection), stubs and tokens.
@@ -115,58 +125,86 @@ void Fail(const std::string& what, const absl::Status& status) {
   std::exit(1);
 }
 
+// A running server's signing key, from its PEM file.
+auth::SigningKey LoadSigningKey(const std::string& path) {
+  std::ifstream file(path);
+  std::stringstream pem;
+  pem << file.rdbuf();
+  absl::StatusOr<auth::SigningKey> key = auth::SigningKeyFromPem(pem.str());
+  if (!file) Fail("--signing-key " + path, absl::NotFoundError("cannot read it"));
+  if (!key.ok()) Fail("--signing-key " + path, key.status());
+  return *std::move(key);
+}
+
 int Run(const Options& options) {
   const auto today = std::chrono::sys_days{std::chrono::year{2026} / 6 / 1};
   runtime::FakeClock clock(today + std::chrono::hours(10));
-  const std::string log_path = options.dir + "/log";
-  const std::string store_path = options.dir + "/query";
-  const bool reuse = options.reuse && std::filesystem::exists(store_path);
-  if (!reuse) {
-    std::filesystem::remove_all(options.dir);
-    std::filesystem::create_directories(options.dir);
-  }
-  auto log = eventlog::EmbeddedLog::Open({.path = log_path, .partition_count = options.partitions});
-  if (!log.ok()) Fail("log", log.status());
+  // In process: the log, its read model and the query service on loopback.
+  std::unique_ptr<eventlog::EmbeddedLog> log;
   prometheus::Registry registry;
-  if (!reuse) {
-    int64_t appended = 0;
-    GenerateHistory(options.events, options.tenants, options.owners,
-                    today.time_since_epoch().count(),
-                    [&](const std::string& tenant, std::vector<v1::EventEnvelope>& events) {
-                      auto positions = (*log)->Append(tenant, events);
-                      if (!positions.ok()) Fail("append", positions.status());
-                      appended += static_cast<int64_t>(events.size());
-                    });
-    if (absl::Status rebuilt =
-            query::RebuildReadModel(**log, store_path, runtime::TenantTimeZones(), registry);
-        !rebuilt.ok()) {
-      Fail("rebuild", rebuilt);
+  std::optional<auth::TokenVerifier> verifier;
+  std::unique_ptr<query::QueryService> service;
+  std::unique_ptr<grpc::Server> server;
+  auth::SigningKey key;
+  std::string address = options.target;
+  std::chrono::system_clock::time_point now = clock.Now();
+  if (!options.target.empty()) {
+    key = LoadSigningKey(options.signing_key);
+    now = std::chrono::system_clock::now();
+  } else {
+    const std::string log_path = options.dir + "/log";
+    const std::string store_path = options.dir + "/query";
+    const bool reuse = options.reuse && std::filesystem::exists(store_path);
+    if (!reuse) {
+      std::filesystem::remove_all(options.dir);
+      std::filesystem::create_directories(options.dir);
     }
-    std::cout << "read model of " << appended << " events, " << options.tenants << " tenants x "
-              << options.owners << " owners\n";
-  }
+    auto opened =
+        eventlog::EmbeddedLog::Open({.path = log_path, .partition_count = options.partitions});
+    if (!opened.ok()) Fail("log", opened.status());
+    log = *std::move(opened);
+    if (!reuse) {
+      int64_t appended = 0;
+      GenerateHistory(options.events, options.tenants, options.owners,
+                      today.time_since_epoch().count(),
+                      [&](const std::string& tenant, std::vector<v1::EventEnvelope>& events) {
+                        auto positions = log->Append(tenant, events);
+                        if (!positions.ok()) Fail("append", positions.status());
+                        appended += static_cast<int64_t>(events.size());
+                      });
+      if (absl::Status rebuilt =
+              query::RebuildReadModel(*log, store_path, runtime::TenantTimeZones(), registry);
+          !rebuilt.ok()) {
+        Fail("rebuild", rebuilt);
+      }
+      std::cout << "read model of " << appended << " events, " << options.tenants << " tenants x "
+                << options.owners << " owners\n";
+    }
 
-  auto key = auth::GenerateSigningKey();
-  auth::VerifierConfig verifier_config;
-  verifier_config.keys.push_back(auth::ToVerificationKey(*key));
-  auto verifier = auth::TokenVerifier::Create(verifier_config);
-  if (!verifier.ok()) Fail("verifier", verifier.status());
-  auto service =
-      query::QueryService::Start(**log, *verifier, clock, registry, {.store_path = store_path});
-  if (!service.ok()) Fail("query service", service.status());
-  grpc::EnableDefaultHealthCheckService(true);
-  grpc::ServerBuilder builder;
-  int port = 0;
-  builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
-  builder.RegisterService(service->get());
-  auto server = builder.BuildAndStart();
-  const std::string address = "127.0.0.1:" + std::to_string(port);
+    key = *auth::GenerateSigningKey();
+    auth::VerifierConfig verifier_config;
+    verifier_config.keys.push_back(auth::ToVerificationKey(key));
+    auto created = auth::TokenVerifier::Create(verifier_config);
+    if (!created.ok()) Fail("verifier", created.status());
+    verifier.emplace(*std::move(created));
+    auto started =
+        query::QueryService::Start(*log, *verifier, clock, registry, {.store_path = store_path});
+    if (!started.ok()) Fail("query service", started.status());
+    service = *std::move(started);
+    grpc::EnableDefaultHealthCheckService(true);
+    grpc::ServerBuilder builder;
+    int port = 0;
+    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
+    builder.RegisterService(service.get());
+    server = builder.BuildAndStart();
+    address = "127.0.0.1:" + std::to_string(port);
+  }
 
   std::vector<std::string> tokens;
   for (int t = 0; t < options.tenants; ++t) {
-    tokens.push_back(*auth::MintToken(*key,
-                                      auth::Principal{TenantName(t), "aude", {v1::ROLE_AUDITOR}},
-                                      clock.Now(), std::chrono::hours(24), ""));
+    tokens.push_back(*auth::MintToken(
+        key, auth::Principal{TenantName(t), "aude", {v1::ROLE_AUDITOR}}, now,
+        std::chrono::hours(24), options.target.empty() ? "" : options.token_issuer));
   }
   const size_t max_callers =
       static_cast<size_t>(*std::max_element(options.callers.begin(), options.callers.end()));
@@ -325,8 +363,8 @@ int Run(const Options& options) {
     std::cout << "  (run with 16 among --callers for the verdicts)\n";
   }
   if (errors > 0) std::cout << "errors: " << errors << " failed calls\n";
-  server->Shutdown();
-  (*service)->Stop();
+  if (server) server->Shutdown();
+  if (service) service->Stop();
   return errors == 0 ? 0 : 1;
 }
 
@@ -347,6 +385,19 @@ int main(int argc, char** argv) {
   app.add_option("--partitions", options.partitions, "Log partitions");
   app.add_flag("--reuse", options.reuse,
                "Query the log and read model a previous run left in --dir (no rebuild)");
+  app.add_option("--target", options.target,
+                 "host:port of a running server to query instead of an in-process one (its log "
+                 "filled by history_fill with the same --tenants and --owners)");
+  app.add_option("--signing-key", options.signing_key,
+                 "With --target: the server's signing key (PEM) to mint the callers' tokens");
+  app.add_option("--token-issuer", options.token_issuer,
+                 "With --target: the tokens' issuer (the server's --token-issuer, else "
+                 "reviewtrail-local)")
+      ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
+  if (!options.target.empty() && options.signing_key.empty()) {
+    std::cerr << "--target needs --signing-key\n";
+    return 2;
+  }
   return reviewtrail::tools::Run(options);
 }

@@ -21,10 +21,12 @@
 #include "record_codec.h"
 #include "reviewtrail/eventlog/partitioner.h"
 #include "reviewtrail/eventlog/storage_status.h"
+#include "reviewtrail/eventlog/store_memory.h"
 #include "reviewtrail/eventlog/store_statistics.h"
 #include "rocksdb/db.h"
 #include "rocksdb/options.h"
 #include "rocksdb/slice_transform.h"
+#include "rocksdb/table.h"
 #include "rocksdb/write_batch.h"
 #include "zero_filled_wal.h"
 
@@ -568,6 +570,10 @@ absl::StatusOr<std::unique_ptr<EmbeddedLog>> EmbeddedLog::Open(const EmbeddedLog
   db_options.memtable_insert_with_hint_prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(4));
   db_options.allow_concurrent_memtable_write = false;
   db_options.env = internal::ZeroFilledWalEnv();
+  // The shards' block cache and memtables are the process's store budget.
+  const std::shared_ptr<StoreMemory> memory =
+      options.memory != nullptr ? options.memory : ProcessStoreMemory();
+  memory->Configure(db_options, db_options, rocksdb::BlockBasedTableOptions());
   const auto open = [&](const std::string& path) -> absl::StatusOr<std::unique_ptr<rocksdb::DB>> {
     rocksdb::DB* raw_db = nullptr;
     if (absl::Status s = FromRocks(rocksdb::DB::Open(db_options, path, &raw_db), "open " + path);

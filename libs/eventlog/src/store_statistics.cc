@@ -36,6 +36,9 @@ StoreStatistics ReadStoreStatistics(rocksdb::DB& db, std::string store) {
   stats.block_cache_bytes = db_wide(rocksdb::DB::Properties::kBlockCacheUsage);
   if (const std::shared_ptr<rocksdb::Statistics> tickers = db.GetDBOptions().statistics) {
     stats.stall_micros = tickers->getTickerCount(rocksdb::STALL_MICROS);
+    stats.wal_bytes = tickers->getTickerCount(rocksdb::WAL_FILE_BYTES);
+    stats.flush_bytes = tickers->getTickerCount(rocksdb::FLUSH_WRITE_BYTES);
+    stats.compaction_bytes = tickers->getTickerCount(rocksdb::COMPACT_WRITE_BYTES);
   }
   return stats;
 }

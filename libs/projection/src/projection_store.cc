@@ -1,6 +1,5 @@
 #include "reviewtrail/projection/projection_store.h"
 
-#include <rocksdb/cache.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/table.h>
 
@@ -19,7 +18,6 @@ namespace {
 constexpr char kPositions[] = "positions";
 // Beside the partitions' 4-byte keys in "positions": never one of them.
 constexpr char kSchemaVersionKey[] = "schema_version";
-constexpr size_t kBlockCacheBytes = 64 << 20;
 
 std::string PartitionKey(int32_t partition) {
   std::string key(4, '\0');
@@ -30,16 +28,16 @@ std::string PartitionKey(int32_t partition) {
 
 // Every table: bloom filters over whole keys, in the files and in the memtables, so the reads of
 // keys that do not exist yet (a new action, its first index entries) and the check before a
-// deletion skip the files; one block cache shared by the tables.
-rocksdb::ColumnFamilyOptions TableOptions(const std::shared_ptr<rocksdb::Cache>& cache,
-                                          size_t memtable_bytes, bool compressed) {
+// deletion skip the files; the block cache and memtable budget of the process's stores (`memory`).
+rocksdb::ColumnFamilyOptions TableOptions(const eventlog::StoreMemory& memory,
+                                          rocksdb::DBOptions& db_options, size_t memtable_bytes,
+                                          bool compressed) {
   rocksdb::ColumnFamilyOptions options;
   if (!compressed) options.compression = rocksdb::kNoCompression;
   if (memtable_bytes > 0) options.write_buffer_size = memtable_bytes;
   rocksdb::BlockBasedTableOptions table;
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
-  table.block_cache = cache;
-  options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  memory.Configure(db_options, options, table);
   options.memtable_whole_key_filtering = true;
   options.memtable_prefix_bloom_size_ratio = 0.02;
   return options;
@@ -74,14 +72,12 @@ absl::StatusOr<std::unique_ptr<ProjectionStore>> ProjectionStore::Open(
   options.max_background_flushes = 2;
   options.max_background_compactions = 2;
   options.env->IncBackgroundThreadsIfNeeded(2, rocksdb::Env::Priority::HIGH);
-  if (store_options.memtable_bytes > 0) {
-    options.db_write_buffer_size = 4 * store_options.memtable_bytes;
-  }
-  const std::shared_ptr<rocksdb::Cache> cache = rocksdb::NewLRUCache(kBlockCacheBytes);
+  const std::shared_ptr<eventlog::StoreMemory> memory =
+      store_options.memory != nullptr ? store_options.memory : eventlog::ProcessStoreMemory();
   const rocksdb::ColumnFamilyOptions table_options =
-      TableOptions(cache, store_options.memtable_bytes, /*compressed=*/true);
+      TableOptions(*memory, options, store_options.memtable_bytes, /*compressed=*/true);
   const rocksdb::ColumnFamilyOptions uncompressed_options =
-      TableOptions(cache, store_options.memtable_bytes, /*compressed=*/false);
+      TableOptions(*memory, options, store_options.memtable_bytes, /*compressed=*/false);
   const auto& uncompressed = store_options.uncompressed_tables;
   std::vector<rocksdb::ColumnFamilyDescriptor> families;
   families.emplace_back(rocksdb::kDefaultColumnFamilyName, table_options);

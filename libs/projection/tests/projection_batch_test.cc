@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 #include <rocksdb/table_properties.h>
+#include <rocksdb/write_buffer_manager.h>
 
 #include <filesystem>
 #include <set>
@@ -157,15 +158,27 @@ TEST_F(ProjectionStoreTest, AStoreWithoutALogKeepsWhatWasFlushedInEveryTable) {
   EXPECT_EQ((*store->LoadPositions(1))[0].offset, 7);
 }
 
-TEST_F(ProjectionStoreTest, TheMemtableSizeAppliesToEveryTableAndBoundsThemAll) {
-  auto store = *ProjectionStore::Open(dir_.string(), {"things", "others"},
-                                      {.without_wal = true, .memtable_bytes = 8 << 20});
+TEST_F(ProjectionStoreTest, TheMemtableSizeAppliesToEveryTableWithinTheMemoryBudget) {
+  const auto memory = eventlog::StoreMemory::Create(uint64_t{64} << 20);  // memtables: 16 MiB
+  auto store =
+      *ProjectionStore::Open((dir_ / "a").string(), {"things", "others"},
+                             {.without_wal = true, .memtable_bytes = 4 << 20, .memory = memory});
+  auto bulk =
+      *ProjectionStore::Open((dir_ / "b").string(), {"things"},
+                             {.without_wal = true, .memtable_bytes = 256 << 20, .memory = memory});
   for (const char* table : {"things", "others"}) {
     EXPECT_EQ(ProjectionStoreTestPeer::Db(*store).GetOptions(store->Table(table)).write_buffer_size,
-              8u << 20)
+              4u << 20)
         << table;
   }
-  EXPECT_EQ(ProjectionStoreTestPeer::Db(*store).GetDBOptions().db_write_buffer_size, 32u << 20);
+  EXPECT_EQ(ProjectionStoreTestPeer::Db(*bulk).GetOptions(bulk->Table("things")).write_buffer_size,
+            8u << 20)
+      << "half the memtables' share of the budget at most";
+  // One manager bounds the memtables of both stores together.
+  const auto manager = ProjectionStoreTestPeer::Db(*store).GetDBOptions().write_buffer_manager;
+  ASSERT_NE(manager, nullptr);
+  EXPECT_EQ(manager->buffer_size(), 16u << 20);
+  EXPECT_EQ(ProjectionStoreTestPeer::Db(*bulk).GetDBOptions().write_buffer_manager, manager);
 }
 
 // The compression of the files holding `table`, as their properties name it.

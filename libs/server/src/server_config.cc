@@ -144,6 +144,20 @@ void AddServerOptions(CLI::App& app, ServerConfig& config) {
       ->envname("REVIEWTRAIL_LOG_FORMAT")
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
+  app.add_option_function<std::string>(
+         "--memory-budget",
+         [&config](const std::string& text) {
+           absl::StatusOr<uint64_t> bytes = eventlog::ParseMemoryBudget(text);
+           if (!bytes.ok()) {
+             throw CLI::ValidationError("--memory-budget", std::string(bytes.status().message()));
+           }
+           config.memory_budget_bytes = *bytes;
+         },
+         "Memory shared by every RocksDB store of the process: one block cache (data, index and "
+         "filter blocks) with the memtables charged to it, a quarter of it at most; 256MiB, 1GiB "
+         "or bytes, at least 32MiB")
+      ->envname("REVIEWTRAIL_MEMORY_BUDGET")
+      ->default_str("192MiB");
 }
 
 std::string FinishKafkaConfig(ServerConfig& config, const std::string& service) {

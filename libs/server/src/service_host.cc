@@ -32,7 +32,10 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Create(ServerConfig co
     return absl::FailedPreconditionError("cannot create --data-dir " + host->config_.data_dir +
                                          ": " + error.message());
   }
-  host->statistics_ = std::make_shared<StatisticsMetrics>(host->config_.kafka.statistics_interval);
+  // Every store the process opens from here on draws from one budget.
+  eventlog::SetProcessMemoryBudget(host->config_.memory_budget_bytes);
+  host->statistics_ = std::make_shared<StatisticsMetrics>(host->config_.kafka.statistics_interval,
+                                                          eventlog::ProcessStoreMemory());
   if (!host->config_.metrics_listen.empty()) {
     host->config_.kafka.on_statistics =
         [statistics = host->statistics_](const eventlog::KafkaStatistics& stats) {

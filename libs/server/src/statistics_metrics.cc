@@ -51,6 +51,7 @@ void StatisticsMetrics::OnKafkaStatistics(const eventlog::KafkaStatistics& stats
 std::vector<prometheus::MetricFamily> StatisticsMetrics::Collect() const {
   std::vector<prometheus::MetricFamily> families;
   AppendStoreFamilies(families);
+  AppendMemoryFamilies(families);
   AppendKafkaFamilies(families);
   // An empty family would still print its # TYPE line; leave out what no store or client has.
   std::erase_if(families, [](const prometheus::MetricFamily& f) { return f.metric.empty(); });
@@ -98,11 +99,22 @@ void StatisticsMetrics::AppendStoreFamilies(std::vector<prometheus::MetricFamily
        MetricType::Gauge,
        [](const eventlog::StoreStatistics& s) { return static_cast<double>(s.memtable_bytes); }},
       {"reviewtrail_rocksdb_block_cache_bytes",
-       "Bytes held in the store's block cache (rocksdb.block-cache-usage)", MetricType::Gauge,
+       "Bytes held in the block cache the store uses (rocksdb.block-cache-usage): the process's "
+       "shared cache, the same figure for every store",
+       MetricType::Gauge,
        [](const eventlog::StoreStatistics& s) { return static_cast<double>(s.block_cache_bytes); }},
       {"reviewtrail_rocksdb_live_sst_bytes",
        "Bytes of the store's live SST files (rocksdb.live-sst-files-size)", MetricType::Gauge,
        [](const eventlog::StoreStatistics& s) { return static_cast<double>(s.live_sst_bytes); }},
+      {"reviewtrail_rocksdb_wal_bytes_total",
+       "Bytes written to the store's write-ahead log (WAL_FILE_BYTES)", MetricType::Counter,
+       [](const eventlog::StoreStatistics& s) { return static_cast<double>(s.wal_bytes); }},
+      {"reviewtrail_rocksdb_flush_bytes_total",
+       "Bytes of files written by memtable flushes (FLUSH_WRITE_BYTES)", MetricType::Counter,
+       [](const eventlog::StoreStatistics& s) { return static_cast<double>(s.flush_bytes); }},
+      {"reviewtrail_rocksdb_compaction_bytes_total",
+       "Bytes of files written by compactions (COMPACT_WRITE_BYTES)", MetricType::Counter,
+       [](const eventlog::StoreStatistics& s) { return static_cast<double>(s.compaction_bytes); }},
   };
   std::vector<eventlog::StoreStatistics> stores;
   {
@@ -118,6 +130,31 @@ void StatisticsMetrics::AppendStoreFamilies(std::vector<prometheus::MetricFamily
     }
     families.push_back(std::move(family));
   }
+}
+
+void StatisticsMetrics::AppendMemoryFamilies(
+    std::vector<prometheus::MetricFamily>& families) const {
+  if (memory_ == nullptr) return;
+  using prometheus::MetricType;
+  const auto gauge = [&families](const char* name, const char* help, uint64_t value) {
+    prometheus::MetricFamily family = Family(name, help, MetricType::Gauge);
+    Add(family, {}, static_cast<double>(value));
+    families.push_back(std::move(family));
+  };
+  gauge("reviewtrail_rocksdb_memory_budget_bytes",
+        "Memory shared by every RocksDB store of the process (--memory-budget): one block cache "
+        "with the memtables charged to it",
+        memory_->budget_bytes());
+  gauge("reviewtrail_rocksdb_memory_usage_bytes",
+        "Bytes charged to the shared block cache: data, index and filter blocks, and memtables",
+        memory_->usage_bytes());
+  gauge("reviewtrail_rocksdb_memory_memtable_bytes",
+        "Bytes of every store's memtables (a quarter of the budget at most before they flush)",
+        memory_->memtable_bytes());
+  gauge("reviewtrail_rocksdb_memory_pinned_bytes",
+        "Bytes of the shared cache that cannot be evicted: memtables, pinned index and filter "
+        "blocks, blocks held by readers",
+        memory_->pinned_bytes());
 }
 
 void StatisticsMetrics::AppendKafkaFamilies(std::vector<prometheus::MetricFamily>& families) const {

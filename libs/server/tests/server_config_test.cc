@@ -75,6 +75,37 @@ TEST(FinishKafkaConfigTest, KafkaStatisticsEveryFifteenSecondsUnlessTold) {
   EXPECT_THROW(Parse({"--kafka-statistics-interval-ms", "3600001"}), CLI::ValidationError);
 }
 
+TEST(MemoryBudgetOptionTest, DefaultsTo192MiBAndTakesUnitsOrBytes) {
+  EXPECT_EQ(Parse({}).memory_budget_bytes, uint64_t{192} << 20);
+  EXPECT_EQ(Parse({"--memory-budget", "256MiB"}).memory_budget_bytes, uint64_t{256} << 20);
+  EXPECT_EQ(Parse({"--memory-budget", "1GiB"}).memory_budget_bytes, uint64_t{1} << 30);
+  EXPECT_EQ(Parse({"--memory-budget", "67108864"}).memory_budget_bytes, uint64_t{64} << 20);
+}
+
+TEST(MemoryBudgetOptionTest, TheEnvironmentVariableSetsItAndTheFlagWins) {
+  ::setenv("REVIEWTRAIL_MEMORY_BUDGET", "512MiB", 1);
+  EXPECT_EQ(Parse({}).memory_budget_bytes, uint64_t{512} << 20);
+  EXPECT_EQ(Parse({"--memory-budget", "1GiB"}).memory_budget_bytes, uint64_t{1} << 30);
+  ::setenv("REVIEWTRAIL_MEMORY_BUDGET", "lots", 1);
+  EXPECT_THROW(Parse({}), CLI::ValidationError);
+  ::unsetenv("REVIEWTRAIL_MEMORY_BUDGET");
+}
+
+TEST(MemoryBudgetOptionTest, RefusesABadValueNamingTheFlagAndTheRule) {
+  for (const char* bad : {"256MB", "1.5GiB", "16MiB", "-1", "lots"}) {
+    try {
+      (void)Parse({"--memory-budget", bad});
+      ADD_FAILURE() << bad << " accepted";
+    } catch (const CLI::ValidationError& error) {
+      const std::string message = error.what();
+      EXPECT_NE(message.find("--memory-budget"), std::string::npos) << message;
+      EXPECT_NE(message.find("optional binary unit KiB, MiB, GiB or TiB"), std::string::npos)
+          << message;
+      EXPECT_NE(message.find("at least 32MiB"), std::string::npos) << message;
+    }
+  }
+}
+
 TEST(FinishKafkaConfigTest, TopicReplicationDefaultsFitOneAndThreeOrMoreBrokers) {
   eventlog::KafkaLogConfig config;
   EXPECT_EQ(eventlog::KafkaLog::TopicReplication(config, 1), std::make_pair(int16_t{1}, 1));

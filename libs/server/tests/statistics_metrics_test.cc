@@ -35,7 +35,8 @@ TEST(StatisticsMetricsTest, ExportsEveryRegisteredStoreUntilItsRegistrationIsDro
   });
   {
     auto query = metrics.AddStores([] {
-      return std::vector<eventlog::StoreStatistics>{{.store = "query", .live_sst_bytes = 1234}};
+      return std::vector<eventlog::StoreStatistics>{
+          {.store = "query", .live_sst_bytes = 1234, .wal_bytes = 777, .compaction_bytes = 9}};
     });
     const auto scraped = Scrape(metrics);
     EXPECT_EQ(scraped.at("reviewtrail_rocksdb_write_stopped"),
@@ -46,12 +47,30 @@ TEST(StatisticsMetricsTest, ExportsEveryRegisteredStoreUntilItsRegistrationIsDro
         scraped.at("reviewtrail_rocksdb_pending_compaction_bytes").at("store=event_log.shard1"),
         4096);
     EXPECT_EQ(scraped.at("reviewtrail_rocksdb_live_sst_bytes").at("store=query"), 1234);
+    EXPECT_EQ(scraped.at("reviewtrail_rocksdb_wal_bytes_total").at("store=query"), 777);
+    EXPECT_EQ(scraped.at("reviewtrail_rocksdb_compaction_bytes_total").at("store=query"), 9);
+    EXPECT_EQ(scraped.at("reviewtrail_rocksdb_flush_bytes_total").at("store=query"), 0);
     // No Kafka client has reported: no Kafka family at all.
     EXPECT_FALSE(scraped.contains("reviewtrail_kafka_producer_queue_messages"));
   }
   const auto scraped = Scrape(metrics);
   EXPECT_FALSE(scraped.at("reviewtrail_rocksdb_live_sst_bytes").contains("store=query"));
   EXPECT_TRUE(scraped.at("reviewtrail_rocksdb_live_sst_bytes").contains("store=event_log"));
+}
+
+TEST(StatisticsMetricsTest, ExportsTheStoresMemoryBudgetAndItsUse) {
+  const auto memory = eventlog::StoreMemory::Create(uint64_t{96} << 20);
+  StatisticsMetrics metrics(std::chrono::seconds(15), memory);
+  const auto scraped = Scrape(metrics);
+  EXPECT_EQ(scraped.at("reviewtrail_rocksdb_memory_budget_bytes").at(""), 96 << 20);
+  EXPECT_EQ(scraped.at("reviewtrail_rocksdb_memory_usage_bytes").at(""),
+            static_cast<double>(memory->usage_bytes()));
+  EXPECT_EQ(scraped.at("reviewtrail_rocksdb_memory_memtable_bytes").at(""),
+            static_cast<double>(memory->memtable_bytes()));
+  EXPECT_TRUE(scraped.contains("reviewtrail_rocksdb_memory_pinned_bytes"));
+  // Without a budget (a process that opens no store): no memory family.
+  EXPECT_FALSE(Scrape(StatisticsMetrics(std::chrono::seconds(15)))
+                   .contains("reviewtrail_rocksdb_memory_budget_bytes"));
 }
 
 TEST(StatisticsMetricsTest, ExportsTheLatestReportOfEachKafkaClient) {

@@ -67,7 +67,8 @@ absl::Status ToStatus(const rocksdb::Status& status, std::string_view what) {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<WriteModel>> WriteModel::Open(const std::string& path) {
+absl::StatusOr<std::unique_ptr<WriteModel>> WriteModel::Open(
+    const std::string& path, std::shared_ptr<eventlog::StoreMemory> memory) {
   // RocksDB logs a missing directory as an error while it creates a store: make it first (a real
   // failure to create it is reported by the open below).
   std::error_code ignored;
@@ -81,7 +82,9 @@ absl::StatusOr<std::unique_ptr<WriteModel>> WriteModel::Open(const std::string& 
   // answer those without reading blocks, in the memtable and in the files.
   rocksdb::BlockBasedTableOptions table;
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
-  options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  // Its block cache and memtables are the process's store budget.
+  if (memory == nullptr) memory = eventlog::ProcessStoreMemory();
+  memory->Configure(options, options, table);
   options.memtable_whole_key_filtering = true;
   options.memtable_prefix_bloom_size_ratio = 0.05;
   rocksdb::DB* db = nullptr;

@@ -13,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "reviewtrail/domain/idempotency.h"
 #include "reviewtrail/eventlog/event_log.h"
+#include "reviewtrail/eventlog/store_memory.h"
 #include "reviewtrail/v1/commands.pb.h"
 #include "reviewtrail/v1/events.pb.h"
 
@@ -46,7 +47,10 @@ struct LoggedEvent {
 // Thread-safe (RocksDB is); each partition is indexed by one writer only.
 class WriteModel {
  public:
-  [[nodiscard]] static absl::StatusOr<std::unique_ptr<WriteModel>> Open(const std::string& path);
+  // `memory`: the block cache and memtable budget it draws from; null: the process's
+  // (eventlog::ProcessStoreMemory()).
+  [[nodiscard]] static absl::StatusOr<std::unique_ptr<WriteModel>> Open(
+      const std::string& path, std::shared_ptr<eventlog::StoreMemory> memory = nullptr);
 
   // The next offset of `partition` not yet indexed (0 for a fresh store).
   [[nodiscard]] absl::StatusOr<int64_t> Checkpoint(int32_t partition) const;

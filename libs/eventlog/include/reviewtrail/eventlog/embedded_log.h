@@ -6,6 +6,7 @@
 
 #include "absl/status/statusor.h"
 #include "reviewtrail/eventlog/event_log.h"
+#include "reviewtrail/eventlog/store_memory.h"
 
 namespace reviewtrail::eventlog {
 
@@ -25,6 +26,8 @@ struct EmbeddedLogOptions {
   // different shards are synced in parallel. Stored on creation; a log made before shards existed
   // has one.
   int32_t shard_count = DefaultShardCount();
+  // The block cache and memtable budget of the shards; null: the process's (ProcessStoreMemory()).
+  std::shared_ptr<StoreMemory> memory;
 };
 
 // The one-machine event log: an append-only log in RocksDB, keyed by (partition, offset)

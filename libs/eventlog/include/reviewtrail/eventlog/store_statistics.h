@@ -28,9 +28,17 @@ struct StoreStatistics {
   // Microseconds writers have waited in stalls and slowdowns since the store opened (the
   // STALL_MICROS ticker; 0 when the store was opened without NewStoreStatistics()).
   uint64_t stall_micros = 0;
-  uint64_t memtable_bytes = 0;     // rocksdb.cur-size-all-mem-tables, summed over column families
-  uint64_t block_cache_bytes = 0;  // rocksdb.block-cache-usage (the default column family's cache)
-  uint64_t live_sst_bytes = 0;     // rocksdb.live-sst-files-size, summed over column families
+  uint64_t memtable_bytes = 0;  // rocksdb.cur-size-all-mem-tables, summed over column families
+  // rocksdb.block-cache-usage: the usage of the cache the store reads through, the process's shared
+  // one (StoreMemory), so the same figure for every store of the process.
+  uint64_t block_cache_bytes = 0;
+  uint64_t live_sst_bytes = 0;  // rocksdb.live-sst-files-size, summed over column families
+  // Bytes written since the store opened (tickers; 0 without NewStoreStatistics()): to the
+  // write-ahead log (WAL_FILE_BYTES: what each durable write costs at once), to new files by
+  // memtable flushes (FLUSH_WRITE_BYTES) and by compactions (COMPACT_WRITE_BYTES).
+  uint64_t wal_bytes = 0;
+  uint64_t flush_bytes = 0;
+  uint64_t compaction_bytes = 0;
 };
 
 // The Statistics object every store opens with (options.statistics): tickers only, no

@@ -14,6 +14,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "reviewtrail/eventlog/event_log.h"
+#include "reviewtrail/eventlog/store_memory.h"
 #include "reviewtrail/eventlog/store_statistics.h"
 #include "reviewtrail/projection/changes.h"
 
@@ -24,15 +25,19 @@ struct ProjectionStoreOptions {
   // whose crash restarts it from scratch). Flush() must succeed before such a store is put to use:
   // until then its files may hold some tables' changes and not others'.
   bool without_wal = false;
-  // Bytes of each table's memtable before it is flushed; 0: RocksDB's default (64 MB). All the
-  // memtables together stay under four times this (the fullest is flushed first). Large memtables
-  // suit a store built in bulk: fewer, larger files to flush and to compact.
+  // Bytes of each table's memtable before it is flushed; 0: RocksDB's default (64 MB). Either way
+  // at most half the memtables' share of `memory`, and the memtables of every store of `memory`
+  // together stay under that share (the fullest of the store being written is flushed first).
+  // Large memtables suit a store built in bulk: fewer, larger files to flush and to compact.
   size_t memtable_bytes = 0;
   // Tables whose files are written without compression. Every store reads its files through
   // mmap, so an uncompressed block is read in place from the page cache: no read call, no copy,
   // no decompression. For tables read in long runs whose values are copied out as they are; the
   // price is their size on disk (three to four times, for protobuf views).
   std::vector<std::string> uncompressed_tables;
+  // The block cache and memtable budget the store draws from; null: the process's
+  // (eventlog::ProcessStoreMemory()).
+  std::shared_ptr<eventlog::StoreMemory> memory;
 };
 
 // A projection's own RocksDB: one column family per table, plus "positions" holding, per log

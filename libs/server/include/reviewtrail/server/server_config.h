@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "reviewtrail/eventlog/kafka_log.h"
+#include "reviewtrail/eventlog/store_memory.h"
 
 namespace reviewtrail::server {
 
@@ -66,6 +67,10 @@ struct ServerConfig {
   // "text" (the default) or "json": one JSON object per line (time, level, service, message, and
   // per RPC the access-log fields), for log collectors.
   std::string log_format = "text";
+  // Bytes of memory shared by every RocksDB store of the process (event-log shards, write model,
+  // read models): one block cache, the stores' memtables charged to it (eventlog::StoreMemory).
+  // Written "256MiB", "1GiB" or in bytes.
+  uint64_t memory_budget_bytes = eventlog::kDefaultMemoryBudgetBytes;
 };
 
 // Registers the options on `app` (including --config). Call before app.parse().

@@ -8,17 +8,20 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 #include "reviewtrail/eventlog/kafka_statistics.h"
+#include "reviewtrail/eventlog/store_memory.h"
 #include "reviewtrail/eventlog/store_statistics.h"
 
 namespace reviewtrail::server {
 
 // The storage engines' own figures on /metrics, read when Prometheus scrapes:
 // - each registered RocksDB store's StoreStatistics, labelled `store` (reviewtrail_rocksdb_*);
+// - the stores' shared memory budget and its use (reviewtrail_rocksdb_memory_*);
 // - the latest librdkafka statistics report of each Kafka client of the process, labelled
 //   `client` (librdkafka's instance name; reviewtrail_kafka_*). A client that has not reported
 //   for three statistics intervals is gone (a closed subscription) and is dropped.
@@ -46,8 +49,10 @@ class StatisticsMetrics final : public prometheus::Collectable {
     const int id_;
   };
 
-  explicit StatisticsMetrics(std::chrono::milliseconds kafka_statistics_interval)
-      : kafka_interval_(kafka_statistics_interval) {}
+  // `memory`: the stores' shared budget, exported as reviewtrail_rocksdb_memory_*; null: none.
+  explicit StatisticsMetrics(std::chrono::milliseconds kafka_statistics_interval,
+                             std::shared_ptr<const eventlog::StoreMemory> memory = nullptr)
+      : kafka_interval_(kafka_statistics_interval), memory_(std::move(memory)) {}
 
   // `source` is read at each scrape until the registration is destroyed (which must happen before
   // this object's destruction).
@@ -66,8 +71,10 @@ class StatisticsMetrics final : public prometheus::Collectable {
 
   void AppendStoreFamilies(std::vector<prometheus::MetricFamily>& families) const;
   void AppendKafkaFamilies(std::vector<prometheus::MetricFamily>& families) const;
+  void AppendMemoryFamilies(std::vector<prometheus::MetricFamily>& families) const;
 
   const std::chrono::milliseconds kafka_interval_;
+  const std::shared_ptr<const eventlog::StoreMemory> memory_;
   // Held through a scrape's reads of the stores, so that a Registration outlives none of them.
   mutable absl::Mutex stores_mu_;
   std::map<int, StoreSource> sources_ ABSL_GUARDED_BY(stores_mu_);
