@@ -57,7 +57,14 @@ class Notifier::Listener final : public followup::FollowUpListener {
 };
 
 Notifier::Notifier(eventlog::EventLog& log, const runtime::Clock& clock, NotifierOptions options)
-    : log_(log), clock_(clock), options_(std::move(options)), timers_(new TimerQueue()) {}
+    : log_(log),
+      clock_(clock),
+      options_(std::move(options)),
+      timers_(new TimerQueue()),
+      record_backoff_(delivery::RetryPolicy{.initial_backoff = options_.record_retry_initial,
+                                            .max_backoff = options_.record_retry_max,
+                                            .multiplier = 2.0,
+                                            .jitter = 0.0}) {}
 
 Notifier::~Notifier() { Stop(); }
 
@@ -319,8 +326,7 @@ void Notifier::Fire(const std::string& action_key, Time now) {
   if (retry) {
     Retry& state = retries_[action_key];
     ++state.attempts;
-    auto backoff = options_.record_retry_initial * (1 << std::min(state.attempts - 1, 16));
-    state.at = now + std::min<std::chrono::seconds>(backoff, options_.record_retry_max);
+    state.at = now + record_backoff_.After(state.attempts);
   }
   Replan(action_key, now);
 }

@@ -14,6 +14,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "reviewtrail/delivery/backoff.h"
 #include "reviewtrail/eventlog/event_log.h"
 #include "reviewtrail/followup/follow_up_state.h"
 #include "reviewtrail/notifier/channel.h"
@@ -174,6 +175,9 @@ class Notifier {
   };
   // Recordings the command service could not take yet, by action key: not before `at`.
   std::map<std::string, Retry> retries_ ABSL_GUARDED_BY(work_mutex_);
+  // The waits between those attempts: record_retry_initial doubling up to record_retry_max, no
+  // jitter (the timers of one pass are spread by the actions' own due times).
+  delivery::Backoff record_backoff_;
   // For the overdue gauge: each tracked action's tenant and due date, and per tenant the count of
   // actions per due date.
   std::map<std::string, std::pair<std::string, domain::CivilDate>> tracked_
