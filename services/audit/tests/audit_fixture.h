@@ -17,12 +17,15 @@
 #include "google/protobuf/util/time_util.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
+#include "loopback_server.h"
 #include "reviewtrail/audit_service/audit_service.h"
 #include "reviewtrail/auth/local_keys.h"
 #include "reviewtrail/auth/token_verifier.h"
 #include "reviewtrail/eventlog/embedded_log.h"
 #include "reviewtrail/runtime/clock.h"
+#include "temp_dir.h"
 #include "test_events.h"
+#include "test_keys.h"
 
 namespace reviewtrail::audit_service::testing {
 
@@ -68,22 +71,14 @@ inline std::pair<int, std::string> RunVerifyScript(const std::filesystem::path& 
 using audit::testing::EventFactory;
 
 // A real audit service over a real embedded log in a temp dir, served by a real gRPC server on a
-// loopback port chosen by the kernel, with a fake clock at 2026-11-23T09:00Z.
+// loopback port chosen by the kernel, with a fake clock at 2026-11-23T09:00Z (the temp dir, keys
+// and server from tests/support).
 class AuditServiceTest : public ::testing::Test {
  protected:
   static constexpr auto kStart =
       std::chrono::sys_days{std::chrono::year{2026} / 11 / 23} + std::chrono::hours{9};
 
   AuditServiceTest() : clock_(kStart), acme_(clock_, "acme") {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("audit-test-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    key_ = *auth::GenerateSigningKey();
-    auth::VerifierConfig config;
-    config.keys.push_back(auth::ToVerificationKey(key_));
-    verifier_ = std::make_unique<auth::TokenVerifier>(*auth::TokenVerifier::Create(config));
     auto log = eventlog::EmbeddedLog::Open({.path = (dir_ / "log").string(), .partition_count = 4});
     EXPECT_TRUE(log.ok()) << log.status();
     log_ = *std::move(log);
@@ -93,28 +88,22 @@ class AuditServiceTest : public ::testing::Test {
   ~AuditServiceTest() override {
     StopService();
     log_.reset();
-    std::filesystem::remove_all(dir_);
   }
 
   std::string StorePath() const { return (dir_ / "audit").string(); }
 
   void StartService(size_t chunk_bytes = 64 * 1024, size_t request_threads = 0) {
     registry_ = std::make_shared<prometheus::Registry>();
-    auto service = AuditService::Start(*log_, *verifier_, clock_, *registry_,
+    auto service = AuditService::Start(*log_, keys_.verifier(), clock_, *registry_,
                                        {.store_path = StorePath(),
                                         .max_batch = 7,
                                         .export_chunk_bytes = chunk_bytes,
                                         .request_threads = request_threads});
     ASSERT_TRUE(service.ok()) << service.status();
     service_ = *std::move(service);
-    grpc::ServerBuilder builder;
-    int port = 0;
-    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
-    builder.RegisterService(service_.get());
-    server_ = builder.BuildAndStart();
-    ASSERT_NE(port, 0);
-    channel_ = grpc::CreateChannel("127.0.0.1:" + std::to_string(port),
-                                   grpc::InsecureChannelCredentials());
+    server_ = std::make_unique<::reviewtrail::testing::LoopbackServer>(
+        std::vector<grpc::Service*>{service_.get()});
+    channel_ = server_->channel();
     stub_ = v1::AuditService::NewStub(channel_);
   }
 
@@ -137,10 +126,7 @@ class AuditServiceTest : public ::testing::Test {
 
   std::string Token(const std::string& person, std::vector<v1::Role> roles,
                     const std::string& tenant = "acme") {
-    auto token = auth::MintToken(key_, auth::Principal{tenant, person, std::move(roles)},
-                                 clock_.Now(), std::chrono::hours(24), "reviewtrail-test");
-    EXPECT_TRUE(token.ok()) << token.status();
-    return *token;
+    return keys_.Token(tenant, person, std::move(roles), clock_.Now());
   }
   std::string Auditor() { return Token("alice", {v1::ROLE_AUDITOR}); }
 
@@ -200,15 +186,15 @@ class AuditServiceTest : public ::testing::Test {
     return bad_request;
   }
 
-  std::filesystem::path dir_;
+  ::reviewtrail::testing::TempDir temp_{"audit-test"};
+  std::filesystem::path dir_{temp_.path()};
   runtime::FakeClock clock_;
   EventFactory acme_;
-  auth::SigningKey key_;
-  std::unique_ptr<auth::TokenVerifier> verifier_;
+  ::reviewtrail::testing::TestKeys keys_;
   std::unique_ptr<eventlog::EmbeddedLog> log_;
   std::shared_ptr<prometheus::Registry> registry_;
   std::unique_ptr<AuditService> service_;
-  std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<::reviewtrail::testing::LoopbackServer> server_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::AuditService::Stub> stub_;
 };
