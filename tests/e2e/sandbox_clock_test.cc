@@ -16,6 +16,7 @@
 #include "reviewtrail/v1/admin_service.grpc.pb.h"
 #include "reviewtrail/v1/command_service.grpc.pb.h"
 #include "reviewtrail/v1/query_service.grpc.pb.h"
+#include "server_process.h"
 
 namespace reviewtrail::testing {
 namespace {
@@ -39,11 +40,8 @@ class SandboxClockTest : public ::testing::Test {
         std::vector<std::string>{"--data-dir", data_.string(), "--listen", "127.0.0.1:0",
                                  "--metrics-listen", "", "--tenant", "sandbox", "--sandbox-tenant",
                                  "sandbox", "--tenant-time-zone", "sandbox=+01:00"});
-    const std::string line = server->WaitForLine("gRPC ", kStartTimeout);
-    EXPECT_FALSE(line.empty()) << server->output();
-    const size_t colon = line.rfind(':');
-    const std::string port = line.substr(colon + 1, line.find(' ', colon) - colon - 1);
-    auto channel = grpc::CreateChannel("127.0.0.1:" + port, grpc::InsecureChannelCredentials());
+    auto channel = grpc::CreateChannel(GrpcAddressOf(*server, kStartTimeout),
+                                       grpc::InsecureChannelCredentials());
     commands_ = v1::CommandService::NewStub(channel);
     admin_ = v1::AdminService::NewStub(channel);
     queries_ = v1::QueryService::NewStub(channel);
@@ -51,12 +49,7 @@ class SandboxClockTest : public ::testing::Test {
   }
 
   std::string Mint(const std::string& tenant, const std::string& subject, const std::string& role) {
-    ChildProcess minting(REVIEWTRAIL_SERVER_BINARY,
-                         {"--data-dir", data_.string(), "--tenant", tenant, "token", "--subject",
-                          subject, "--role", role});
-    std::string token = minting.WaitForLine("eyJ", std::chrono::seconds(30));
-    EXPECT_FALSE(token.empty()) << minting.output();
-    return token;
+    return MintWithServer(REVIEWTRAIL_SERVER_BINARY, data_.string(), tenant, subject, role);
   }
 
   template <typename Stub, typename Request, typename Response>

@@ -11,6 +11,7 @@
 
 #include "child_process.h"
 #include "reviewtrail/v1/command_service.grpc.pb.h"
+#include "server_process.h"
 
 namespace reviewtrail::testing {
 namespace {
@@ -32,22 +33,13 @@ class ServerRestartTest : public ::testing::Test {
         REVIEWTRAIL_SERVER_BINARY,
         std::vector<std::string>{"--data-dir", data_.string(), "--listen", "127.0.0.1:0",
                                  "--metrics-listen", "", "--tenant", "acme"});
-    const std::string line = server->WaitForLine("gRPC ", kStartTimeout);
-    EXPECT_FALSE(line.empty()) << server->output();
-    const size_t colon = line.rfind(':');
-    const std::string port = line.substr(colon + 1, line.find(' ', colon) - colon - 1);
-    stub_ = v1::CommandService::NewStub(
-        grpc::CreateChannel("127.0.0.1:" + port, grpc::InsecureChannelCredentials()));
+    stub_ = v1::CommandService::NewStub(grpc::CreateChannel(GrpcAddressOf(*server, kStartTimeout),
+                                                            grpc::InsecureChannelCredentials()));
     return server;
   }
 
   std::string Mint(const std::string& subject, const std::string& role) {
-    ChildProcess minting(REVIEWTRAIL_SERVER_BINARY,
-                         {"--data-dir", data_.string(), "--tenant", "acme", "token", "--subject",
-                          subject, "--role", role});
-    std::string token = minting.WaitForLine("eyJ", std::chrono::seconds(30));
-    EXPECT_FALSE(token.empty()) << minting.output();
-    return token;
+    return MintWithServer(REVIEWTRAIL_SERVER_BINARY, data_.string(), "acme", subject, role);
   }
 
   template <typename Request>

@@ -20,6 +20,7 @@
 #include "child_process.h"
 #include "reviewtrail/eventlog/kafka_log.h"
 #include "reviewtrail/eventlog/kafka_mock_cluster.h"
+#include "server_process.h"
 
 namespace reviewtrail::testing {
 namespace {
@@ -231,11 +232,9 @@ class SubscribersGuideStreamTest : public SubscribersGuideTest {
                                  "--partitions",     "1"};
     all.insert(all.end(), arguments.begin(), arguments.end());
     server_ = std::make_unique<ChildProcess>(REVIEWTRAIL_SERVER_BINARY, all);
-    const std::string line = server_->WaitForLine("gRPC ", std::chrono::seconds(60));
-    ASSERT_FALSE(line.empty()) << server_->output();
-    const size_t colon = line.rfind(':');
-    env_ += "export REVIEWTRAIL_ADDRESS=127.0.0.1:" +
-            line.substr(colon + 1, line.find(' ', colon) - colon - 1) + "\n";
+    const std::string address = GrpcAddressOf(*server_, std::chrono::seconds(60));
+    ASSERT_FALSE(address.empty());
+    env_ += "export REVIEWTRAIL_ADDRESS=" + address + "\n";
     RunScript(R"(export REVIEWTRAIL_TOKEN=$(cat data/admin.token)
 reviewtrail person register --person dana --display-name "Dana Schulz" --email dana@example.com
 REVIEW=$(reviewtrail --json review record --title "ISMS management review Q4" \

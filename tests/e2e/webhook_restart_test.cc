@@ -12,6 +12,7 @@
 
 #include "child_process.h"
 #include "reviewtrail/v1/command_service.grpc.pb.h"
+#include "server_process.h"
 
 namespace reviewtrail::testing {
 namespace {
@@ -54,12 +55,8 @@ class WebhookRestartTest : public ::testing::Test {
         std::vector<std::string>{"--data-dir", (dir_ / "data").string(), "--listen", "127.0.0.1:0",
                                  "--metrics-listen", "", "--tenant", "acme", "--partitions", "1",
                                  "--webhooks-config", (dir_ / "webhooks.json").string()});
-    const std::string line = server->WaitForLine("gRPC ", kWait);
-    EXPECT_FALSE(line.empty()) << server->output();
-    const size_t colon = line.rfind(':');
-    stub_ = v1::CommandService::NewStub(grpc::CreateChannel(
-        "127.0.0.1:" + line.substr(colon + 1, line.find(' ', colon) - colon - 1),
-        grpc::InsecureChannelCredentials()));
+    stub_ = v1::CommandService::NewStub(
+        grpc::CreateChannel(GrpcAddressOf(*server, kWait), grpc::InsecureChannelCredentials()));
     return server;
   }
 

@@ -15,8 +15,8 @@
 #include <fstream>
 #include <iostream>
 
-#include "audit_projection.h"
 #include "google/protobuf/util/time_util.h"
+#include "reviewtrail/audit/audit_projection.h"
 #include "reviewtrail/audit_service/audit_service.h"
 #include "reviewtrail/auth/local_keys.h"
 #include "reviewtrail/eventlog/embedded_log.h"
@@ -131,7 +131,7 @@ int main(int argc, char** argv) {
   if (reusing) {
     std::cout << "append: skipped, reusing the " << entries << " entries in " << dir << "\n";
   } else {
-    audit_service::AuditProjection projection;
+    audit::AuditProjection projection;
     auto store = *projection::ProjectionStore::Open(store_path, projection.Tables());
     const auto start = Steady::now();
     for (int64_t n = 0; n < entries;) {

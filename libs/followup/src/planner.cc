@@ -84,6 +84,11 @@ std::string ReminderKey(const domain::CivilDate& due_date, int days_before_due) 
   return "r:" + due_date.ToString() + ":" + std::to_string(days_before_due);
 }
 
+bool IsOverdue(const domain::CivilDate& due_date, const domain::CivilDate& today) {
+  // Any status that is not final stands for a followed action.
+  return domain::IsOverdue(v1::ACTION_STATUS_OPEN, due_date, today);
+}
+
 std::string EscalationKey(const domain::CivilDate& due_date, int level, int days_overdue) {
   return "e:" + due_date.ToString() + ":" + std::to_string(level) + ":" +
          std::to_string(days_overdue);

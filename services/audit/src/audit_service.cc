@@ -5,21 +5,21 @@
 
 #include "absl/strings/str_cat.h"
 #include "audit_metrics.h"
-#include "audit_projection.h"
-#include "audit_reader.h"
 #include "background_verifier.h"
 #include "export_reactor.h"
 #include "google/protobuf/util/time_util.h"
 #include "request_checks.h"
 #include "reviewtrail/audit/audit_pack.h"
+#include "reviewtrail/audit/audit_projection.h"
+#include "reviewtrail/audit/audit_view.h"
 #include "reviewtrail/audit/sha256.h"
+#include "reviewtrail/audit/state_replay.h"
 #include "reviewtrail/audit/worker_pool.h"
 #include "reviewtrail/projection/projection_store.h"
 #include "reviewtrail/projection/projector.h"
 #include "reviewtrail/rpc/authenticate.h"
 #include "reviewtrail/rpc/request_parsing.h"
 #include "reviewtrail/rpc/status_mapping.h"
-#include "state_replay.h"
 
 namespace reviewtrail::audit_service {
 namespace {
@@ -56,7 +56,7 @@ AuditService::AuditService(eventlog::EventLog& log, const auth::TokenVerifier& v
       registry_(registry),
       options_(std::move(options)),
       metrics_(std::make_unique<AuditMetrics>(registry)),
-      projection_(std::make_unique<AuditProjection>()) {
+      projection_(std::make_unique<audit::AuditProjection>()) {
   // Every unary request is checked before it is parsed, so that one that does not parse (invalid
   // UTF-8 in a string field) is answered INVALID_ARGUMENT naming the field, as the other services
   // do. (ExportAuditLog, a stream, keeps gRPC's own handler.)
@@ -192,9 +192,9 @@ grpc::ServerUnaryReactor* AuditService::VerifyAuditLog(grpc::CallbackServerConte
 grpc::Status AuditService::DoVerify(const std::string& tenant,
                                     const v1::VerifyAuditLogRequest& request,
                                     v1::VerifyAuditLogResponse& response) {
-  AuditView view(*store_);
+  audit::AuditView view(*store_);
   audit::WorkerPool pool(RequestThreads());
-  absl::StatusOr<AuditView::Verification> verification =
+  absl::StatusOr<audit::AuditView::Verification> verification =
       view.Verify(tenant, request.from_sequence(), request.to_sequence(), &pool);
   if (!verification.ok()) return rpc::ToGrpcStatus(verification.status());
   response.set_intact(!verification->broken.has_value());
@@ -225,15 +225,15 @@ grpc::ServerUnaryReactor* AuditService::GetStateAsOf(grpc::CallbackServerContext
   return Finish(context, "GetStateAsOf", status);
 }
 
-absl::StatusOr<domain::CivilDate> AuditService::TenantDayAt(const AuditView& view,
+absl::StatusOr<domain::CivilDate> AuditService::TenantDayAt(const audit::AuditView& view,
                                                             const std::string& tenant,
                                                             int64_t at) const {
   audit::Micros advance = 0;
   if (options_.time_zones.IsSandbox(tenant)) {
-    absl::StatusOr<std::vector<AuditView::Record>> clock =
-        view.Indexed(tenant, IndexKind::kTenant, tenant);
+    absl::StatusOr<std::vector<audit::AuditView::Record>> clock =
+        view.Indexed(tenant, audit::IndexKind::kTenant, tenant);
     if (!clock.ok()) return clock.status();
-    advance = AdvanceAsOf(*clock, at);
+    advance = audit::AdvanceAsOf(*clock, at);
   }
   return options_.time_zones.DayOfMicros(tenant, at, advance);
 }
@@ -244,12 +244,12 @@ grpc::Status AuditService::DoGetStateAsOf(const std::string& tenant,
   const bool action = request.target_case() == v1::GetStateAsOfRequest::kActionId;
   const std::string& id = action ? request.action_id() : request.review_id();
   const std::string subject = (action ? "actions/" : "reviews/") + id;
-  AuditView view(*store_);
-  absl::StatusOr<std::vector<AuditView::Record>> records =
-      view.Indexed(tenant, action ? IndexKind::kAction : IndexKind::kReview, id);
+  audit::AuditView view(*store_);
+  absl::StatusOr<std::vector<audit::AuditView::Record>> records =
+      view.Indexed(tenant, action ? audit::IndexKind::kAction : audit::IndexKind::kReview, id);
   if (!records.ok()) return rpc::ToGrpcStatus(records.status());
   const audit::Micros as_of = TimeUtil::TimestampToMicroseconds(request.as_of());
-  const Replayed replayed = Replay(*records, as_of);
+  const audit::Replayed replayed = audit::Replay(*records, as_of);
   const bool exists = action ? !replayed.actions.empty() && replayed.actions[0].state.version > 0
                              : replayed.review.version > 0;
   if (!exists) {
@@ -262,9 +262,9 @@ grpc::Status AuditService::DoGetStateAsOf(const std::string& tenant,
   response.set_events_replayed(replayed.events);
   response.set_last_sequence(replayed.last_sequence);
   if (action) {
-    *response.mutable_action() = ToSnapshot(replayed.actions[0].state, *today);
+    *response.mutable_action() = audit::ToSnapshot(replayed.actions[0].state, *today);
   } else {
-    *response.mutable_review() = ToSnapshot(replayed, *today);
+    *response.mutable_review() = audit::ToSnapshot(replayed, *today);
   }
   return grpc::Status::OK;
 }
@@ -286,14 +286,14 @@ grpc::ServerUnaryReactor* AuditService::ExportAuditPack(grpc::CallbackServerCont
 grpc::Status AuditService::DoExportAuditPack(const std::string& tenant,
                                              const v1::ExportAuditPackRequest& request,
                                              v1::ExportAuditPackResponse& response) {
-  AuditView view(*store_);
-  absl::StatusOr<Head> head = view.LoadHead(tenant);
+  audit::AuditView view(*store_);
+  absl::StatusOr<audit::Head> head = view.LoadHead(tenant);
   if (!head.ok()) return rpc::ToGrpcStatus(head.status());
-  absl::StatusOr<std::vector<AuditView::Record>> records =
-      view.Indexed(tenant, IndexKind::kReview, request.review_id());
+  absl::StatusOr<std::vector<audit::AuditView::Record>> records =
+      view.Indexed(tenant, audit::IndexKind::kReview, request.review_id());
   if (!records.ok()) return rpc::ToGrpcStatus(records.status());
   const audit::Micros now = MicrosOf(clock_.Now());
-  Replayed replayed = Replay(*records, std::nullopt);
+  audit::Replayed replayed = audit::Replay(*records, std::nullopt);
   if (replayed.review.version == 0) {
     return NotFound("reviews/" + request.review_id(),
                     "review " + request.review_id() + " is not on record");
@@ -306,8 +306,8 @@ grpc::Status AuditService::DoExportAuditPack(const std::string& tenant,
                        .review_trail = std::move(replayed.review_trail)};
   absl::StatusOr<domain::CivilDate> today = TenantDayAt(view, tenant, now);
   if (!today.ok()) return rpc::ToGrpcStatus(today.status());
-  for (ReplayedAction& action : replayed.actions) {
-    const bool overdue = IsOverdue(action.state, *today);
+  for (audit::ReplayedAction& action : replayed.actions) {
+    const bool overdue = audit::IsOverdue(action.state, *today);
     pack.actions.push_back({std::move(action.state), overdue, std::move(action.trail)});
   }
   const bool html = request.format() == v1::AUDIT_PACK_FORMAT_HTML;

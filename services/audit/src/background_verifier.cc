@@ -4,8 +4,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
-#include "audit_keys.h"
-#include "audit_reader.h"
+#include "reviewtrail/audit/audit_view.h"
+#include "reviewtrail/audit/store_keys.h"
 #include "spdlog/spdlog.h"
 
 namespace reviewtrail::audit_service {
@@ -93,10 +93,11 @@ absl::StatusOr<std::vector<std::string>> BackgroundVerifier::Tenants() const {
   // Every tenant with an audit log has a head.
   std::vector<std::string> tenants;
   const projection::StoreReadView view(store_);
-  absl::Status status = view.Scan(kHeads, "", "", [&](std::string_view tenant, std::string_view) {
-    tenants.emplace_back(tenant);
-    return true;
-  });
+  absl::Status status =
+      view.Scan(audit::kHeads, "", "", [&](std::string_view tenant, std::string_view) {
+        tenants.emplace_back(tenant);
+        return true;
+      });
   if (!status.ok()) return status;
   return tenants;
 }
@@ -107,8 +108,8 @@ absl::Status BackgroundVerifier::VerifyTenant(const std::string& tenant, bool fu
   if (state.broken && !full) return absl::OkStatus();
   const bool incremental = !full && state.verified_sequence > 0;
   const int64_t from = incremental ? state.verified_sequence : 1;
-  AuditView view(store_);
-  absl::StatusOr<AuditView::Verification> verification = view.Verify(tenant, from, 0);
+  audit::AuditView view(store_);
+  absl::StatusOr<audit::AuditView::Verification> verification = view.Verify(tenant, from, 0);
   if (!verification.ok()) return verification.status();
   run.checked += verification->checked;
   std::optional<audit::ChainBreak> broken = verification->broken;

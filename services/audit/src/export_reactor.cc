@@ -41,7 +41,7 @@ ExportReactor::ExportReactor(projection::ProjectionStore& store, std::string ten
       format_pool_(format_threads) {}
 
 void ExportReactor::Begin() {
-  absl::StatusOr<Head> head = view_.LoadHead(tenant_);
+  absl::StatusOr<audit::Head> head = view_.LoadHead(tenant_);
   if (!head.ok()) {
     {
       std::lock_guard lock(mutex_);
@@ -53,9 +53,10 @@ void ExportReactor::Begin() {
   head_ = *head;
   chain_last_ = head_;
   if (filter_.chain() != audit::ExportChain::kTenant) {
-    absl::StatusOr<Head> last = view_.LastIndexed(
+    absl::StatusOr<audit::Head> last = view_.LastIndexed(
         tenant_,
-        filter_.chain() == audit::ExportChain::kAction ? IndexKind::kAction : IndexKind::kReview,
+        filter_.chain() == audit::ExportChain::kAction ? audit::IndexKind::kAction
+                                                       : audit::IndexKind::kReview,
         std::string(filter_.chain_id()));
     if (!last.ok()) {
       {
@@ -179,7 +180,7 @@ void ExportReactor::FillChunk(Prepared& prepared) {
         exhausted = true;
         break;
       }
-      const std::optional<int64_t> sequence = SequenceOfEntryKey(tenant_, entries_->key());
+      const std::optional<int64_t> sequence = audit::SequenceOfEntryKey(tenant_, entries_->key());
       if (!sequence || *sequence > head_.sequence || *sequence > filter_.last_sequence) {
         exhausted = true;
         break;

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "audit_metrics.h"
-#include "audit_reader.h"
+#include "reviewtrail/audit/audit_view.h"
 #include "reviewtrail/audit/export_filter.h"
 #include "reviewtrail/audit/stored_view.h"
 #include "reviewtrail/audit/worker_pool.h"
@@ -84,14 +84,14 @@ class ExportReactor final : public grpc::ServerWriteReactor<v1::ExportAuditLogRe
   void Take(const Step& step);
   void Fail(const grpc::Status& status);
 
-  AuditView view_;
+  audit::AuditView view_;
   std::string tenant_;
   v1::AuditExportFormat format_;
   audit::ExportFilter filter_;
   size_t chunk_bytes_;
   AuditMetrics& metrics_;
-  Head head_;
-  Head chain_last_;  // the last entry of the filter's chain (the head for the tenant's)
+  audit::Head head_;
+  audit::Head chain_last_;  // the last entry of the filter's chain (the head for the tenant's)
   // Used by the filling thread (and its pool) only.
   audit::WorkerPool format_pool_;
   std::unique_ptr<projection::Cursor> entries_;

@@ -17,11 +17,15 @@
 #include "google/protobuf/util/time_util.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
+#include "loopback_server.h"
 #include "reviewtrail/audit_service/audit_service.h"
 #include "reviewtrail/auth/local_keys.h"
 #include "reviewtrail/auth/token_verifier.h"
 #include "reviewtrail/eventlog/embedded_log.h"
 #include "reviewtrail/runtime/clock.h"
+#include "temp_dir.h"
+#include "test_events.h"
+#include "test_keys.h"
 
 namespace reviewtrail::audit_service::testing {
 
@@ -64,143 +68,17 @@ inline std::pair<int, std::string> RunVerifyScript(const std::filesystem::path& 
 }
 #endif
 
-// Builds a tenant's events as the command service would record them, one minute apart on a fake
-// clock, with aggregate versions counted per aggregate.
-class EventFactory {
- public:
-  EventFactory(runtime::FakeClock& clock, std::string tenant)
-      : clock_(clock), tenant_(std::move(tenant)) {}
-
-  v1::EventEnvelope Review(const std::string& review_id, const std::string& title) {
-    v1::EventEnvelope event = Envelope(v1::AGGREGATE_TYPE_REVIEW, review_id, "ivan");
-    auto* held = event.mutable_review_held();
-    held->set_review_id(review_id);
-    held->set_title(title);
-    held->mutable_held_on()->set_year(2026);
-    held->mutable_held_on()->set_month(11);
-    held->mutable_held_on()->set_day(20);
-    held->set_chair_id("ivan");
-    held->add_attendee_ids("olga");
-    held->add_inputs_covered(v1::REVIEW_INPUT_A_PREVIOUS_ACTIONS);
-    return event;
-  }
-  v1::EventEnvelope Decision(const std::string& review_id, const std::string& decision_id,
-                             const std::string& summary) {
-    v1::EventEnvelope event = Envelope(v1::AGGREGATE_TYPE_REVIEW, review_id, "ivan");
-    auto* decision = event.mutable_decision_recorded();
-    decision->set_review_id(review_id);
-    decision->set_decision_id(decision_id);
-    decision->set_summary(summary);
-    decision->set_category(v1::DECISION_CATEGORY_IMPROVEMENT_OPPORTUNITY);
-    return event;
-  }
-  v1::EventEnvelope Assign(const std::string& review_id, const std::string& decision_id,
-                           const std::string& action_id, const std::string& title,
-                           const std::string& owner, int due_day) {
-    v1::EventEnvelope event = Envelope(v1::AGGREGATE_TYPE_ACTION, action_id, "ivan");
-    auto* assigned = event.mutable_action_assigned();
-    assigned->set_action_id(action_id);
-    assigned->set_review_id(review_id);
-    assigned->set_decision_id(decision_id);
-    assigned->set_title(title);
-    assigned->set_completion_criteria("signed attendance list");
-    assigned->set_owner_id(owner);
-    assigned->mutable_due_date()->set_year(2026);
-    assigned->mutable_due_date()->set_month(12);
-    assigned->mutable_due_date()->set_day(due_day);
-    return event;
-  }
-  v1::EventEnvelope Progress(const std::string& action_id, const std::string& actor,
-                             const std::string& note, int percent) {
-    v1::EventEnvelope event = Envelope(v1::AGGREGATE_TYPE_ACTION, action_id, actor);
-    event.mutable_progress_reported()->set_action_id(action_id);
-    event.mutable_progress_reported()->set_note(note);
-    event.mutable_progress_reported()->set_percent_complete(percent);
-    return event;
-  }
-  v1::EventEnvelope Evidence(const std::string& action_id, const std::string& evidence_id,
-                             const std::string& sha256) {
-    v1::EventEnvelope event = Envelope(v1::AGGREGATE_TYPE_ACTION, action_id, "olga");
-    auto* evidence = event.mutable_evidence_attached();
-    evidence->set_action_id(action_id);
-    evidence->set_evidence_id(evidence_id);
-    evidence->set_kind(v1::EVIDENCE_KIND_TRAINING_RECORD);
-    evidence->set_description("attendance, Zoë's team");
-    evidence->set_uri("https://dms.example/" + evidence_id);
-    evidence->set_sha256(sha256);
-    evidence->set_size_bytes(2048);
-    evidence->set_media_type("application/pdf");
-    return event;
-  }
-  v1::EventEnvelope RequestClosure(const std::string& action_id, const std::string& evidence_id) {
-    v1::EventEnvelope event = Envelope(v1::AGGREGATE_TYPE_ACTION, action_id, "olga");
-    event.mutable_closure_requested()->set_action_id(action_id);
-    event.mutable_closure_requested()->add_evidence_ids(evidence_id);
-    return event;
-  }
-  v1::EventEnvelope Approve(const std::string& action_id) {
-    v1::EventEnvelope event = Envelope(v1::AGGREGATE_TYPE_ACTION, action_id, "ivan");
-    event.mutable_closure_approved()->set_action_id(action_id);
-    event.mutable_closure_approved()->set_note("evidence matches");
-    return event;
-  }
-  v1::EventEnvelope Remind(const std::string& action_id) {
-    v1::EventEnvelope event = Envelope(v1::AGGREGATE_TYPE_ACTION, action_id, "notifier");
-    auto* reminder = event.mutable_reminder_sent();
-    reminder->set_action_id(action_id);
-    reminder->set_recipient_id("olga");
-    reminder->set_channel(v1::NOTIFICATION_CHANNEL_EMAIL);
-    reminder->set_days_before_due(7);
-    return event;
-  }
-
- private:
-  v1::EventEnvelope Envelope(v1::AggregateType type, const std::string& id,
-                             const std::string& actor) {
-    using google::protobuf::util::TimeUtil;
-    clock_.Advance(std::chrono::minutes(1));
-    const int64_t micros =
-        std::chrono::duration_cast<std::chrono::microseconds>(clock_.Now().time_since_epoch())
-            .count();
-    v1::EventEnvelope event;
-    event.set_event_id(tenant_ + "-evt-" + std::to_string(++events_));
-    event.set_tenant_id(tenant_);
-    event.set_aggregate_type(type);
-    event.set_aggregate_id(id);
-    event.set_aggregate_version(++versions_[id]);
-    *event.mutable_occurred_at() = TimeUtil::MicrosecondsToTimestamp(micros);
-    *event.mutable_recorded_at() = TimeUtil::MicrosecondsToTimestamp(micros + 250);
-    event.mutable_actor()->set_person_id(actor);
-    event.mutable_actor()->add_roles(actor == "notifier" ? v1::ROLE_SERVICE
-                                     : actor == "ivan"   ? v1::ROLE_ISMS_MANAGER
-                                                         : v1::ROLE_ACTION_OWNER);
-    event.set_command_id("cmd-" + std::to_string(events_));
-    return event;
-  }
-
-  runtime::FakeClock& clock_;
-  std::string tenant_;
-  int events_ = 0;
-  std::map<std::string, int64_t> versions_;
-};
+using audit::testing::EventFactory;
 
 // A real audit service over a real embedded log in a temp dir, served by a real gRPC server on a
-// loopback port chosen by the kernel, with a fake clock at 2026-11-23T09:00Z.
+// loopback port chosen by the kernel, with a fake clock at 2026-11-23T09:00Z (the temp dir, keys
+// and server from tests/support).
 class AuditServiceTest : public ::testing::Test {
  protected:
   static constexpr auto kStart =
       std::chrono::sys_days{std::chrono::year{2026} / 11 / 23} + std::chrono::hours{9};
 
   AuditServiceTest() : clock_(kStart), acme_(clock_, "acme") {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("audit-test-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    key_ = *auth::GenerateSigningKey();
-    auth::VerifierConfig config;
-    config.keys.push_back(auth::ToVerificationKey(key_));
-    verifier_ = std::make_unique<auth::TokenVerifier>(*auth::TokenVerifier::Create(config));
     auto log = eventlog::EmbeddedLog::Open({.path = (dir_ / "log").string(), .partition_count = 4});
     EXPECT_TRUE(log.ok()) << log.status();
     log_ = *std::move(log);
@@ -210,28 +88,22 @@ class AuditServiceTest : public ::testing::Test {
   ~AuditServiceTest() override {
     StopService();
     log_.reset();
-    std::filesystem::remove_all(dir_);
   }
 
   std::string StorePath() const { return (dir_ / "audit").string(); }
 
   void StartService(size_t chunk_bytes = 64 * 1024, size_t request_threads = 0) {
     registry_ = std::make_shared<prometheus::Registry>();
-    auto service = AuditService::Start(*log_, *verifier_, clock_, *registry_,
+    auto service = AuditService::Start(*log_, keys_.verifier(), clock_, *registry_,
                                        {.store_path = StorePath(),
                                         .max_batch = 7,
                                         .export_chunk_bytes = chunk_bytes,
                                         .request_threads = request_threads});
     ASSERT_TRUE(service.ok()) << service.status();
     service_ = *std::move(service);
-    grpc::ServerBuilder builder;
-    int port = 0;
-    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
-    builder.RegisterService(service_.get());
-    server_ = builder.BuildAndStart();
-    ASSERT_NE(port, 0);
-    channel_ = grpc::CreateChannel("127.0.0.1:" + std::to_string(port),
-                                   grpc::InsecureChannelCredentials());
+    server_ = std::make_unique<::reviewtrail::testing::LoopbackServer>(
+        std::vector<grpc::Service*>{service_.get()});
+    channel_ = server_->channel();
     stub_ = v1::AuditService::NewStub(channel_);
   }
 
@@ -254,10 +126,7 @@ class AuditServiceTest : public ::testing::Test {
 
   std::string Token(const std::string& person, std::vector<v1::Role> roles,
                     const std::string& tenant = "acme") {
-    auto token = auth::MintToken(key_, auth::Principal{tenant, person, std::move(roles)},
-                                 clock_.Now(), std::chrono::hours(24), "reviewtrail-test");
-    EXPECT_TRUE(token.ok()) << token.status();
-    return *token;
+    return keys_.Token(tenant, person, std::move(roles), clock_.Now());
   }
   std::string Auditor() { return Token("alice", {v1::ROLE_AUDITOR}); }
 
@@ -317,15 +186,15 @@ class AuditServiceTest : public ::testing::Test {
     return bad_request;
   }
 
-  std::filesystem::path dir_;
+  ::reviewtrail::testing::TempDir temp_{"audit-test"};
+  std::filesystem::path dir_{temp_.path()};
   runtime::FakeClock clock_;
   EventFactory acme_;
-  auth::SigningKey key_;
-  std::unique_ptr<auth::TokenVerifier> verifier_;
+  ::reviewtrail::testing::TestKeys keys_;
   std::unique_ptr<eventlog::EmbeddedLog> log_;
   std::shared_ptr<prometheus::Registry> registry_;
   std::unique_ptr<AuditService> service_;
-  std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<::reviewtrail::testing::LoopbackServer> server_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::AuditService::Stub> stub_;
 };

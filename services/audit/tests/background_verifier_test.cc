@@ -3,9 +3,9 @@
 #include "background_verifier.h"
 
 #include "audit_fixture.h"
-#include "audit_keys.h"
-#include "audit_projection.h"
+#include "reviewtrail/audit/audit_projection.h"
 #include "reviewtrail/audit/canonical.h"
+#include "reviewtrail/audit/store_keys.h"
 #include "reviewtrail/audit/stored_view.h"
 #include "reviewtrail/projection/projection_store.h"
 #include "reviewtrail/projection/projector.h"
@@ -57,7 +57,8 @@ class BackgroundVerifierTest : public AuditServiceTest {
   }
   // Edits the entry's actor and leaves its hash: what a careless tamperer does.
   std::string Edit(int64_t sequence) {
-    auto stored = projection::StoreReadView(*store_).Get(kEntries, EntryKey("acme", sequence));
+    auto stored =
+        projection::StoreReadView(*store_).Get(audit::kEntries, audit::EntryKey("acme", sequence));
     EXPECT_TRUE(stored.ok() && stored->has_value());
     const std::string original = stored.ok() ? stored->value_or("") : "";
     audit::Entry entry = *audit::DecodeStored(original);
@@ -68,11 +69,11 @@ class BackgroundVerifierTest : public AuditServiceTest {
   // Writes as someone with the files would: through the store, outside the projection.
   void Restore(int64_t sequence, const std::string& bytes) {
     projection::ProjectionStore::Batch batch(*store_);
-    batch.Put(kEntries, EntryKey("acme", sequence), bytes);
+    batch.Put(audit::kEntries, audit::EntryKey("acme", sequence), bytes);
     ASSERT_TRUE(store_->Commit(batch, {}).ok());
   }
 
-  AuditProjection projection_;
+  audit::AuditProjection projection_;
   prometheus::Registry projector_registry_;
   std::unique_ptr<projection::ProjectionStore> store_;
   std::unique_ptr<projection::Projector> projector_;

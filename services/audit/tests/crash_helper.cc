@@ -6,7 +6,7 @@
 #include <iostream>
 #include <thread>
 
-#include "audit_projection.h"
+#include "reviewtrail/audit/audit_projection.h"
 #include "reviewtrail/eventlog/embedded_log.h"
 #include "reviewtrail/projection/projector.h"
 
@@ -25,7 +25,7 @@ class SlowProjection final : public reviewtrail::projection::Projection {
   }
 
  private:
-  reviewtrail::audit_service::AuditProjection inner_;
+  reviewtrail::audit::AuditProjection inner_;
   int64_t applied_ = 0;
 };
 

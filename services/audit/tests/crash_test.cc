@@ -4,9 +4,9 @@
 #include <signal.h>
 
 #include "audit_fixture.h"
-#include "audit_projection.h"
-#include "audit_reader.h"
 #include "child_process.h"
+#include "reviewtrail/audit/audit_projection.h"
+#include "reviewtrail/audit/audit_view.h"
 #include "reviewtrail/projection/projector.h"
 #include "reviewtrail/projection/read_view.h"
 
@@ -18,7 +18,7 @@ using Contents = std::map<std::string, std::map<std::string, std::string>>;
 Contents ContentsOf(projection::ProjectionStore& store) {
   Contents contents;
   const projection::StoreReadView view(store);
-  for (const std::string& table : AuditProjection().Tables()) {
+  for (const std::string& table : audit::AuditProjection().Tables()) {
     EXPECT_TRUE(view.Scan(table, "", "",
                           [&](std::string_view key, std::string_view value) {
                             contents[table][std::string(key)] = std::string(value);
@@ -60,7 +60,7 @@ TEST(AuditCrashTest, AKillMidProjectionResumesToTheSameChainAsAFreshRebuild) {
     EXPECT_EQ(helper.output().find("caught up"), std::string::npos) << "killed too late";
   }
   auto log = *eventlog::EmbeddedLog::Open({.path = log_dir, .partition_count = 0});
-  AuditProjection projection;
+  audit::AuditProjection projection;
   prometheus::Registry registry;
   auto resumed = *projection::ProjectionStore::Open(resumed_dir, projection.Tables());
   const auto partial = ContentsOf(*resumed);
@@ -76,7 +76,7 @@ TEST(AuditCrashTest, AKillMidProjectionResumesToTheSameChainAsAFreshRebuild) {
   EXPECT_EQ(resumed_contents.at("audit_entries").size(), 2u * kPerTenant);
   EXPECT_TRUE(resumed_contents == ContentsOf(*fresh));
   for (const std::string tenant : {"acme", "globex"}) {
-    auto verification = AuditView(*resumed).Verify(tenant, 0, 0);
+    auto verification = audit::AuditView(*resumed).Verify(tenant, 0, 0);
     ASSERT_TRUE(verification.ok());
     EXPECT_FALSE(verification->broken.has_value()) << verification->broken->description;
     EXPECT_EQ(verification->head.sequence, kPerTenant);

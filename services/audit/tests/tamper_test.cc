@@ -5,9 +5,9 @@
 #include <map>
 
 #include "audit_fixture.h"
-#include "audit_keys.h"
-#include "audit_projection.h"
+#include "reviewtrail/audit/audit_projection.h"
 #include "reviewtrail/audit/canonical.h"
+#include "reviewtrail/audit/store_keys.h"
 #include "reviewtrail/audit/stored_view.h"
 #include "reviewtrail/projection/projection_store.h"
 #include "reviewtrail/projection/read_view.h"
@@ -34,7 +34,8 @@ class TamperTest : public AuditServiceTest {
       int64_t to = 0) {
     StopService();
     {
-      auto store = projection::ProjectionStore::Open(StorePath(), AuditProjection().Tables());
+      auto store =
+          projection::ProjectionStore::Open(StorePath(), audit::AuditProjection().Tables());
       EXPECT_TRUE(store.ok()) << store.status();
       tamper(**store);
     }
@@ -46,24 +47,24 @@ class TamperTest : public AuditServiceTest {
   // projection (no positions move).
   static std::string Get(projection::ProjectionStore& store, const char* table, int64_t sequence) {
     absl::StatusOr<std::optional<std::string>> value =
-        projection::StoreReadView(store).Get(table, EntryKey("acme", sequence));
+        projection::StoreReadView(store).Get(table, audit::EntryKey("acme", sequence));
     EXPECT_TRUE(value.ok() && value->has_value()) << table << " " << sequence;
     return value.ok() ? value->value_or("") : "";
   }
   static void Put(projection::ProjectionStore& store, const char* table, int64_t sequence,
                   const std::string& value) {
     projection::ProjectionStore::Batch batch(store);
-    batch.Put(table, EntryKey("acme", sequence), value);
+    batch.Put(table, audit::EntryKey("acme", sequence), value);
     ASSERT_TRUE(store.Commit(batch, {}).ok());
   }
   static void PutHead(projection::ProjectionStore& store, const std::string& head) {
     projection::ProjectionStore::Batch batch(store);
-    batch.Put(kHeads, "acme", head);
+    batch.Put(audit::kHeads, "acme", head);
     ASSERT_TRUE(store.Commit(batch, {}).ok());
   }
   static void Delete(projection::ProjectionStore& store, const char* table, int64_t sequence) {
     projection::ProjectionStore::Batch batch(store);
-    batch.Delete(table, EntryKey("acme", sequence));
+    batch.Delete(table, audit::EntryKey("acme", sequence));
     ASSERT_TRUE(store.Commit(batch, {}).ok());
   }
 
@@ -79,33 +80,33 @@ TEST_F(TamperTest, EditingAnyEntryIsNamed) {
   for (int64_t victim : {1, 9, kCount}) {
     std::string original;
     ExpectBroken(TamperAndVerify([&](projection::ProjectionStore& store) {
-                   original = Get(store, kEntries, victim);
+                   original = Get(store, audit::kEntries, victim);
                    audit::Entry entry = *audit::DecodeStored(original);
                    entry.actor_id = "mallory";  // hash left as it was
-                   Put(store, kEntries, victim, audit::EncodeStored(entry));
+                   Put(store, audit::kEntries, victim, audit::EncodeStored(entry));
                  }),
                  victim, "HASH_MISMATCH");
     for (size_t at : {size_t{30}, original.size() / 2, original.size() - 3}) {
       const auto flipped = TamperAndVerify([&](projection::ProjectionStore& store) {
         std::string bytes = original;
         bytes[at] ^= 0x01;  // one bit: framing, a field or the stored hash
-        Put(store, kEntries, victim, bytes);
+        Put(store, audit::kEntries, victim, bytes);
       });
       EXPECT_FALSE(flipped.intact());
       EXPECT_EQ(flipped.first_broken().sequence(), victim) << flipped.DebugString();
     }
     EXPECT_TRUE(TamperAndVerify([&](projection::ProjectionStore& store) {
-                  Put(store, kEntries, victim, original);
+                  Put(store, audit::kEntries, victim, original);
                 }).intact());
   }
 }
 
 TEST_F(TamperTest, EditingAndRehashingAnEntryBreaksTheNextLink) {
   const auto response = TamperAndVerify([](projection::ProjectionStore& store) {
-    audit::Entry entry = *audit::DecodeStored(Get(store, kEntries, 9));
+    audit::Entry entry = *audit::DecodeStored(Get(store, audit::kEntries, 9));
     entry.summary = "nothing to see";
     audit::Seal(entry, entry.prev_hash);
-    Put(store, kEntries, 9, audit::EncodeStored(entry));
+    Put(store, audit::kEntries, 9, audit::EncodeStored(entry));
   });
   ExpectBroken(response, 10, "PREV_HASH_MISMATCH");
 }
@@ -114,22 +115,22 @@ TEST_F(TamperTest, DeletingAnEntryIsNamed) {
   for (int64_t victim : {1, 11}) {
     std::string original;
     ExpectBroken(TamperAndVerify([&](projection::ProjectionStore& store) {
-                   original = Get(store, kEntries, victim);
-                   Delete(store, kEntries, victim);
+                   original = Get(store, audit::kEntries, victim);
+                   Delete(store, audit::kEntries, victim);
                  }),
                  victim, "MISSING_ENTRY");
     EXPECT_TRUE(TamperAndVerify([&](projection::ProjectionStore& store) {
-                  Put(store, kEntries, victim, original);
+                  Put(store, audit::kEntries, victim, original);
                 }).intact());
   }
 }
 
 TEST_F(TamperTest, SwappingTwoEntriesIsNamedAtTheFirst) {
   const auto response = TamperAndVerify([](projection::ProjectionStore& store) {
-    const std::string a = Get(store, kEntries, 6);
-    const std::string b = Get(store, kEntries, 13);
-    Put(store, kEntries, 6, b);
-    Put(store, kEntries, 13, a);
+    const std::string a = Get(store, audit::kEntries, 6);
+    const std::string b = Get(store, audit::kEntries, 13);
+    Put(store, audit::kEntries, 6, b);
+    Put(store, audit::kEntries, 13, a);
   });
   ExpectBroken(response, 6, "SEQUENCE_MISMATCH");
 }
@@ -137,7 +138,7 @@ TEST_F(TamperTest, SwappingTwoEntriesIsNamedAtTheFirst) {
 TEST_F(TamperTest, TruncatingTheTailIsNamedFromTheFirstMissingEntry) {
   const auto response = TamperAndVerify([](projection::ProjectionStore& store) {
     for (int64_t sequence = 16; sequence <= kCount; ++sequence) {
-      Delete(store, kEntries, sequence);
+      Delete(store, audit::kEntries, sequence);
     }
   });
   ExpectBroken(response, 16, "TRUNCATED");
@@ -152,12 +153,12 @@ TEST_F(TamperTest, EveryManipulationOfTheStoredChainIsNamed) {
   using Store = projection::ProjectionStore;
   // Re-seals entries from..kCount in order after entry from - 1, as a forger rewriting a suffix.
   const auto reseal_from = [](Store& store, int64_t from) {
-    std::string prev = audit::DecodeStored(Get(store, kEntries, from - 1))->hash;
+    std::string prev = audit::DecodeStored(Get(store, audit::kEntries, from - 1))->hash;
     for (int64_t sequence = from; sequence <= kCount; ++sequence) {
-      audit::Entry entry = *audit::DecodeStored(Get(store, kEntries, sequence));
+      audit::Entry entry = *audit::DecodeStored(Get(store, audit::kEntries, sequence));
       audit::Seal(entry, prev);
       prev = entry.hash;
-      Put(store, kEntries, sequence, audit::EncodeStored(entry));
+      Put(store, audit::kEntries, sequence, audit::EncodeStored(entry));
     }
   };
   struct Case {
@@ -167,68 +168,69 @@ TEST_F(TamperTest, EveryManipulationOfTheStoredChainIsNamed) {
     const char* reason;
   };
   const std::vector<Case> cases = {
-      {"delete a middle entry", [](Store& store) { Delete(store, kEntries, 11); }, 11,
+      {"delete a middle entry", [](Store& store) { Delete(store, audit::kEntries, 11); }, 11,
        "MISSING_ENTRY"},
       {"delete the first entries",
        [](Store& store) {
-         for (int64_t sequence = 1; sequence <= 3; ++sequence) Delete(store, kEntries, sequence);
+         for (int64_t sequence = 1; sequence <= 3; ++sequence)
+           Delete(store, audit::kEntries, sequence);
        },
        1, "MISSING_ENTRY"},
       {"truncate the tail",
        [](Store& store) {
          for (int64_t sequence = 18; sequence <= kCount; ++sequence) {
-           Delete(store, kEntries, sequence);
+           Delete(store, audit::kEntries, sequence);
          }
        },
        18, "TRUNCATED"},
       {"swap two entries",
        [](Store& store) {
-         const std::string a = Get(store, kEntries, 8);
-         Put(store, kEntries, 8, Get(store, kEntries, 9));
-         Put(store, kEntries, 9, a);
+         const std::string a = Get(store, audit::kEntries, 8);
+         Put(store, audit::kEntries, 8, Get(store, audit::kEntries, 9));
+         Put(store, audit::kEntries, 9, a);
        },
        8, "SEQUENCE_MISMATCH"},
       {"duplicate an entry over the next",
-       [](Store& store) { Put(store, kEntries, 13, Get(store, kEntries, 12)); }, 13,
+       [](Store& store) { Put(store, audit::kEntries, 13, Get(store, audit::kEntries, 12)); }, 13,
        "SEQUENCE_MISMATCH"},
       {"insert a sealed entry, shifting the rest up",
        [](Store& store) {
          for (int64_t sequence = kCount; sequence >= 7; --sequence) {
-           Put(store, kEntries, sequence + 1, Get(store, kEntries, sequence));
-           Put(store, kEvents, sequence + 1, Get(store, kEvents, sequence));
+           Put(store, audit::kEntries, sequence + 1, Get(store, audit::kEntries, sequence));
+           Put(store, audit::kEvents, sequence + 1, Get(store, audit::kEvents, sequence));
          }
          // A well-formed entry 7: after entry 6 in the chain and in the action's trail.
-         audit::Entry forged = *audit::DecodeStored(Get(store, kEntries, 6));
+         audit::Entry forged = *audit::DecodeStored(Get(store, audit::kEntries, 6));
          forged.sequence = 7;
          forged.summary = "approved without evidence";
          forged.action_prev_sequence = 6;
          forged.action_prev_hash = forged.hash;
          audit::Seal(forged, forged.hash);
-         Put(store, kEntries, 7, audit::EncodeStored(forged));
-         Put(store, kEvents, 7, Get(store, kEvents, 6));
-         PutHead(store, EncodeHead({kCount + 1, std::string(64, 'e')}));
+         Put(store, audit::kEntries, 7, audit::EncodeStored(forged));
+         Put(store, audit::kEvents, 7, Get(store, audit::kEvents, 6));
+         PutHead(store, audit::EncodeHead({kCount + 1, std::string(64, 'e')}));
        },
        8, "SEQUENCE_MISMATCH"},
       {"append an entry behind the head's back",
        [](Store& store) {
-         audit::Entry extra = *audit::DecodeStored(Get(store, kEntries, kCount));
+         audit::Entry extra = *audit::DecodeStored(Get(store, audit::kEntries, kCount));
          extra.sequence = kCount + 1;
          audit::Seal(extra, extra.hash);
-         Put(store, kEntries, kCount + 1, audit::EncodeStored(extra));
-         Put(store, kEvents, kCount + 1, Get(store, kEvents, kCount));
+         Put(store, audit::kEntries, kCount + 1, audit::EncodeStored(extra));
+         Put(store, audit::kEvents, kCount + 1, Get(store, audit::kEvents, kCount));
        },
        kCount + 1, "UNEXPECTED_ENTRY"},
       {"relink an action's trail past an entry and reseal the chain",
        [&](Store& store) {
-         audit::Entry entry = *audit::DecodeStored(Get(store, kEntries, 10));
+         audit::Entry entry = *audit::DecodeStored(Get(store, audit::kEntries, 10));
          ASSERT_EQ(entry.action_prev_sequence, 9);
-         const audit::Entry skipped_to = *audit::DecodeStored(Get(store, kEntries, 8));
+         const audit::Entry skipped_to = *audit::DecodeStored(Get(store, audit::kEntries, 8));
          entry.action_prev_sequence = 8;
          entry.action_prev_hash = skipped_to.hash;
-         Put(store, kEntries, 10, audit::EncodeStored(entry));
+         Put(store, audit::kEntries, 10, audit::EncodeStored(entry));
          reseal_from(store, 10);
-         const audit::Entry last = *audit::DecodeStored(Get(store, kEntries, kCount));
-         PutHead(store, EncodeHead({kCount, last.hash}));
+         const audit::Entry last = *audit::DecodeStored(Get(store, audit::kEntries, kCount));
+         PutHead(store, audit::EncodeHead({kCount, last.hash}));
        },
        10, "LINK_MISMATCH"},
   };
@@ -239,14 +241,15 @@ TEST_F(TamperTest, EveryManipulationOfTheStoredChainIsNamed) {
     std::string head;
     StopService();
     {
-      auto store = projection::ProjectionStore::Open(StorePath(), AuditProjection().Tables());
+      auto store =
+          projection::ProjectionStore::Open(StorePath(), audit::AuditProjection().Tables());
       ASSERT_TRUE(store.ok());
-      for (const char* table : {kEntries, kEvents}) {
+      for (const char* table : {audit::kEntries, audit::kEvents}) {
         for (int64_t sequence = 1; sequence <= kCount; ++sequence) {
           saved[table][sequence] = Get(**store, table, sequence);
         }
       }
-      auto stored_head = projection::StoreReadView(**store).Get(kHeads, "acme");
+      auto stored_head = projection::StoreReadView(**store).Get(audit::kHeads, "acme");
       ASSERT_TRUE(stored_head.ok() && stored_head->has_value());
       head = **stored_head;
     }
@@ -258,8 +261,8 @@ TEST_F(TamperTest, EveryManipulationOfTheStoredChainIsNamed) {
                                 Put(store, table.c_str(), sequence, value);
                               }
                             }
-                            Delete(store, kEntries, kCount + 1);
-                            Delete(store, kEvents, kCount + 1);
+                            Delete(store, audit::kEntries, kCount + 1);
+                            Delete(store, audit::kEvents, kCount + 1);
                             PutHead(store, head);
                           }).intact();
     ASSERT_TRUE(restored);
@@ -269,16 +272,16 @@ TEST_F(TamperTest, EveryManipulationOfTheStoredChainIsNamed) {
 TEST_F(TamperTest, AlteringAStoredEventIsNamed) {
   ExpectBroken(TamperAndVerify([](projection::ProjectionStore& store) {
                  v1::EventEnvelope event;
-                 ASSERT_TRUE(event.ParseFromString(Get(store, kEvents, 7)));
+                 ASSERT_TRUE(event.ParseFromString(Get(store, audit::kEvents, 7)));
                  event.mutable_progress_reported()->set_percent_complete(100);
-                 Put(store, kEvents, 7, event.SerializeAsString());
+                 Put(store, audit::kEvents, 7, event.SerializeAsString());
                }),
                7, "EVENT_MISMATCH");
 }
 
 TEST_F(TamperTest, ARangeVerifiesFromItsStartAndStillNamesTheBreak) {
   const auto response = TamperAndVerify(
-      [](projection::ProjectionStore& store) { Delete(store, kEntries, 14); }, 10, 18);
+      [](projection::ProjectionStore& store) { Delete(store, audit::kEntries, 14); }, 10, 18);
   ExpectBroken(response, 14, "MISSING_ENTRY");
   EXPECT_EQ(response.entries_checked(), 4);
   const auto clean = Verify(15, 18);
@@ -289,9 +292,9 @@ TEST_F(TamperTest, ARangeVerifiesFromItsStartAndStillNamesTheBreak) {
 TEST_F(TamperTest, ADamagedEntryEndsAnExportWithDataLossAfterTheRowsBeforeIt) {
   StopService();
   {
-    auto store = projection::ProjectionStore::Open(StorePath(), AuditProjection().Tables());
+    auto store = projection::ProjectionStore::Open(StorePath(), audit::AuditProjection().Tables());
     ASSERT_TRUE(store.ok()) << store.status();
-    Put(**store, kEntries, 12, "garbage");
+    Put(**store, audit::kEntries, 12, "garbage");
   }
   StartService(/*chunk_bytes=*/512);  // several messages before the damage
   for (const auto format : {v1::AUDIT_EXPORT_FORMAT_CSV, v1::AUDIT_EXPORT_FORMAT_JSON_LINES}) {
@@ -315,7 +318,7 @@ TEST_F(TamperTest, ANumberStoredInANonCanonicalFormVerifiesAndExportsAsItsValue)
   const Export before = ExportLog(request, Auditor());
   ASSERT_TRUE(before.status.ok());
   const auto response = TamperAndVerify([](projection::ProjectionStore& store) {
-    const std::string stored = Get(store, kEntries, 1);
+    const std::string stored = Get(store, audit::kEntries, 1);
     const audit::StoredView view = *audit::ViewStored(stored);
     ASSERT_EQ(view[audit::Field::kLogOffset], "0");
     std::string rewritten;
@@ -328,7 +331,7 @@ TEST_F(TamperTest, ANumberStoredInANonCanonicalFormVerifiesAndExportsAsItsValue)
     }
     frame(view.prev_hash);
     frame(view.hash);
-    Put(store, kEntries, 1, rewritten);
+    Put(store, audit::kEntries, 1, rewritten);
   });
   EXPECT_TRUE(response.intact()) << response.DebugString();
   const Export after = ExportLog(request, Auditor());

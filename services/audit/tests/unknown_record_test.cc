@@ -7,11 +7,11 @@
 #include <sstream>
 
 #include "audit_fixture.h"
-#include "audit_keys.h"
-#include "audit_projection.h"
+#include "reviewtrail/audit/audit_projection.h"
 #include "reviewtrail/audit/canonical.h"
 #include "reviewtrail/audit/chain_verifier.h"
 #include "reviewtrail/audit/sha256.h"
+#include "reviewtrail/audit/store_keys.h"
 #include "reviewtrail/projection/projection_store.h"
 #include "reviewtrail/projection/projector.h"
 #include "reviewtrail/projection/read_view.h"
@@ -53,7 +53,7 @@ class BuildThatDoesNotKnow final : public projection::Projection {
  private:
   eventlog::EventLog& log_;
   int payload_;
-  AuditProjection inner_;
+  audit::AuditProjection inner_;
 };
 
 class UnknownRecordTest : public AuditServiceTest {
@@ -62,9 +62,9 @@ class UnknownRecordTest : public AuditServiceTest {
   std::map<int64_t, std::string> Entries(projection::ProjectionStore& store) {
     std::map<int64_t, std::string> entries;
     const projection::StoreReadView view(store);
-    EXPECT_TRUE(view.Scan(kEntries, TenantPrefix("acme"), "",
+    EXPECT_TRUE(view.Scan(audit::kEntries, audit::TenantPrefix("acme"), "",
                           [&](std::string_view key, std::string_view value) {
-                            const auto sequence = SequenceOfEntryKey("acme", key);
+                            const auto sequence = audit::SequenceOfEntryKey("acme", key);
                             if (sequence) entries[*sequence] = std::string(value);
                             return sequence.has_value();
                           })
@@ -75,7 +75,7 @@ class UnknownRecordTest : public AuditServiceTest {
   // Projects the log's records not yet applied into the store at `path` with `projection`.
   std::map<int64_t, std::string> Project(const std::string& path,
                                          projection::Projection& projection) {
-    auto store = projection::ProjectionStore::Open(path, AuditProjection().Tables());
+    auto store = projection::ProjectionStore::Open(path, audit::AuditProjection().Tables());
     EXPECT_TRUE(store.ok()) << store.status();
     prometheus::Registry registry;
     projection::Projector projector(*log_, **store, projection, registry, {.name = "audit"});
@@ -160,7 +160,7 @@ TEST_F(UnknownRecordTest, ALaterBuildThatKnowsThePayloadKeepsTheChainAndItsHead)
 
   // Later records, projected by a build that knows every payload...
   ASSERT_TRUE(log_->Append("acme", LaterEvents()).ok());
-  AuditProjection knowing;
+  audit::AuditProjection knowing;
   const auto continued = Project(store, knowing);
   // ...and by the old build throughout.
   BuildThatDoesNotKnow old_again(*log_, v1::EventEnvelope::kProgressReported);
@@ -185,28 +185,6 @@ TEST_F(UnknownRecordTest, ALaterBuildThatKnowsThePayloadKeepsTheChainAndItsHead)
   ASSERT_TRUE(exported.status.ok());
   const auto [code, output] = RunVerifyScript(dir_, exported.data, true, exported.trailer);
   EXPECT_EQ(code, 0) << output;
-}
-
-TEST(AuditProjectionTest, ARecordThatDoesNotDecodeGetsAnEntryOfItsTenant) {
-  projection::MemoryChanges changes;
-  AuditProjection projection;
-  eventlog::Record record{.position = {2, 7}, .key = "acme", .value = "\xff\xff not protobuf"};
-  ASSERT_TRUE(*projection.ApplyUnknown(record, nullptr, changes));
-  const auto& entries = changes.table(kEntries);
-  ASSERT_EQ(entries.size(), 1u);
-  const audit::Entry entry = *audit::DecodeStored(entries.begin()->second);
-  EXPECT_EQ(entry.tenant_id, "acme");
-  EXPECT_EQ(entry.sequence, 1);
-  EXPECT_EQ(entry.log_partition, 2);
-  EXPECT_EQ(entry.log_offset, 7);
-  EXPECT_EQ(entry.event_type, "UndecodableRecord");
-  EXPECT_EQ(entry.event_sha256, audit::Sha256Hex(record.value));
-  EXPECT_EQ(changes.table(kEvents).begin()->second, record.value);
-  // A record of no usable tenant is not anyone's: skipped, nothing written.
-  projection::MemoryChanges none;
-  EXPECT_FALSE(
-      *projection.ApplyUnknown({.position = {0, 1}, .key = "", .value = "x"}, nullptr, none));
-  EXPECT_TRUE(none.tables().empty());
 }
 
 }  // namespace

@@ -2,22 +2,12 @@
 
 #include "absl/time/time.h"
 #include "message_composer.h"
+#include "reviewtrail/followup/follow_up_view.h"
+#include "reviewtrail/followup/stored_records.h"
 #include "reviewtrail/projection/read_view.h"
 #include "spdlog/spdlog.h"
-#include "stored_records.h"
 
 namespace reviewtrail::notifier {
-namespace {
-
-std::optional<StoredPerson> LoadPerson(projection::ProjectionStore& store,
-                                       const std::string& tenant, const std::string& person) {
-  absl::StatusOr<std::optional<std::string>> bytes =
-      projection::StoreReadView(store).Get(kPersonsTable, TenantKey(tenant, person));
-  if (!bytes.ok() || !bytes->has_value()) return std::nullopt;
-  return DecodePerson(**bytes);
-}
-
-}  // namespace
 
 DeliveryQueue::DeliveryQueue(projection::ProjectionStore& store, const NotifierConfig& config,
                              ChannelSet channels, const runtime::Clock& clock,
@@ -35,16 +25,12 @@ DeliveryQueue::DeliveryQueue(projection::ProjectionStore& store, const NotifierC
 DeliveryQueue::~DeliveryQueue() { Stop(); }
 
 absl::Status DeliveryQueue::Start() {
-  std::vector<std::string> keys;
-  const absl::Status read = projection::StoreReadView(store_).Scan(
-      kOutboxTable, "", "", [&keys](std::string_view key, std::string_view) {
-        keys.emplace_back(key);
-        return true;
-      });
-  if (!read.ok()) return read;
+  const projection::StoreReadView snapshot(store_);
+  absl::StatusOr<std::vector<std::string>> keys = followup::FollowUpView(snapshot).OutboxKeys();
+  if (!keys.ok()) return keys.status();
   {
     absl::MutexLock lock(&mutex_);
-    for (const std::string& key : keys) {
+    for (const std::string& key : *keys) {
       if (known_.insert(key).second) {
         queue_.emplace(std::chrono::steady_clock::now(), Entry{.key = key});
       }
@@ -112,7 +98,7 @@ void DeliveryQueue::Work() {
 
 void DeliveryQueue::Finish(const std::string& key) {
   projection::ProjectionStore::Batch batch(store_);
-  batch.Delete(kOutboxTable, key);
+  batch.Delete(followup::kOutboxTable, key);
   const absl::Status deleted = store_.Commit(batch, {});
   if (!deleted.ok()) spdlog::error("notifier: removing delivered {}: {}", key, deleted.ToString());
 }
@@ -122,21 +108,27 @@ std::optional<std::chrono::milliseconds> DeliveryQueue::Attempt(Entry& entry) {
     if (!wait_applied_(*entry.position)) return std::chrono::milliseconds(100);
     entry.position.reset();
   }
-  absl::StatusOr<std::optional<std::string>> read =
-      projection::StoreReadView(store_).Get(kOutboxTable, entry.key);
-  if (!read.ok()) return backoff_.After(1);
-  if (!read->has_value()) return std::nullopt;  // delivered by an earlier attempt
-  std::optional<DeliveryJob> job = DecodeJob(**read);
-  if (!job.has_value()) {
-    spdlog::error("notifier: dropping undecodable outbox entry");
-    Finish(entry.key);
-    return std::nullopt;
+  std::optional<followup::DeliveryJob> job;
+  std::optional<followup::StoredPerson> owner;
+  std::optional<followup::StoredPerson> recipient;
+  {
+    const projection::StoreReadView snapshot(store_);
+    const followup::FollowUpView view(snapshot);
+    absl::StatusOr<std::optional<followup::DeliveryJob>> read = view.Job(entry.key);
+    if (absl::IsDataLoss(read.status())) {
+      spdlog::error("notifier: dropping undecodable outbox entry");
+      Finish(entry.key);
+      return std::nullopt;
+    }
+    if (!read.ok()) return backoff_.After(1);
+    if (!read->has_value()) return std::nullopt;  // delivered by an earlier attempt
+    job = **std::move(read);
+    owner = view.Person(job->tenant_id, job->owner_id);
+    recipient = view.Person(job->tenant_id, job->recipient_id);
   }
   const std::string channel_name = ChannelName(job->channel);
   const TenantSettings& settings = config_.For(job->tenant_id);
-  const Message message =
-      ComposeMessage(*job, settings, LoadPerson(store_, job->tenant_id, job->owner_id),
-                     LoadPerson(store_, job->tenant_id, job->recipient_id));
+  const Message message = ComposeMessage(*job, settings, owner, recipient);
   auto channel = channels_.find(job->channel);
   ++entry.attempt;
   const absl::Status sent = channel == channels_.end()

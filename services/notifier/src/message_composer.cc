@@ -11,16 +11,16 @@ void ReplaceAll(std::string& text, const std::string& from, const std::string& t
   }
 }
 
-std::string Named(const std::string& id, const std::optional<StoredPerson>& person) {
+std::string Named(const std::string& id, const std::optional<followup::StoredPerson>& person) {
   if (!person.has_value() || person->display_name.empty()) return id;
   return person->display_name + " (" + id + ")";
 }
 
 }  // namespace
 
-Message ComposeMessage(const DeliveryJob& job, const TenantSettings& settings,
-                       const std::optional<StoredPerson>& owner,
-                       const std::optional<StoredPerson>& recipient) {
+Message ComposeMessage(const followup::DeliveryJob& job, const TenantSettings& settings,
+                       const std::optional<followup::StoredPerson>& owner,
+                       const std::optional<followup::StoredPerson>& recipient) {
   std::string link = settings.link_template;
   ReplaceAll(link, "{tenant_id}", job.tenant_id);
   ReplaceAll(link, "{action_id}", job.action_id);

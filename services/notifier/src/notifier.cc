@@ -3,16 +3,17 @@
 #include "absl/time/time.h"
 #include "channels.h"
 #include "delivery_queue.h"
-#include "follow_up_projection.h"
 #include "follow_up_recorder.h"
 #include "notifier_metrics.h"
 #include "reviewtrail/domain/tenant_clock.h"
+#include "reviewtrail/followup/follow_up_projection.h"
+#include "reviewtrail/followup/follow_up_view.h"
 #include "reviewtrail/followup/planner.h"
+#include "reviewtrail/followup/stored_records.h"
 #include "reviewtrail/projection/projection_store.h"
 #include "reviewtrail/projection/projector.h"
 #include "reviewtrail/projection/read_view.h"
 #include "spdlog/spdlog.h"
-#include "stored_records.h"
 #include "timer_queue.h"
 
 namespace reviewtrail::notifier {
@@ -23,18 +24,10 @@ using Time = std::chrono::system_clock::time_point;
 // Bounded waits for the projector: the notifier's own records come back within milliseconds.
 constexpr std::chrono::seconds kApplyWait{10};
 
-std::optional<std::string> ReadTable(projection::ProjectionStore& store, const char* table,
-                                     const std::string& key) {
-  absl::StatusOr<std::optional<std::string>> value =
-      projection::StoreReadView(store).Get(table, key);
-  if (!value.ok()) return std::nullopt;
-  return *std::move(value);
-}
-
 }  // namespace
 
 // Hands what the projector applied over to the planning thread.
-class Notifier::Listener final : public FollowUpListener {
+class Notifier::Listener final : public followup::FollowUpListener {
  public:
   explicit Listener(Notifier& notifier) : notifier_(notifier) {}
 
@@ -42,7 +35,7 @@ class Notifier::Listener final : public FollowUpListener {
                      const eventlog::Position& position) override {
     {
       absl::MutexLock lock(&notifier_.mutex_);
-      notifier_.changes_.push_back({TenantKey(tenant_id, action_id), position});
+      notifier_.changes_.push_back({followup::TenantKey(tenant_id, action_id), position});
       notifier_.woken_ = true;  // wakes RunTimer (it awaits woken_ or stopping_)
     }
   }
@@ -50,7 +43,7 @@ class Notifier::Listener final : public FollowUpListener {
   void ClockAdvanced(const std::string& tenant_id, const eventlog::Position& position) override {
     {
       absl::MutexLock lock(&notifier_.mutex_);
-      notifier_.changes_.push_back({TenantKey(tenant_id, ""), position});
+      notifier_.changes_.push_back({followup::TenantKey(tenant_id, ""), position});
       notifier_.woken_ = true;
     }
   }
@@ -64,7 +57,14 @@ class Notifier::Listener final : public FollowUpListener {
 };
 
 Notifier::Notifier(eventlog::EventLog& log, const runtime::Clock& clock, NotifierOptions options)
-    : log_(log), clock_(clock), options_(std::move(options)), timers_(new TimerQueue()) {}
+    : log_(log),
+      clock_(clock),
+      options_(std::move(options)),
+      timers_(new TimerQueue()),
+      record_backoff_(delivery::RetryPolicy{.initial_backoff = options_.record_retry_initial,
+                                            .max_backoff = options_.record_retry_max,
+                                            .multiplier = 2.0,
+                                            .jitter = 0.0}) {}
 
 Notifier::~Notifier() { Stop(); }
 
@@ -88,7 +88,8 @@ absl::Status Notifier::Open(prometheus::Registry& registry,
                             std::shared_ptr<v1::CommandService::StubInterface> commands) {
   listener_ = std::make_unique<Listener>(*this);
   metrics_ = std::make_unique<NotifierMetrics>(registry, options_.metrics_tenant_labels);
-  projection_ = std::make_unique<FollowUpProjection>(*listener_, clock_, options_.delivery_window);
+  projection_ =
+      std::make_unique<followup::FollowUpProjection>(*listener_, clock_, options_.delivery_window);
   auto store = projection::ProjectionStore::Open(options_.store_path, projection_->Tables());
   if (!store.ok()) return store.status();
   store_ = *std::move(store);
@@ -118,14 +119,12 @@ absl::Status Notifier::Open(prometheus::Registry& registry,
       changes_.clear();
     }
     const Time now = clock_.Now();
-    std::vector<std::string> keys;
-    const absl::Status scanned = projection::StoreReadView(*store_).Scan(
-        kActionsTable, "", "", [&keys](std::string_view key, std::string_view) {
-          keys.emplace_back(key);
-          return true;
-        });
-    if (!scanned.ok()) return scanned;
-    for (const std::string& key : keys) Replan(key, now);
+    // One snapshot for the whole start-up scan: every action and its owner as of the catch-up.
+    const projection::StoreReadView snapshot(*store_);
+    const followup::FollowUpView view(snapshot);
+    absl::StatusOr<std::vector<std::string>> keys = view.AllActionKeys();
+    if (!keys.ok()) return keys.status();
+    for (const std::string& key : *keys) Replan(key, now, view);
     UpdateGauges(now);
   }
   if (absl::Status started = projector_->Start(); !started.ok()) return started;
@@ -189,7 +188,7 @@ void Notifier::ProcessChanges(Time now) {
       spdlog::warn("notifier: projection has not applied {}:{} yet", position.partition,
                    position.offset);
     }
-    const auto split = SplitTenantKey(key);
+    const auto split = followup::SplitTenantKey(key);
     if (split.has_value() && split->second.empty()) {
       ReplanTenant(split->first, now);
     } else {
@@ -199,53 +198,45 @@ void Notifier::ProcessChanges(Time now) {
 }
 
 void Notifier::ReplanTenant(const std::string& tenant, Time now) {
-  const std::string prefix = TenantKey(tenant, "");
-  std::vector<std::string> keys;
-  const absl::Status scanned = projection::StoreReadView(*store_).Scan(
-      kActionsTable, prefix, "", [&](std::string_view key, std::string_view) {
-        keys.emplace_back(key);
-        return true;
-      });
-  if (!scanned.ok()) {
-    spdlog::warn("notifier: scanning the actions of {}: {}", tenant, scanned.ToString());
+  const projection::StoreReadView snapshot(*store_);
+  const followup::FollowUpView view(snapshot);
+  absl::StatusOr<std::vector<std::string>> keys = view.ActionKeys(tenant);
+  if (!keys.ok()) {
+    spdlog::warn("notifier: scanning the actions of {}: {}", tenant, keys.status().ToString());
+    keys = std::vector<std::string>();
   }
   spdlog::info("notifier: the test clock of {} moved; planning its {} actions again", tenant,
-               keys.size());
-  for (const std::string& key : keys) Replan(key, now);
+               keys->size());
+  for (const std::string& key : *keys) Replan(key, now, view);
 }
 
-std::chrono::microseconds Notifier::AdvanceOf(const std::string& tenant) {
+std::chrono::microseconds Notifier::AdvanceOf(const std::string& tenant,
+                                              const followup::FollowUpView& view) const {
   if (!options_.time_zones.IsSandbox(tenant)) return std::chrono::microseconds(0);
-  std::optional<std::string> bytes = ReadTable(*store_, kClocksTable, tenant);
-  v1::EventEnvelope event;
-  if (!bytes.has_value() || !event.mutable_test_clock_advanced()->ParseFromString(*bytes)) {
-    return std::chrono::microseconds(0);
-  }
-  return std::chrono::microseconds(domain::AdvanceAfter(event));
+  return std::chrono::microseconds(view.ClockAdvance(tenant));
 }
 
 void Notifier::Track(const std::string& action_key, const std::string& tenant,
-                     std::optional<int64_t> due_day) {
+                     std::optional<domain::CivilDate> due_date) {
   auto it = tracked_.find(action_key);
   if (it != tracked_.end()) {
-    auto& days = due_days_[it->second.first];
-    if (--days[it->second.second] == 0) days.erase(it->second.second);
+    auto& dates = due_dates_[it->second.first];
+    if (--dates[it->second.second] == 0) dates.erase(it->second.second);
     tracked_.erase(it);
   }
-  if (due_day.has_value()) {
-    tracked_[action_key] = {tenant, *due_day};
-    ++due_days_[tenant][*due_day];
+  if (due_date.has_value()) {
+    tracked_[action_key] = {tenant, *due_date};
+    ++due_dates_[tenant][*due_date];
   }
 }
 
-std::optional<followup::ActionFollowUp> Notifier::LoadForPlanning(const std::string& action_key) {
-  std::optional<std::string> bytes = ReadTable(*store_, kActionsTable, action_key);
-  std::optional<followup::ActionFollowUp> action =
-      bytes.has_value() ? DecodeAction(*bytes) : std::nullopt;
+std::optional<followup::ActionFollowUp> Notifier::LoadForPlanning(
+    const std::string& action_key, const followup::FollowUpView& view) {
+  std::optional<followup::ActionFollowUp> action = view.Action(action_key);
   if (!action.has_value()) return std::nullopt;
-  if (std::optional<std::string> owner =
-          ReadTable(*store_, kPersonsTable, TenantKey(action->tenant_id, action->owner_id))) {
-    if (auto person = DecodePerson(*owner)) action->manager_id = person->manager_id;
+  if (std::optional<followup::StoredPerson> owner =
+          view.Person(action->tenant_id, action->owner_id)) {
+    action->manager_id = owner->manager_id;
   }
   action->escalation_contact_id = options_.config.For(action->tenant_id).escalation_contact_id;
   const auto& settled = settled_[action_key];
@@ -254,19 +245,25 @@ std::optional<followup::ActionFollowUp> Notifier::LoadForPlanning(const std::str
 }
 
 void Notifier::Replan(const std::string& action_key, Time now) {
-  std::optional<followup::ActionFollowUp> action = LoadForPlanning(action_key);
+  const projection::StoreReadView snapshot(*store_);
+  Replan(action_key, now, followup::FollowUpView(snapshot));
+}
+
+void Notifier::Replan(const std::string& action_key, Time now, const followup::FollowUpView& view) {
+  std::optional<followup::ActionFollowUp> action = LoadForPlanning(action_key, view);
   if (!action.has_value()) {
     timers_->Cancel(action_key);
     settled_.erase(action_key);
     retries_.erase(action_key);
-    if (auto split = SplitTenantKey(action_key)) Track(action_key, split->first, std::nullopt);
+    if (auto split = followup::SplitTenantKey(action_key))
+      Track(action_key, split->first, std::nullopt);
     return;
   }
-  Track(action_key, action->tenant_id, action->due_date.DaysSinceEpoch());
+  Track(action_key, action->tenant_id, action->due_date);
   const TenantSettings& settings = options_.config.For(action->tenant_id);
   const followup::Plan plan =
       followup::PlanAt(settings.policy, *action, now, options_.time_zones.ZoneOf(action->tenant_id),
-                       AdvanceOf(action->tenant_id));
+                       AdvanceOf(action->tenant_id, view));
   if (!plan.due.empty()) {
     auto retry = retries_.find(action_key);
     timers_->Schedule(action_key, retry == retries_.end() ? now : std::max(now, retry->second.at));
@@ -278,15 +275,21 @@ void Notifier::Replan(const std::string& action_key, Time now) {
 }
 
 void Notifier::Fire(const std::string& action_key, Time now) {
-  std::optional<followup::ActionFollowUp> action = LoadForPlanning(action_key);
-  if (!action.has_value()) return Replan(action_key, now);
+  std::optional<followup::ActionFollowUp> action;
+  std::chrono::microseconds advance(0);
+  {
+    const projection::StoreReadView snapshot(*store_);
+    const followup::FollowUpView view(snapshot);
+    action = LoadForPlanning(action_key, view);
+    if (!action.has_value()) return Replan(action_key, now, view);
+    advance = AdvanceOf(action->tenant_id, view);
+  }
   const TenantSettings& settings = options_.config.For(action->tenant_id);
   auto& settled = settled_[action_key];
 
   bool retry = false;
-  const followup::Plan plan =
-      followup::PlanAt(settings.policy, *action, now, options_.time_zones.ZoneOf(action->tenant_id),
-                       AdvanceOf(action->tenant_id));
+  const followup::Plan plan = followup::PlanAt(
+      settings.policy, *action, now, options_.time_zones.ZoneOf(action->tenant_id), advance);
   for (const followup::Notification& due : plan.due) {
     const bool reminder = due.kind == followup::Kind::kReminder;
     if (due.recipient_id.empty()) {
@@ -323,19 +326,22 @@ void Notifier::Fire(const std::string& action_key, Time now) {
   if (retry) {
     Retry& state = retries_[action_key];
     ++state.attempts;
-    auto backoff = options_.record_retry_initial * (1 << std::min(state.attempts - 1, 16));
-    state.at = now + std::min<std::chrono::seconds>(backoff, options_.record_retry_max);
+    state.at = now + record_backoff_.After(state.attempts);
   }
   Replan(action_key, now);
 }
 
 void Notifier::UpdateGauges(Time now) {
   std::map<std::string, double> overdue_by_tenant;
-  for (const auto& [tenant, days] : due_days_) {
-    const int64_t today =
-        options_.time_zones.DayOf(tenant, now, AdvanceOf(tenant).count()).DaysSinceEpoch();
+  const projection::StoreReadView snapshot(*store_);
+  const followup::FollowUpView view(snapshot);
+  for (const auto& [tenant, dates] : due_dates_) {
+    const domain::CivilDate today =
+        options_.time_zones.DayOf(tenant, now, AdvanceOf(tenant, view).count());
     int overdue = 0;
-    for (auto it = days.begin(); it != days.end() && it->first < today; ++it) overdue += it->second;
+    for (const auto& [due, count] : dates) {
+      if (followup::IsOverdue(due, today)) overdue += count;
+    }
     overdue_by_tenant[tenant] = overdue;
   }
   metrics_->SetOverdue(overdue_by_tenant);

@@ -2,10 +2,10 @@
 #include <gtest/gtest.h>
 
 #include "message_composer.h"
+#include "reviewtrail/followup/stored_records.h"
 #include "reviewtrail/notifier/notifier_config.h"
 #include "reviewtrail/notifier/webhooks_config.h"
 #include "status_matchers.h"
-#include "stored_records.h"
 #include "timer_queue.h"
 
 namespace reviewtrail::notifier {
@@ -89,27 +89,27 @@ TEST(NotifierConfigTest, SendAtIsExactlyHoursColonMinutes) {
   }
 }
 
-DeliveryJob Job(int level, int days) {
-  return DeliveryJob{.tenant_id = "acme",
-                     .action_id = "act-9",
-                     .title = "Patch the VPN",
-                     .owner_id = "olga",
-                     .due_date = {2026, 12, 15},
-                     .level = level,
-                     .days = days,
-                     .recipient_id = "mark",
-                     .channel = v1::NOTIFICATION_CHANNEL_EMAIL,
-                     .command_id = "fu:e1.0:2026-12-15:act-9",
-                     .event_id = "ev-1",
-                     .recorded_at_ms = 1};
+followup::DeliveryJob Job(int level, int days) {
+  return followup::DeliveryJob{.tenant_id = "acme",
+                               .action_id = "act-9",
+                               .title = "Patch the VPN",
+                               .owner_id = "olga",
+                               .due_date = {2026, 12, 15},
+                               .level = level,
+                               .days = days,
+                               .recipient_id = "mark",
+                               .channel = v1::NOTIFICATION_CHANNEL_EMAIL,
+                               .command_id = "fu:e1.0:2026-12-15:act-9",
+                               .event_id = "ev-1",
+                               .recorded_at_ms = 1};
 }
 
 TEST(MessageComposerTest, EscalationNamesActionOwnerDueDateDaysOverdueAndLink) {
   TenantSettings settings;
   settings.link_template = "https://rt.acme.example/{tenant_id}/actions/{action_id}";
   const Message message =
-      ComposeMessage(Job(1, 3), settings, StoredPerson{.display_name = "Olga Owner"},
-                     StoredPerson{.display_name = "Mark", .email = "mark@acme.example"});
+      ComposeMessage(Job(1, 3), settings, followup::StoredPerson{.display_name = "Olga Owner"},
+                     followup::StoredPerson{.display_name = "Mark", .email = "mark@acme.example"});
   EXPECT_EQ(message.subject,
             "[ReviewTrail] Escalation level 1: \"Patch the VPN\" is 3 days overdue");
   EXPECT_EQ(message.recipient_email, "mark@acme.example");
@@ -124,23 +124,10 @@ TEST(MessageComposerTest, EscalationNamesActionOwnerDueDateDaysOverdueAndLink) {
 TEST(MessageComposerTest, ConfiguredAddressWinsOverTheRegisteredOne) {
   TenantSettings settings;
   settings.recipient_emails["mark"] = "boss@acme.example";
-  const Message message =
-      ComposeMessage(Job(0, 7), settings, std::nullopt, StoredPerson{.email = "m@acme.example"});
+  const Message message = ComposeMessage(Job(0, 7), settings, std::nullopt,
+                                         followup::StoredPerson{.email = "m@acme.example"});
   EXPECT_EQ(message.recipient_email, "boss@acme.example");
   EXPECT_NE(message.text.find("Days to due:  7"), std::string::npos);
-}
-
-TEST(StoredRecordsTest, JobsRoundTripAndGarbageIsRejected) {
-  const DeliveryJob job = Job(2, 14);
-  auto decoded = DecodeJob(Encode(job));
-  ASSERT_TRUE(decoded.has_value());
-  EXPECT_EQ(decoded->command_id, job.command_id);
-  EXPECT_EQ(decoded->due_date, job.due_date);
-  EXPECT_EQ(decoded->channel, v1::NOTIFICATION_CHANNEL_EMAIL);
-  EXPECT_FALSE(DecodeJob("{}").has_value());
-  EXPECT_FALSE(DecodeAction("garbage").has_value());
-  EXPECT_EQ(*SplitTenantKey(TenantKey("acme", "act-1")),
-            std::make_pair(std::string("acme"), std::string("act-1")));
 }
 
 TEST(WebhooksConfigTest, ParsesEndpointsPerTenantWithDefaults) {

@@ -1,4 +1,4 @@
-// Event webhooks against a real loopback receiver started by the test (event_sink.py, Debian's
+// Event webhooks against a real loopback receiver started by the test (webhook_sink.py, Debian's
 // /usr/bin/python3) that fails, times out and recovers, over a real embedded log in a temp dir.
 #include "reviewtrail/notifier/webhook_dispatcher.h"
 
@@ -155,10 +155,10 @@ class WebhookDispatcherTest : public ::testing::Test {
 };
 
 TEST_F(WebhookDispatcherTest, DeliversEveryEventInLogOrderSignedThroughFailuresAndATimeout) {
-  ChildProcess all(kPython, {NOTIFIER_TEST_DIR "/event_sink.py", "--secret", "s3cret", "--fail",
+  ChildProcess all(kPython, {NOTIFIER_TEST_DIR "/webhook_sink.py", "--secret", "s3cret", "--fail",
                              "2,3", "--stall", "5"});
   ChildProcess assignments(
-      kPython, {NOTIFIER_TEST_DIR "/event_sink.py", "--secret", "s3cret", "--fail", "1"});
+      kPython, {NOTIFIER_TEST_DIR "/webhook_sink.py", "--secret", "s3cret", "--fail", "1"});
   config_.endpoints = {Endpoint("all", PortOf(all)),
                        Endpoint("assignments", PortOf(assignments), {"ActionAssigned"})};
   std::vector<std::string> acme;
@@ -210,7 +210,7 @@ TEST_F(WebhookDispatcherTest, DeliversEveryEventInLogOrderSignedThroughFailuresA
 TEST_F(WebhookDispatcherTest, PausesAfterRepeatedFailuresKeepsItsCursorAndResumesInOrder) {
   // Attempts 1-3 fail (paused after 3), the probes 4 and 5 fail too, the 6th is answered.
   ChildProcess sink(
-      kPython, {NOTIFIER_TEST_DIR "/event_sink.py", "--secret", "s3cret", "--fail", "1,2,3,4,5"});
+      kPython, {NOTIFIER_TEST_DIR "/webhook_sink.py", "--secret", "s3cret", "--fail", "1,2,3,4,5"});
   config_.endpoints = {Endpoint("risk", PortOf(sink))};
   config_.pause_after_failures = 3;
   config_.probe_interval = milliseconds(1'000);
@@ -236,7 +236,7 @@ TEST_F(WebhookDispatcherTest, PausesAfterRepeatedFailuresKeepsItsCursorAndResume
 }
 
 TEST_F(WebhookDispatcherTest, ARestartResumesFromTheCursorAndANewEndpointCanStartAtTheEnd) {
-  ChildProcess sink(kPython, {NOTIFIER_TEST_DIR "/event_sink.py", "--secret", "s3cret"});
+  ChildProcess sink(kPython, {NOTIFIER_TEST_DIR "/webhook_sink.py", "--secret", "s3cret"});
   const int port = PortOf(sink);
   config_.endpoints = {Endpoint("risk", port)};
   std::vector<std::string> acme;

@@ -13,6 +13,7 @@
 #include "golden_scenario.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
+#include "loopback_server.h"
 #include "reviewtrail/auth/local_keys.h"
 #include "reviewtrail/auth/token_verifier.h"
 #include "reviewtrail/command/command_service.h"
@@ -21,6 +22,8 @@
 #include "reviewtrail/eventlog/kafka_mock_cluster.h"
 #include "reviewtrail/query/query_service.h"
 #include "reviewtrail/runtime/clock.h"
+#include "temp_dir.h"
+#include "test_keys.h"
 
 namespace reviewtrail::query::testing {
 
@@ -68,7 +71,7 @@ inline std::string ViolatedField(const grpc::Status& status) {
 
 // A real query service (and a command service, for read-your-writes) over a real embedded log in
 // a temp dir, served by a real gRPC server on a loopback port chosen by the kernel, with a fake
-// clock at the golden "now" (2026-03-02T10:00Z).
+// clock at the golden "now" (2026-03-02T10:00Z) (the temp dir, keys and server from tests/support).
 // With LogKind::kKafka the log is a Kafka topic on librdkafka's in-process mock cluster instead.
 class QueryServiceTest : public ::testing::Test {
  protected:
@@ -77,15 +80,6 @@ class QueryServiceTest : public ::testing::Test {
   explicit QueryServiceTest(LogKind kind = LogKind::kEmbedded)
       : clock_(std::chrono::system_clock::time_point(
             std::chrono::microseconds(readmodel::testing::kNowMicros))) {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("query-test-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    key_ = *auth::GenerateSigningKey();
-    auth::VerifierConfig config;
-    config.keys.push_back(auth::ToVerificationKey(key_));
-    verifier_ = std::make_unique<auth::TokenVerifier>(*auth::TokenVerifier::Create(config));
     if (kind == LogKind::kEmbedded) {
       auto log =
           eventlog::EmbeddedLog::Open({.path = (dir_ / "log").string(), .partition_count = 4});
@@ -109,14 +103,13 @@ class QueryServiceTest : public ::testing::Test {
   ~QueryServiceTest() override {
     StopService();
     log_.reset();
-    std::filesystem::remove_all(dir_);
   }
 
   std::string StorePath() const { return (dir_ / "query").string(); }
 
   void StartService(std::chrono::milliseconds wait = std::chrono::seconds(10)) {
     registry_ = std::make_shared<prometheus::Registry>();
-    auto service = QueryService::Start(*log_, *verifier_, clock_, *registry_,
+    auto service = QueryService::Start(*log_, keys_.verifier(), clock_, *registry_,
                                        {.store_path = StorePath(),
                                         .time_zones = runtime::TenantTimeZones(),
                                         .read_your_writes_timeout = wait,
@@ -124,19 +117,14 @@ class QueryServiceTest : public ::testing::Test {
                                         .notices = &notices_});
     ASSERT_TRUE(service.ok()) << service.status();
     service_ = *std::move(service);
-    auto commands = command::CommandService::Start(
-        *log_, *verifier_, clock_, *registry_, {.write_model_path = (dir_ / "command").string()});
+    auto commands =
+        command::CommandService::Start(*log_, keys_.verifier(), clock_, *registry_,
+                                       {.write_model_path = (dir_ / "command").string()});
     ASSERT_TRUE(commands.ok()) << commands.status();
     commands_ = *std::move(commands);
-    grpc::ServerBuilder builder;
-    int port = 0;
-    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
-    builder.RegisterService(service_.get());
-    builder.RegisterService(commands_.get());
-    server_ = builder.BuildAndStart();
-    ASSERT_NE(port, 0);
-    channel_ = grpc::CreateChannel("127.0.0.1:" + std::to_string(port),
-                                   grpc::InsecureChannelCredentials());
+    server_ = std::make_unique<::reviewtrail::testing::LoopbackServer>(
+        std::vector<grpc::Service*>{service_.get(), commands_.get()});
+    channel_ = server_->channel();
     stub_ = v1::QueryService::NewStub(channel_);
     command_stub_ = v1::CommandService::NewStub(channel_);
   }
@@ -152,10 +140,7 @@ class QueryServiceTest : public ::testing::Test {
 
   std::string Token(const std::string& person, std::vector<v1::Role> roles,
                     const std::string& tenant = "acme") {
-    auto token = auth::MintToken(key_, auth::Principal{tenant, person, std::move(roles)},
-                                 clock_.Now(), std::chrono::hours(1), "reviewtrail-test");
-    EXPECT_TRUE(token.ok()) << token.status();
-    return *token;
+    return keys_.Token(tenant, person, std::move(roles), clock_.Now(), std::chrono::hours(1));
   }
 
   template <typename Stub, typename Request, typename Response>
@@ -188,17 +173,17 @@ class QueryServiceTest : public ::testing::Test {
 
   const std::string& Id(const std::string& name) { return scenario_.ids.at(name); }
 
-  std::filesystem::path dir_;
+  ::reviewtrail::testing::TempDir temp_{"query-test"};
+  std::filesystem::path dir_{temp_.path()};
   runtime::FakeClock clock_;
-  auth::SigningKey key_;
-  std::unique_ptr<auth::TokenVerifier> verifier_;
+  ::reviewtrail::testing::TestKeys keys_;
   std::unique_ptr<eventlog::MockKafkaCluster> cluster_;  // outlives the log (declared first)
   std::unique_ptr<eventlog::EventLog> log_;
   std::shared_ptr<prometheus::Registry> registry_;
   std::ostringstream notices_;  // the query service's start-up notices
   std::unique_ptr<QueryService> service_;
   std::unique_ptr<command::CommandService> commands_;
-  std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<::reviewtrail::testing::LoopbackServer> server_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::QueryService::Stub> stub_;
   std::unique_ptr<v1::CommandService::Stub> command_stub_;

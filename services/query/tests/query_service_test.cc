@@ -9,6 +9,7 @@
 #include <map>
 #include <set>
 
+#include "invalid_utf8.h"
 #include "query_fixture.h"
 #include "reviewtrail/query/open_read_model.h"
 #include "reviewtrail/query/rebuild.h"
@@ -177,37 +178,13 @@ TEST_F(GoldenQueryServiceTest, NamesEachInvalidField) {
 }
 
 TEST_F(GoldenQueryServiceTest, InvalidUtf8InAnyStringFieldOfAnyQueryIsInvalidArgumentNamingIt) {
-  const google::protobuf::ServiceDescriptor* service =
-      google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
-          v1::QueryService::service_full_name());
-  ASSERT_NE(service, nullptr);
-  int checked = 0;
-  for (int m = 0; m < service->method_count(); ++m) {
-    const google::protobuf::MethodDescriptor* method = service->method(m);
-    const google::protobuf::Descriptor* type = method->input_type();
-    for (int f = 0; f < type->field_count(); ++f) {
-      const google::protobuf::FieldDescriptor* field = type->field(f);
-      if (field->type() != google::protobuf::FieldDescriptor::TYPE_STRING) continue;
-      SCOPED_TRACE(method->full_name() + " " + field->name());
-      std::unique_ptr<google::protobuf::Message> request(
-          google::protobuf::MessageFactory::generated_factory()->GetPrototype(type)->New());
-      request->GetReflection()->SetString(request.get(), field, "ok\xC3\x28");
-      grpc::ClientContext context;
-      context.AddMetadata("authorization", "Bearer " + manager_);
-      const std::string path = "/" + service->full_name() + "/" + method->name();
-      const grpc::internal::RpcMethod rpc(path.c_str(), grpc::internal::RpcMethod::NORMAL_RPC);
-      std::unique_ptr<google::protobuf::Message> response(
-          google::protobuf::MessageFactory::generated_factory()
-              ->GetPrototype(method->output_type())
-              ->New());
-      const grpc::Status status =
-          grpc::internal::BlockingUnaryCall<google::protobuf::Message, google::protobuf::Message>(
-              channel_.get(), rpc, &context, *request, response.get());
-      EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << status.error_message();
-      EXPECT_EQ(ViolatedField(status), field->name());
-      ++checked;
-    }
-  }
+  const int checked = ::reviewtrail::testing::CallWithInvalidUtf8InEachStringField(
+      *channel_, v1::QueryService::service_full_name(), manager_,
+      [](const google::protobuf::FieldDescriptor& field, const grpc::Status& status) {
+        EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+            << status.error_message();
+        EXPECT_EQ(ViolatedField(status), field.name());
+      });
   EXPECT_GE(checked, 10);
 }
 

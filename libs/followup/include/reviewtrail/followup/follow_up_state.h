@@ -21,6 +21,11 @@ struct ActionFollowUp {
   std::set<std::string> recorded;  // RecordedKey()s of the follow-up history
 };
 
+// Overdue on the tenant's `today` (domain::IsOverdue): follow-up facts are kept for actions that
+// are not final only (the store forgets an action once closed or cancelled), so the due date
+// decides; never for an invalid due date.
+[[nodiscard]] bool IsOverdue(const domain::CivilDate& due_date, const domain::CivilDate& today);
+
 // The key under which a recorded reminder / escalation is remembered: the due date it was about
 // and its days before due (reminder) or level and days overdue (escalation).
 [[nodiscard]] std::string ReminderKey(const domain::CivilDate& due_date, int days_before_due);

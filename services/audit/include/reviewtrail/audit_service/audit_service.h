@@ -19,11 +19,14 @@ class ProjectionStore;
 class Projector;
 }  // namespace reviewtrail::projection
 
+namespace reviewtrail::audit {
+class AuditProjection;
+class AuditView;
+}  // namespace reviewtrail::audit
+
 namespace reviewtrail::audit_service {
 
 class AuditMetrics;
-class AuditProjection;
-class AuditView;
 class BackgroundVerifier;
 
 struct AuditServiceOptions {
@@ -117,7 +120,7 @@ class AuditService final : public v1::AuditService::CallbackService {
                                  v1::ExportAuditPackResponse& response);
   // The tenant's day at the real instant `at_micros` (UTC µs): its time zone and, for a sandbox,
   // the test clock advance it had at that instant.
-  [[nodiscard]] absl::StatusOr<domain::CivilDate> TenantDayAt(const AuditView& view,
+  [[nodiscard]] absl::StatusOr<domain::CivilDate> TenantDayAt(const audit::AuditView& view,
                                                               const std::string& tenant,
                                                               int64_t at_micros) const;
 
@@ -127,7 +130,7 @@ class AuditService final : public v1::AuditService::CallbackService {
   prometheus::Registry& registry_;
   AuditServiceOptions options_;
   std::unique_ptr<AuditMetrics> metrics_;
-  std::unique_ptr<AuditProjection> projection_;
+  std::unique_ptr<audit::AuditProjection> projection_;
   std::unique_ptr<projection::ProjectionStore> store_;
   std::unique_ptr<projection::Projector> projector_;
   std::unique_ptr<BackgroundVerifier> background_verifier_;

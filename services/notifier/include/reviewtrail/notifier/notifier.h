@@ -14,6 +14,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "reviewtrail/delivery/backoff.h"
 #include "reviewtrail/eventlog/event_log.h"
 #include "reviewtrail/followup/follow_up_state.h"
 #include "reviewtrail/notifier/channel.h"
@@ -28,10 +29,14 @@ class ProjectionStore;
 class Projector;
 }  // namespace reviewtrail::projection
 
+namespace reviewtrail::followup {
+class FollowUpProjection;
+class FollowUpView;
+}  // namespace reviewtrail::followup
+
 namespace reviewtrail::notifier {
 
 class DeliveryQueue;
-class FollowUpProjection;
 class FollowUpRecorder;
 class NotifierMetrics;
 class TimerQueue;
@@ -109,7 +114,7 @@ class Notifier {
  private:
   class Listener;
   struct Changed {
-    std::string action_key;  // TenantKey(tenant, ""): every action of the tenant
+    std::string action_key;  // followup::TenantKey(tenant, ""): every action of the tenant
     eventlog::Position position;
   };
 
@@ -120,23 +125,29 @@ class Notifier {
   [[nodiscard]] absl::Status CatchUpWithLog();
   void ProcessChanges(std::chrono::system_clock::time_point now)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(work_mutex_);
-  // The stored facts of an action with its recipients resolved and this process's settled
-  // follow-ups counted as recorded; nullopt when it is final or unknown.
+  // The stored facts of an action, as `view` reads them, with its recipients resolved and this
+  // process's settled follow-ups counted as recorded; nullopt when it is final or unknown.
   [[nodiscard]] std::optional<followup::ActionFollowUp> LoadForPlanning(
-      const std::string& action_key) ABSL_EXCLUSIVE_LOCKS_REQUIRED(work_mutex_);
+      const std::string& action_key, const followup::FollowUpView& view)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(work_mutex_);
+  // Plans an action again from what `view` reads (a pass over many actions reads them all
+  // through one snapshot); without a view, through a snapshot of its own taken now.
+  void Replan(const std::string& action_key, std::chrono::system_clock::time_point now,
+              const followup::FollowUpView& view) ABSL_EXCLUSIVE_LOCKS_REQUIRED(work_mutex_);
   void Replan(const std::string& action_key, std::chrono::system_clock::time_point now)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(work_mutex_);
   // Plans every tracked action of `tenant` again (its test clock moved).
   void ReplanTenant(const std::string& tenant, std::chrono::system_clock::time_point now)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(work_mutex_);
-  // The test clock advance of a sandbox tenant as the store holds it; 0 for any other tenant.
-  [[nodiscard]] std::chrono::microseconds AdvanceOf(const std::string& tenant);
+  // The test clock advance of a sandbox tenant as `view` reads it; 0 for any other tenant.
+  [[nodiscard]] std::chrono::microseconds AdvanceOf(const std::string& tenant,
+                                                    const followup::FollowUpView& view) const;
   void Fire(const std::string& action_key, std::chrono::system_clock::time_point now)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(work_mutex_);
   void UpdateGauges(std::chrono::system_clock::time_point now)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(work_mutex_);
   void Track(const std::string& action_key, const std::string& tenant,
-             std::optional<int64_t> due_day) ABSL_EXCLUSIVE_LOCKS_REQUIRED(work_mutex_);
+             std::optional<domain::CivilDate> due_date) ABSL_EXCLUSIVE_LOCKS_REQUIRED(work_mutex_);
   [[nodiscard]] bool WaitApplied(const eventlog::Position& position);
 
   eventlog::EventLog& log_;
@@ -146,7 +157,7 @@ class Notifier {
 
   std::unique_ptr<Listener> listener_;
   std::unique_ptr<NotifierMetrics> metrics_;
-  std::unique_ptr<FollowUpProjection> projection_;
+  std::unique_ptr<followup::FollowUpProjection> projection_;
   std::unique_ptr<projection::ProjectionStore> store_;
   std::unique_ptr<projection::Projector> projector_;
   std::unique_ptr<FollowUpRecorder> recorder_;
@@ -164,10 +175,14 @@ class Notifier {
   };
   // Recordings the command service could not take yet, by action key: not before `at`.
   std::map<std::string, Retry> retries_ ABSL_GUARDED_BY(work_mutex_);
-  // For the overdue gauge: each tracked action's tenant and due day, and per tenant the count of
-  // actions per due day.
-  std::map<std::string, std::pair<std::string, int64_t>> tracked_ ABSL_GUARDED_BY(work_mutex_);
-  std::map<std::string, std::map<int64_t, int>> due_days_ ABSL_GUARDED_BY(work_mutex_);
+  // The waits between those attempts: record_retry_initial doubling up to record_retry_max, no
+  // jitter (the timers of one pass are spread by the actions' own due times).
+  delivery::Backoff record_backoff_;
+  // For the overdue gauge: each tracked action's tenant and due date, and per tenant the count of
+  // actions per due date.
+  std::map<std::string, std::pair<std::string, domain::CivilDate>> tracked_
+      ABSL_GUARDED_BY(work_mutex_);
+  std::map<std::string, std::map<domain::CivilDate, int>> due_dates_ ABSL_GUARDED_BY(work_mutex_);
 
   mutable absl::Mutex mutex_;  // guards what the projector thread hands over
   std::vector<Changed> changes_ ABSL_GUARDED_BY(mutex_);

@@ -5,7 +5,7 @@
 
 #include "reviewtrail/projection/projection.h"
 
-namespace reviewtrail::audit_service {
+namespace reviewtrail::audit {
 
 // The audit log as a projection: appends one sealed entry per event to its tenant's chain
 // (sequence = head + 1, prev_hash = head's hash), stores the event bytes beside it, moves the head
@@ -28,4 +28,4 @@ class AuditProjection final : public projection::Projection {
                                                   projection::Changes& changes) override;
 };
 
-}  // namespace reviewtrail::audit_service
+}  // namespace reviewtrail::audit

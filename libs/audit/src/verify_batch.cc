@@ -1,6 +1,6 @@
 #include "verify_batch.h"
 
-namespace reviewtrail::audit_service {
+namespace reviewtrail::audit {
 
 void VerifyBatch::Clear() {
   bytes_.clear();
@@ -16,16 +16,16 @@ size_t VerifyBatch::Copy(std::string_view bytes) {
 void VerifyBatch::Add(int64_t sequence, std::string_view stored, std::string_view event) {
   const size_t stored_at = Copy(stored);
   const size_t event_at = Copy(event);
-  items_.push_back({sequence, stored_at, stored.size(), audit::StoredEntry::Event::kPresent,
-                    event_at, event.size()});
+  items_.push_back(
+      {sequence, stored_at, stored.size(), StoredEntry::Event::kPresent, event_at, event.size()});
 }
 
 void VerifyBatch::AddWithoutEvent(int64_t sequence, std::string_view stored) {
   const size_t stored_at = Copy(stored);
-  items_.push_back({sequence, stored_at, stored.size(), audit::StoredEntry::Event::kMissing, 0, 0});
+  items_.push_back({sequence, stored_at, stored.size(), StoredEntry::Event::kMissing, 0, 0});
 }
 
-std::span<const audit::StoredEntry> VerifyBatch::Entries() {
+std::span<const StoredEntry> VerifyBatch::Entries() {
   entries_.clear();
   const std::string_view bytes = bytes_;
   for (const Item& item : items_) {
@@ -37,4 +37,4 @@ std::span<const audit::StoredEntry> VerifyBatch::Entries() {
   return entries_;
 }
 
-}  // namespace reviewtrail::audit_service
+}  // namespace reviewtrail::audit

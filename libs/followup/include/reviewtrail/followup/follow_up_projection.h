@@ -7,7 +7,7 @@
 #include "reviewtrail/projection/projection.h"
 #include "reviewtrail/runtime/clock.h"
 
-namespace reviewtrail::notifier {
+namespace reviewtrail::followup {
 
 // Told what a projected event changed. Called on the projector's thread, before the batch is
 // committed: a listener must wait for the position (Projector::WaitFor) before reading the store.
@@ -53,4 +53,4 @@ class FollowUpProjection final : public projection::Projection {
   std::chrono::seconds delivery_window_;
 };
 
-}  // namespace reviewtrail::notifier
+}  // namespace reviewtrail::followup

@@ -5,12 +5,12 @@
 #include <string>
 #include <string_view>
 
-namespace reviewtrail::audit_service {
+namespace reviewtrail::audit {
 
 // The audit store's tables (column families of its ProjectionStore) and their keys. Tenant ids
 // are plain identifiers (no NUL), so "<tenant>\0" prefixes never collide.
 //
-//   audit_entries  <tenant>\0<seq:8 BE>                 -> audit::EncodeStored(entry)
+//   audit_entries  <tenant>\0<seq:8 BE>                 -> EncodeStored(entry)
 //   audit_events   <tenant>\0<seq:8 BE>                 -> the event envelope bytes
 //   audit_heads    <tenant>                             -> <seq:8 BE><hash:64 hex>
 //   audit_index    <tenant>\0<a|r|t>\0<id>\0<seq:8 BE>  -> "" (entries by action / review /
@@ -54,4 +54,4 @@ enum class FactKind : char {
 };
 [[nodiscard]] std::string FactKey(std::string_view tenant, FactKind kind, std::string_view id);
 
-}  // namespace reviewtrail::audit_service
+}  // namespace reviewtrail::audit

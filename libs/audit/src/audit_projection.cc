@@ -1,17 +1,17 @@
-#include "audit_projection.h"
+#include "reviewtrail/audit/audit_projection.h"
 
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "audit_keys.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "reviewtrail/audit/canonical.h"
 #include "reviewtrail/audit/entry_builder.h"
 #include "reviewtrail/audit/sha256.h"
+#include "reviewtrail/audit/store_keys.h"
 #include "reviewtrail/domain/evolve.h"
 #include "reviewtrail/eventlog/cloudevents_headers.h"
 
-namespace reviewtrail::audit_service {
+namespace reviewtrail::audit {
 namespace {
 
 std::string DeterministicBytes(const v1::EventEnvelope& event) {
@@ -34,7 +34,7 @@ bool UsableTenant(const std::string& tenant) {
 }
 
 absl::StatusOr<Head> LoadHead(projection::Changes& changes, const std::string& tenant) {
-  Head head{0, std::string(audit::kGenesisHash)};
+  Head head{0, std::string(kGenesisHash)};
   if (std::optional<std::string> stored = changes.Get(kHeads, tenant)) {
     std::optional<Head> decoded = DecodeHead(*stored);
     if (!decoded) return absl::DataLossError("the audit head of tenant " + tenant + " is damaged");
@@ -55,12 +55,12 @@ absl::StatusOr<Head> LoadLast(projection::Changes& changes, const std::string& t
 
 // Seals `entry` after the head and writes it, its stored event, the new head, its index keys and
 // its review's and action's last entry.
-void Append(audit::Entry& entry, const Head& head, const std::string& event_bytes,
+void Append(Entry& entry, const Head& head, const std::string& event_bytes,
             projection::Changes& changes) {
   const std::string& tenant = entry.tenant_id;
-  audit::Seal(entry, head.hash);
+  Seal(entry, head.hash);
   const std::string key = EntryKey(tenant, entry.sequence);
-  changes.Put(kEntries, key, audit::EncodeStored(entry));
+  changes.Put(kEntries, key, EncodeStored(entry));
   changes.Put(kEvents, key, event_bytes);
   const std::string last = EncodeHead({entry.sequence, entry.hash});
   changes.Put(kHeads, tenant, last);
@@ -101,10 +101,10 @@ absl::Status AuditProjection::Apply(const eventlog::Position& position,
   absl::StatusOr<Head> head = LoadHead(changes, tenant);
   if (!head.ok()) return head.status();
   const std::string bytes = DeterministicBytes(event);
-  audit::EntryContext context{.sequence = head->sequence + 1,
-                              .log_partition = position.partition,
-                              .log_offset = position.offset,
-                              .event_sha256 = audit::Sha256Hex(bytes)};
+  EntryContext context{.sequence = head->sequence + 1,
+                       .log_partition = position.partition,
+                       .log_offset = position.offset,
+                       .event_sha256 = Sha256Hex(bytes)};
   const std::string action_id = domain::ActionIdOf(event);
   if (!action_id.empty() && domain::ReviewIdOf(event).empty()) {
     context.review_id =
@@ -153,7 +153,7 @@ absl::Status AuditProjection::Apply(const eventlog::Position& position,
     context.action_prev_sequence = last->sequence;
     context.action_prev_hash = last->hash;
   }
-  audit::Entry entry = audit::BuildEntry(event, context);
+  Entry entry = BuildEntry(event, context);
   Append(entry, *head, bytes, changes);
   if (event.aggregate_type() == v1::AGGREGATE_TYPE_TENANT) {
     // A sandbox's test clock: GetStateAsOf judges overdue on the day it showed at the instant.
@@ -172,14 +172,13 @@ absl::StatusOr<bool> AuditProjection::ApplyUnknown(const eventlog::Record& recor
   absl::StatusOr<Head> head = LoadHead(changes, tenant);
   if (!head.ok()) return head.status();
   // The record's bytes as they are (this build could not re-encode what it does not know).
-  audit::Entry entry =
-      audit::BuildUnknownEntry(event, tenant, TypeNameOf(record),
-                               audit::EntryContext{.sequence = head->sequence + 1,
-                                                   .log_partition = record.position.partition,
-                                                   .log_offset = record.position.offset,
-                                                   .event_sha256 = audit::Sha256Hex(record.value)});
+  Entry entry = BuildUnknownEntry(event, tenant, TypeNameOf(record),
+                                  EntryContext{.sequence = head->sequence + 1,
+                                               .log_partition = record.position.partition,
+                                               .log_offset = record.position.offset,
+                                               .event_sha256 = Sha256Hex(record.value)});
   Append(entry, *head, record.value, changes);
   return true;
 }
 
-}  // namespace reviewtrail::audit_service
+}  // namespace reviewtrail::audit

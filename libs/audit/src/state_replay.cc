@@ -1,4 +1,4 @@
-#include "state_replay.h"
+#include "reviewtrail/audit/state_replay.h"
 
 #include <map>
 
@@ -6,8 +6,8 @@
 #include "reviewtrail/domain/evolve.h"
 #include "reviewtrail/domain/tenant_clock.h"
 
-namespace reviewtrail::audit_service {
-Replayed Replay(const std::vector<AuditView::Record>& records, std::optional<audit::Micros> as_of) {
+namespace reviewtrail::audit {
+Replayed Replay(const std::vector<AuditView::Record>& records, std::optional<Micros> as_of) {
   Replayed replayed;
   std::map<std::string, size_t> action_index;
   for (const AuditView::Record& record : records) {
@@ -29,8 +29,8 @@ Replayed Replay(const std::vector<AuditView::Record>& records, std::optional<aud
   return replayed;
 }
 
-audit::Micros AdvanceAsOf(const std::vector<AuditView::Record>& tenant_records, audit::Micros at) {
-  audit::Micros advance = 0;
+Micros AdvanceAsOf(const std::vector<AuditView::Record>& tenant_records, Micros at) {
+  Micros advance = 0;
   for (const AuditView::Record& record : tenant_records) {
     if (record.entry.recorded_at > at) break;
     if (record.event.has_test_clock_advanced()) advance = domain::AdvanceAfter(record.event);
@@ -103,4 +103,4 @@ v1::ReviewSnapshot ToSnapshot(const Replayed& replayed, const domain::CivilDate&
   return out;
 }
 
-}  // namespace reviewtrail::audit_service
+}  // namespace reviewtrail::audit

@@ -1,16 +1,15 @@
-#include "follow_up_projection.h"
+#include "reviewtrail/followup/follow_up_projection.h"
 
 #include "google/protobuf/util/time_util.h"
+#include "reviewtrail/followup/stored_records.h"
 #include "spdlog/spdlog.h"
-#include "stored_records.h"
 
-namespace reviewtrail::notifier {
+namespace reviewtrail::followup {
 namespace {
 
 using domain::CivilDate;
 
-std::optional<followup::ActionFollowUp> LoadAction(projection::Changes& changes,
-                                                   const std::string& key) {
+std::optional<ActionFollowUp> LoadAction(projection::Changes& changes, const std::string& key) {
   std::optional<std::string> bytes = changes.Get(kActionsTable, key);
   if (!bytes.has_value()) return std::nullopt;
   return DecodeAction(*bytes);
@@ -37,11 +36,11 @@ absl::Status FollowUpProjection::Apply(const eventlog::Position& position,
     }
     case v1::EventEnvelope::kActionAssigned: {
       const auto& a = event.action_assigned();
-      followup::ActionFollowUp action{.tenant_id = tenant,
-                                      .action_id = a.action_id(),
-                                      .title = a.title(),
-                                      .owner_id = a.owner_id(),
-                                      .due_date = CivilDate::FromProto(a.due_date())};
+      ActionFollowUp action{.tenant_id = tenant,
+                            .action_id = a.action_id(),
+                            .title = a.title(),
+                            .owner_id = a.owner_id(),
+                            .due_date = CivilDate::FromProto(a.due_date())};
       changes.Put(kActionsTable, TenantKey(tenant, a.action_id()), Encode(action));
       listener_.ActionChanged(tenant, a.action_id(), position);
       return absl::OkStatus();
@@ -85,7 +84,7 @@ absl::Status FollowUpProjection::Apply(const eventlog::Position& position,
       break;
   }
   const std::string key = TenantKey(tenant, action_id);
-  std::optional<followup::ActionFollowUp> action = LoadAction(changes, key);
+  std::optional<ActionFollowUp> action = LoadAction(changes, key);
   if (!action.has_value()) {
     // Not tracked: final already, or assigned before a store that was started mid-log.
     spdlog::debug("notifier: event for untracked action {}/{}", tenant, action_id);
@@ -100,8 +99,7 @@ absl::Status FollowUpProjection::Apply(const eventlog::Position& position,
       break;
     case v1::EventEnvelope::kReminderSent: {
       const auto& r = event.reminder_sent();
-      action->recorded.insert(
-          followup::ReminderKey(CivilDate::FromProto(r.due_date()), r.days_before_due()));
+      action->recorded.insert(ReminderKey(CivilDate::FromProto(r.due_date()), r.days_before_due()));
       QueueDelivery(position, event, key, changes, 0, r.days_before_due(), r.recipient_id(),
                     r.channel());
       break;
@@ -109,7 +107,7 @@ absl::Status FollowUpProjection::Apply(const eventlog::Position& position,
     default: {
       const auto& e = event.escalation_raised();
       action->recorded.insert(
-          followup::EscalationKey(CivilDate::FromProto(e.due_date()), e.level(), e.days_overdue()));
+          EscalationKey(CivilDate::FromProto(e.due_date()), e.level(), e.days_overdue()));
       QueueDelivery(position, event, key, changes, e.level(), e.days_overdue(), e.recipient_id(),
                     e.channel());
       break;
@@ -134,7 +132,7 @@ void FollowUpProjection::QueueDelivery(const eventlog::Position& position,
                  event.command_id(), event.tenant_id());
     return;
   }
-  std::optional<followup::ActionFollowUp> action = LoadAction(changes, action_key);
+  std::optional<ActionFollowUp> action = LoadAction(changes, action_key);
   DeliveryJob job{.tenant_id = event.tenant_id(),
                   .action_id = action->action_id,
                   .title = action->title,
@@ -155,4 +153,4 @@ void FollowUpProjection::QueueDelivery(const eventlog::Position& position,
   listener_.DeliveryQueued(outbox_key, position);
 }
 
-}  // namespace reviewtrail::notifier
+}  // namespace reviewtrail::followup

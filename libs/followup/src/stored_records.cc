@@ -1,8 +1,8 @@
-#include "stored_records.h"
+#include "reviewtrail/followup/stored_records.h"
 
 #include <nlohmann/json.hpp>
 
-namespace reviewtrail::notifier {
+namespace reviewtrail::followup {
 namespace {
 
 using nlohmann::json;
@@ -43,7 +43,7 @@ std::optional<std::pair<std::string, std::string>> SplitTenantKey(std::string_vi
   return std::make_pair(std::string(key.substr(0, at)), std::string(key.substr(at + 1)));
 }
 
-std::string Encode(const followup::ActionFollowUp& action) {
+std::string Encode(const ActionFollowUp& action) {
   return json{{"tenant", action.tenant_id},
               {"action", action.action_id},
               {"title", action.title},
@@ -75,9 +75,9 @@ std::string Encode(const DeliveryJob& job) {
       .dump();
 }
 
-std::optional<followup::ActionFollowUp> DecodeAction(std::string_view bytes) {
-  return Decode<followup::ActionFollowUp>(bytes, [](const json& v) {
-    followup::ActionFollowUp action;
+std::optional<ActionFollowUp> DecodeAction(std::string_view bytes) {
+  return Decode<ActionFollowUp>(bytes, [](const json& v) {
+    ActionFollowUp action;
     action.tenant_id = v.at("tenant").get<std::string>();
     action.action_id = v.at("action").get<std::string>();
     action.title = v.at("title").get<std::string>();
@@ -118,4 +118,4 @@ std::optional<DeliveryJob> DecodeJob(std::string_view bytes) {
   });
 }
 
-}  // namespace reviewtrail::notifier
+}  // namespace reviewtrail::followup

@@ -8,7 +8,7 @@
 #include "reviewtrail/followup/follow_up_state.h"
 #include "reviewtrail/v1/common.pb.h"
 
-namespace reviewtrail::notifier {
+namespace reviewtrail::followup {
 
 // The notifier store's tables (column families of its ProjectionStore).
 inline constexpr char kActionsTable[] = "followup_actions";  // tenant/action -> StoredAction
@@ -49,11 +49,11 @@ struct DeliveryJob {
 // JSON encodings of the stored values. Decoding returns nullopt for malformed bytes.
 // StoredAction is an ActionFollowUp without manager_id and escalation_contact_id, which are
 // resolved when the plan is made.
-[[nodiscard]] std::string Encode(const followup::ActionFollowUp& action);
+[[nodiscard]] std::string Encode(const ActionFollowUp& action);
 [[nodiscard]] std::string Encode(const StoredPerson& person);
 [[nodiscard]] std::string Encode(const DeliveryJob& job);
-[[nodiscard]] std::optional<followup::ActionFollowUp> DecodeAction(std::string_view bytes);
+[[nodiscard]] std::optional<ActionFollowUp> DecodeAction(std::string_view bytes);
 [[nodiscard]] std::optional<StoredPerson> DecodePerson(std::string_view bytes);
 [[nodiscard]] std::optional<DeliveryJob> DecodeJob(std::string_view bytes);
 
-}  // namespace reviewtrail::notifier
+}  // namespace reviewtrail::followup

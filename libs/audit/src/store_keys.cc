@@ -1,10 +1,10 @@
-#include "audit_keys.h"
+#include "reviewtrail/audit/store_keys.h"
 
 #include "reviewtrail/audit/entry.h"
 #include "reviewtrail/audit/sha256.h"
 #include "reviewtrail/projection/key_codec.h"
 
-namespace reviewtrail::audit_service {
+namespace reviewtrail::audit {
 
 std::string TenantPrefix(std::string_view tenant) {
   std::string prefix(tenant);
@@ -29,7 +29,7 @@ std::string EncodeHead(const Head& head) {
 }
 
 std::optional<Head> DecodeHead(std::string_view value) {
-  if (value.size() != 8 + 64 || !audit::IsSha256Hex(value.substr(8))) return std::nullopt;
+  if (value.size() != 8 + 64 || !IsSha256Hex(value.substr(8))) return std::nullopt;
   return Head{projection::ReadBigEndian64(value), std::string(value.substr(8))};
 }
 
@@ -55,4 +55,4 @@ std::string FactKey(std::string_view tenant, FactKind kind, std::string_view id)
   return key;
 }
 
-}  // namespace reviewtrail::audit_service
+}  // namespace reviewtrail::audit

@@ -1,4 +1,4 @@
-#include "audit_reader.h"
+#include "reviewtrail/audit/audit_view.h"
 
 #include "absl/strings/str_cat.h"
 #include "batch_prefetcher.h"
@@ -9,7 +9,7 @@
 #include "reviewtrail/projection/key_codec.h"
 #include "verify_batch.h"
 
-namespace reviewtrail::audit_service {
+namespace reviewtrail::audit {
 namespace {
 
 // A verification batch: enough entries for every thread to hash a good share, few enough bytes to
@@ -19,10 +19,13 @@ constexpr size_t kVerifyBatchBytes = 8 << 20;
 
 }  // namespace
 
+AuditView::AuditView(projection::ProjectionStore& store)
+    : owned_(std::make_unique<projection::StoreReadView>(store)), view_(*owned_) {}
+
 absl::StatusOr<Head> AuditView::LoadHead(const std::string& tenant) const {
   absl::StatusOr<std::optional<std::string>> value = view_.Get(kHeads, tenant);
   if (!value.ok()) return value.status();
-  if (!value->has_value()) return Head{0, std::string(audit::kGenesisHash)};
+  if (!value->has_value()) return Head{0, std::string(kGenesisHash)};
   std::optional<Head> head = DecodeHead(**value);
   if (!head) return absl::DataLossError("the audit head of tenant " + tenant + " is damaged");
   return *head;
@@ -36,15 +39,14 @@ absl::StatusOr<std::unique_ptr<projection::Cursor>> AuditView::Entries(
   return cursor;
 }
 
-absl::StatusOr<audit::Entry> AuditView::LoadEntry(const std::string& tenant,
-                                                  int64_t sequence) const {
+absl::StatusOr<Entry> AuditView::LoadEntry(const std::string& tenant, int64_t sequence) const {
   absl::StatusOr<std::optional<std::string>> value =
       view_.Get(kEntries, EntryKey(tenant, sequence));
   if (!value.ok()) return value.status();
   if (!value->has_value()) {
     return absl::NotFoundError(absl::StrCat("audit entry ", sequence, " is missing"));
   }
-  absl::StatusOr<audit::Entry> entry = audit::DecodeStored(**value);
+  absl::StatusOr<Entry> entry = DecodeStored(**value);
   if (!entry.ok()) {
     return absl::DataLossError(absl::StrCat("audit entry ", sequence, " is damaged"));
   }
@@ -62,23 +64,23 @@ absl::StatusOr<Head> AuditView::LastIndexed(const std::string& tenant, IndexKind
     return Head{0, ""};
   }
   const int64_t sequence = projection::ReadBigEndian64((*it)->key().substr(prefix.size()));
-  absl::StatusOr<audit::Entry> entry = LoadEntry(tenant, sequence);
+  absl::StatusOr<Entry> entry = LoadEntry(tenant, sequence);
   if (!entry.ok()) return absl::DataLossError(std::string(entry.status().message()));
   return Head{sequence, entry->hash};
 }
 
 absl::StatusOr<std::pair<int64_t, int64_t>> AuditView::TimeSegment(
-    const std::string& tenant, int64_t last, const audit::ExportFilter& filter) const {
+    const std::string& tenant, int64_t last, const ExportFilter& filter) const {
   std::pair<int64_t, int64_t> segment{1, 0};
   bool found = false;
-  audit::StoredView view;
+  StoredView view;
   absl::StatusOr<std::unique_ptr<projection::Cursor>> entries = Entries(tenant, 1);
   if (!entries.ok()) return entries.status();
   projection::Cursor& it = **entries;
   for (; it.Valid(); it.Next()) {
     const std::optional<int64_t> sequence = SequenceOfEntryKey(tenant, it.key());
     if (!sequence || *sequence > last) break;
-    if (!audit::ViewStored(it.value(), view).ok()) {
+    if (!ViewStored(it.value(), view).ok()) {
       return absl::DataLossError(absl::StrCat(
           "audit entry ", *sequence, " is damaged; VerifyAuditLog names the first broken entry"));
     }
@@ -92,23 +94,22 @@ absl::StatusOr<std::pair<int64_t, int64_t>> AuditView::TimeSegment(
 }
 
 absl::StatusOr<AuditView::Verification> AuditView::Verify(const std::string& tenant, int64_t from,
-                                                          int64_t to,
-                                                          audit::WorkerPool* pool) const {
+                                                          int64_t to, WorkerPool* pool) const {
   Verification result;
   absl::StatusOr<Head> head = LoadHead(tenant);
   if (!head.ok()) return head.status();
   result.head = *head;
   const int64_t first = std::max<int64_t>(from, 1);
   const int64_t last = to == 0 ? head->sequence : to;
-  std::string prev(audit::kGenesisHash);
+  std::string prev(kGenesisHash);
   if (first > 1) {
     // A range starts from its first entry's own link; the link before it is checked by a
     // verification that includes the entry before. A missing or damaged first entry is reported
     // by the verifier below.
-    absl::StatusOr<audit::Entry> start = LoadEntry(tenant, first);
+    absl::StatusOr<Entry> start = LoadEntry(tenant, first);
     prev = start.ok() ? start->prev_hash : "";
   }
-  audit::ChainVerifier verifier(first, prev);
+  ChainVerifier verifier(first, prev);
   absl::StatusOr<std::unique_ptr<projection::Cursor>> entry_cursor = Entries(tenant, first);
   if (!entry_cursor.ok()) return entry_cursor.status();
   absl::StatusOr<std::unique_ptr<projection::Cursor>> event_cursor =
@@ -172,13 +173,13 @@ absl::StatusOr<std::vector<AuditView::Record>> AuditView::Indexed(const std::str
   projection::Cursor& it = **cursor;
   for (it.Seek(prefix); it.Valid() && it.key().starts_with(prefix); it.Next()) {
     const int64_t sequence = projection::ReadBigEndian64(it.key().substr(prefix.size()));
-    absl::StatusOr<audit::Entry> entry = LoadEntry(tenant, sequence);
+    absl::StatusOr<Entry> entry = LoadEntry(tenant, sequence);
     if (!entry.ok()) return absl::DataLossError(std::string(entry.status().message()));
     absl::StatusOr<std::optional<std::string>> stored =
         view_.Get(kEvents, EntryKey(tenant, sequence));
     if (!stored.ok()) return stored.status();
     const std::string bytes = stored->value_or("");
-    if (!stored->has_value() || audit::Sha256Hex(bytes) != entry->event_sha256) {
+    if (!stored->has_value() || Sha256Hex(bytes) != entry->event_sha256) {
       return absl::DataLossError(
           absl::StrCat("the stored event of audit entry ", sequence, " is missing or altered"));
     }
@@ -193,4 +194,4 @@ absl::StatusOr<std::vector<AuditView::Record>> AuditView::Indexed(const std::str
   return records;
 }
 
-}  // namespace reviewtrail::audit_service
+}  // namespace reviewtrail::audit

@@ -8,7 +8,7 @@
 
 #include "reviewtrail/audit/chain_verifier.h"
 
-namespace reviewtrail::audit_service {
+namespace reviewtrail::audit {
 
 // Stored entries and their events copied out of the store's iterators, one verification batch at
 // a time; its memory is reused from batch to batch.
@@ -22,14 +22,14 @@ class VerifyBatch {
   [[nodiscard]] size_t size() const { return items_.size(); }
   [[nodiscard]] size_t bytes() const { return bytes_.size(); }
   // The entries added since Clear(), viewing this batch's copies (valid until the next change).
-  [[nodiscard]] std::span<const audit::StoredEntry> Entries();
+  [[nodiscard]] std::span<const StoredEntry> Entries();
 
  private:
   struct Item {
     int64_t sequence;
     size_t stored_at;
     size_t stored_size;
-    audit::StoredEntry::Event event_state;
+    StoredEntry::Event event_state;
     size_t event_at;
     size_t event_size;
   };
@@ -37,7 +37,7 @@ class VerifyBatch {
 
   std::string bytes_;
   std::vector<Item> items_;
-  std::vector<audit::StoredEntry> entries_;
+  std::vector<StoredEntry> entries_;
 };
 
-}  // namespace reviewtrail::audit_service
+}  // namespace reviewtrail::audit

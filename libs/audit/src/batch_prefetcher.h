@@ -9,7 +9,7 @@
 #include <thread>
 #include <vector>
 
-namespace reviewtrail::audit_service {
+namespace reviewtrail::audit {
 
 // Fills batches on a thread of its own, one batch ahead of its consumer: the consumer works on one
 // batch while the next is read (two batches in memory). `fill(batch)` fills a batch left as the
@@ -88,4 +88,4 @@ class BatchPrefetcher {
   std::thread thread_;  // last: started once everything above is set
 };
 
-}  // namespace reviewtrail::audit_service
+}  // namespace reviewtrail::audit
