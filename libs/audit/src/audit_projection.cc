@@ -6,8 +6,8 @@
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "reviewtrail/audit/canonical.h"
 #include "reviewtrail/audit/entry_builder.h"
-#include "reviewtrail/audit/sha256.h"
 #include "reviewtrail/audit/store_keys.h"
+#include "reviewtrail/digest/sha256.h"
 #include "reviewtrail/domain/evolve.h"
 #include "reviewtrail/eventlog/cloudevents_headers.h"
 
@@ -104,7 +104,7 @@ absl::Status AuditProjection::Apply(const eventlog::Position& position,
   EntryContext context{.sequence = head->sequence + 1,
                        .log_partition = position.partition,
                        .log_offset = position.offset,
-                       .event_sha256 = Sha256Hex(bytes)};
+                       .event_sha256 = digest::Sha256Hex(bytes)};
   const std::string action_id = domain::ActionIdOf(event);
   if (!action_id.empty() && domain::ReviewIdOf(event).empty()) {
     context.review_id =
@@ -176,7 +176,7 @@ absl::StatusOr<bool> AuditProjection::ApplyUnknown(const eventlog::Record& recor
                                   EntryContext{.sequence = head->sequence + 1,
                                                .log_partition = record.position.partition,
                                                .log_offset = record.position.offset,
-                                               .event_sha256 = Sha256Hex(record.value)});
+                                               .event_sha256 = digest::Sha256Hex(record.value)});
   Append(entry, *head, record.value, changes);
   return true;
 }

@@ -3,9 +3,9 @@
 #include "absl/strings/str_cat.h"
 #include "batch_prefetcher.h"
 #include "reviewtrail/audit/canonical.h"
-#include "reviewtrail/audit/sha256.h"
 #include "reviewtrail/audit/stored_view.h"
 #include "reviewtrail/audit/worker_pool.h"
+#include "reviewtrail/digest/sha256.h"
 #include "reviewtrail/projection/key_codec.h"
 #include "verify_batch.h"
 
@@ -179,7 +179,7 @@ absl::StatusOr<std::vector<AuditView::Record>> AuditView::Indexed(const std::str
         view_.Get(kEvents, EntryKey(tenant, sequence));
     if (!stored.ok()) return stored.status();
     const std::string bytes = stored->value_or("");
-    if (!stored->has_value() || Sha256Hex(bytes) != entry->event_sha256) {
+    if (!stored->has_value() || digest::Sha256Hex(bytes) != entry->event_sha256) {
       return absl::DataLossError(
           absl::StrCat("the stored event of audit entry ", sequence, " is missing or altered"));
     }

@@ -4,8 +4,8 @@
 #include <cstdio>
 #include <vector>
 
-#include "reviewtrail/audit/sha256.h"
 #include "reviewtrail/audit/stored_view.h"
+#include "reviewtrail/digest/sha256.h"
 #include "reviewtrail/domain/civil_date.h"
 
 namespace reviewtrail::audit {
@@ -169,7 +169,7 @@ std::string CanonicalBytes(const Entry& entry) {
 }
 
 std::string ChainHash(std::string_view prev_hash, std::string_view canonical) {
-  return Sha256Of(prev_hash, canonical).str();
+  return digest::Sha256Of(prev_hash, canonical).str();
 }
 
 void Seal(Entry& entry, std::string_view prev_hash) {

@@ -4,9 +4,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "reviewtrail/audit/canonical.h"
-#include "reviewtrail/audit/sha256.h"
 #include "reviewtrail/audit/stored_view.h"
 #include "reviewtrail/audit/worker_pool.h"
+#include "reviewtrail/digest/sha256.h"
 
 namespace reviewtrail::audit {
 namespace {
@@ -29,10 +29,10 @@ void CheckSelf(const StoredEntry& entry, ChainVerifier::SelfCheck& check) {
   check.action_prev_hash = view[Field::kActionPrevHash];
   // The stored bytes before prev_hash are the canonical bytes, unless a number was stored in a
   // non-canonical form: then hash what the entry re-encodes to.
-  check.computed = view.canonical ? Sha256Of(view.prev_hash, view.framed)
-                                  : Sha256Of(view.prev_hash, CanonicalBytes(ToEntry(view)));
+  check.computed = view.canonical ? digest::Sha256Of(view.prev_hash, view.framed)
+                                  : digest::Sha256Of(view.prev_hash, CanonicalBytes(ToEntry(view)));
   if (entry.event_state == StoredEntry::Event::kPresent) {
-    check.event_matches = Sha256Of(entry.event).view() == check.event_sha256;
+    check.event_matches = digest::Sha256Of(entry.event).view() == check.event_sha256;
   }
 }
 

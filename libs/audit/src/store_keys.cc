@@ -1,7 +1,7 @@
 #include "reviewtrail/audit/store_keys.h"
 
 #include "reviewtrail/audit/entry.h"
-#include "reviewtrail/audit/sha256.h"
+#include "reviewtrail/digest/sha256.h"
 #include "reviewtrail/projection/key_codec.h"
 
 namespace reviewtrail::audit {
@@ -29,7 +29,7 @@ std::string EncodeHead(const Head& head) {
 }
 
 std::optional<Head> DecodeHead(std::string_view value) {
-  if (value.size() != 8 + 64 || !IsSha256Hex(value.substr(8))) return std::nullopt;
+  if (value.size() != 8 + 64 || !digest::IsSha256Hex(value.substr(8))) return std::nullopt;
   return Head{projection::ReadBigEndian64(value), std::string(value.substr(8))};
 }
 

@@ -6,8 +6,8 @@
 #include <gtest/gtest.h>
 
 #include "reviewtrail/audit/canonical.h"
-#include "reviewtrail/audit/sha256.h"
 #include "reviewtrail/audit/store_keys.h"
+#include "reviewtrail/digest/sha256.h"
 #include "reviewtrail/projection/changes.h"
 #include "reviewtrail/runtime/clock.h"
 #include "test_events.h"
@@ -60,7 +60,7 @@ TEST_F(AuditProjectionTest, TheStoredEventIsTheEnvelopeTheEntryHashes) {
   const v1::EventEnvelope review = acme_.Review("r1", "Q4");
   Apply(review);
   const std::string stored = *changes_.Get(kEvents, EntryKey("acme", 1));
-  EXPECT_EQ(EntryOf("acme", 1).event_sha256, Sha256Hex(stored));
+  EXPECT_EQ(EntryOf("acme", 1).event_sha256, digest::Sha256Hex(stored));
   v1::EventEnvelope parsed;
   ASSERT_TRUE(parsed.ParseFromString(stored));
   EXPECT_EQ(parsed.event_id(), review.event_id());
@@ -149,7 +149,7 @@ TEST_F(AuditProjectionTest, ARecordThatDoesNotDecodeGetsAnEntryOfItsTenant) {
   EXPECT_EQ(entry.log_partition, 2);
   EXPECT_EQ(entry.log_offset, 7);
   EXPECT_EQ(entry.event_type, "UndecodableRecord");
-  EXPECT_EQ(entry.event_sha256, Sha256Hex(record.value));
+  EXPECT_EQ(entry.event_sha256, digest::Sha256Hex(record.value));
   EXPECT_EQ(changes.table(kEvents).begin()->second, record.value);
   // A record of no usable tenant is not anyone's: skipped, nothing written.
   projection::MemoryChanges none;

@@ -5,7 +5,7 @@
 #include <map>
 
 #include "reviewtrail/audit/canonical.h"
-#include "reviewtrail/audit/sha256.h"
+#include "reviewtrail/digest/sha256.h"
 #include "test_entries.h"
 
 namespace reviewtrail::audit {
@@ -97,7 +97,7 @@ TEST(ChainVerifierTest, ARangeStartsFromThePreviousEntrysHash) {
 TEST(ChainVerifierTest, AStoredEventThatNoLongerMatchesItsEntryIsReported) {
   auto chain = testing::MakeChain(3);
   const std::string event = "event bytes";
-  chain[1].event_sha256 = Sha256Hex(event);
+  chain[1].event_sha256 = digest::Sha256Hex(event);
   Seal(chain[1], chain[0].hash);
   Seal(chain[2], chain[1].hash);
   ChainVerifier verifier(1, std::string(kGenesisHash));

@@ -27,7 +27,7 @@ Log MakeLog(int count) {
   Log log;
   std::vector<Entry> chain = testing::MakeChain(count);
   for (Entry& entry : chain) {
-    entry.event_sha256 = Sha256Hex("event " + std::to_string(entry.sequence));
+    entry.event_sha256 = digest::Sha256Hex("event " + std::to_string(entry.sequence));
   }
   testing::LinkAndSeal(chain);
   for (const Entry& entry : chain) {
@@ -208,7 +208,7 @@ TEST(ParallelVerifyTest, AReviewOrActionLinkThatSkipsAnEntryIsNamed) {
     std::vector<Entry> chain = testing::MakeChain(kCount);
     Log log;
     log.events = MakeLog(kCount).events;
-    for (Entry& entry : chain) entry.event_sha256 = Sha256Hex(log.events[entry.sequence]);
+    for (Entry& entry : chain) entry.event_sha256 = digest::Sha256Hex(log.events[entry.sequence]);
     testing::LinkAndSeal(chain);
     // Entry 500 links past 499 (it and the entries after it are resealed: only the link is wrong).
     (review ? chain[499].review_prev_sequence : chain[499].action_prev_sequence) = 498;
@@ -227,7 +227,7 @@ TEST(ParallelVerifyTest, V1EntriesFollowedByV2EntriesVerify) {
   for (size_t i = 0; i < 300; ++i) chain[i].version = 1;
   Log log;
   log.events = MakeLog(kCount).events;
-  for (Entry& entry : chain) entry.event_sha256 = Sha256Hex(log.events[entry.sequence]);
+  for (Entry& entry : chain) entry.event_sha256 = digest::Sha256Hex(log.events[entry.sequence]);
   testing::LinkAndSeal(chain);
   for (const Entry& entry : chain) log.entries[entry.sequence] = EncodeStored(entry);
   EXPECT_EQ(log.entries[1].rfind("20:reviewtrail-audit-v1\n", 0), 0u);

@@ -12,7 +12,7 @@
 #include "absl/strings/str_join.h"
 #include "reviewtrail/audit/canonical.h"
 #include "reviewtrail/audit/entry.h"
-#include "reviewtrail/audit/sha256.h"
+#include "reviewtrail/digest/sha256.h"
 
 namespace reviewtrail::audit::testing {
 
@@ -174,8 +174,8 @@ class ReferenceExportVerifier {
       if (encoding == kCanonicalTagV2) {
         for (const std::string& key : kLinks) canonical += F(Get(row, key));
       }
-      const std::string digest = Sha256Hex(Get(row, "prev_hash") + canonical);
-      if (digest != Get(row, "hash")) return "BROKEN entry " + sequence + ": hash " + digest;
+      const std::string computed = digest::Sha256Hex(Get(row, "prev_hash") + canonical);
+      if (computed != Get(row, "hash")) return "BROKEN entry " + sequence + ": hash " + computed;
       if (chain != "tenant" && Get(row, chain + "_id") != chain_id) {
         return "BROKEN entry " + sequence + ": not of " + chain + " " + chain_id;
       }

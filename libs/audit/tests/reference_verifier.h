@@ -10,7 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "reviewtrail/audit/canonical.h"
 #include "reviewtrail/audit/chain_verifier.h"
-#include "reviewtrail/audit/sha256.h"
+#include "reviewtrail/digest/sha256.h"
 
 namespace reviewtrail::audit::testing {
 
@@ -44,7 +44,7 @@ class ReferenceVerifier {
                    absl::StrCat("entry ", key_sequence, " has prev_hash ", entry->prev_hash,
                                 " but the entry before it hashes to ", prev_hash_));
     }
-    Sha256 hasher;
+    digest::Sha256 hasher;
     hasher.Update(entry->prev_hash);
     hasher.Update(CanonicalBytes(*entry));
     const std::string hash = hasher.FinishHex();
@@ -53,7 +53,7 @@ class ReferenceVerifier {
           key_sequence, "HASH_MISMATCH",
           absl::StrCat("entry ", key_sequence, " hashes to ", hash, " but records ", entry->hash));
     }
-    if (event_bytes != nullptr && Sha256Hex(*event_bytes) != entry->event_sha256) {
+    if (event_bytes != nullptr && digest::Sha256Hex(*event_bytes) != entry->event_sha256) {
       return Break(key_sequence, "EVENT_MISMATCH",
                    absl::StrCat("the stored event of entry ", key_sequence,
                                 " no longer has SHA-256 ", entry->event_sha256));

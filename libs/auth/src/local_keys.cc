@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <array>
 #include <atomic>
 #include <cerrno>
 #include <climits>
@@ -15,6 +16,7 @@
 #include "jwt_handle.h"
 #include "nlohmann/json.hpp"
 #include "openssl_util.h"
+#include "reviewtrail/digest/sha256.h"
 
 namespace reviewtrail::auth {
 namespace {
@@ -126,7 +128,9 @@ absl::StatusOr<SigningKey> FromPrivateKey(EVP_PKEY* pkey) {
   const std::string thumbprint_input =
       absl::StrCat(R"({"crv":"P-256","kty":"EC","x":")", internal::Base64UrlEncode(point->x),
                    R"(","y":")", internal::Base64UrlEncode(point->y), R"("})");
-  return SigningKey{.kid = internal::Base64UrlEncode(internal::Sha256(thumbprint_input)),
+  const std::array<unsigned char, 32> thumbprint = digest::Sha256Bytes(thumbprint_input);
+  return SigningKey{.kid = internal::Base64UrlEncode(std::string_view(
+                        reinterpret_cast<const char*>(thumbprint.data()), thumbprint.size())),
                     .private_key_pem = *std::move(private_pem),
                     .public_key_pem = *std::move(public_pem)};
 }

@@ -217,14 +217,4 @@ absl::StatusOr<EvpPkeyPtr> GenerateP256Key() {
   return EvpPkeyPtr(raw);
 }
 
-std::string Sha256(std::string_view bytes) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  if (EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha256(), nullptr) != 1) {
-    TakeOpenSslErrors();
-    return {};
-  }
-  return std::string(reinterpret_cast<const char*>(digest), length);
-}
-
 }  // namespace reviewtrail::auth::internal

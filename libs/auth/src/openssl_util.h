@@ -75,6 +75,4 @@ absl::StatusOr<EcPoint> P256Coordinates(EVP_PKEY* key);
 // A fresh P-256 key pair.
 absl::StatusOr<EvpPkeyPtr> GenerateP256Key();
 
-std::string Sha256(std::string_view bytes);
-
 }  // namespace reviewtrail::auth::internal

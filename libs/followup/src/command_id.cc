@@ -1,9 +1,6 @@
 #include "reviewtrail/followup/command_id.h"
 
-#include <openssl/sha.h>
-
-#include <array>
-
+#include "reviewtrail/digest/sha256.h"
 #include "reviewtrail/domain/limits.h"
 
 namespace reviewtrail::followup {
@@ -11,15 +8,7 @@ namespace {
 
 std::string Bounded(const std::string& text) {
   if (text.size() <= domain::kMaxCommandIdLength) return text;
-  std::array<unsigned char, SHA256_DIGEST_LENGTH> digest{};
-  SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest.data());
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string id = "fu:";
-  for (unsigned char byte : digest) {
-    id += kHex[byte >> 4];
-    id += kHex[byte & 0xF];
-  }
-  return id;
+  return "fu:" + digest::Sha256Hex(text);
 }
 
 }  // namespace

@@ -12,9 +12,9 @@
 #include "reviewtrail/audit/audit_pack.h"
 #include "reviewtrail/audit/audit_projection.h"
 #include "reviewtrail/audit/audit_view.h"
-#include "reviewtrail/audit/sha256.h"
 #include "reviewtrail/audit/state_replay.h"
 #include "reviewtrail/audit/worker_pool.h"
+#include "reviewtrail/digest/sha256.h"
 #include "reviewtrail/projection/projection_store.h"
 #include "reviewtrail/projection/projector.h"
 #include "reviewtrail/rpc/authenticate.h"
@@ -314,7 +314,7 @@ grpc::Status AuditService::DoExportAuditPack(const std::string& tenant,
   std::string content = html ? audit::RenderPackHtml(pack) : audit::RenderPackJson(pack);
   response.set_media_type(html ? "text/html; charset=utf-8" : "application/json");
   response.set_file_name("audit-pack-" + request.review_id() + (html ? ".html" : ".json"));
-  response.set_content_sha256(audit::Sha256Hex(content));
+  response.set_content_sha256(digest::Sha256Hex(content));
   response.set_content(std::move(content));
   response.set_entries(static_cast<int64_t>(records->size()));
   return grpc::Status::OK;

@@ -10,8 +10,8 @@
 #include "reviewtrail/audit/audit_projection.h"
 #include "reviewtrail/audit/canonical.h"
 #include "reviewtrail/audit/chain_verifier.h"
-#include "reviewtrail/audit/sha256.h"
 #include "reviewtrail/audit/store_keys.h"
+#include "reviewtrail/digest/sha256.h"
 #include "reviewtrail/projection/projection_store.h"
 #include "reviewtrail/projection/projector.h"
 #include "reviewtrail/projection/read_view.h"
@@ -133,7 +133,7 @@ TEST_F(UnknownRecordTest, ARecordWhosePayloadThisBuildDoesNotKnowGetsItsEntry) {
   const nlohmann::json& unknown = rows[2];
   const auto record = log_->Read(at.partition, at.offset, 1);
   ASSERT_TRUE(record.ok());
-  EXPECT_EQ(unknown["event_sha256"], audit::Sha256Hex(record->front().value));
+  EXPECT_EQ(unknown["event_sha256"], digest::Sha256Hex(record->front().value));
   EXPECT_EQ(unknown["event_type"], "UnknownPayload(field 99)");
   EXPECT_EQ(unknown["event_id"], future.event_id());
   EXPECT_EQ(unknown["log_offset"], at.offset);

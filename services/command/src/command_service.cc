@@ -8,7 +8,7 @@
 #include <thread>
 
 #include "partition_writer.h"
-#include "reviewtrail/audit/sha256.h"
+#include "reviewtrail/digest/sha256.h"
 #include "reviewtrail/domain/tenant_clock.h"
 #include "reviewtrail/rpc/authenticate.h"
 #include "reviewtrail/rpc/request_parsing.h"
@@ -43,7 +43,7 @@ std::string Fingerprint(const google::protobuf::Message& request) {
     coded.SetSerializationDeterministic(true);
     request.SerializePartialToCodedStream(&coded);
   }
-  return audit::Sha256Of(request.GetDescriptor()->full_name() + "\n", bytes).str();
+  return digest::Sha256Of(request.GetDescriptor()->full_name() + "\n", bytes).str();
 }
 
 }  // namespace

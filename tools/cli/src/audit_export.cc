@@ -7,7 +7,7 @@
 #include "reviewtrail/cli/export_progress.h"
 #include "reviewtrail/cli/output_file.h"
 #include "reviewtrail/cli/run_cli.h"
-#include "reviewtrail/cli/sha256_file.h"
+#include "reviewtrail/digest/sha256.h"
 #include "reviewtrail/v1/audit_service.grpc.pb.h"
 #include "text.h"
 
@@ -43,7 +43,7 @@ Received ReceiveStream(grpc::ClientContext& context,
                        grpc::ClientReaderInterface<v1::ExportAuditLogResponse>& reader,
                        OutputFile& out, bool csv, ProgressMeter& progress) {
   Received received;
-  Sha256Hasher hasher;
+  digest::Sha256 hasher;
   RowCounter rows(csv);
   v1::ExportAuditLogResponse message;
   while (reader.Read(&message)) {
@@ -66,12 +66,7 @@ Received ReceiveStream(grpc::ClientContext& context,
   }
   received.file.rows = rows.rows();
   progress.Finish(received.file.rows, received.file.bytes);
-  Result<std::string> sha256 = hasher.FinishHex();
-  if (sha256.ok()) {
-    received.file.sha256 = *std::move(sha256);
-  } else if (received.local_error.empty()) {
-    received.local_error = sha256.error();
-  }
+  received.file.sha256 = hasher.FinishHex();
   return received;
 }
 

@@ -10,8 +10,8 @@
 #include "reviewtrail/cli/read_registry.h"
 #include "reviewtrail/cli/request_builders.h"
 #include "reviewtrail/cli/run_cli.h"
-#include "reviewtrail/cli/sha256_file.h"
 #include "reviewtrail/cli/value_parsers.h"
+#include "reviewtrail/digest/sha256.h"
 #include "reviewtrail/v1/audit_service.grpc.pb.h"
 #include "text.h"
 
@@ -180,12 +180,9 @@ int RunPack(const ReadSession& session, const PackFlags& flags) {
   const grpc::Status status = stub->ExportAuditPack(&context, request, &response);
   if (!status.ok()) return ReportRpcError(status, session);
 
-  Sha256Hasher hasher;
-  hasher.Update(response.content());
-  Result<std::string> sha256 = hasher.FinishHex();
-  if (!sha256.ok()) return ReportUsageError(sha256.error(), session);
-  if (!response.content_sha256().empty() && ToLowerAscii(response.content_sha256()) != *sha256) {
-    session.err << "error: the audit pack arrived damaged: its SHA-256 is " << *sha256
+  const std::string sha256 = digest::Sha256Hex(response.content());
+  if (!response.content_sha256().empty() && ToLowerAscii(response.content_sha256()) != sha256) {
+    session.err << "error: the audit pack arrived damaged: its SHA-256 is " << sha256
                 << ", the server says " << response.content_sha256() << "; nothing was kept\n";
     return kExitRefused;
   }

@@ -11,7 +11,7 @@
 
 #include "absl/status/status.h"
 #include "reviewtrail/audit/entry.h"
-#include "reviewtrail/audit/sha256.h"
+#include "reviewtrail/digest/sha256.h"
 
 namespace reviewtrail::audit {
 
@@ -87,8 +87,8 @@ class ChainVerifier {
     std::string_view prev_hash;  // as stored
     std::string_view hash;       // as stored
     std::string_view event_sha256;
-    Sha256Digits computed;      // SHA-256(stored prev_hash || canonical bytes)
-    bool event_matches = true;  // the stored event (when present) has the entry's event_sha256
+    digest::Sha256Digits computed;  // SHA-256(stored prev_hash || canonical bytes)
+    bool event_matches = true;      // the stored event (when present) has the entry's event_sha256
     int version = 2;
     std::string_view review_id;
     std::string_view action_id;

@@ -1,10 +1,10 @@
-#include "reviewtrail/audit/sha256.h"
+#include "reviewtrail/digest/sha256.h"
 
 #include <algorithm>
 #include <cstdlib>
 #include <iostream>
 
-namespace reviewtrail::audit {
+namespace reviewtrail::digest {
 namespace {
 
 constexpr char kHexDigits[] = "0123456789abcdef";
@@ -23,24 +23,39 @@ const EVP_MD* Sha256Md() {
   return kMd;
 }
 
-Sha256Digits ToDigits(const unsigned char (&digest)[EVP_MAX_MD_SIZE]) {
-  static_assert(EVP_MAX_MD_SIZE >= 32);
+using Raw = std::array<unsigned char, 32>;
+
+Sha256Digits ToDigits(const Raw& digest) {
   Sha256Digits hex;
   char* out = hex.digits.data();
-  for (size_t i = 0; i < 32; ++i) {
-    *out++ = kHexDigits[digest[i] >> 4];
-    *out++ = kHexDigits[digest[i] & 0x0F];
+  for (const unsigned char byte : digest) {
+    *out++ = kHexDigits[byte >> 4];
+    *out++ = kHexDigits[byte & 0x0F];
   }
   return hex;
 }
 
 void Init(EVP_MD_CTX* context) { EVP_DigestInit_ex2(context, Sha256Md(), nullptr); }
 
-Sha256Digits Finish(EVP_MD_CTX* context) {
+Raw Finish(EVP_MD_CTX* context) {
+  static_assert(EVP_MAX_MD_SIZE >= 32);
   unsigned char digest[EVP_MAX_MD_SIZE] = {};
   unsigned int length = 0;
   EVP_DigestFinal_ex(context, digest, &length);
-  return ToDigits(digest);
+  Raw raw{};
+  std::copy_n(digest, raw.size(), raw.begin());
+  return raw;
+}
+
+struct FreeContext {
+  void operator()(EVP_MD_CTX* context) const { EVP_MD_CTX_free(context); }
+};
+
+// A context reused by every one-shot digest of the calling thread, initialised for a new digest.
+EVP_MD_CTX* ThreadContext() {
+  thread_local const std::unique_ptr<EVP_MD_CTX, FreeContext> context(EVP_MD_CTX_new());
+  Init(context.get());
+  return context.get();
 }
 
 }  // namespace
@@ -52,7 +67,7 @@ void Sha256::Update(std::string_view bytes) {
 }
 
 Sha256Digits Sha256::FinishDigits() {
-  Sha256Digits hex = Finish(context_.get());
+  Sha256Digits hex = ToDigits(Finish(context_.get()));
   Init(context_.get());
   return hex;
 }
@@ -60,14 +75,16 @@ Sha256Digits Sha256::FinishDigits() {
 std::string Sha256::FinishHex() { return FinishDigits().str(); }
 
 Sha256Digits Sha256Of(std::string_view first, std::string_view second) {
-  struct Free {
-    void operator()(EVP_MD_CTX* context) const { EVP_MD_CTX_free(context); }
-  };
-  thread_local const std::unique_ptr<EVP_MD_CTX, Free> context(EVP_MD_CTX_new());
-  Init(context.get());
-  EVP_DigestUpdate(context.get(), first.data(), first.size());
-  if (!second.empty()) EVP_DigestUpdate(context.get(), second.data(), second.size());
-  return Finish(context.get());
+  EVP_MD_CTX* context = ThreadContext();
+  EVP_DigestUpdate(context, first.data(), first.size());
+  if (!second.empty()) EVP_DigestUpdate(context, second.data(), second.size());
+  return ToDigits(Finish(context));
+}
+
+std::array<unsigned char, 32> Sha256Bytes(std::string_view bytes) {
+  EVP_MD_CTX* context = ThreadContext();
+  EVP_DigestUpdate(context, bytes.data(), bytes.size());
+  return Finish(context);
 }
 
 std::string Sha256Hex(std::string_view bytes) { return Sha256Of(bytes).str(); }
@@ -78,4 +95,4 @@ bool IsSha256Hex(std::string_view text) {
          });
 }
 
-}  // namespace reviewtrail::audit
+}  // namespace reviewtrail::digest

@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-namespace reviewtrail::audit {
+namespace reviewtrail::digest {
 
 // A SHA-256 digest as 64 lowercase hex digits, without allocating.
 struct Sha256Digits {
@@ -38,10 +38,13 @@ class Sha256 {
 // SHA-256 of `first` followed by `second`, through a context reused per thread. Thread-safe.
 [[nodiscard]] Sha256Digits Sha256Of(std::string_view first, std::string_view second = {});
 
+// The 32 bytes of the SHA-256 of `bytes` (e.g. for base64url).
+[[nodiscard]] std::array<unsigned char, 32> Sha256Bytes(std::string_view bytes);
+
 // SHA-256 of `bytes` as 64 lowercase hex digits.
 [[nodiscard]] std::string Sha256Hex(std::string_view bytes);
 
 // True for exactly 64 lowercase hex digits.
 [[nodiscard]] bool IsSha256Hex(std::string_view text);
 
-}  // namespace reviewtrail::audit
+}  // namespace reviewtrail::digest
