@@ -203,14 +203,14 @@ int RunPack(const ReadSession& session, const PackFlags& flags) {
                                   {"file", path},
                                   {"media_type", response.media_type()},
                                   {"bytes", bytes},
-                                  {"sha256", *sha256},
+                                  {"sha256", sha256},
                                   {"entries", response.entries()}}
                        .dump()
                 << "\n";
   } else {
     session.out << "Wrote the audit pack of review " << request.review_id() << " ("
                 << response.entries() << " audit entries, " << FormatBytes(bytes) << ", sha256 "
-                << *sha256 << ") to " << path << "\n";
+                << sha256 << ") to " << path << "\n";
   }
   return kExitOk;
 }
