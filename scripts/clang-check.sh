@@ -3,10 +3,11 @@
 # generated proto headers they use):
 #  1. clang's thread-safety analysis: the non-test sources under libs/ services/ tools/ that use a
 #     lock or its annotations (the source itself, or a header of ours it includes directly,
-#     mentions absl::Mutex or an ABSL_ thread-safety annotation: nothing else can touch a guarded
+#     mentions a Mutex or an ABSL_ thread-safety annotation: nothing else can touch a guarded
 #     member) compiled with `clang++ -fsyntax-only -Wthread-safety -Werror` (with the build's own
-#     flags and warnings), in parallel. Every ABSL_GUARDED_BY member sits on an absl::Mutex, so a
-#     member read or written without its lock, or a lock not released, fails here. REVIEWTRAIL_
+#     flags and warnings), in parallel. Every ABSL_GUARDED_BY member sits on a reviewtrail::Mutex
+#     (libs/sync, annotated like absl::Mutex), so a member read or written without its lock, or a
+#     lock not released, fails here. REVIEWTRAIL_
 #     CLANG_ALL=1 checks every non-test source.
 #  2. clang-tidy with the repo's .clang-tidy on the C++ sources changed since the merge base with
 #     main (none on main itself, or on a fresh clone without main: it says so). Its findings are
@@ -30,7 +31,7 @@ trap 'rm -rf "$work"' EXIT
 python3 - "$db" "$work" "$PWD" "${REVIEWTRAIL_CLANG_ALL:-0}" <<'EOF'
 import json, os, re, shlex, sys
 db, work, root, check_all = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4] == "1"
-locking = re.compile(r"absl::Mutex|ABSL_(PT_)?GUARDED_BY|ABSL_[A-Z_]*LOCK[A-Z_]*|std::mutex")
+locking = re.compile(r"absl::Mutex|reviewtrail::(Mutex|CondVar)|ABSL_(PT_)?GUARDED_BY|ABSL_[A-Z_]*LOCK[A-Z_]*|std::mutex")
 include_re = re.compile(r'^#include "([^"]+)"', re.M)
 
 def uses_locks(source, include_dirs):
