@@ -22,11 +22,11 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "absl/synchronization/mutex.h"
 #include "reviewtrail/eventlog/cloudevents_headers.h"
 #include "reviewtrail/eventlog/embedded_log.h"
 #include "reviewtrail/eventlog/kafka_log.h"
 #include "reviewtrail/eventlog/kafka_mock_cluster.h"
+#include "reviewtrail/sync/mutex.h"
 #include "rocksdb/db.h"
 #include "rocksdb/write_batch.h"
 
@@ -174,7 +174,7 @@ class RawProducer {
     rd_kafka_conf_set_dr_msg_cb(conf, [](rd_kafka_t*, const rd_kafka_message_t* message, void*) {
       auto* done = static_cast<Waiter*>(message->_private);
       if (done == nullptr) return;
-      absl::MutexLock lock(&done->mu);
+      reviewtrail::MutexLock lock(&done->mu);
       done->err = message->err;
       done->done = true;
     });
@@ -198,8 +198,8 @@ class RawProducer {
                       const Headers& headers) {
     Waiter waiter;
     if (!Produce(partition, key, value, headers, &waiter)) return false;
-    absl::MutexLock lock(&waiter.mu);
-    waiter.mu.Await(absl::Condition(&waiter.done));
+    reviewtrail::MutexLock lock(&waiter.mu);
+    waiter.mu.Await(reviewtrail::Condition(&waiter.done));
     return waiter.err == RD_KAFKA_RESP_ERR_NO_ERROR;
   }
 
@@ -213,7 +213,7 @@ class RawProducer {
 
  private:
   struct Waiter {
-    absl::Mutex mu;
+    reviewtrail::Mutex mu;
     bool done = false;
     rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR_NO_ERROR;
   };

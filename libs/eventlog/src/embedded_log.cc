@@ -14,7 +14,6 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "append_batch.h"
@@ -23,6 +22,7 @@
 #include "reviewtrail/eventlog/storage_status.h"
 #include "reviewtrail/eventlog/store_memory.h"
 #include "reviewtrail/eventlog/store_statistics.h"
+#include "reviewtrail/sync/mutex.h"
 #include "rocksdb/db.h"
 #include "rocksdb/options.h"
 #include "rocksdb/slice_transform.h"
@@ -88,7 +88,7 @@ class EmbeddedLogImpl final : public EmbeddedLog {
                   std::vector<int64_t> ends)
       : partition_count_(partition_count), end_(std::move(ends)) {
     for (auto& db : dbs) shards_.push_back(Shard{.db = std::move(db)});
-    absl::MutexLock lock(&mu_);
+    reviewtrail::MutexLock lock(&mu_);
     storage_failed_.assign(shards_.size(), false);
   }
 
@@ -117,7 +117,7 @@ class EmbeddedLogImpl final : public EmbeddedLog {
 
   absl::StatusOr<int64_t> EndOffset(int32_t partition) override {
     if (absl::Status s = CheckPartition(partition); !s.ok()) return s;
-    absl::MutexLock lock(&mu_);
+    reviewtrail::MutexLock lock(&mu_);
     return end_[partition];
   }
 
@@ -133,7 +133,7 @@ class EmbeddedLogImpl final : public EmbeddedLog {
   absl::StatusOr<std::unique_ptr<Subscription>> Subscribe(std::vector<Position> start) override;
 
   Stats GetStats() const override {
-    absl::MutexLock lock(&mu_);
+    reviewtrail::MutexLock lock(&mu_);
     return stats_;
   }
 
@@ -150,7 +150,7 @@ class EmbeddedLogImpl final : public EmbeddedLog {
                              bool with_headers = true) const;
 
   int64_t CommittedEnd(int32_t partition) const ABSL_LOCKS_EXCLUDED(mu_) {
-    absl::MutexLock lock(&mu_);
+    reviewtrail::MutexLock lock(&mu_);
     return end_[partition];
   }
 
@@ -172,7 +172,8 @@ class EmbeddedLogImpl final : public EmbeddedLog {
     std::vector<Part> parts;
     absl::Status status;
     bool done = false;
-    absl::CondVar* wake = nullptr;  // the appender's: signalled when done, or when it should lead
+    reviewtrail::CondVar* wake =
+        nullptr;  // the appender's: signalled when done, or when it should lead
   };
   // One RocksDB database with its own WAL, so that its commits sync in parallel with the others'.
   struct Shard {
@@ -199,19 +200,19 @@ class EmbeddedLogImpl final : public EmbeddedLog {
 
   const int32_t partition_count_;
 
-  mutable absl::Mutex mu_;
+  mutable reviewtrail::Mutex mu_;
   // The databases never change; each shard's queue and leader flag are guarded by mu_.
   std::vector<Shard> shards_;
   // Per partition, the offset after the last committed (synced) record. Only the leader of the
   // partition's shard raises it.
   std::vector<int64_t> end_ ABSL_GUARDED_BY(mu_);
   Stats stats_ ABSL_GUARDED_BY(mu_);
-  absl::CondVar committed_;  // signalled (all) after every successful commit
+  reviewtrail::CondVar committed_;  // signalled (all) after every successful commit
   // Per shard: its last write failed for want of storage (RocksDB refuses writes until resumed).
   mutable std::vector<bool> storage_failed_ ABSL_GUARDED_BY(mu_);
   // The storage error of the last failed write while a shard has failed.
   mutable absl::Status storage_error_ ABSL_GUARDED_BY(mu_);
-  mutable absl::Mutex probe_mu_ ABSL_ACQUIRED_BEFORE(mu_);  // one probe at a time
+  mutable reviewtrail::Mutex probe_mu_ ABSL_ACQUIRED_BEFORE(mu_);  // one probe at a time
   mutable absl::Time last_probe_ ABSL_GUARDED_BY(probe_mu_) = absl::InfinitePast();
 };
 
@@ -220,7 +221,7 @@ std::vector<absl::StatusOr<std::vector<Position>>> EmbeddedLogImpl::AppendEach(
   std::vector<absl::StatusOr<std::vector<Position>>> results;
   results.reserve(appends.size());
   std::vector<PendingAppend> requests(shards_.size());  // by shard
-  absl::CondVar wake;
+  reviewtrail::CondVar wake;
   for (size_t i = 0; i < appends.size(); ++i) {
     const TenantEvents& append = appends[i];
     absl::StatusOr<std::vector<internal::OutgoingRecord>> prepared =
@@ -242,7 +243,7 @@ std::vector<absl::StatusOr<std::vector<Position>>> EmbeddedLogImpl::AppendEach(
   }
 
   {
-    absl::MutexLock lock(&mu_);
+    reviewtrail::MutexLock lock(&mu_);
     for (size_t shard = 0; shard < requests.size(); ++shard) {
       PendingAppend& request = requests[shard];
       if (request.parts.empty()) continue;
@@ -345,10 +346,10 @@ void EmbeddedLogImpl::LeadOneGroup(size_t shard_index) {
 }
 
 absl::Status EmbeddedLogImpl::WriterHealth() const {
-  absl::MutexLock probing(&probe_mu_);
+  reviewtrail::MutexLock probing(&probe_mu_);
   std::vector<size_t> failed;
   {
-    absl::MutexLock lock(&mu_);
+    reviewtrail::MutexLock lock(&mu_);
     if (storage_error_.ok()) return absl::OkStatus();
     if (absl::Now() - last_probe_ < kProbeInterval) return storage_error_;
     for (size_t shard = 0; shard < shards_.size(); ++shard) {
@@ -368,7 +369,7 @@ absl::Status EmbeddedLogImpl::WriterHealth() const {
     if (!probed.ok()) break;  // still full (or RocksDB's own recovery under way: Busy)
     recovered.push_back(shard);
   }
-  absl::MutexLock lock(&mu_);
+  reviewtrail::MutexLock lock(&mu_);
   for (size_t shard : recovered) storage_failed_[shard] = false;
   if (!probed.ok()) {
     if (IsStorageUnavailable(probed)) storage_error_ = probed;
@@ -448,7 +449,7 @@ absl::StatusOr<std::unique_ptr<Subscription>> EmbeddedLogImpl::Subscribe(
 }
 
 bool EmbeddedLogImpl::AwaitRecords(const std::vector<Position>& cursors, absl::Time deadline) {
-  absl::MutexLock lock(&mu_);
+  reviewtrail::MutexLock lock(&mu_);
   const auto ready = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     return std::any_of(cursors.begin(), cursors.end(),
                        [&](const Position& c) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {

@@ -16,7 +16,6 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "append_batch.h"
@@ -24,6 +23,7 @@
 #include "kafka_holders.h"
 #include "kafka_subscription.h"
 #include "reviewtrail/eventlog/partitioner.h"
+#include "reviewtrail/sync/mutex.h"
 
 namespace reviewtrail::eventlog {
 namespace {
@@ -38,7 +38,7 @@ class BatchState {
 
   // Called from the poll thread, once per record.
   void Delivered(size_t index, const rd_kafka_message_t& message) {
-    absl::MutexLock lock(&mu_);
+    reviewtrail::MutexLock lock(&mu_);
     if (message.err == RD_KAFKA_RESP_ERR_NO_ERROR) {
       positions_[index] = {message.partition, message.offset};
     } else if (first_error_ == RD_KAFKA_RESP_ERR_NO_ERROR) {
@@ -50,7 +50,7 @@ class BatchState {
 
   // The records from `index` on were never handed to librdkafka.
   void NotProduced(size_t count, rd_kafka_resp_err_t err) {
-    absl::MutexLock lock(&mu_);
+    reviewtrail::MutexLock lock(&mu_);
     if (first_error_ == RD_KAFKA_RESP_ERR_NO_ERROR) {
       first_error_ = err;
       error_text_ = rd_kafka_err2str(err);
@@ -60,15 +60,15 @@ class BatchState {
 
   // Waits for every report; returns the positions or the first error.
   rd_kafka_resp_err_t Wait(std::vector<Position>& positions) {
-    absl::MutexLock lock(&mu_);
-    mu_.Await(absl::Condition(
+    reviewtrail::MutexLock lock(&mu_);
+    mu_.Await(reviewtrail::Condition(
         +[](size_t* outstanding) { return *outstanding == 0; }, &outstanding_));
     positions = std::move(positions_);
     return first_error_;
   }
 
  private:
-  absl::Mutex mu_;
+  reviewtrail::Mutex mu_;
   std::vector<Position> positions_ ABSL_GUARDED_BY(mu_);
   size_t outstanding_ ABSL_GUARDED_BY(mu_);
   rd_kafka_resp_err_t first_error_ ABSL_GUARDED_BY(mu_) = RD_KAFKA_RESP_ERR_NO_ERROR;
@@ -158,7 +158,7 @@ class KafkaLogImpl final : public KafkaLog {
   std::atomic<bool> stopping_{false};
   std::thread poll_thread_;  // serves delivery reports and error events of `producer_`
 
-  absl::Mutex reader_mu_;  // serializes Read on the shared reader
+  reviewtrail::Mutex reader_mu_;  // serializes Read on the shared reader
   internal::KafkaConsumer reader_ ABSL_GUARDED_BY(reader_mu_);
   // Where the reader is assigned and positioned, when it is.
   std::optional<Position> reader_next_ ABSL_GUARDED_BY(reader_mu_);
@@ -249,7 +249,7 @@ absl::Status KafkaLogImpl::Init() {
       !s.ok()) {
     return s;
   }
-  absl::MutexLock lock(&reader_mu_);
+  reviewtrail::MutexLock lock(&reader_mu_);
   reader_ = *std::move(reader);
   return absl::OkStatus();
 }
@@ -262,7 +262,7 @@ KafkaLogImpl::~KafkaLogImpl() {
   stopping_.store(true, std::memory_order_release);
   if (poll_thread_.joinable()) poll_thread_.join();
   {
-    absl::MutexLock lock(&reader_mu_);
+    reviewtrail::MutexLock lock(&reader_mu_);
     reader_.reset();
   }
   topic_.reset();
@@ -520,7 +520,7 @@ absl::StatusOr<std::vector<Record>> KafkaLogImpl::Read(int32_t partition, int64_
   if (to == from) return records;
   records.reserve(static_cast<size_t>(to - from));
 
-  absl::MutexLock lock(&reader_mu_);
+  reviewtrail::MutexLock lock(&reader_mu_);
   // A chunked scan continues where the last Read stopped: the reader stays assigned there and
   // its prefetched records are used; anything else re-assigns.
   if (reader_next_ != Position{partition, from}) {

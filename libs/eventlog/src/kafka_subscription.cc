@@ -7,11 +7,11 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "kafka_client.h"
 #include "kafka_holders.h"
+#include "reviewtrail/sync/mutex.h"
 
 namespace reviewtrail::eventlog::internal {
 namespace {
@@ -85,7 +85,7 @@ class KafkaGroupSubscription final : public GroupSubscription {
   }
 
   std::vector<int32_t> Assignment() const override {
-    absl::MutexLock lock(&mu_);
+    reviewtrail::MutexLock lock(&mu_);
     return assignment_;
   }
 
@@ -109,7 +109,7 @@ class KafkaGroupSubscription final : public GroupSubscription {
   const GroupSubscriptionOptions options_;
   std::vector<Record> pending_;   // records of the Poll in progress
   absl::Status rebalance_error_;  // from the last rebalance, reported by the next Poll
-  mutable absl::Mutex mu_;
+  mutable reviewtrail::Mutex mu_;
   std::vector<int32_t> assignment_ ABSL_GUARDED_BY(mu_);  // sorted
 };
 
@@ -141,7 +141,7 @@ void KafkaGroupSubscription::OnRebalance(rd_kafka_t& rk, rd_kafka_resp_err_t err
       return;
     }
     {
-      absl::MutexLock lock(&mu_);
+      reviewtrail::MutexLock lock(&mu_);
       assignment_.insert(assignment_.end(), ids.begin(), ids.end());
       std::sort(assignment_.begin(), assignment_.end());
       assignment_.erase(std::unique(assignment_.begin(), assignment_.end()), assignment_.end());
@@ -160,7 +160,7 @@ void KafkaGroupSubscription::OnRebalance(rd_kafka_t& rk, rd_kafka_resp_err_t err
     } else {
       rd_kafka_assign(&rk, nullptr);
     }
-    absl::MutexLock lock(&mu_);
+    reviewtrail::MutexLock lock(&mu_);
     std::erase_if(assignment_,
                   [&](int32_t p) { return std::binary_search(ids.begin(), ids.end(), p); });
     return;
@@ -170,7 +170,7 @@ void KafkaGroupSubscription::OnRebalance(rd_kafka_t& rk, rd_kafka_resp_err_t err
   rd_kafka_assign(&rk, nullptr);
   std::vector<int32_t> lost;
   {
-    absl::MutexLock lock(&mu_);
+    reviewtrail::MutexLock lock(&mu_);
     lost.swap(assignment_);
   }
   if (!lost.empty() && options_.on_revoked) options_.on_revoked(lost);

@@ -13,7 +13,7 @@
 #include <utility>
 
 #include "absl/base/thread_annotations.h"
-#include "absl/synchronization/mutex.h"
+#include "reviewtrail/sync/mutex.h"
 
 namespace reviewtrail::eventlog {
 namespace {
@@ -29,7 +29,8 @@ struct Unit {
 constexpr std::array<Unit, 6> kUnits = {
     {{"KiB", 10}, {"MiB", 20}, {"GiB", 30}, {"TiB", 40}, {"B", 0}, {"", 0}}};
 
-ABSL_CONST_INIT absl::Mutex process_mu(absl::kConstInit);
+// Taken only once main runs (the server sets the budget before it opens any store).
+reviewtrail::Mutex process_mu;
 
 // Never destroyed: stores still open at exit keep their own references.
 std::shared_ptr<StoreMemory>& ProcessMemory() ABSL_EXCLUSIVE_LOCKS_REQUIRED(process_mu) {
@@ -104,7 +105,7 @@ void StoreMemory::Configure(rocksdb::DBOptions& db, rocksdb::ColumnFamilyOptions
 }
 
 std::shared_ptr<StoreMemory> ProcessStoreMemory() {
-  absl::MutexLock lock(&process_mu);
+  reviewtrail::MutexLock lock(&process_mu);
   std::shared_ptr<StoreMemory>& memory = ProcessMemory();
   if (memory == nullptr) memory = StoreMemory::Create(kDefaultMemoryBudgetBytes);
   return memory;
@@ -112,7 +113,7 @@ std::shared_ptr<StoreMemory> ProcessStoreMemory() {
 
 void SetProcessMemoryBudget(uint64_t budget_bytes) {
   std::shared_ptr<StoreMemory> memory = StoreMemory::Create(budget_bytes);
-  absl::MutexLock lock(&process_mu);
+  reviewtrail::MutexLock lock(&process_mu);
   ProcessMemory() = std::move(memory);
 }
 

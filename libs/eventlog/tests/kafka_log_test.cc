@@ -11,12 +11,12 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "reviewtrail/eventlog/kafka_mock_cluster.h"
+#include "reviewtrail/sync/mutex.h"
 #include "test_support.h"
 
 namespace reviewtrail::eventlog {
@@ -47,7 +47,7 @@ class KafkaLogTest : public ::testing::Test {
   // order. Returns event id -> acknowledged position.
   static std::map<std::string, Position> AppendConcurrently(EventLog& log, int threads,
                                                             int appends) {
-    absl::Mutex mu;
+    reviewtrail::Mutex mu;
     std::map<std::string, Position> acknowledged;
     std::vector<std::thread> workers;
     for (int t = 0; t < threads; ++t) {
@@ -59,7 +59,7 @@ class KafkaLogTest : public ::testing::Test {
           for (int e = 0; e <= i % 2; ++e) events.push_back(MakeEvent(tenant, "a", ++version));
           absl::StatusOr<std::vector<Position>> positions = log.Append(tenant, events);
           ASSERT_TRUE(positions.ok()) << positions.status();
-          absl::MutexLock lock(&mu);
+          reviewtrail::MutexLock lock(&mu);
           for (size_t e = 0; e < events.size(); ++e) {
             acknowledged[events[e].event_id()] = (*positions)[e];
           }
@@ -268,12 +268,12 @@ namespace {
 // librdkafka's statistics reach on_statistics from the producer (its queue, what it sent, the
 // brokers it learned) and from a subscription (its lag), parsed.
 TEST_F(KafkaLogTest, StatisticsReachTheCallbackFromTheProducerAndEverySubscription) {
-  absl::Mutex mu;
+  reviewtrail::Mutex mu;
   std::map<std::string, KafkaStatistics> latest;  // by client
   config_.statistics_interval = std::chrono::milliseconds(50);
   config_.client_id = "stats-test";
   config_.on_statistics = [&](const KafkaStatistics& stats) {
-    absl::MutexLock lock(&mu);
+    reviewtrail::MutexLock lock(&mu);
     latest[stats.client] = stats;
   };
   ASSERT_TRUE(cluster_->CreateTopic(config_.topic, kPartitions, 3).ok());
@@ -290,7 +290,7 @@ TEST_F(KafkaLogTest, StatisticsReachTheCallbackFromTheProducerAndEverySubscripti
   ASSERT_TRUE(subscription.ok()) << subscription.status();
   size_t read = 0;
   const auto has_reports = [&] {
-    absl::MutexLock lock(&mu);
+    reviewtrail::MutexLock lock(&mu);
     bool producer = false;
     bool consumer = false;
     for (const auto& [client, stats] : latest) {
@@ -309,7 +309,7 @@ TEST_F(KafkaLogTest, StatisticsReachTheCallbackFromTheProducerAndEverySubscripti
   }
   ASSERT_EQ(read, events.size());
   ASSERT_TRUE(has_reports()) << [&] {
-    absl::MutexLock lock(&mu);
+    reviewtrail::MutexLock lock(&mu);
     std::string seen;
     for (const auto& [client, stats] : latest) {
       absl::StrAppend(&seen, client, ": producer ", stats.producer, ", brokers ",
@@ -319,7 +319,7 @@ TEST_F(KafkaLogTest, StatisticsReachTheCallbackFromTheProducerAndEverySubscripti
     return seen;
   }();
 
-  absl::MutexLock lock(&mu);
+  reviewtrail::MutexLock lock(&mu);
   for (const auto& [client, stats] : latest) {
     EXPECT_THAT(client, ::testing::StartsWith("stats-test#")) << client;
     if (stats.producer) {

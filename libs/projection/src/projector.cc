@@ -67,7 +67,7 @@ Projector::Projector(eventlog::EventLog& log, ProjectionStore& store, Projection
     skipped_.Add({{"projection", options_.name}, {"reason", reason}});
   }
   const auto partitions = static_cast<size_t>(log_.PartitionCount());
-  absl::MutexLock lock(&mutex_);
+  reviewtrail::MutexLock lock(&mutex_);
   applied_.assign(partitions, 0);
   last_event_time_.assign(partitions, 0);
 }
@@ -85,7 +85,7 @@ absl::Status Projector::Start() {
     ends[static_cast<size_t>(partition)] = *end;
   }
   {
-    absl::MutexLock lock(&mutex_);
+    reviewtrail::MutexLock lock(&mutex_);
     for (const auto& position : *positions) {
       applied_[static_cast<size_t>(position.partition)] = position.offset;
     }
@@ -95,7 +95,7 @@ absl::Status Projector::Start() {
   if (!subscription.ok()) return subscription.status();
   subscription_ = *std::move(subscription);
   {
-    absl::MutexLock lock(&mutex_);
+    reviewtrail::MutexLock lock(&mutex_);
     running_ = true;
     UpdateUp();
   }
@@ -115,7 +115,7 @@ void Projector::UpdateUp() {
 }
 
 absl::Status Projector::Readiness() const {
-  absl::MutexLock lock(&mutex_);
+  reviewtrail::MutexLock lock(&mutex_);
   const std::string name = "projection " + options_.name;
   if (start_ends_.empty()) return absl::UnavailableError(name + " has not started");
   if (!running_ || stopping_) {
@@ -136,7 +136,7 @@ absl::Status Projector::Readiness() const {
 
 void Projector::Stop() {
   {
-    absl::MutexLock lock(&mutex_);
+    reviewtrail::MutexLock lock(&mutex_);
     stopping_ = true;
     // Only a started projector owns the gauges: a catch-up-only one (a rebuild) shares them.
     if (!start_ends_.empty()) UpdateUp();
@@ -147,7 +147,7 @@ void Projector::Stop() {
 void Projector::Run() {
   const WithoutPerfCounters quiet;
   const auto stopping = [this] {
-    absl::MutexLock lock(&mutex_);
+    reviewtrail::MutexLock lock(&mutex_);
     return stopping_;
   };
   while (!stopping()) {
@@ -173,7 +173,7 @@ void Projector::Run() {
     if (applied.ok()) applied = Commit(projection_, chunk);
     if (applied.ok() && log_failure.ok()) {
       {
-        absl::MutexLock lock(&mutex_);
+        reviewtrail::MutexLock lock(&mutex_);
         if (!health_.ok()) spdlog::info("projection {}: recovered", options_.name);
         health_ = absl::OkStatus();
         UpdateUp();
@@ -183,7 +183,7 @@ void Projector::Run() {
     }
     const absl::Status failure = applied.ok() ? log_failure : applied;
     spdlog::error("projection {}: {}", options_.name, failure.ToString());
-    absl::MutexLock lock(&mutex_);
+    reviewtrail::MutexLock lock(&mutex_);
     health_ = failure;
     if (!applied.ok()) {  // the projection itself failed: stop rather than skip events
       running_ = false;
@@ -192,9 +192,9 @@ void Projector::Run() {
     }
     UpdateUp();
     // A passing failure of the log: retry after a pause.
-    mutex_.AwaitWithTimeout(absl::Condition(&stopping_), absl::Seconds(1));
+    mutex_.AwaitWithTimeout(reviewtrail::Condition(&stopping_), absl::Seconds(1));
   }
-  absl::MutexLock lock(&mutex_);
+  reviewtrail::MutexLock lock(&mutex_);
   running_ = false;
   UpdateUp();
 }
@@ -278,11 +278,12 @@ absl::Status Projector::Commit(Projection& projection, Chunk& chunk) {
   // the projector reports the error (Readiness, reviewtrail_projector_up 0).
   while (eventlog::IsStorageUnavailable(committed)) {
     {
-      absl::MutexLock lock(&mutex_);
+      reviewtrail::MutexLock lock(&mutex_);
       if (health_.ok()) spdlog::error("projection {}: {}", options_.name, committed.ToString());
       health_ = committed;
       if (!start_ends_.empty()) UpdateUp();
-      if (mutex_.AwaitWithTimeout(absl::Condition(&stopping_), absl::Seconds(1))) return committed;
+      if (mutex_.AwaitWithTimeout(reviewtrail::Condition(&stopping_), absl::Seconds(1)))
+        return committed;
     }
     // Resume fails while the volume is still full, or RocksDB's own recovery is under way (Busy):
     // either way the store is still unavailable, and the batch waits.
@@ -296,7 +297,7 @@ absl::Status Projector::Commit(Projection& projection, Chunk& chunk) {
     skipped_.Add({{"projection", options_.name}, {"reason", reason}}).Increment(count);
   }
   {
-    absl::MutexLock lock(&mutex_);
+    reviewtrail::MutexLock lock(&mutex_);
     for (const auto& [partition, offset] : chunk.next_offsets) {
       applied_[static_cast<size_t>(partition)] = offset;
     }
@@ -312,16 +313,16 @@ absl::Status Projector::CatchUp() {
       store_.LoadPositions(log_.PartitionCount());
   if (!positions.ok()) return positions.status();
   {
-    absl::MutexLock lock(&mutex_);
+    reviewtrail::MutexLock lock(&mutex_);
     for (const auto& position : *positions) {
       applied_[static_cast<size_t>(position.partition)] = position.offset;
     }
   }
   // Partitions are handed out whole, in order, to whichever worker asks next.
-  absl::Mutex handing_out;
+  reviewtrail::Mutex handing_out;
   size_t handed_out = 0;
   const auto next = [&]() -> std::optional<eventlog::Position> {
-    absl::MutexLock lock(&handing_out);
+    reviewtrail::MutexLock lock(&handing_out);
     if (handed_out == positions->size()) return std::nullopt;
     return (*positions)[handed_out++];
   };
@@ -331,7 +332,7 @@ absl::Status Projector::CatchUp() {
     const WithoutPerfCounters quiet;
     return CatchUpPartitions(next, projection_, stop);
   }
-  absl::Mutex failing;
+  reviewtrail::Mutex failing;
   absl::Status failure;
   std::vector<std::thread> threads;
   threads.reserve(workers);
@@ -341,7 +342,7 @@ absl::Status Projector::CatchUp() {
       const std::unique_ptr<Projection> projection = catch_up_projections_();
       absl::Status status = CatchUpPartitions(next, *projection, stop);
       if (status.ok()) return;
-      absl::MutexLock lock(&failing);
+      reviewtrail::MutexLock lock(&failing);
       if (failure.ok()) failure = std::move(status);
       stop = true;
     });
@@ -389,24 +390,24 @@ absl::Status Projector::CatchUpPartitions(
 
 bool Projector::WaitFor(const eventlog::Position& position,
                         std::chrono::steady_clock::time_point deadline) {
-  absl::MutexLock lock(&mutex_);
+  reviewtrail::MutexLock lock(&mutex_);
   if (position.partition < 0 || static_cast<size_t>(position.partition) >= applied_.size()) {
     return false;
   }
   const auto applied = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) {
     return applied_[static_cast<size_t>(position.partition)] > position.offset;
   };
-  return mutex_.AwaitWithTimeout(absl::Condition(&applied),
+  return mutex_.AwaitWithTimeout(reviewtrail::Condition(&applied),
                                  absl::FromChrono(deadline - std::chrono::steady_clock::now()));
 }
 
 std::vector<int64_t> Projector::Applied() const {
-  absl::MutexLock lock(&mutex_);
+  reviewtrail::MutexLock lock(&mutex_);
   return applied_;
 }
 
 absl::Status Projector::health() const {
-  absl::MutexLock lock(&mutex_);
+  reviewtrail::MutexLock lock(&mutex_);
   return health_;
 }
 
@@ -417,13 +418,13 @@ void Projector::UpdateLag() {
   const std::vector<int64_t> applied = Applied();
   std::vector<double> times;
   {
-    absl::MutexLock lock(&mutex_);
+    reviewtrail::MutexLock lock(&mutex_);
     times = last_event_time_;
   }
   const double wall = SecondsSinceEpoch(std::chrono::system_clock::now());
   for (int32_t partition = 0; partition < static_cast<int32_t>(applied.size()); ++partition) {
     {
-      absl::MutexLock lock(&mutex_);
+      reviewtrail::MutexLock lock(&mutex_);
       if (stopping_) return;
     }
     // On Kafka each end offset asks the partition's leader, waiting up to the request timeout:

@@ -3,7 +3,7 @@
 namespace reviewtrail::runtime {
 
 std::string TenantLabels::LabelOf(const std::string& tenant) {
-  absl::MutexLock lock(&mutex_);
+  reviewtrail::MutexLock lock(&mutex_);
   if (labelled_.contains(tenant)) return tenant;
   if (labelled_.size() < cap_ && tenant != kOther) {
     labelled_.insert(tenant);

@@ -17,8 +17,8 @@ void Readiness::Start(grpc::HealthCheckServiceInterface& health) {
   thread_ = std::thread([this] {
     while (true) {
       {
-        absl::MutexLock lock(&mutex_);
-        mutex_.AwaitWithTimeout(absl::Condition(&stopping_), absl::FromChrono(period_));
+        reviewtrail::MutexLock lock(&mutex_);
+        mutex_.AwaitWithTimeout(reviewtrail::Condition(&stopping_), absl::FromChrono(period_));
         if (stopping_) return;
       }
       (void)Evaluate();
@@ -28,17 +28,17 @@ void Readiness::Start(grpc::HealthCheckServiceInterface& health) {
 
 void Readiness::Stop() {
   {
-    absl::MutexLock lock(&mutex_);
+    reviewtrail::MutexLock lock(&mutex_);
     if (stopping_) return;
     stopping_ = true;  // wakes the thread (it awaits stopping_)
   }
   if (thread_.joinable()) thread_.join();
-  absl::MutexLock evaluating(&evaluating_);
+  reviewtrail::MutexLock evaluating(&evaluating_);
   if (health_ != nullptr) Report(false);
 }
 
 absl::Status Readiness::Evaluate() {
-  absl::MutexLock evaluating(&evaluating_);
+  reviewtrail::MutexLock evaluating(&evaluating_);
   absl::Status result;
   for (const ReadinessCheck& check : checks_) {
     result = check.check();
@@ -46,7 +46,7 @@ absl::Status Readiness::Evaluate() {
   }
   bool changed = false;
   {
-    absl::MutexLock lock(&mutex_);
+    reviewtrail::MutexLock lock(&mutex_);
     if (stopping_) return result;
     changed = !last_.has_value() || last_->ok() != result.ok() ||
               (!result.ok() && last_->code() != result.code());
@@ -64,7 +64,7 @@ absl::Status Readiness::Evaluate() {
 }
 
 absl::Status Readiness::status() const {
-  absl::MutexLock lock(&mutex_);
+  reviewtrail::MutexLock lock(&mutex_);
   return last_.value_or(absl::UnavailableError("readiness not evaluated yet"));
 }
 

@@ -32,19 +32,19 @@ void Add(prometheus::MetricFamily& family, std::vector<prometheus::ClientMetric:
 }  // namespace
 
 StatisticsMetrics::Registration::~Registration() {
-  absl::MutexLock lock(&metrics_.stores_mu_);
+  reviewtrail::MutexLock lock(&metrics_.stores_mu_);
   metrics_.sources_.erase(id_);
 }
 
 std::unique_ptr<StatisticsMetrics::Registration> StatisticsMetrics::AddStores(StoreSource source) {
-  absl::MutexLock lock(&stores_mu_);
+  reviewtrail::MutexLock lock(&stores_mu_);
   const int id = next_id_++;
   sources_.emplace(id, std::move(source));
   return std::unique_ptr<Registration>(new Registration(*this, id));
 }
 
 void StatisticsMetrics::OnKafkaStatistics(const eventlog::KafkaStatistics& stats) {
-  absl::MutexLock lock(&kafka_mu_);
+  reviewtrail::MutexLock lock(&kafka_mu_);
   kafka_[stats.client] = {.stats = stats, .received = std::chrono::steady_clock::now()};
 }
 
@@ -118,7 +118,7 @@ void StatisticsMetrics::AppendStoreFamilies(std::vector<prometheus::MetricFamily
   };
   std::vector<eventlog::StoreStatistics> stores;
   {
-    absl::MutexLock lock(&stores_mu_);
+    reviewtrail::MutexLock lock(&stores_mu_);
     for (const auto& [id, source] : sources_) {
       for (eventlog::StoreStatistics& store : source()) stores.push_back(std::move(store));
     }
@@ -192,7 +192,7 @@ void StatisticsMetrics::AppendKafkaFamilies(std::vector<prometheus::MetricFamily
       MetricType::Gauge);
 
   const auto now = std::chrono::steady_clock::now();
-  absl::MutexLock lock(&kafka_mu_);
+  reviewtrail::MutexLock lock(&kafka_mu_);
   std::erase_if(
       kafka_, [&](const auto& entry) { return now - entry.second.received > 3 * kafka_interval_; });
   for (const auto& [client, report] : kafka_) {

@@ -10,6 +10,7 @@
 #include <fstream>
 
 #include "reviewtrail/server/runtime_setup.h"
+#include "status_matchers.h"
 
 namespace reviewtrail::server {
 namespace {
@@ -173,7 +174,9 @@ TEST_F(LocalTokensTest, AnAdminTokenTheVerifierNoLongerAcceptsIsMintedAnew) {
   const ServerConfig after = Config("https://idp.example.com/", "reviewtrail");
   auto second = SetUpAuthentication(after);
   ASSERT_TRUE(second.ok()) << second.status();
-  EXPECT_FALSE(second->verifier->Verify(*old_token, std::chrono::system_clock::now()).ok());
+  EXPECT_THAT(second->verifier->Verify(*old_token, std::chrono::system_clock::now()),
+              reviewtrail::testing::IsError(absl::StatusCode::kUnauthenticated,
+                                            "is not the configured issuer"));
   auto new_token = EnsureAdminToken(after, second->local_key.key, *second->verifier);
   ASSERT_TRUE(new_token.ok()) << new_token.status();
   EXPECT_NE(*new_token, *old_token);

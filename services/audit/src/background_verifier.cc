@@ -67,7 +67,7 @@ void BackgroundVerifier::Start() {
 
 void BackgroundVerifier::Stop() {
   {
-    absl::MutexLock lock(&mutex_);
+    reviewtrail::MutexLock lock(&mutex_);
     stopping_ = true;  // wakes Loop (it awaits stopping_)
   }
   if (thread_.joinable()) thread_.join();
@@ -82,8 +82,9 @@ void BackgroundVerifier::Loop() {
     // A failed full pass is tried again at the next run.
     full =
         !run.ok() ? full : std::chrono::steady_clock::now() - last_full >= options_.full_interval;
-    absl::MutexLock lock(&mutex_);
-    if (mutex_.AwaitWithTimeout(absl::Condition(&stopping_), absl::FromChrono(options_.interval))) {
+    reviewtrail::MutexLock lock(&mutex_);
+    if (mutex_.AwaitWithTimeout(reviewtrail::Condition(&stopping_),
+                                absl::FromChrono(options_.interval))) {
       return;
     }
   }

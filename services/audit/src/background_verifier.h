@@ -15,9 +15,9 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
 #include "reviewtrail/projection/projection_store.h"
 #include "reviewtrail/runtime/tenant_labels.h"
+#include "reviewtrail/sync/mutex.h"
 
 namespace reviewtrail::audit_service {
 
@@ -96,7 +96,7 @@ class BackgroundVerifier {
   prometheus::Gauge& verified_at_;
   prometheus::Counter& verified_entries_;
 
-  absl::Mutex mutex_;
+  reviewtrail::Mutex mutex_;
   bool stopping_ ABSL_GUARDED_BY(mutex_) = false;
   std::thread thread_;
 };

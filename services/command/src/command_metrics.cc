@@ -30,7 +30,7 @@ CommandMetrics::CommandMetrics(prometheus::Registry& registry)
 void CommandMetrics::CountCommand(std::string_view command, std::string_view result) {
   prometheus::Counter* counter = nullptr;
   {
-    absl::MutexLock lock(&mutex_);
+    reviewtrail::MutexLock lock(&mutex_);
     auto by_command = counters_.find(command);
     if (by_command == counters_.end()) {
       by_command = counters_.emplace(std::string(command), ByName<prometheus::Counter>()).first;
@@ -49,7 +49,7 @@ void CommandMetrics::CountCommand(std::string_view command, std::string_view res
 void CommandMetrics::ObserveLatency(std::string_view command, double seconds) {
   prometheus::Histogram* histogram = nullptr;
   {
-    absl::MutexLock lock(&mutex_);
+    reviewtrail::MutexLock lock(&mutex_);
     auto it = latencies_.find(command);
     if (it == latencies_.end()) {
       prometheus::Histogram& added =

@@ -60,14 +60,14 @@ absl::Status PartitionWriter::Start() {
 
 void PartitionWriter::Stop() {
   {
-    absl::MutexLock lock(&mutex_);
+    reviewtrail::MutexLock lock(&mutex_);
     stopping_ = true;  // wakes Run (it awaits the queue, a hand-over or stopping_)
   }
   if (thread_.joinable()) thread_.join();
 }
 
 absl::Status PartitionWriter::Submit(PendingCommand command) {
-  absl::MutexLock lock(&mutex_);
+  reviewtrail::MutexLock lock(&mutex_);
   if (stopping_) return absl::UnavailableError("the command service is shutting down");
   if (queue_.size() >= max_queue_) {
     return absl::ResourceExhaustedError("too many commands (" + std::to_string(max_queue_) +
@@ -82,7 +82,7 @@ absl::Status PartitionWriter::Submit(PendingCommand command) {
 absl::Status PartitionWriter::SubmitOrRun(PendingCommand command) {
   bool run_here = false;
   {
-    absl::MutexLock lock(&mutex_);
+    reviewtrail::MutexLock lock(&mutex_);
     run_here = !busy_ && queue_.empty() && !stopping_;
     if (run_here) busy_ = true;
   }
@@ -93,7 +93,7 @@ absl::Status PartitionWriter::SubmitOrRun(PendingCommand command) {
   // The reply goes out when this gRPC thread returns; the writer thread indexes meanwhile, still
   // holding the writer, so the next command (a retry of this one included) sees it indexed.
   {
-    absl::MutexLock lock(&mutex_);
+    reviewtrail::MutexLock lock(&mutex_);
     to_index_ = std::move(written);
   }
   return absl::OkStatus();
@@ -104,11 +104,11 @@ void PartitionWriter::Run() {
   while (true) {
     std::unique_ptr<Written> handed;
     {
-      absl::MutexLock lock(&mutex_);
+      reviewtrail::MutexLock lock(&mutex_);
       const auto work = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) {
         return to_index_ != nullptr || ((!queue_.empty() || stopping_) && !busy_);
       };
-      mutex_.Await(absl::Condition(&work));
+      mutex_.Await(reviewtrail::Condition(&work));
       if (to_index_ != nullptr) {
         handed = std::move(to_index_);  // busy_ is already held for this thread
       } else {
@@ -126,7 +126,7 @@ void PartitionWriter::Run() {
       ProcessBatch(batch);
       batch.clear();
     }
-    absl::MutexLock lock(&mutex_);
+    reviewtrail::MutexLock lock(&mutex_);
     busy_ = false;
   }
 }

@@ -11,10 +11,10 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
-#include "absl/synchronization/mutex.h"
 #include "aggregate_cache.h"
 #include "reviewtrail/command/pending_command.h"
 #include "reviewtrail/eventlog/event_log.h"
+#include "reviewtrail/sync/mutex.h"
 #include "write_model.h"
 
 namespace reviewtrail::command {
@@ -120,7 +120,7 @@ class PartitionWriter {
   // catch up from the log before their next command; holder of the writer only.
   std::set<int32_t> behind_;
 
-  absl::Mutex mutex_;
+  reviewtrail::Mutex mutex_;
   std::deque<PendingCommand> queue_ ABSL_GUARDED_BY(mutex_);
   bool stopping_ ABSL_GUARDED_BY(mutex_) = false;
   // A thread is deciding, appending or indexing a batch: the writer thread or a SubmitOrRun()

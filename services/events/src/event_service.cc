@@ -70,18 +70,18 @@ class EventService::Stream final : public grpc::ServerWriteReactor<v1::Subscribe
 
   // Asks the stream to end with UNAVAILABLE (the service is stopping).
   void RequestStop() {
-    absl::MutexLock lock(&mu_);
+    reviewtrail::MutexLock lock(&mu_);
     stopping_ = true;
   }
 
   void OnWriteDone(bool ok) override {
-    absl::MutexLock lock(&mu_);
+    reviewtrail::MutexLock lock(&mu_);
     writing_ = false;
     if (!ok) cancelled_ = true;  // the stream broke: the subscriber is gone
   }
 
   void OnCancel() override {
-    absl::MutexLock lock(&mu_);
+    reviewtrail::MutexLock lock(&mu_);
     cancelled_ = true;
   }
 
@@ -175,7 +175,7 @@ class EventService::Stream final : public grpc::ServerWriteReactor<v1::Subscribe
   }
 
   End Ended() {
-    absl::MutexLock lock(&mu_);
+    reviewtrail::MutexLock lock(&mu_);
     if (cancelled_) return End::kCancelled;
     if (stopping_) return End::kStopping;
     return End::kNone;
@@ -203,7 +203,7 @@ class EventService::Stream final : public grpc::ServerWriteReactor<v1::Subscribe
   // its OnWriteDone, even when the stream ends before that.
   End Send(v1::SubscribeResponse message) {
     {
-      absl::MutexLock lock(&mu_);
+      reviewtrail::MutexLock lock(&mu_);
       if (cancelled_) return End::kCancelled;
       if (stopping_) return End::kStopping;
       in_flight_ = std::move(message);
@@ -211,8 +211,8 @@ class EventService::Stream final : public grpc::ServerWriteReactor<v1::Subscribe
       sent_next_ = in_flight_.next().offset();
     }
     StartWrite(&in_flight_);
-    absl::MutexLock lock(&mu_);
-    mu_.AwaitWithTimeout(absl::Condition(this, &Stream::WriteSettled),
+    reviewtrail::MutexLock lock(&mu_);
+    mu_.AwaitWithTimeout(reviewtrail::Condition(this, &Stream::WriteSettled),
                          absl::FromChrono(service_.options_.stall_limit));
     if (cancelled_) return End::kCancelled;
     if (!writing_) return End::kNone;
@@ -233,7 +233,7 @@ class EventService::Stream final : public grpc::ServerWriteReactor<v1::Subscribe
     return !writing_ || cancelled_ || stopping_;
   }
 
-  absl::Mutex mu_;
+  reviewtrail::Mutex mu_;
   v1::SubscribeResponse in_flight_ ABSL_GUARDED_BY(mu_);
   bool writing_ ABSL_GUARDED_BY(mu_) = false;
   bool cancelled_ ABSL_GUARDED_BY(mu_) = false;
@@ -252,19 +252,19 @@ EventService::EventService(eventlog::EventLog& log, const auth::TokenVerifier& v
 EventService::~EventService() { Stop(); }
 
 void EventService::Stop() {
-  absl::MutexLock lock(&mu_);
+  reviewtrail::MutexLock lock(&mu_);
   stopping_ = true;
   for (Stream* stream : streams_) stream->RequestStop();
-  mu_.Await(absl::Condition(this, &EventService::AllReleased));
+  mu_.Await(reviewtrail::Condition(this, &EventService::AllReleased));
 }
 
 size_t EventService::OpenStreams() {
-  absl::MutexLock lock(&mu_);
+  reviewtrail::MutexLock lock(&mu_);
   return streams_.size();
 }
 
 void EventService::Release(Stream* stream) {
-  absl::MutexLock lock(&mu_);
+  reviewtrail::MutexLock lock(&mu_);
   streams_.erase(stream);
   metrics_->open().Set(static_cast<double>(streams_.size()));
 }
@@ -319,7 +319,7 @@ grpc::ServerWriteReactor<v1::SubscribeResponse>* EventService::Subscribe(
   auto* stream = new Stream(*this, tenant_id, partition, start, std::move(selector).value(),
                             *std::move(subscription));
   {
-    absl::MutexLock lock(&mu_);
+    reviewtrail::MutexLock lock(&mu_);
     if (stopping_) {
       delete stream;
       return new Refusal(rpc::ToGrpcStatus(absl::UnavailableError("the server is stopping")));

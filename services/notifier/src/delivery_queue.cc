@@ -29,7 +29,7 @@ absl::Status DeliveryQueue::Start() {
   absl::StatusOr<std::vector<std::string>> keys = followup::FollowUpView(snapshot).OutboxKeys();
   if (!keys.ok()) return keys.status();
   {
-    absl::MutexLock lock(&mutex_);
+    reviewtrail::MutexLock lock(&mutex_);
     for (const std::string& key : *keys) {
       if (known_.insert(key).second) {
         queue_.emplace(std::chrono::steady_clock::now(), Entry{.key = key});
@@ -43,7 +43,7 @@ absl::Status DeliveryQueue::Start() {
 
 void DeliveryQueue::Stop() {
   {
-    absl::MutexLock lock(&mutex_);
+    reviewtrail::MutexLock lock(&mutex_);
     stopping_ = true;
   }
   changed_.SignalAll();
@@ -53,7 +53,7 @@ void DeliveryQueue::Stop() {
 
 void DeliveryQueue::Enqueue(const std::string& outbox_key, const eventlog::Position& position) {
   {
-    absl::MutexLock lock(&mutex_);
+    reviewtrail::MutexLock lock(&mutex_);
     if (!known_.insert(outbox_key).second) return;
     queue_.emplace(std::chrono::steady_clock::now(),
                    Entry{.key = outbox_key, .position = position});
@@ -63,14 +63,14 @@ void DeliveryQueue::Enqueue(const std::string& outbox_key, const eventlog::Posit
 }
 
 bool DeliveryQueue::WaitIdle(std::chrono::steady_clock::time_point deadline) {
-  absl::MutexLock lock(&mutex_);
+  reviewtrail::MutexLock lock(&mutex_);
   const auto idle = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) { return known_.empty(); };
-  return mutex_.AwaitWithTimeout(absl::Condition(&idle),
+  return mutex_.AwaitWithTimeout(reviewtrail::Condition(&idle),
                                  absl::FromChrono(deadline - std::chrono::steady_clock::now()));
 }
 
 void DeliveryQueue::Work() {
-  absl::MutexLock lock(&mutex_);
+  reviewtrail::MutexLock lock(&mutex_);
   while (!stopping_) {
     if (queue_.empty()) {
       changed_.Wait(&mutex_);

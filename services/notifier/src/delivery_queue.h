@@ -10,7 +10,6 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
-#include "absl/synchronization/mutex.h"
 #include "notifier_metrics.h"
 #include "reviewtrail/delivery/backoff.h"
 #include "reviewtrail/eventlog/event_log.h"
@@ -18,6 +17,7 @@
 #include "reviewtrail/notifier/notifier_config.h"
 #include "reviewtrail/projection/projection_store.h"
 #include "reviewtrail/runtime/clock.h"
+#include "reviewtrail/sync/mutex.h"
 
 namespace reviewtrail::notifier {
 
@@ -71,8 +71,8 @@ class DeliveryQueue {
   const int worker_count_;
   WaitApplied wait_applied_;
 
-  absl::Mutex mutex_;
-  absl::CondVar changed_;  // the queue changed, or stopping_
+  reviewtrail::Mutex mutex_;
+  reviewtrail::CondVar changed_;  // the queue changed, or stopping_
   std::multimap<std::chrono::steady_clock::time_point, Entry> queue_ ABSL_GUARDED_BY(mutex_);
   std::set<std::string> known_ ABSL_GUARDED_BY(mutex_);  // queued or in flight
   bool stopping_ ABSL_GUARDED_BY(mutex_) = false;

@@ -34,7 +34,7 @@ class Notifier::Listener final : public followup::FollowUpListener {
   void ActionChanged(const std::string& tenant_id, const std::string& action_id,
                      const eventlog::Position& position) override {
     {
-      absl::MutexLock lock(&notifier_.mutex_);
+      reviewtrail::MutexLock lock(&notifier_.mutex_);
       notifier_.changes_.push_back({followup::TenantKey(tenant_id, action_id), position});
       notifier_.woken_ = true;  // wakes RunTimer (it awaits woken_ or stopping_)
     }
@@ -42,7 +42,7 @@ class Notifier::Listener final : public followup::FollowUpListener {
 
   void ClockAdvanced(const std::string& tenant_id, const eventlog::Position& position) override {
     {
-      absl::MutexLock lock(&notifier_.mutex_);
+      reviewtrail::MutexLock lock(&notifier_.mutex_);
       notifier_.changes_.push_back({followup::TenantKey(tenant_id, ""), position});
       notifier_.woken_ = true;
     }
@@ -113,9 +113,9 @@ absl::Status Notifier::Open(prometheus::Registry& registry,
   // timers drive the work.
   if (absl::Status caught_up = projector_->CatchUp(); !caught_up.ok()) return caught_up;
   {
-    absl::MutexLock work(&work_mutex_);
+    reviewtrail::MutexLock work(&work_mutex_);
     {
-      absl::MutexLock lock(&mutex_);
+      reviewtrail::MutexLock lock(&mutex_);
       changes_.clear();
     }
     const Time now = clock_.Now();
@@ -139,7 +139,7 @@ std::vector<eventlog::StoreStatistics> Notifier::StorageStatistics() const {
 
 void Notifier::Stop() {
   {
-    absl::MutexLock lock(&mutex_);
+    reviewtrail::MutexLock lock(&mutex_);
     stopping_ = true;
   }
   if (timer_thread_.joinable()) timer_thread_.join();
@@ -165,7 +165,7 @@ absl::Status Notifier::CatchUpWithLog() {
 }
 
 absl::Status Notifier::RunDueWork() {
-  absl::MutexLock work(&work_mutex_);
+  reviewtrail::MutexLock work(&work_mutex_);
   if (absl::Status caught_up = CatchUpWithLog(); !caught_up.ok()) return caught_up;
   const Time now = clock_.Now();
   ProcessChanges(now);
@@ -178,7 +178,7 @@ absl::Status Notifier::RunDueWork() {
 void Notifier::ProcessChanges(Time now) {
   std::vector<Changed> changes;
   {
-    absl::MutexLock lock(&mutex_);
+    reviewtrail::MutexLock lock(&mutex_);
     changes.swap(changes_);
   }
   std::map<std::string, eventlog::Position> latest;
@@ -349,12 +349,12 @@ void Notifier::UpdateGauges(Time now) {
   const std::optional<Time> next = timers_->NextAt();
   metrics_->SetNextWakeUp(
       next.has_value() ? std::chrono::duration<double>(next->time_since_epoch()).count() : 0);
-  absl::MutexLock lock(&mutex_);
+  reviewtrail::MutexLock lock(&mutex_);
   next_wakeup_ = next;
 }
 
 std::optional<Time> Notifier::NextWakeUp() const {
-  absl::MutexLock lock(&mutex_);
+  reviewtrail::MutexLock lock(&mutex_);
   return next_wakeup_;
 }
 
@@ -365,7 +365,7 @@ bool Notifier::WaitForDeliveries(std::chrono::steady_clock::time_point deadline)
 void Notifier::RunTimer() {
   while (true) {
     {
-      absl::MutexLock lock(&mutex_);
+      reviewtrail::MutexLock lock(&mutex_);
       if (stopping_) return;
       woken_ = false;
     }
@@ -378,10 +378,10 @@ void Notifier::RunTimer() {
       sleep = std::clamp<std::chrono::system_clock::duration>(
           *next - clock_.Now(), std::chrono::milliseconds(0), options_.max_sleep);
     }
-    absl::MutexLock lock(&mutex_);
+    reviewtrail::MutexLock lock(&mutex_);
     const auto woken = [this]()
                            ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) { return stopping_ || woken_; };
-    mutex_.AwaitWithTimeout(absl::Condition(&woken), absl::FromChrono(sleep));
+    mutex_.AwaitWithTimeout(reviewtrail::Condition(&woken), absl::FromChrono(sleep));
   }
 }
 

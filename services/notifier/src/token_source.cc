@@ -4,7 +4,7 @@ namespace reviewtrail::notifier {
 
 absl::StatusOr<std::string> LocalTokenSource::TokenFor(const std::string& tenant_id) {
   const auto now = clock_.Now();
-  absl::MutexLock lock(&mutex_);
+  reviewtrail::MutexLock lock(&mutex_);
   auto it = cache_.find(tenant_id);
   // Renew also when the clock went backwards past the minting time (fake clocks in tests).
   if (it != cache_.end() && now < it->second.renew_at && now + ttl_ / 2 >= it->second.renew_at) {

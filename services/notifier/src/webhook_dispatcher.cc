@@ -161,7 +161,7 @@ class WebhookDispatcher::Endpoint {
 
   void Stop() {
     {
-      absl::MutexLock lock(&mutex_);
+      reviewtrail::MutexLock lock(&mutex_);
       stopping_ = true;
     }
     if (thread_.joinable()) thread_.join();
@@ -170,12 +170,12 @@ class WebhookDispatcher::Endpoint {
  private:
   // Waits `duration` unless stopped first; false when stopping.
   bool Sleep(std::chrono::milliseconds duration) {
-    absl::MutexLock lock(&mutex_);
-    return !mutex_.AwaitWithTimeout(absl::Condition(&stopping_), absl::FromChrono(duration));
+    reviewtrail::MutexLock lock(&mutex_);
+    return !mutex_.AwaitWithTimeout(reviewtrail::Condition(&stopping_), absl::FromChrono(duration));
   }
 
   bool Stopping() {
-    absl::MutexLock lock(&mutex_);
+    reviewtrail::MutexLock lock(&mutex_);
     return stopping_;
   }
 
@@ -321,7 +321,7 @@ class WebhookDispatcher::Endpoint {
   int failures_ = 0;  // in a row
   bool paused_ = false;
 
-  absl::Mutex mutex_;
+  reviewtrail::Mutex mutex_;
   bool stopping_ ABSL_GUARDED_BY(mutex_) = false;
   std::thread thread_;
 };

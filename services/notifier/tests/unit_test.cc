@@ -190,8 +190,7 @@ TEST(WebhooksConfigTest, NamesTheKeyAndTheRuleOfEveryMistake) {
   };
   for (const auto& [text, message] : cases) {
     auto parsed = ParseWebhooksConfig(text);
-    ASSERT_FALSE(parsed.ok()) << text;
-    EXPECT_EQ(parsed.status().code(), absl::StatusCode::kInvalidArgument) << text;
+    ASSERT_THAT(parsed, IsError(absl::StatusCode::kInvalidArgument, message)) << text;
     EXPECT_EQ(parsed.status().message().substr(0, message.size()), message) << text << "\n"
                                                                             << parsed.status();
   }
@@ -199,7 +198,7 @@ TEST(WebhooksConfigTest, NamesTheKeyAndTheRuleOfEveryMistake) {
 
 TEST(WebhooksConfigTest, NotifierConfigErrorsStillNameTheirDocument) {
   auto parsed = ParseNotifierConfig(R"({"default": {"send_at": "9:5"}})");
-  ASSERT_FALSE(parsed.ok());
+  ASSERT_THAT(parsed, IsError(absl::StatusCode::kInvalidArgument, "default.send_at"));
   EXPECT_EQ(parsed.status().message(), "notifier config: default.send_at must be \"HH:MM\" (UTC)");
 }
 

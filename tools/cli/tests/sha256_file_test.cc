@@ -35,7 +35,9 @@ TEST(Sha256OfFileTest, ReportsAMissingFile) {
   Result<FileDigest> digest = Sha256OfFile(dir.path() / "nope.pdf");
   ASSERT_FALSE(digest.ok());
   EXPECT_THAT(digest.error(), ::testing::HasSubstr("nope.pdf"));
-  EXPECT_FALSE(Sha256OfFile(dir.path()).ok());  // a directory
+  Result<FileDigest> directory = Sha256OfFile(dir.path());
+  ASSERT_FALSE(directory.ok());
+  EXPECT_THAT(directory.error(), ::testing::HasSubstr("is a directory, not a file"));
 }
 
 TEST(GuessMediaTypeTest, UsesTheExtension) {

@@ -4,7 +4,7 @@
 #include <random>
 
 #include "absl/base/thread_annotations.h"
-#include "absl/synchronization/mutex.h"
+#include "reviewtrail/sync/mutex.h"
 
 namespace reviewtrail::delivery {
 
@@ -30,7 +30,7 @@ class Backoff {
 
  private:
   const RetryPolicy policy_;
-  absl::Mutex mutex_;
+  reviewtrail::Mutex mutex_;
   std::mt19937_64 random_ ABSL_GUARDED_BY(mutex_){std::random_device{}()};
 };
 

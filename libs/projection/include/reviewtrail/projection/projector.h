@@ -16,10 +16,10 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
-#include "absl/synchronization/mutex.h"
 #include "reviewtrail/eventlog/event_log.h"
 #include "reviewtrail/projection/projection.h"
 #include "reviewtrail/projection/projection_store.h"
+#include "reviewtrail/sync/mutex.h"
 
 namespace reviewtrail::projection {
 
@@ -140,7 +140,7 @@ class Projector {
   prometheus::Gauge& up_;
   prometheus::Gauge& caught_up_gauge_;
 
-  mutable absl::Mutex mutex_;
+  mutable reviewtrail::Mutex mutex_;
   std::vector<int64_t> applied_ ABSL_GUARDED_BY(mutex_);
   std::vector<double> last_event_time_ ABSL_GUARDED_BY(mutex_);  // seconds since epoch
   absl::Status health_ ABSL_GUARDED_BY(mutex_);

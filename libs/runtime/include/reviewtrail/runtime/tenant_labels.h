@@ -5,7 +5,7 @@
 #include <string>
 
 #include "absl/base/thread_annotations.h"
-#include "absl/synchronization/mutex.h"
+#include "reviewtrail/sync/mutex.h"
 
 namespace reviewtrail::runtime {
 
@@ -30,7 +30,7 @@ class TenantLabels {
 
  private:
   const size_t cap_;
-  absl::Mutex mutex_;
+  reviewtrail::Mutex mutex_;
   std::set<std::string> labelled_ ABSL_GUARDED_BY(mutex_);
 };
 

@@ -11,8 +11,8 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "reviewtrail/sync/mutex.h"
 
 namespace reviewtrail::server {
 
@@ -57,10 +57,11 @@ class Readiness {
   const std::chrono::milliseconds period_;
   grpc::HealthCheckServiceInterface* health_ = nullptr;  // set by Start
 
-  mutable absl::Mutex mutex_;
+  mutable reviewtrail::Mutex mutex_;
   bool stopping_ ABSL_GUARDED_BY(mutex_) = false;
   std::optional<absl::Status> last_ ABSL_GUARDED_BY(mutex_);
-  absl::Mutex evaluating_ ABSL_ACQUIRED_BEFORE(mutex_);  // one evaluation (and report) at a time
+  reviewtrail::Mutex evaluating_
+      ABSL_ACQUIRED_BEFORE(mutex_);  // one evaluation (and report) at a time
   std::thread thread_;
 };
 

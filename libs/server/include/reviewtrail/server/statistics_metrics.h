@@ -12,10 +12,10 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
-#include "absl/synchronization/mutex.h"
 #include "reviewtrail/eventlog/kafka_statistics.h"
 #include "reviewtrail/eventlog/store_memory.h"
 #include "reviewtrail/eventlog/store_statistics.h"
+#include "reviewtrail/sync/mutex.h"
 
 namespace reviewtrail::server {
 
@@ -76,10 +76,10 @@ class StatisticsMetrics final : public prometheus::Collectable {
   const std::chrono::milliseconds kafka_interval_;
   const std::shared_ptr<const eventlog::StoreMemory> memory_;
   // Held through a scrape's reads of the stores, so that a Registration outlives none of them.
-  mutable absl::Mutex stores_mu_;
+  mutable reviewtrail::Mutex stores_mu_;
   std::map<int, StoreSource> sources_ ABSL_GUARDED_BY(stores_mu_);
   int next_id_ ABSL_GUARDED_BY(stores_mu_) = 0;
-  mutable absl::Mutex kafka_mu_;
+  mutable reviewtrail::Mutex kafka_mu_;
   mutable std::map<std::string, KafkaReport> kafka_ ABSL_GUARDED_BY(kafka_mu_);
 };
 

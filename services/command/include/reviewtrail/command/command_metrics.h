@@ -10,7 +10,7 @@
 #include <string_view>
 
 #include "absl/base/thread_annotations.h"
-#include "absl/synchronization/mutex.h"
+#include "reviewtrail/sync/mutex.h"
 
 namespace reviewtrail::command {
 
@@ -34,7 +34,7 @@ class CommandMetrics {
   prometheus::Family<prometheus::Counter>& commands_;
   prometheus::Family<prometheus::Histogram>& latency_;
   prometheus::Histogram& batch_;
-  absl::Mutex mutex_;
+  reviewtrail::Mutex mutex_;
   std::map<std::string, ByName<prometheus::Counter>, std::less<>> counters_ ABSL_GUARDED_BY(mutex_);
   ByName<prometheus::Histogram> latencies_ ABSL_GUARDED_BY(mutex_);
 };

@@ -8,10 +8,10 @@
 #include <set>
 
 #include "absl/base/thread_annotations.h"
-#include "absl/synchronization/mutex.h"
 #include "reviewtrail/auth/token_verifier.h"
 #include "reviewtrail/eventlog/event_log.h"
 #include "reviewtrail/runtime/clock.h"
+#include "reviewtrail/sync/mutex.h"
 #include "reviewtrail/v1/event_service.grpc.pb.h"
 
 namespace reviewtrail::events {
@@ -79,7 +79,7 @@ class EventService final : public v1::EventService::CallbackService {
     return streams_.empty();
   }
 
-  absl::Mutex mu_;
+  reviewtrail::Mutex mu_;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   std::set<Stream*> streams_ ABSL_GUARDED_BY(mu_);  // each is deleted by its OnDone
 };

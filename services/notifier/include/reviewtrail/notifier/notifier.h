@@ -13,7 +13,6 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
 #include "reviewtrail/delivery/backoff.h"
 #include "reviewtrail/eventlog/event_log.h"
 #include "reviewtrail/followup/follow_up_state.h"
@@ -22,6 +21,7 @@
 #include "reviewtrail/notifier/token_source.h"
 #include "reviewtrail/runtime/clock.h"
 #include "reviewtrail/runtime/time_zones.h"
+#include "reviewtrail/sync/mutex.h"
 #include "reviewtrail/v1/command_service.grpc.pb.h"
 
 namespace reviewtrail::projection {
@@ -163,7 +163,7 @@ class Notifier {
   std::unique_ptr<FollowUpRecorder> recorder_;
   std::unique_ptr<DeliveryQueue> delivery_;
 
-  absl::Mutex work_mutex_
+  reviewtrail::Mutex work_mutex_
       ABSL_ACQUIRED_BEFORE(mutex_);  // one pass at a time; guards the planning state below
   std::unique_ptr<TimerQueue> timers_ ABSL_GUARDED_BY(work_mutex_);
   // Follow-ups not to plan again in this process: refused for good, unroutable, or recorded but
@@ -184,7 +184,7 @@ class Notifier {
       ABSL_GUARDED_BY(work_mutex_);
   std::map<std::string, std::map<domain::CivilDate, int>> due_dates_ ABSL_GUARDED_BY(work_mutex_);
 
-  mutable absl::Mutex mutex_;  // guards what the projector thread hands over
+  mutable reviewtrail::Mutex mutex_;  // guards what the projector thread hands over
   std::vector<Changed> changes_ ABSL_GUARDED_BY(mutex_);
   std::optional<std::chrono::system_clock::time_point> next_wakeup_ ABSL_GUARDED_BY(mutex_);
   bool stopping_ ABSL_GUARDED_BY(mutex_) = false;

@@ -6,9 +6,9 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
 #include "reviewtrail/auth/local_keys.h"
 #include "reviewtrail/runtime/clock.h"
+#include "reviewtrail/sync/mutex.h"
 
 namespace reviewtrail::notifier {
 
@@ -50,7 +50,7 @@ class LocalTokenSource final : public TokenSource {
   const std::chrono::seconds ttl_;
   const std::string issuer_;    // the `iss` claim, when the verifier requires one
   const std::string audience_;  // the `aud` claim, when the verifier requires one
-  absl::Mutex mutex_;
+  reviewtrail::Mutex mutex_;
   std::map<std::string, Minted> cache_ ABSL_GUARDED_BY(mutex_);
 };
 
