@@ -147,7 +147,8 @@ TEST(MutexTest, AwaitsAFunctionOfAnArgument) {
   }
   {
     MutexLock lock(&mutex);
-    mutex.Await(Condition(+[](size_t* left) { return *left == 0; }, &outstanding));
+    mutex.Await(Condition(
+        +[](size_t* left) { return *left == 0; }, &outstanding));
     EXPECT_EQ(outstanding, 0u);
   }
   for (std::thread& finisher : finishers) finisher.join();
