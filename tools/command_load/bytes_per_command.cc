@@ -61,23 +61,21 @@ Written Read(const std::vector<eventlog::StoreStatistics>& stores) {
 int RunBytesPerCommand(int actions, int tenants, int log_shards, const std::filesystem::path& dir) {
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
-  auto log = eventlog::EmbeddedLog::Open(
-      {.path = (dir / "log").string(), .partition_count = 16, .shard_count = log_shards});
-  if (!log.ok()) {
-    std::cerr << log.status() << "\n";
+  absl::StatusOr<InProcessLog> opened = OpenInProcessLog(dir, log_shards);
+  if (!opened.ok()) {
+    std::cerr << opened.status() << "\n";
     return 1;
   }
-  const auth::SigningKey key = *auth::GenerateSigningKey();
-  auth::VerifierConfig config;
-  config.keys.push_back(auth::ToVerificationKey(key));
-  const auth::TokenVerifier verifier = *auth::TokenVerifier::Create(config);
+  const std::unique_ptr<eventlog::EmbeddedLog>& log = opened->log;
+  const auth::SigningKey& key = opened->key;
+  const auth::TokenVerifier& verifier = opened->verifier;
   runtime::SystemClock clock;
   prometheus::Registry registry;
-  auto commands = command::CommandService::Start(**log, verifier, clock, registry,
+  auto commands = command::CommandService::Start(*log, verifier, clock, registry,
                                                  {.write_model_path = (dir / "command").string()});
-  auto queries = query::QueryService::Start(**log, verifier, clock, registry,
+  auto queries = query::QueryService::Start(*log, verifier, clock, registry,
                                             {.store_path = (dir / "query").string()});
-  auto audit = audit_service::AuditService::Start(**log, verifier, clock, registry,
+  auto audit = audit_service::AuditService::Start(*log, verifier, clock, registry,
                                                   {.store_path = (dir / "audit").string()});
   if (!commands.ok() || !queries.ok() || !audit.ok()) {
     std::cerr << "cannot start: " << commands.status() << " " << queries.status() << " "
@@ -91,7 +89,7 @@ int RunBytesPerCommand(int actions, int tenants, int log_shards, const std::file
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   const std::string address = "127.0.0.1:" + std::to_string(port);
   const auto stores = [&] {
-    std::vector<eventlog::StoreStatistics> all = (*log)->StorageStatistics();
+    std::vector<eventlog::StoreStatistics> all = log->StorageStatistics();
     for (auto& store : (*commands)->StorageStatistics()) all.push_back(std::move(store));
     for (auto& store : (*queries)->StorageStatistics()) all.push_back(std::move(store));
     for (auto& store : (*audit)->StorageStatistics()) all.push_back(std::move(store));
@@ -173,7 +171,7 @@ int RunBytesPerCommand(int actions, int tenants, int log_shards, const std::file
   commands->reset();
   queries->reset();
   audit->reset();
-  log->reset();
+  opened->log.reset();
   std::filesystem::remove_all(dir);
   if (failures > 0) {
     std::cerr << failures << " figures are 0: a store wrote nothing for a command type\n";

@@ -6,14 +6,18 @@
 
 #include <atomic>
 #include <chrono>
+#include <filesystem>
 #include <iostream>
 #include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "latency.h"
 #include "reviewtrail/auth/local_keys.h"
+#include "reviewtrail/auth/token_verifier.h"
+#include "reviewtrail/eventlog/embedded_log.h"
 #include "reviewtrail/v1/command_service.grpc.pb.h"
 
 namespace reviewtrail::tools {
@@ -28,6 +32,30 @@ struct Result {
   double cpu_micros_per_call = 0;  // of the whole process (server, gRPC and callers)
   double switches_per_call = 0;    // context switches of every thread, voluntary or not
 };
+
+// What an in-process round serves from: an embedded log (16 partitions) in `dir`/log and a
+// verifier trusting a fresh signing key, with which the callers mint their tokens. The services
+// started over it keep references to both: it must outlive them and stay where it is.
+struct InProcessLog {
+  std::unique_ptr<eventlog::EmbeddedLog> log;
+  auth::SigningKey key;
+  auth::TokenVerifier verifier;
+};
+
+inline absl::StatusOr<InProcessLog> OpenInProcessLog(const std::filesystem::path& dir,
+                                                     int log_shards) {
+  absl::StatusOr<std::unique_ptr<eventlog::EmbeddedLog>> log = eventlog::EmbeddedLog::Open(
+      {.path = (dir / "log").string(), .partition_count = 16, .shard_count = log_shards});
+  if (!log.ok()) return log.status();
+  absl::StatusOr<auth::SigningKey> key = auth::GenerateSigningKey();
+  if (!key.ok()) return key.status();
+  auth::VerifierConfig config;
+  config.keys.push_back(auth::ToVerificationKey(*key));
+  absl::StatusOr<auth::TokenVerifier> verifier = auth::TokenVerifier::Create(config);
+  if (!verifier.ok()) return verifier.status();
+  return InProcessLog{
+      .log = *std::move(log), .key = *std::move(key), .verifier = *std::move(verifier)};
+}
 
 // CPU time of every thread of the process so far, user and system.
 inline double ProcessCpuSeconds() {

@@ -101,31 +101,29 @@ int RunStream(int callers, double seconds, int tenants, int log_shards, int64_t 
               const std::filesystem::path& dir) {
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
-  auto log = eventlog::EmbeddedLog::Open(
-      {.path = (dir / "log").string(), .partition_count = 16, .shard_count = log_shards});
-  if (!log.ok()) {
-    std::cerr << log.status() << "\n";
+  absl::StatusOr<InProcessLog> opened = OpenInProcessLog(dir, log_shards);
+  if (!opened.ok()) {
+    std::cerr << opened.status() << "\n";
     return 1;
   }
-  const auth::SigningKey key = *auth::GenerateSigningKey();
-  auth::VerifierConfig config;
-  config.keys.push_back(auth::ToVerificationKey(key));
-  const auth::TokenVerifier verifier = *auth::TokenVerifier::Create(config);
+  const std::unique_ptr<eventlog::EmbeddedLog>& log = opened->log;
+  const auth::SigningKey& key = opened->key;
+  const auth::TokenVerifier& verifier = opened->verifier;
   runtime::SystemClock clock;
   prometheus::Registry registry;
   // The backlog goes in before the command service starts: it is the log's one writer and
   // refuses to go on over records it did not append.
-  if (!AppendBacklog(**log, backlog)) {
+  if (!AppendBacklog(*log, backlog)) {
     std::cerr << "appending the backlog failed\n";
     return 1;
   }
-  auto service = command::CommandService::Start(**log, verifier, clock, registry,
+  auto service = command::CommandService::Start(*log, verifier, clock, registry,
                                                 {.write_model_path = (dir / "command").string()});
   if (!service.ok()) {
     std::cerr << service.status() << "\n";
     return 1;
   }
-  events::EventService events(**log, verifier, clock, registry);
+  events::EventService events(*log, verifier, clock, registry);
   grpc::ServerBuilder builder;
   int port = 0;
   builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
@@ -182,7 +180,7 @@ int RunStream(int callers, double seconds, int tenants, int log_shards, int64_t 
   const double read_seconds =
       std::chrono::duration<double>(SteadyClock::now() - read_start).count();
   reading->Stop();
-  const int64_t end = (*log)->EndOffset((*log)->PartitionFor("tenant-0")).value();
+  const int64_t end = log->EndOffset(log->PartitionFor("tenant-0")).value();
   // 3. A subscriber from "now": the delay from each tenant-0 command's acknowledgement to the
   // arrival of its event.
   auto live = std::make_unique<Subscriber>(address, subscriber_token, true, true);
